@@ -1,0 +1,21 @@
+/// The rules a new password must meet.
+///
+/// bcrypt reads at most 72 bytes, so longer passwords are refused rather than silently cut.
+public enum PasswordPolicy {
+    /// The fewest characters accepted.
+    public static let minimumLength = 10
+    /// The most UTF-8 bytes accepted (bcrypt's limit).
+    public static let maximumBytes = 72
+
+    /// Checks a new password.
+    ///
+    /// - Throws: ``TetherError/invalidField(_:_:)`` for `password`.
+    public static func validate(_ password: String) throws(TetherError) {
+        guard password.count >= Self.minimumLength else {
+            throw .invalidField("password", "must be at least \(Self.minimumLength) characters")
+        }
+        guard password.utf8.count <= Self.maximumBytes else {
+            throw .invalidField("password", "must be at most \(Self.maximumBytes) bytes")
+        }
+    }
+}

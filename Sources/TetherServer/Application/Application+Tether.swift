@@ -1,0 +1,45 @@
+public import Hummingbird
+public import Logging
+import OpenAPIHummingbird
+public import NIOCore
+import TetherAPI
+public import TetherStore
+
+/// Builds the region server: the generated OpenAPI routes behind Tether's middleware.
+///
+/// ```swift
+/// let store = try SQLiteStore.open(directory: dataDirectory)
+/// let app = try buildApplication(config: ServerConfig(), store: store, logger: logger)
+/// try await app.runService()  // until SIGINT/SIGTERM; in-flight requests finish first
+/// ```
+///
+/// - Parameters:
+///   - config: The server's settings; validated here.
+///   - store: Where accounts, sessions and devices live.
+///   - logger: The server's logger; each request logs with its `hb.request.id`.
+///   - onServerRunning: Called with the listening channel (tests read the bound port from it).
+public func buildApplication(
+    config: ServerConfig,
+    store: any TetherStorage,
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    try config.validate()
+    let router = Router()
+    // Outermost first: metrics see the final status of every response, errors included.
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: RequestScopeMiddleware())
+    router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
+
+    let handler = TetherAPIHandler(config: config, store: store, metrics: MetricsRegistry.shared)
+    try handler.registerHandlers(on: router)
+
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "tetherd"),
+        onServerRunning: onServerRunning,
+        logger: logger
+    )
+}

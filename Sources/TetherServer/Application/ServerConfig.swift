@@ -1,0 +1,79 @@
+public import Foundation
+public import TetherCore
+
+/// The settings of one region server, with safe defaults.
+///
+/// `tetherd` fills it from flags, `TETHER_*` environment variables and a config file
+/// (see the README's Configuration section); tests set fields directly.
+public struct ServerConfig: Sendable {
+    /// Listen address. Default `127.0.0.1`.
+    public var host: String
+    /// Listen port; `0` picks a free one. Default `8080`.
+    public var port: Int
+    /// This server's region id. Default `local`.
+    public var region: RegionID
+    /// How long a pairing code works. Default 10 minutes.
+    public var pairingCodeLifetime: Duration
+    /// Pairing codes one account may ask for per hour. Default 10.
+    public var pairingRateLimitPerHour: Int
+    /// bcrypt cost for passwords (4…31). Default 12.
+    public var bcryptCost: Int
+    /// How long an access token works. Default 1 hour.
+    public var accessTokenLifetime: Duration
+    /// How long a refresh token works. Default 30 days.
+    public var refreshTokenLifetime: Duration
+    /// Failed sign-ins for one email within ``signInFailureWindow`` before sign-in is refused. Default 5.
+    public var signInFailureLimit: Int
+    /// The window that ``signInFailureLimit`` counts over. Default 15 minutes.
+    public var signInFailureWindow: Duration
+    /// The largest request body accepted, in bytes. Default 1 MiB.
+    public var maxBodyBytes: Int
+    /// What "now" is. Default: the wall clock.
+    public var clock: @Sendable () -> Date
+
+    /// Creates a configuration; every parameter has a safe default.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        region: RegionID = RegionID(rawValue: "local")!,
+        pairingCodeLifetime: Duration = .seconds(600),
+        pairingRateLimitPerHour: Int = 10,
+        bcryptCost: Int = 12,
+        accessTokenLifetime: Duration = .seconds(3_600),
+        refreshTokenLifetime: Duration = .seconds(30 * 86_400),
+        signInFailureLimit: Int = 5,
+        signInFailureWindow: Duration = .seconds(900),
+        maxBodyBytes: Int = 1 << 20,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.host = host
+        self.port = port
+        self.region = region
+        self.pairingCodeLifetime = pairingCodeLifetime
+        self.pairingRateLimitPerHour = pairingRateLimitPerHour
+        self.bcryptCost = bcryptCost
+        self.accessTokenLifetime = accessTokenLifetime
+        self.refreshTokenLifetime = refreshTokenLifetime
+        self.signInFailureLimit = signInFailureLimit
+        self.signInFailureWindow = signInFailureWindow
+        self.maxBodyBytes = maxBodyBytes
+        self.clock = clock
+    }
+
+    /// Checks ranges that a bad flag could break.
+    ///
+    /// - Throws: ``TetherError/invalidField(_:_:)`` naming the setting.
+    public func validate() throws(TetherError) {
+        guard (0...65_535).contains(self.port) else { throw .invalidField("port", "must be 0-65535") }
+        guard (4...31).contains(self.bcryptCost) else { throw .invalidField("bcrypt-cost", "must be 4-31") }
+        guard self.pairingRateLimitPerHour >= 1 else { throw .invalidField("pairing-rate-limit", "must be at least 1") }
+        guard self.signInFailureLimit >= 1 else { throw .invalidField("sign-in-failure-limit", "must be at least 1") }
+        guard self.maxBodyBytes >= 1_024 else { throw .invalidField("max-body-bytes", "must be at least 1024") }
+        for (name, duration) in [
+            ("pairing-code-ttl", self.pairingCodeLifetime), ("access-token-ttl", self.accessTokenLifetime),
+            ("refresh-token-ttl", self.refreshTokenLifetime), ("sign-in-failure-window", self.signInFailureWindow),
+        ] where duration <= .zero {
+            throw .invalidField(name, "must be longer than zero")
+        }
+    }
+}

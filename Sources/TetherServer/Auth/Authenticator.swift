@@ -1,0 +1,46 @@
+import Foundation
+import TetherCore
+import TetherStore
+
+/// Resolves the bearer token of the current request (``RequestScope``) to a principal.
+struct Authenticator: Sendable {
+    let store: any TetherStorage
+    let clock: @Sendable () -> Date
+
+    /// The signed-in session; its access token must be valid and unexpired.
+    ///
+    /// - Throws: ``TetherError/unauthenticated`` or ``TetherError/tokenExpired``.
+    func session() async throws -> Session {
+        guard let token = RequestScope.current.bearerToken, SecretToken(text: token).hasKind(.access),
+            let session = try await self.store.session(accessTokenHash: SecretToken.digest(of: token))
+        else {
+            throw TetherError.unauthenticated
+        }
+        guard session.accessExpiresAt > self.clock() else { throw TetherError.tokenExpired }
+        return session
+    }
+
+    /// The device whose credential was presented; marks it as seen.
+    func device() async throws -> Device {
+        guard let token = RequestScope.current.bearerToken, SecretToken(text: token).hasKind(.deviceCredential),
+            var device = try await self.store.device(credentialHash: SecretToken.digest(of: token))
+        else {
+            throw TetherError.unauthenticated
+        }
+        let now = self.clock()
+        try await self.store.markSeen(device: device.id, at: now)
+        device.lastSeen = now
+        return device
+    }
+
+    /// Requires an operator token.
+    func requireOperator() async throws {
+        guard let token = RequestScope.current.bearerToken else { throw TetherError.unauthenticated }
+        guard SecretToken(text: token).hasKind(.operator),
+            try await self.store.isOperatorToken(hash: SecretToken.digest(of: token))
+        else {
+            // A valid account or device token is still not an operator's.
+            throw SecretToken(text: token).hasKind(.operator) ? TetherError.unauthenticated : TetherError.forbidden
+        }
+    }
+}

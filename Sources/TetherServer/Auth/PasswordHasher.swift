@@ -1,0 +1,29 @@
+import HummingbirdBcrypt
+import NIOPosix
+
+/// Hashes and checks passwords with bcrypt on NIO's thread pool, off the event loops.
+struct PasswordHasher: Sendable {
+    /// The bcrypt cost (work factor).
+    let cost: UInt8
+    /// A hash of a random string at the same cost, checked when the email is unknown so that
+    /// sign-in takes as long for unknown emails as for wrong passwords.
+    let decoyHash: String
+
+    init(cost: Int) {
+        self.cost = UInt8(cost)
+        self.decoyHash = Bcrypt.hash(SecretToken.generate(.access).text, cost: UInt8(cost))
+    }
+
+    func hash(_ password: String) async throws -> String {
+        let cost = self.cost
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+    }
+
+    func verify(_ password: String, hash: String?) async throws -> Bool {
+        let decoy = self.decoyHash
+        return try await NIOThreadPool.singleton.runIfActive {
+            let matches = Bcrypt.verify(password, hash: hash ?? decoy)
+            return matches && hash != nil
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import HTTPTypes
+import Logging
+
+/// What a handler may know about the request it serves: the generated OpenAPI handlers get no
+/// Hummingbird context, so ``RequestScopeMiddleware`` binds this task-local around each request.
+struct RequestScope: Sendable {
+    /// The bearer token from the `Authorization` header, if any.
+    var bearerToken: String?
+    /// The request's logger, carrying `hb.request.id`.
+    var logger: Logger
+
+    @TaskLocal static var current = RequestScope(bearerToken: nil, logger: Logger(label: "tether.server"))
+
+    init(bearerToken: String?, logger: Logger) {
+        self.bearerToken = bearerToken
+        self.logger = logger
+    }
+
+    init(headers: HTTPFields, logger: Logger) {
+        let authorization = headers[.authorization] ?? ""
+        let prefix = "Bearer "
+        let token = authorization.hasPrefix(prefix) ? String(authorization.dropFirst(prefix.count)) : nil
+        self.init(bearerToken: token.flatMap { $0.isEmpty ? nil : $0 }, logger: logger)
+    }
+}

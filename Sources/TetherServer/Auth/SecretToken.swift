@@ -1,0 +1,52 @@
+import Crypto
+public import Foundation
+
+/// A high-entropy bearer secret (256 random bits, base64url) with a kind prefix, stored only
+/// as its SHA-256 digest. Looking one up costs one hash and one indexed read: microseconds.
+public struct SecretToken: Sendable, Hashable {
+    /// What a token grants; its prefix makes a leaked token recognisable.
+    public enum Kind: String, Sendable {
+        /// An account access token.
+        case access = "tat"
+        /// An account refresh token.
+        case refresh = "trt"
+        /// A device credential.
+        case deviceCredential = "tdc"
+        /// An operator token.
+        case `operator` = "top"
+    }
+
+    /// The token as given to its holder, e.g. `tat_3q…`.
+    public let text: String
+
+    /// A new random token of `kind`.
+    public static func generate(_ kind: Kind) -> SecretToken {
+        let key = SymmetricKey(size: .bits256)
+        let encoded = key.withUnsafeBytes { Data($0) }.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        return SecretToken(text: "\(kind.rawValue)_\(encoded)")
+    }
+
+    /// Wraps a token a caller presented.
+    public init(text: String) {
+        self.text = text
+    }
+
+    /// The SHA-256 digest (lower-case hex) under which the token is stored.
+    public var digest: String { Self.digest(of: self.text) }
+
+    /// The SHA-256 digest (lower-case hex) of `text`.
+    public static func digest(of text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// Whether the token carries `kind`'s prefix.
+    public func hasKind(_ kind: Kind) -> Bool {
+        self.text.hasPrefix(kind.rawValue + "_")
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Logging
+import TetherAPI
+import TetherCore
+import TetherStore
+
+extension TetherAPIHandler {
+    func registerAccount(_ input: Operations.RegisterAccount.Input) async throws -> Operations.RegisterAccount.Output {
+        guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
+        let email = try EmailAddress(body.email)
+        try PasswordPolicy.validate(body.password)
+        let signup = try Self.signupHint(latitude: body.latitude, longitude: body.longitude, region: body.region)
+        let account = Account(id: .random(), email: email, homeRegion: self.config.region, createdAt: self.now)
+        let passwordHash = try await self.passwords.hash(body.password)
+        try await self.store.createAccount(account, passwordHash: passwordHash, signup: signup)
+        self.logger.info("account registered", metadata: ["tether.account.id": "\(account.id)"])
+        let grant = try await self.openSession(for: account)
+        return .created(.init(body: .json(grant)))
+    }
+
+    func getAccount(_ input: Operations.GetAccount.Input) async throws -> Operations.GetAccount.Output {
+        let account = try await self.signedInAccount()
+        return .ok(.init(body: .json(.init(account))))
+    }
+
+    func deleteAccount(_ input: Operations.DeleteAccount.Input) async throws -> Operations.DeleteAccount.Output {
+        let session = try await self.authenticator.session()
+        guard try await self.store.deleteAccount(id: session.account) else { throw TetherError.unauthenticated }
+        self.logger.info("account deleted", metadata: ["tether.account.id": "\(session.account)"])
+        return .ok(.init(body: .json(.init(deleted: true))))
+    }
+
+    func exportAccount(_ input: Operations.ExportAccount.Input) async throws -> Operations.ExportAccount.Output {
+        let session = try await self.authenticator.session()
+        guard let data = try await self.store.exportAccount(id: session.account) else { throw TetherError.unauthenticated }
+        return .ok(.init(body: .json(.init(data, exportedAt: self.now))))
+    }
+
+    /// The account of the signed-in session.
+    func signedInAccount() async throws -> Account {
+        let session = try await self.authenticator.session()
+        guard let account = try await self.store.account(id: session.account) else { throw TetherError.unauthenticated }
+        return account
+    }
+
+    private static func signupHint(latitude: Double?, longitude: Double?, region: String?) throws(TetherError) -> SignupHint {
+        var hint = SignupHint()
+        switch (latitude, longitude) {
+        case (let latitude?, let longitude?):
+            hint.location = try SignupLocation(latitude: latitude, longitude: longitude)
+        case (nil, nil):
+            break
+        case (nil, _):
+            throw .invalidField("latitude", "is required with longitude")
+        case (_, nil):
+            throw .invalidField("longitude", "is required with latitude")
+        }
+        if let region {
+            hint.requestedRegion = try RegionID(validating: region)
+        }
+        return hint
+    }
+}

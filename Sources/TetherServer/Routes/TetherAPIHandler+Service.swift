@@ -1,0 +1,25 @@
+import Foundation
+import Logging
+import OpenAPIRuntime
+import Prometheus
+import TetherAPI
+import TetherCore
+import TetherStore
+
+extension TetherAPIHandler {
+    func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
+        // Touch the store so "ok" means it answers.
+        _ = try await self.store.isOperatorToken(hash: "")
+        return .ok(.init(body: .json(.init(status: .ok, region: self.config.region.rawValue, version: TetherVersion.current))))
+    }
+
+    func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
+        .ok(.init(body: .plainText(HTTPBody(self.metrics.emitToString()))))
+    }
+}
+
+/// The version of this build of Tether.
+public enum TetherVersion {
+    /// The version string reported by `/health` and `--version`.
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,28 @@
+import Foundation
+import Logging
+import Prometheus
+import TetherAPI
+import TetherCore
+import TetherStore
+
+/// Implements the generated `APIProtocol`: one method per operation of `protocols/openapi.yaml`,
+/// grouped by concern in `TetherAPIHandler+*.swift`. Handlers validate input, call the store and
+/// map to API types; errors are thrown as ``TetherError`` and rendered by ``ProblemMiddleware``.
+struct TetherAPIHandler: APIProtocol {
+    let config: ServerConfig
+    let store: any TetherStorage
+    let passwords: PasswordHasher
+    let authenticator: Authenticator
+    let metrics: PrometheusCollectorRegistry
+
+    init(config: ServerConfig, store: any TetherStorage, metrics: PrometheusCollectorRegistry) {
+        self.config = config
+        self.store = store
+        self.passwords = PasswordHasher(cost: config.bcryptCost)
+        self.authenticator = Authenticator(store: store, clock: config.clock)
+        self.metrics = metrics
+    }
+
+    var now: Date { self.config.clock() }
+    var logger: Logger { RequestScope.current.logger }
+}

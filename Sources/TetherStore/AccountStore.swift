@@ -1,0 +1,63 @@
+public import Foundation
+public import TetherCore
+
+/// Stores accounts, their password hashes and the record of failed sign-ins.
+///
+/// Every method is scoped: nothing returns another account's data.
+public protocol AccountStore: Sendable {
+    /// Inserts a new account.
+    ///
+    /// - Throws: ``TetherError/emailTaken`` when the email is in use.
+    func createAccount(_ account: Account, passwordHash: String, signup: SignupHint) async throws
+
+    /// The account with `id`, if it exists.
+    func account(id: AccountID) async throws -> Account?
+
+    /// The account with `email` and its password hash, for sign-in.
+    func accountForSignIn(email: EmailAddress) async throws -> (account: Account, passwordHash: String)?
+
+    /// Deletes the account and, by cascade, everything stored for it (sessions, devices and their
+    /// credentials, pairing codes). Returns `false` when there was no such account.
+    func deleteAccount(id: AccountID) async throws -> Bool
+
+    /// Everything stored for the account, for export.
+    func exportAccount(id: AccountID) async throws -> AccountExportData?
+
+    /// Records one failed sign-in for `email` at `date`.
+    func recordFailedSignIn(email: EmailAddress, at date: Date) async throws
+
+    /// The failed sign-ins for `email` since `date`, oldest first.
+    func failedSignIns(email: EmailAddress, since date: Date) async throws -> [Date]
+
+    /// Forgets the failed sign-ins of `email` (after a successful one).
+    func clearFailedSignIns(email: EmailAddress) async throws
+}
+
+/// What ``AccountStore/exportAccount(id:)`` returns: every record of one account.
+public struct AccountExportData: Sendable, Hashable {
+    /// The account.
+    public var account: Account
+    /// What was given at registration.
+    public var signup: SignupHint
+    /// Its devices.
+    public var devices: [Device]
+    /// Its open sessions (token digests are not exported).
+    public var sessions: [Session]
+    /// Its pairing codes (code digests are not exported).
+    public var pairingRequests: [PairingRequest]
+
+    /// Creates an export value.
+    public init(
+        account: Account,
+        signup: SignupHint,
+        devices: [Device],
+        sessions: [Session],
+        pairingRequests: [PairingRequest]
+    ) {
+        self.account = account
+        self.signup = signup
+        self.devices = devices
+        self.sessions = sessions
+        self.pairingRequests = pairingRequests
+    }
+}

@@ -1,0 +1,40 @@
+public import Foundation
+public import TetherCore
+
+/// Stores pairing codes, devices and device credentials (as digests).
+public protocol DeviceStore: Sendable {
+    /// Inserts a new pairing request.
+    func createPairingRequest(_ request: PairingRequest) async throws
+
+    /// How many pairing codes the account asked for since `date`, and the oldest of them.
+    func pairingRequests(account: AccountID, since date: Date) async throws -> [Date]
+
+    /// The account's pairing request with `id`.
+    func pairingRequest(id: PairingID, account: AccountID) async throws -> PairingRequest?
+
+    /// Claims a pending code and pairs the device, in one transaction: nothing changes on error.
+    ///
+    /// A serial already paired to the same account is re-paired (same id, new credential).
+    ///
+    /// - Throws: ``TetherError/pairingCodeNotFound``, ``TetherError/pairingCodeExpired``,
+    ///   ``TetherError/pairingCodeUsed``, ``TetherError/serialTaken``.
+    func claimPairingCode(codeHash: String, claim: DeviceClaim, credentialHash: String, now: Date) async throws -> Device
+
+    /// The account's devices, oldest pairing first.
+    func devices(account: AccountID) async throws -> [Device]
+
+    /// The account's device with `id` (another account's id gives `nil`).
+    func device(id: DeviceID, account: AccountID) async throws -> Device?
+
+    /// Renames the account's device; `nil` when it has no such device.
+    func renameDevice(id: DeviceID, account: AccountID, name: String) async throws -> Device?
+
+    /// Removes the account's device and its credential; `nil` when it has no such device.
+    func removeDevice(id: DeviceID, account: AccountID) async throws -> Device?
+
+    /// The device whose credential has digest `hash`.
+    func device(credentialHash hash: String) async throws -> Device?
+
+    /// Marks the device as seen at `date`.
+    func markSeen(device: DeviceID, at date: Date) async throws
+}

@@ -1,0 +1,67 @@
+public import Foundation
+import GRDB
+public import TetherCore
+
+extension SQLiteStore {
+    public func createAccount(_ account: Account, passwordHash: String, signup: SignupHint) async throws {
+        try await self.dbWriter.write { db in
+            let taken = try AccountRecord.filter(Column("email") == account.email.value).fetchCount(db) > 0
+            guard !taken else { throw TetherError.emailTaken }
+            try AccountRecord(account, passwordHash: passwordHash, signup: signup).insert(db)
+        }
+    }
+
+    public func account(id: AccountID) async throws -> Account? {
+        try await self.dbWriter.read { db in try AccountRecord.fetchOne(db, key: id.rawValue)?.account() }
+    }
+
+    public func accountForSignIn(email: EmailAddress) async throws -> (account: Account, passwordHash: String)? {
+        try await self.dbWriter.read { db in
+            guard let record = try AccountRecord.filter(Column("email") == email.value).fetchOne(db) else { return nil }
+            return (try record.account(), record.passwordHash)
+        }
+    }
+
+    public func deleteAccount(id: AccountID) async throws -> Bool {
+        try await self.dbWriter.write { db in
+            // Foreign keys cascade to sessions, devices (with their credentials) and pairing codes.
+            try AccountRecord.deleteOne(db, key: id.rawValue)
+        }
+    }
+
+    public func exportAccount(id: AccountID) async throws -> AccountExportData? {
+        try await self.dbWriter.read { db in
+            guard let record = try AccountRecord.fetchOne(db, key: id.rawValue) else { return nil }
+            let owned = Column("account_id") == id.rawValue
+            return AccountExportData(
+                account: try record.account(),
+                signup: record.signupHint(),
+                devices: try DeviceRecord.filter(owned).order(Column("paired_at")).fetchAll(db).map { try $0.device() },
+                sessions: try SessionRecord.filter(owned).order(Column("created_at")).fetchAll(db).map(\.session),
+                pairingRequests: try PairingRequestRecord.filter(owned).order(Column("created_at")).fetchAll(db).map(\.request)
+            )
+        }
+    }
+
+    public func recordFailedSignIn(email: EmailAddress, at date: Date) async throws {
+        try await self.dbWriter.write { db in
+            try db.execute(sql: "INSERT INTO failed_sign_in (email, at) VALUES (?, ?)", arguments: [email.value, date])
+        }
+    }
+
+    public func failedSignIns(email: EmailAddress, since date: Date) async throws -> [Date] {
+        try await self.dbWriter.read { db in
+            try Date.fetchAll(
+                db,
+                sql: "SELECT at FROM failed_sign_in WHERE email = ? AND at >= ? ORDER BY at",
+                arguments: [email.value, date]
+            )
+        }
+    }
+
+    public func clearFailedSignIns(email: EmailAddress) async throws {
+        try await self.dbWriter.write { db in
+            try db.execute(sql: "DELETE FROM failed_sign_in WHERE email = ?", arguments: [email.value])
+        }
+    }
+}

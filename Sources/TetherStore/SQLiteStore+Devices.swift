@@ -1,0 +1,106 @@
+public import Foundation
+import GRDB
+public import TetherCore
+
+extension SQLiteStore {
+    public func createPairingRequest(_ request: PairingRequest) async throws {
+        try await self.dbWriter.write { db in try PairingRequestRecord(request).insert(db) }
+    }
+
+    public func pairingRequests(account: AccountID, since date: Date) async throws -> [Date] {
+        try await self.dbWriter.read { db in
+            try Date.fetchAll(
+                db,
+                sql: "SELECT created_at FROM pairing_request WHERE account_id = ? AND created_at >= ? ORDER BY created_at",
+                arguments: [account.rawValue, date]
+            )
+        }
+    }
+
+    public func pairingRequest(id: PairingID, account: AccountID) async throws -> PairingRequest? {
+        try await self.dbWriter.read { db in
+            try PairingRequestRecord
+                .filter(Column("id") == id.rawValue && Column("account_id") == account.rawValue)
+                .fetchOne(db)?
+                .request
+        }
+    }
+
+    public func claimPairingCode(codeHash: String, claim: DeviceClaim, credentialHash: String, now: Date) async throws -> Device {
+        try await self.dbWriter.write { db in
+            guard var pairing = try PairingRequestRecord.filter(Column("code_hash") == codeHash).fetchOne(db) else {
+                throw TetherError.pairingCodeNotFound
+            }
+            switch pairing.request.state(at: now) {
+            case .claimed: throw TetherError.pairingCodeUsed
+            case .expired: throw TetherError.pairingCodeExpired
+            case .pending: break
+            }
+            let existing = try DeviceRecord.filter(Column("serial") == claim.serial).fetchOne(db)
+            if let existing, existing.accountId != pairing.accountId {
+                throw TetherError.serialTaken
+            }
+            // A serial the same account already owns is re-paired: same id, new credential.
+            let record = DeviceRecord(
+                id: existing?.id ?? DeviceID.random().rawValue,
+                accountId: pairing.accountId,
+                serial: claim.serial,
+                model: claim.model,
+                kind: claim.kind.rawValue,
+                name: existing?.name ?? claim.name,
+                hardwareVersion: claim.hardwareVersion,
+                softwareVersion: claim.softwareVersion,
+                credentialHash: credentialHash,
+                pairedAt: now,
+                lastSeen: existing?.lastSeen
+            )
+            try record.save(db)
+            pairing.claimedAt = now
+            pairing.deviceId = record.id
+            try pairing.update(db)
+            return try record.device()
+        }
+    }
+
+    public func devices(account: AccountID) async throws -> [Device] {
+        try await self.dbWriter.read { db in
+            try DeviceRecord.filter(Column("account_id") == account.rawValue).order(Column("paired_at"), Column("id")).fetchAll(db)
+                .map { try $0.device() }
+        }
+    }
+
+    public func device(id: DeviceID, account: AccountID) async throws -> Device? {
+        try await self.dbWriter.read { db in try Self.ownedDevice(db, id: id, account: account)?.device() }
+    }
+
+    public func renameDevice(id: DeviceID, account: AccountID, name: String) async throws -> Device? {
+        try await self.dbWriter.write { db in
+            guard var record = try Self.ownedDevice(db, id: id, account: account) else { return nil }
+            record.name = name
+            try record.update(db)
+            return try record.device()
+        }
+    }
+
+    public func removeDevice(id: DeviceID, account: AccountID) async throws -> Device? {
+        try await self.dbWriter.write { db in
+            guard let record = try Self.ownedDevice(db, id: id, account: account) else { return nil }
+            try record.delete(db)
+            return try record.device()
+        }
+    }
+
+    public func device(credentialHash hash: String) async throws -> Device? {
+        try await self.dbWriter.read { db in try DeviceRecord.filter(Column("credential_hash") == hash).fetchOne(db)?.device() }
+    }
+
+    public func markSeen(device: DeviceID, at date: Date) async throws {
+        try await self.dbWriter.write { db in
+            try db.execute(sql: "UPDATE device SET last_seen = ? WHERE id = ?", arguments: [date, device.rawValue])
+        }
+    }
+
+    private static func ownedDevice(_ db: Database, id: DeviceID, account: AccountID) throws -> DeviceRecord? {
+        try DeviceRecord.filter(Column("id") == id.rawValue && Column("account_id") == account.rawValue).fetchOne(db)
+    }
+}

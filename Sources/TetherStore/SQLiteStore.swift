@@ -1,0 +1,48 @@
+public import Foundation
+public import GRDB
+import TetherCore
+
+/// The embedded default store: SQLite through GRDB.
+///
+/// On disk it uses a `DatabasePool` in WAL mode with `synchronous=NORMAL`, so a committed
+/// transaction survives a crash of the server process. Tests use an in-memory `DatabaseQueue`.
+///
+/// ```swift
+/// let store = try SQLiteStore.open(directory: dataDirectory)
+/// ```
+public struct SQLiteStore: TetherStorage {
+    /// The database; the store is its only writer.
+    let dbWriter: any DatabaseWriter
+
+    /// Wraps `dbWriter` and brings its schema up to date.
+    public init(dbWriter: any DatabaseWriter) throws {
+        self.dbWriter = dbWriter
+        try SQLiteSchema.migrator.migrate(dbWriter)
+    }
+
+    /// The file name of the database inside the data directory.
+    public static let fileName = "tether.sqlite"
+
+    /// Opens (creating when needed) the database in `directory`.
+    public static func open(directory: URL) throws -> SQLiteStore {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // WAL is set by DatabasePool; NORMAL keeps every commit across a process crash.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let path = directory.appendingPathComponent(Self.fileName).path
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        return try SQLiteStore(dbWriter: pool)
+    }
+
+    /// A store in memory, for tests.
+    public static func inMemory() throws -> SQLiteStore {
+        try SQLiteStore(dbWriter: DatabaseQueue())
+    }
+
+    /// The journal mode in force (`wal` on disk).
+    public func journalMode() async throws -> String {
+        try await self.dbWriter.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+}

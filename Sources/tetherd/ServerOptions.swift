@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import TetherCore
+import TetherServer
+
+/// The settings flags of `tetherd`, each also read from `TETHER_*` and the config file.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "A JSON config file of settings (env: TETHER_CONFIG).")
+    var config: String?
+
+    @Option(help: "Listen address (env: TETHER_HOST; default 127.0.0.1).")
+    var host: String?
+
+    @Option(help: "Listen port, 0 for any free one (env: TETHER_PORT; default 8080).")
+    var port: String?
+
+    @Option(help: "This server's region id (env: TETHER_REGION; default local).")
+    var region: String?
+
+    @Option(name: .customLong("data-dir"), help: "Directory for the SQLite database (env: TETHER_DATA_DIR; default ./tether-data).")
+    var dataDirectory: String?
+
+    @Option(name: .customLong("pairing-code-ttl"), help: "Pairing code lifetime (env: TETHER_PAIRING_CODE_TTL; default 10m).")
+    var pairingCodeTTL: String?
+
+    @Option(name: .customLong("pairing-rate-limit"), help: "Pairing codes per account per hour (env: TETHER_PAIRING_RATE_LIMIT; default 10).")
+    var pairingRateLimit: String?
+
+    @Option(name: .customLong("bcrypt-cost"), help: "Password hashing cost, 4-31 (env: TETHER_BCRYPT_COST; default 12).")
+    var bcryptCost: String?
+
+    @Option(name: .customLong("access-token-ttl"), help: "Access token lifetime (env: TETHER_ACCESS_TOKEN_TTL; default 1h).")
+    var accessTokenTTL: String?
+
+    @Option(name: .customLong("refresh-token-ttl"), help: "Refresh token lifetime (env: TETHER_REFRESH_TOKEN_TTL; default 30d).")
+    var refreshTokenTTL: String?
+
+    @Option(
+        name: .customLong("sign-in-failure-limit"),
+        help: "Failed sign-ins per email within the window before refusing (env: TETHER_SIGN_IN_FAILURE_LIMIT; default 5)."
+    )
+    var signInFailureLimit: String?
+
+    @Option(
+        name: .customLong("sign-in-failure-window"),
+        help: "Window for counting failed sign-ins (env: TETHER_SIGN_IN_FAILURE_WINDOW; default 15m)."
+    )
+    var signInFailureWindow: String?
+
+    @Option(name: .customLong("max-body-bytes"), help: "Largest request body (env: TETHER_MAX_BODY_BYTES; default 1048576).")
+    var maxBodyBytes: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env: TETHER_LOG_LEVEL; default info).")
+    var logLevel: String?
+
+    /// The flags that were given, by setting key.
+    var flags: [String: String] {
+        let pairs: [(String, String?)] = [
+            ("host", self.host), ("port", self.port), ("region", self.region), ("data-dir", self.dataDirectory),
+            ("pairing-code-ttl", self.pairingCodeTTL), ("pairing-rate-limit", self.pairingRateLimit),
+            ("bcrypt-cost", self.bcryptCost), ("access-token-ttl", self.accessTokenTTL),
+            ("refresh-token-ttl", self.refreshTokenTTL), ("sign-in-failure-limit", self.signInFailureLimit),
+            ("sign-in-failure-window", self.signInFailureWindow), ("max-body-bytes", self.maxBodyBytes),
+            ("log-level", self.logLevel),
+        ]
+        return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
+    }
+
+    /// Resolves flags, environment and config file into settings.
+    func resolve() throws -> ServerSettings {
+        let environment = ProcessInfo.processInfo.environment
+        do {
+            var file: [String: String] = [:]
+            if let path = self.config ?? environment["TETHER_CONFIG"] {
+                file = try SettingSources.readConfigFile(at: URL(fileURLWithPath: path))
+            }
+            return try ServerSettings(resolving: SettingSources(flags: self.flags, environment: environment, file: file))
+        } catch {
+            throw ValidationError("invalid setting: \(error.detail)")
+        }
+    }
+}
