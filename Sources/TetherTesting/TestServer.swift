@@ -1,0 +1,92 @@
+public import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+public import TetherServer
+import TetherStore
+
+/// A real `tetherd` app on 127.0.0.1 with an ephemeral port and a SQLite database in a
+/// temporary directory, for the length of a closure.
+///
+/// ```swift
+/// try await TestServer.withRunning { server in
+///     let client = TetherClientFactory.client(serverURL: server.baseURL)
+///     …
+/// }
+/// ```
+public struct TestServer: Sendable {
+    /// `http://127.0.0.1:PORT`.
+    public let baseURL: URL
+    /// The port the server bound.
+    public let port: Int
+    /// The directory holding the database.
+    public let dataDirectory: URL
+    /// The configuration it runs with.
+    public let config: ServerConfig
+
+    /// Starts a server, runs `body`, then shuts the server down gracefully.
+    ///
+    /// - Parameters:
+    ///   - config: Settings; the port is replaced by an ephemeral one. Defaults to ``ServerConfig/testing``.
+    ///   - dataDirectory: Where the database lives; a new temporary directory (removed afterwards) when `nil`.
+    ///     Pass the same directory twice to restart a server on the same data.
+    public static func withRunning<Result: Sendable>(
+        config: ServerConfig = .testing,
+        dataDirectory: URL? = nil,
+        _ body: (TestServer) async throws -> Result
+    ) async throws -> Result {
+        let directory = dataDirectory ?? TemporaryDirectory.make()
+        defer { if dataDirectory == nil { TemporaryDirectory.remove(directory) } }
+        var config = config
+        config.host = "127.0.0.1"
+        config.port = 0
+        let store = try SQLiteStore.open(directory: directory)
+        var logger = Logger(label: "tether.test-server")
+        logger.logLevel = .warning
+
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let app = try buildApplication(config: config, store: store, logger: logger) { channel in
+            portSink.yield(channel.localAddress?.port ?? 0)
+            portSink.finish()
+        }
+        let serviceGroup = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await serviceGroup.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next(), port > 0 else {
+                await serviceGroup.triggerGracefulShutdown()
+                throw TestServerError.didNotStart
+            }
+            let server = TestServer(
+                baseURL: URL(string: "http://127.0.0.1:\(port)")!,
+                port: port,
+                dataDirectory: directory,
+                config: config
+            )
+            do {
+                let result = try await body(server)
+                await serviceGroup.triggerGracefulShutdown()
+                try await group.waitForAll()
+                return result
+            } catch {
+                await serviceGroup.triggerGracefulShutdown()
+                try? await group.waitForAll()
+                throw error
+            }
+        }
+    }
+}
+
+/// Why a ``TestServer`` could not be used.
+public enum TestServerError: Error {
+    /// The server never reported a bound port.
+    case didNotStart
+}
+
+extension ServerConfig {
+    /// Settings for tests: cheap bcrypt, an ephemeral port, every other default unchanged.
+    public static var testing: ServerConfig {
+        ServerConfig(port: 0, bcryptCost: 4)
+    }
+}
