@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import TetherAPI
+
+extension AccountCommand {
+    /// `tether account register`: creates the account and saves the session.
+    struct Register: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an account and log in.",
+            discussion: "Give the phone's location (--lat/--lon) or a region (--region) to choose the home region."
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "Your email address.")
+        var email: String
+
+        @Flag(help: "Read the password from standard input.")
+        var passwordStdin = false
+
+        @Option(help: "The phone's latitude in degrees.")
+        var lat: Double?
+
+        @Option(help: "The phone's longitude in degrees.")
+        var lon: Double?
+
+        @Option(help: "The home region to use instead of a location.")
+        var region: String?
+
+        func validate() throws {
+            if (self.lat == nil) != (self.lon == nil) {
+                throw ValidationError("--lat and --lon go together")
+            }
+            if self.lat != nil, self.region != nil {
+                throw ValidationError("give either --lat/--lon or --region, not both")
+            }
+        }
+
+        func run() async throws {
+            var profile = try Profile.load()
+            let connection = try ServerConnection.anonymous(self.global, profile: profile)
+            let password = try PasswordInput.read(fromStandardInput: self.passwordStdin)
+            let request = Components.Schemas.RegisterRequest(
+                email: self.email,
+                password: password,
+                latitude: self.lat,
+                longitude: self.lon,
+                region: self.region
+            )
+            let grant = try await connection.call { try await $0.registerAccount(body: .json(request)).created.body.json }
+            profile.apply(grant, server: connection.serverURL)
+            try profile.save()
+            let output = AccountOutput(account: grant.account)
+            try Output(self.global).emit(output) { "Registered and logged in as \(output.text)." }
+        }
+    }
+
+    /// `tether account login`: signs in and saves the session.
+    struct Login: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Log in and save the session.")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "Your email address.")
+        var email: String
+
+        @Flag(help: "Read the password from standard input.")
+        var passwordStdin = false
+
+        func run() async throws {
+            var profile = try Profile.load()
+            let connection = try ServerConnection.anonymous(self.global, profile: profile)
+            let password = try PasswordInput.read(fromStandardInput: self.passwordStdin)
+            let request = Components.Schemas.SignInRequest(email: self.email, password: password)
+            let grant = try await connection.call { try await $0.signIn(body: .json(request)).ok.body.json }
+            profile.apply(grant, server: connection.serverURL)
+            try profile.save()
+            let output = AccountOutput(account: grant.account)
+            try Output(self.global).emit(output) { "Logged in as \(output.text)." }
+        }
+    }
+
+    /// `tether account logout`: revokes the session on the server and forgets it locally.
+    struct Logout: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Log out and forget the saved session.")
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let (connection, session) = try ServerConnection.signedIn(self.global)
+            do {
+                _ = try await connection.call { try await $0.signOut().noContent }
+            } catch let error as CLIError where error.status == 401 {
+                // Already revoked or expired on the server: forgetting it locally is all that is left.
+            }
+            try await session.forget()
+            try Output(self.global).emit(["logged_out": true]) { "Logged out." }
+        }
+    }
+
+    /// `tether account whoami`: the signed-in account.
+    struct Whoami: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show the signed-in account.")
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let (connection, _) = try ServerConnection.signedIn(self.global)
+            let account = try await connection.call { try await $0.getAccount().ok.body.json }
+            let output = AccountOutput(account: account)
+            try Output(self.global).emit(output) { output.text }
+        }
+    }
+}

@@ -1,0 +1,12 @@
+/// A failure the CLI reports as one line on stderr with a non-zero exit status.
+struct CLIError: Error, CustomStringConvertible {
+    /// The line to print.
+    var description: String
+    /// The HTTP status of the server's answer, when the server refused the request.
+    var status: Int?
+
+    init(_ description: String, status: Int? = nil) {
+        self.description = description
+        self.status = status
+    }
+}

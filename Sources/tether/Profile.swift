@@ -1,0 +1,91 @@
+import Foundation
+
+/// The saved session in `$XDG_CONFIG_HOME/tether/config.json` (else `~/.config/tether/config.json`),
+/// readable only by its owner (mode 0600).
+struct Profile: Codable, Sendable {
+    var server: String?
+    var accountId: String?
+    var email: String?
+    var region: String?
+    var accessToken: String?
+    var accessExpiresAt: Date?
+    var refreshToken: String?
+    var refreshExpiresAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case server, email, region
+        case accountId = "account_id"
+        case accessToken = "access_token"
+        case accessExpiresAt = "access_expires_at"
+        case refreshToken = "refresh_token"
+        case refreshExpiresAt = "refresh_expires_at"
+    }
+
+    /// The profile file's location.
+    static var fileURL: URL {
+        let environment = ProcessInfo.processInfo.environment
+        let base: URL
+        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty {
+            base = URL(fileURLWithPath: xdg, isDirectory: true)
+        } else {
+            base = FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config", isDirectory: true)
+        }
+        return base.appendingPathComponent("tether", isDirectory: true).appendingPathComponent("config.json")
+    }
+
+    /// The saved profile, or an empty one when there is none.
+    static func load() throws -> Profile {
+        let url = Self.fileURL
+        guard FileManager.default.fileExists(atPath: url.path) else { return Profile() }
+        do {
+            return try JSONDecoder.tether.decode(Profile.self, from: Data(contentsOf: url))
+        } catch {
+            throw CLIError("cannot read the profile at \(url.path); remove it and log in again")
+        }
+    }
+
+    /// Writes the profile with mode 0600 (its directory 0700).
+    func save() throws {
+        let url = Self.fileURL
+        let manager = FileManager.default
+        do {
+            try manager.createDirectory(
+                at: url.deletingLastPathComponent(),
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700]
+            )
+            let data = try JSONEncoder.tether.encode(self)
+            if !manager.fileExists(atPath: url.path) {
+                _ = manager.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+            }
+            try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+            try data.write(to: url)
+        } catch {
+            throw CLIError("cannot write the profile at \(url.path): \(error.localizedDescription)")
+        }
+    }
+
+    /// Forgets the signed-in session, keeping the server.
+    mutating func signOut() {
+        self = Profile(server: self.server)
+    }
+}
+
+extension JSONEncoder {
+    /// Sorted keys, ISO 8601 dates in UTC: the CLI's JSON.
+    static var tether: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    /// ISO 8601 dates.
+    static var tether: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

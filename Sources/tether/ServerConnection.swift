@@ -1,0 +1,113 @@
+import Foundation
+import OpenAPIRuntime
+import TetherAPI
+import TetherClient
+
+/// A client of one region server, and the one place where request failures become CLI errors.
+struct ServerConnection {
+    let serverURL: URL
+    let client: Client
+
+    /// A connection that sends no credential (register, login, claim).
+    static func anonymous(_ global: GlobalOptions, profile: Profile) throws -> ServerConnection {
+        let url = try Self.serverURL(global, profile: profile)
+        return ServerConnection(serverURL: url, client: TetherClientFactory.client(serverURL: url))
+    }
+
+    /// A connection signed in with the saved profile, renewing its access token when needed.
+    static func signedIn(_ global: GlobalOptions) throws -> (ServerConnection, ProfileSession) {
+        let profile = try Profile.load()
+        guard profile.accessToken != nil else {
+            throw CLIError("not logged in: run 'tether account login' or 'tether account register'")
+        }
+        let url = try Self.serverURL(global, profile: profile)
+        let session = ProfileSession(profile: profile, serverURL: url)
+        return (ServerConnection(serverURL: url, client: TetherClientFactory.client(serverURL: url, tokens: session)), session)
+    }
+
+    /// `--server`, else `TETHER_SERVER`, else the profile's server.
+    static func serverURL(_ global: GlobalOptions, profile: Profile) throws -> URL {
+        guard let text = global.server ?? ProcessInfo.processInfo.environment["TETHER_SERVER"] ?? profile.server else {
+            throw CLIError("no server: pass --server URL (e.g. http://127.0.0.1:8080) or set TETHER_SERVER")
+        }
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+            throw CLIError("invalid server URL '\(text)': expected http://HOST:PORT")
+        }
+        return url
+    }
+
+    /// Runs one request; any failure becomes a one-line ``CLIError``.
+    func call<Result>(_ request: (Client) async throws -> Result) async throws -> Result {
+        do {
+            return try await request(self.client)
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            if let cliError = TetherClientFailure.underlying(error) as? CLIError {
+                throw cliError
+            }
+            throw CLIError(
+                TetherClientFailure.describe(error, serverURL: self.serverURL),
+                status: TetherClientFailure.problem(error)?.status
+            )
+        }
+    }
+}
+
+/// The saved session as an `AccessTokenProvider`: renews the access token with the refresh token
+/// (proactively when it has expired, or when the server says so) and saves the new tokens.
+actor ProfileSession: AccessTokenProvider {
+    private(set) var profile: Profile
+    private let serverURL: URL
+
+    init(profile: Profile, serverURL: URL) {
+        self.profile = profile
+        self.serverURL = serverURL
+    }
+
+    func accessToken() async throws -> String? {
+        if let expiry = self.profile.accessExpiresAt, expiry <= Date().addingTimeInterval(5) {
+            _ = try await self.renewAccessToken()
+        }
+        return self.profile.accessToken
+    }
+
+    func renewAccessToken() async throws -> Bool {
+        guard let refreshToken = self.profile.refreshToken else {
+            throw CLIError("session expired: run 'tether account login'")
+        }
+        let client = TetherClientFactory.client(serverURL: self.serverURL)
+        let grant: Components.Schemas.SessionGrant
+        do {
+            grant = try await client.refreshSession(body: .json(.init(refreshToken: refreshToken))).ok.body.json
+        } catch {
+            if TetherClientFailure.problem(error)?.status == 401 {
+                throw CLIError("session expired: run 'tether account login'", status: 401)
+            }
+            throw error
+        }
+        self.profile.apply(grant, server: self.serverURL)
+        try self.profile.save()
+        return true
+    }
+
+    /// Forgets the session locally (after logout or account deletion).
+    func forget() throws {
+        self.profile.signOut()
+        try self.profile.save()
+    }
+}
+
+extension Profile {
+    /// Stores a new session grant.
+    mutating func apply(_ grant: Components.Schemas.SessionGrant, server: URL) {
+        self.server = server.absoluteString
+        self.accountId = grant.account.accountId
+        self.email = grant.account.email
+        self.region = grant.account.region
+        self.accessToken = grant.accessToken
+        self.accessExpiresAt = grant.accessExpiresAt
+        self.refreshToken = grant.refreshToken
+        self.refreshExpiresAt = grant.refreshExpiresAt
+    }
+}

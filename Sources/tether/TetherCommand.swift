@@ -1,0 +1,37 @@
+import ArgumentParser
+
+
+/// `tether`: the companion CLI for a person's account, pairing and devices.
+@main
+struct TetherCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tether",
+        abstract: "The Tether companion CLI: your account, pairing and devices.",
+        discussion: """
+            The server comes from --server, else TETHER_SERVER, else the saved profile \
+            ($XDG_CONFIG_HOME/tether/config.json). --json prints one JSON value for scripts.
+            """,
+        version: CLIVersion.current,
+        subcommands: [AccountCommand.self, PairCommand.self, DeviceCommand.self, DevicesCommand.self]
+    )
+
+    /// Parses with global options allowed before the subcommand (`tether --json devices list`).
+    static func main() async {
+        let arguments = GlobalOptions.movingLeadingOptionsToEnd(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try Self.parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            Self.exit(withError: error)
+        }
+    }
+}
+
+/// The CLI's version.
+enum CLIVersion {
+    static let current = "0.1.0"
+}
