@@ -36,8 +36,8 @@ struct BearerTokenMiddleware: ClientMiddleware {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         do {
             return try await next(try await self.authorized(request), body, baseURL)
-        } catch let problem as APIProblem where problem.code == "token_expired" {
-            guard try await self.provider.renewAccessToken() else { throw problem }
+        } catch where TetherClientFailure.problem(error)?.code == "token_expired" {
+            guard try await self.provider.renewAccessToken() else { throw error }
             return try await next(try await self.authorized(request), body, baseURL)
         }
     }

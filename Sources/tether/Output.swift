@@ -12,6 +12,8 @@ struct Output {
     func printJSON(_ value: some Encodable) throws {
         let data = try JSONEncoder.tether.encode(value)
         print(String(decoding: data, as: UTF8.self))
+        // Streaming commands print a line at a time; a reader on a pipe sees each at once.
+        fflush(nil)
     }
 
     /// Prints `value` as JSON with `--json`, else the `text` lines.
@@ -20,6 +22,7 @@ struct Output {
             try self.printJSON(value)
         } else {
             print(text())
+            fflush(nil)
         }
     }
 
