@@ -36,7 +36,7 @@ struct BearerTokenMiddleware: ClientMiddleware {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         do {
             return try await next(try await self.authorized(request), body, baseURL)
-        } catch where TetherClientFailure.problem(error)?.code == "token_expired" {
+        } catch  where TetherClientFailure.problem(error)?.code == "token_expired" {
             guard try await self.provider.renewAccessToken() else { throw error }
             return try await next(try await self.authorized(request), body, baseURL)
         }

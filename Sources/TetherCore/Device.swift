@@ -90,7 +90,8 @@ public struct DeviceClaim: Sendable, Hashable {
         self.serial = try DeviceField.serial(serial)
         self.model = try DeviceField.label(model, field: "model")
         self.kind = kind ?? .tracker
-        self.name = try name.map { name throws(TetherError) in try DeviceField.label(name, field: "name") } ?? self.model
+        self.name =
+            try name.map { name throws(TetherError) in try DeviceField.label(name, field: "name") } ?? self.model
         self.hardwareVersion = try hardwareVersion.map { version throws(TetherError) in
             try DeviceField.label(version, field: "hw_version")
         }
@@ -112,7 +113,8 @@ public enum DeviceField {
             throw .invalidField("serial", "must be 1-\(Self.maximumLength) characters")
         }
         let allowed = serial.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.:".unicodeScalars.contains($0)
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0)
+                || "-_.:".unicodeScalars.contains($0)
         }
         guard allowed else {
             throw .invalidField("serial", "may hold only letters, digits, '-', '_', '.' and ':'")

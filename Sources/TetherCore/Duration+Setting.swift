@@ -26,7 +26,8 @@ extension Duration {
         if attoseconds != 0 {
             return "\(seconds * 1_000 + attoseconds / 1_000_000_000_000_000)ms"
         }
-        for (suffix, unit) in [("d", Int64(86_400)), ("h", 3_600), ("m", 60)] where seconds != 0 && seconds % unit == 0 {
+        for (suffix, unit) in [("d", Int64(86_400)), ("h", 3_600), ("m", 60)] where seconds != 0 && seconds % unit == 0
+        {
             return "\(seconds / unit)\(suffix)"
         }
         return "\(seconds)s"

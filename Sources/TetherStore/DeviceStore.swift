@@ -18,7 +18,12 @@ public protocol DeviceStore: Sendable {
     ///
     /// - Throws: ``TetherError/pairingCodeNotFound``, ``TetherError/pairingCodeExpired``,
     ///   ``TetherError/pairingCodeUsed``, ``TetherError/serialTaken``.
-    func claimPairingCode(codeHash: String, claim: DeviceClaim, credentialHash: String, now: Date) async throws -> Device
+    func claimPairingCode(
+        codeHash: String,
+        claim: DeviceClaim,
+        credentialHash: String,
+        now: Date
+    ) async throws -> Device
 
     /// The account's devices, oldest pairing first.
     func devices(account: AccountID) async throws -> [Device]

@@ -42,7 +42,9 @@ struct AccountRecord: Codable, FetchableRecord, PersistableRecord {
     }
 
     func signupHint() -> SignupHint {
-        let location = zip(self.signupLatitude, self.signupLongitude).flatMap { try? SignupLocation(latitude: $0, longitude: $1) }
+        let location = zip(self.signupLatitude, self.signupLongitude).flatMap {
+            try? SignupLocation(latitude: $0, longitude: $1)
+        }
         return SignupHint(location: location, requestedRegion: self.requestedRegion.flatMap(RegionID.init(rawValue:)))
     }
 }

@@ -38,7 +38,9 @@ extension SQLiteStore {
                 signup: record.signupHint(),
                 devices: try DeviceRecord.filter(owned).order(Column("paired_at")).fetchAll(db).map { try $0.device() },
                 sessions: try SessionRecord.filter(owned).order(Column("created_at")).fetchAll(db).map(\.session),
-                pairingRequests: try PairingRequestRecord.filter(owned).order(Column("created_at")).fetchAll(db).map(\.request)
+                pairingRequests: try PairingRequestRecord.filter(owned).order(Column("created_at")).fetchAll(db).map(
+                    \.request
+                )
             )
         }
     }

@@ -11,7 +11,8 @@ extension SQLiteStore {
         try await self.dbWriter.read { db in
             try Date.fetchAll(
                 db,
-                sql: "SELECT created_at FROM pairing_request WHERE account_id = ? AND created_at >= ? ORDER BY created_at",
+                sql:
+                    "SELECT created_at FROM pairing_request WHERE account_id = ? AND created_at >= ? ORDER BY created_at",
                 arguments: [account.rawValue, date]
             )
         }
@@ -26,7 +27,12 @@ extension SQLiteStore {
         }
     }
 
-    public func claimPairingCode(codeHash: String, claim: DeviceClaim, credentialHash: String, now: Date) async throws -> Device {
+    public func claimPairingCode(
+        codeHash: String,
+        claim: DeviceClaim,
+        credentialHash: String,
+        now: Date
+    ) async throws -> Device {
         try await self.dbWriter.write { db in
             guard var pairing = try PairingRequestRecord.filter(Column("code_hash") == codeHash).fetchOne(db) else {
                 throw TetherError.pairingCodeNotFound
@@ -64,7 +70,8 @@ extension SQLiteStore {
 
     public func devices(account: AccountID) async throws -> [Device] {
         try await self.dbWriter.read { db in
-            try DeviceRecord.filter(Column("account_id") == account.rawValue).order(Column("paired_at"), Column("id")).fetchAll(db)
+            try DeviceRecord.filter(Column("account_id") == account.rawValue).order(Column("paired_at"), Column("id"))
+                .fetchAll(db)
                 .map { try $0.device() }
         }
     }
@@ -91,7 +98,9 @@ extension SQLiteStore {
     }
 
     public func device(credentialHash hash: String) async throws -> Device? {
-        try await self.dbWriter.read { db in try DeviceRecord.filter(Column("credential_hash") == hash).fetchOne(db)?.device() }
+        try await self.dbWriter.read { db in
+            try DeviceRecord.filter(Column("credential_hash") == hash).fetchOne(db)?.device()
+        }
     }
 
     public func markSeen(device: DeviceID, at date: Date) async throws {

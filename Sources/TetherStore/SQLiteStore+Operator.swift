@@ -4,13 +4,20 @@ import GRDB
 extension SQLiteStore {
     public func addOperatorToken(hash: String, createdAt: Date) async throws {
         try await self.dbWriter.write { db in
-            try db.execute(sql: "INSERT INTO operator_token (token_hash, created_at) VALUES (?, ?)", arguments: [hash, createdAt])
+            try db.execute(
+                sql: "INSERT INTO operator_token (token_hash, created_at) VALUES (?, ?)",
+                arguments: [hash, createdAt]
+            )
         }
     }
 
     public func isOperatorToken(hash: String) async throws -> Bool {
         try await self.dbWriter.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM operator_token WHERE token_hash = ?)", arguments: [hash]) ?? false
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM operator_token WHERE token_hash = ?)",
+                arguments: [hash]
+            ) ?? false
         }
     }
 

@@ -19,7 +19,9 @@ extension SQLiteStore {
         update: @Sendable (inout Session) -> Void
     ) async throws -> Session? {
         try await self.dbWriter.write { db in
-            let match = SessionRecord.filter(Column("refresh_token_hash") == refreshTokenHash && Column("refresh_expires_at") > now)
+            let match = SessionRecord.filter(
+                Column("refresh_token_hash") == refreshTokenHash && Column("refresh_expires_at") > now
+            )
             guard let record = try match.fetchOne(db) else { return nil }
             var session = record.session
             update(&session)

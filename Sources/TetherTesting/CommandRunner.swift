@@ -22,7 +22,9 @@ public struct CommandRunner: Sendable {
 
         /// Standard output parsed as one JSON object.
         public func jsonObject() throws -> [String: Any] {
-            guard let object = try self.json() as? [String: Any] else { throw CommandRunnerError.notAnObject(self.stdout) }
+            guard let object = try self.json() as? [String: Any] else {
+                throw CommandRunnerError.notAnObject(self.stdout)
+            }
             return object
         }
     }
@@ -46,7 +48,9 @@ public struct CommandRunner: Sendable {
         let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var directory = testBinary.deletingLastPathComponent()
         // Inside an .xctest bundle on Darwin the binary sits deeper; climb to the products directory.
-        while directory.path != "/" && !FileManager.default.fileExists(atPath: directory.appendingPathComponent("tether").path) {
+        while directory.path != "/"
+            && !FileManager.default.fileExists(atPath: directory.appendingPathComponent("tether").path)
+        {
             directory = directory.deletingLastPathComponent()
         }
         return directory

@@ -4,7 +4,10 @@ public import Foundation
 public enum TemporaryDirectory {
     /// Creates a new empty directory under the system's temporary directory.
     public static func make(prefix: String = "tether-test") -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)", isDirectory: true)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "\(prefix)-\(UUID().uuidString)",
+            isDirectory: true
+        )
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

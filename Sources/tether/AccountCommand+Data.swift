@@ -21,7 +21,9 @@ extension AccountCommand {
                 return
             }
             let url = URL(fileURLWithPath: path)
-            guard FileManager.default.createFile(atPath: url.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            guard
+                FileManager.default.createFile(atPath: url.path, contents: data, attributes: [.posixPermissions: 0o600])
+            else {
                 throw CLIError("cannot write \(url.path)")
             }
             let summary: [String: String] = ["output": url.path, "bytes": String(data.count)]

@@ -47,7 +47,9 @@ extension AccountCommand {
                 longitude: self.lon,
                 region: self.region
             )
-            let grant = try await connection.call { try await $0.registerAccount(body: .json(request)).created.body.json }
+            let grant = try await connection.call {
+                try await $0.registerAccount(body: .json(request)).created.body.json
+            }
             profile.apply(grant, server: connection.serverURL)
             try profile.save()
             let output = AccountOutput(account: grant.account)

@@ -18,7 +18,9 @@ struct DevicesCommand: AsyncParsableCommand {
             let (connection, _) = try ServerConnection.signedIn(self.global)
             let devices = try await connection.call { try await $0.listDevices().ok.body.json }.map(DeviceOutput.init)
             try Output(self.global).emit(devices) {
-                devices.isEmpty ? "No devices yet: pair one with 'tether pair start'." : Output.table(header: DeviceOutput.tableHeader, rows: devices.map(\.tableRow))
+                devices.isEmpty
+                    ? "No devices yet: pair one with 'tether pair start'."
+                    : Output.table(header: DeviceOutput.tableHeader, rows: devices.map(\.tableRow))
             }
         }
     }
@@ -33,7 +35,9 @@ struct DevicesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (connection, _) = try ServerConnection.signedIn(self.global)
-            let device = try await connection.call { try await $0.getDevice(path: .init(deviceId: self.id)).ok.body.json }
+            let device = try await connection.call {
+                try await $0.getDevice(path: .init(deviceId: self.id)).ok.body.json
+            }
             let output = DeviceOutput(device: device)
             try Output(self.global).emit(output) { output.text }
         }
@@ -53,7 +57,8 @@ struct DevicesCommand: AsyncParsableCommand {
         func run() async throws {
             let (connection, _) = try ServerConnection.signedIn(self.global)
             let device = try await connection.call {
-                try await $0.updateDevice(path: .init(deviceId: self.id), body: .json(.init(name: self.name))).ok.body.json
+                try await $0.updateDevice(path: .init(deviceId: self.id), body: .json(.init(name: self.name))).ok.body
+                    .json
             }
             let output = DeviceOutput(device: device)
             try Output(self.global).emit(output) { "Renamed:\n" + output.text }
@@ -61,7 +66,9 @@ struct DevicesCommand: AsyncParsableCommand {
     }
 
     struct Remove: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove a device; its credential stops working at once.")
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a device; its credential stops working at once."
+        )
 
         @OptionGroup var global: GlobalOptions
 
@@ -70,7 +77,9 @@ struct DevicesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (connection, _) = try ServerConnection.signedIn(self.global)
-            let device = try await connection.call { try await $0.removeDevice(path: .init(deviceId: self.id)).ok.body.json }
+            let device = try await connection.call {
+                try await $0.removeDevice(path: .init(deviceId: self.id)).ok.body.json
+            }
             let output = DeviceOutput(device: device)
             try Output(self.global).emit(output) { "Removed:\n" + output.text }
         }

@@ -8,7 +8,9 @@ struct AccountOutput: Encodable {
     let account: Components.Schemas.Account
 
     enum CodingKeys: String, CodingKey {
-        case accountId = "account_id", email, region, createdAt = "created_at"
+        case accountId = "account_id"
+        case email, region
+        case createdAt = "created_at"
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -30,7 +32,10 @@ struct DeviceOutput: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case id, serial, model, kind, name
-        case lastSeen = "last_seen", pairedAt = "paired_at", hwVersion = "hw_version", swVersion = "sw_version"
+        case lastSeen = "last_seen"
+        case pairedAt = "paired_at"
+        case hwVersion = "hw_version"
+        case swVersion = "sw_version"
     }
 
     func encode(to encoder: any Encoder) throws {

@@ -14,7 +14,8 @@ struct PairCommand: AsyncParsableCommand {
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Get a one-time pairing code and wait for a device to claim it.",
-            discussion: "With --json, prints the code object, then (when waiting) the paired device, one JSON value per line."
+            discussion:
+                "With --json, prints the code object, then (when waiting) the paired device, one JSON value per line."
         )
 
         @OptionGroup var global: GlobalOptions
@@ -40,7 +41,9 @@ struct PairCommand: AsyncParsableCommand {
             let interval = max(0.1, self.pollInterval)
             while true {
                 try await Task.sleep(for: .milliseconds(Int(interval * 1000)))
-                let status = try await connection.call { try await $0.getPairingCode(path: .init(pairingId: code.id)).ok.body.json }
+                let status = try await connection.call {
+                    try await $0.getPairingCode(path: .init(pairingId: code.id)).ok.body.json
+                }
                 switch status.state {
                 case .pending:
                     continue
@@ -62,7 +65,8 @@ struct PairingCodeOutput: Encodable {
     let code: Components.Schemas.PairingCode
 
     enum CodingKeys: String, CodingKey {
-        case id, code, expiresAt = "expires_at"
+        case id, code
+        case expiresAt = "expires_at"
     }
 
     func encode(to encoder: any Encoder) throws {

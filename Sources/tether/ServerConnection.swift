@@ -22,7 +22,10 @@ struct ServerConnection {
         }
         let url = try Self.serverURL(global, profile: profile)
         let session = ProfileSession(profile: profile, serverURL: url)
-        return (ServerConnection(serverURL: url, client: TetherClientFactory.client(serverURL: url, tokens: session)), session)
+        return (
+            ServerConnection(serverURL: url, client: TetherClientFactory.client(serverURL: url, tokens: session)),
+            session
+        )
     }
 
     /// `--server`, else `TETHER_SERVER`, else the profile's server.
@@ -30,7 +33,8 @@ struct ServerConnection {
         guard let text = global.server ?? ProcessInfo.processInfo.environment["TETHER_SERVER"] ?? profile.server else {
             throw CLIError("no server: pass --server URL (e.g. http://127.0.0.1:8080) or set TETHER_SERVER")
         }
-        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
+        guard let url = URL(string: text), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil
+        else {
             throw CLIError("invalid server URL '\(text)': expected http://HOST:PORT")
         }
         return url

@@ -1,6 +1,5 @@
 import ArgumentParser
 
-
 /// `tether`: the companion CLI for a person's account, pairing and devices.
 @main
 struct TetherCommand: AsyncParsableCommand {

@@ -17,27 +17,46 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "This server's region id (env: TETHER_REGION; default local).")
     var region: String?
 
-    @Option(name: .customLong("data-dir"), help: "Directory for the SQLite database (env: TETHER_DATA_DIR; default ./tether-data).")
+    @Option(
+        name: .customLong("data-dir"),
+        help: "Directory for the SQLite database (env: TETHER_DATA_DIR; default ./tether-data)."
+    )
     var dataDirectory: String?
 
-    @Option(name: .customLong("pairing-code-ttl"), help: "Pairing code lifetime (env: TETHER_PAIRING_CODE_TTL; default 10m).")
+    @Option(
+        name: .customLong("pairing-code-ttl"),
+        help: "Pairing code lifetime (env: TETHER_PAIRING_CODE_TTL; default 10m)."
+    )
     var pairingCodeTTL: String?
 
-    @Option(name: .customLong("pairing-rate-limit"), help: "Pairing codes per account per hour (env: TETHER_PAIRING_RATE_LIMIT; default 10).")
+    @Option(
+        name: .customLong("pairing-rate-limit"),
+        help: "Pairing codes per account per hour (env: TETHER_PAIRING_RATE_LIMIT; default 10)."
+    )
     var pairingRateLimit: String?
 
-    @Option(name: .customLong("bcrypt-cost"), help: "Password hashing cost, 4-31 (env: TETHER_BCRYPT_COST; default 12).")
+    @Option(
+        name: .customLong("bcrypt-cost"),
+        help: "Password hashing cost, 4-31 (env: TETHER_BCRYPT_COST; default 12)."
+    )
     var bcryptCost: String?
 
-    @Option(name: .customLong("access-token-ttl"), help: "Access token lifetime (env: TETHER_ACCESS_TOKEN_TTL; default 1h).")
+    @Option(
+        name: .customLong("access-token-ttl"),
+        help: "Access token lifetime (env: TETHER_ACCESS_TOKEN_TTL; default 1h)."
+    )
     var accessTokenTTL: String?
 
-    @Option(name: .customLong("refresh-token-ttl"), help: "Refresh token lifetime (env: TETHER_REFRESH_TOKEN_TTL; default 30d).")
+    @Option(
+        name: .customLong("refresh-token-ttl"),
+        help: "Refresh token lifetime (env: TETHER_REFRESH_TOKEN_TTL; default 30d)."
+    )
     var refreshTokenTTL: String?
 
     @Option(
         name: .customLong("sign-in-failure-limit"),
-        help: "Failed sign-ins per email within the window before refusing (env: TETHER_SIGN_IN_FAILURE_LIMIT; default 5)."
+        help:
+            "Failed sign-ins per email within the window before refusing (env: TETHER_SIGN_IN_FAILURE_LIMIT; default 5)."
     )
     var signInFailureLimit: String?
 
@@ -47,10 +66,16 @@ struct ServerOptions: ParsableArguments {
     )
     var signInFailureWindow: String?
 
-    @Option(name: .customLong("max-body-bytes"), help: "Largest request body (env: TETHER_MAX_BODY_BYTES; default 1048576).")
+    @Option(
+        name: .customLong("max-body-bytes"),
+        help: "Largest request body (env: TETHER_MAX_BODY_BYTES; default 1048576)."
+    )
     var maxBodyBytes: String?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env: TETHER_LOG_LEVEL; default info).")
+    @Option(
+        name: .customLong("log-level"),
+        help: "trace, debug, info, notice, warning, error (env: TETHER_LOG_LEVEL; default info)."
+    )
     var logLevel: String?
 
     /// The flags that were given, by setting key.
@@ -74,7 +99,9 @@ struct ServerOptions: ParsableArguments {
             if let path = self.config ?? environment["TETHER_CONFIG"] {
                 file = try SettingSources.readConfigFile(at: URL(fileURLWithPath: path))
             }
-            return try ServerSettings(resolving: SettingSources(flags: self.flags, environment: environment, file: file))
+            return try ServerSettings(
+                resolving: SettingSources(flags: self.flags, environment: environment, file: file)
+            )
         } catch {
             throw ValidationError("invalid setting: \(error.detail)")
         }

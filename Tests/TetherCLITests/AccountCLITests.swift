@@ -30,7 +30,16 @@ struct AccountCLITests {
         try await TestServer.withRunning { server in
             let cli = CLIHarness(server: server)
             let register = try await cli.run(
-                "account", "register", "--email", "geo@example.org", "--password-stdin", "--lat", "48.85", "--lon", "2.35", "--json",
+                "account",
+                "register",
+                "--email",
+                "geo@example.org",
+                "--password-stdin",
+                "--lat",
+                "48.85",
+                "--lon",
+                "2.35",
+                "--json",
                 input: "correct horse battery\n"
             )
             #expect(register.status == 0)
@@ -41,7 +50,15 @@ struct AccountCLITests {
 
             let other = CLIHarness(server: server)
             let badLatitude = try await other.run(
-                "account", "register", "--email", "geo2@example.org", "--password-stdin", "--lat", "123", "--lon", "2",
+                "account",
+                "register",
+                "--email",
+                "geo2@example.org",
+                "--password-stdin",
+                "--lat",
+                "123",
+                "--lon",
+                "2",
                 input: "correct horse battery\n"
             )
             #expect(badLatitude.status != 0)
@@ -54,14 +71,24 @@ struct AccountCLITests {
             let cli = CLIHarness(server: server)
             try await cli.register("dup@example.org")
             let duplicate = try await CLIHarness(server: server).run(
-                "account", "register", "--email", "DUP@example.org", "--password-stdin", input: "another password\n"
+                "account",
+                "register",
+                "--email",
+                "DUP@example.org",
+                "--password-stdin",
+                input: "another password\n"
             )
             #expect(duplicate.status != 0)
             #expect(duplicate.stderr.contains("email_taken"))
             #expect(duplicate.stderr.split(separator: "\n").count == 1)
 
             let short = try await CLIHarness(server: server).run(
-                "account", "register", "--email", "short@example.org", "--password-stdin", input: "short\n"
+                "account",
+                "register",
+                "--email",
+                "short@example.org",
+                "--password-stdin",
+                input: "short\n"
             )
             #expect(short.status != 0)
             #expect(short.stderr.contains("password"))
@@ -74,11 +101,26 @@ struct AccountCLITests {
             try await first.register("login@example.org", password: "correct horse battery")
 
             let second = CLIHarness(server: server)
-            let wrong = try await second.run("account", "login", "--email", "login@example.org", "--password-stdin", input: "wrong password!\n")
+            let wrong = try await second.run(
+                "account",
+                "login",
+                "--email",
+                "login@example.org",
+                "--password-stdin",
+                input: "wrong password!\n"
+            )
             #expect(wrong.status != 0)
             #expect(wrong.stderr.contains("invalid_credentials"))
 
-            let login = try await second.run("account", "login", "--email", "login@example.org", "--password-stdin", "--json", input: "correct horse battery\n")
+            let login = try await second.run(
+                "account",
+                "login",
+                "--email",
+                "login@example.org",
+                "--password-stdin",
+                "--json",
+                input: "correct horse battery\n"
+            )
             #expect(login.status == 0)
             #expect(try login.jsonObject()["email"] as? String == "login@example.org")
 
@@ -129,7 +171,9 @@ struct AccountCLITests {
             let file = cli.configHome.appendingPathComponent("export.json")
             let export = try await cli.run("account", "export", "--output", file.path, "--json")
             #expect(export.status == 0)
-            let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+            let document = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
+            )
             let devices = try #require(document["devices"] as? [[String: Any]])
             #expect(devices.map { $0["id"] as? String } == [device.id])
             let fileAttributes = try FileManager.default.attributesOfItem(atPath: file.path)
@@ -167,7 +211,10 @@ struct AccountCLITests {
         #expect(unreachable.stderr.contains("cannot reach the server at http://127.0.0.1:9"))
         #expect(unreachable.stderr.split(separator: "\n").count == 1)
 
-        let noServer = try await runner.run(["account", "login", "--email", "a@example.org", "--password-stdin"], standardInput: "x\n")
+        let noServer = try await runner.run(
+            ["account", "login", "--email", "a@example.org", "--password-stdin"],
+            standardInput: "x\n"
+        )
         #expect(noServer.status != 0)
         #expect(noServer.stderr.contains("no server"))
 

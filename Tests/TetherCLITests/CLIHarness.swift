@@ -28,7 +28,15 @@ struct CLIHarness {
     /// Registers `email` and returns the `--json` output.
     @discardableResult
     func register(_ email: String, password: String = "correct horse battery") async throws -> [String: Any] {
-        let result = try await self.run("account", "register", "--email", email, "--password-stdin", "--json", input: password + "\n")
+        let result = try await self.run(
+            "account",
+            "register",
+            "--email",
+            email,
+            "--password-stdin",
+            "--json",
+            input: password + "\n"
+        )
         guard result.status == 0 else { throw HarnessError.failed(result) }
         return try result.jsonObject()
     }
@@ -36,12 +44,15 @@ struct CLIHarness {
     /// Asks for a pairing code (`--no-wait`) and returns it.
     func pairingCode() async throws -> String {
         let result = try await self.run("pair", "start", "--no-wait", "--json")
-        guard result.status == 0, let code = try result.jsonObject()["code"] as? String else { throw HarnessError.failed(result) }
+        guard result.status == 0, let code = try result.jsonObject()["code"] as? String else {
+            throw HarnessError.failed(result)
+        }
         return code
     }
 
     /// Claims `code` as a device and returns `(device_id, credential)`.
-    func claim(_ code: String, serial: String, model: String = "TAG-1") async throws -> (id: String, credential: String) {
+    func claim(_ code: String, serial: String, model: String = "TAG-1") async throws -> (id: String, credential: String)
+    {
         let result = try await self.run("device", "claim", code, "--serial", serial, "--model", model, "--json")
         guard result.status == 0 else { throw HarnessError.failed(result) }
         let object = try result.jsonObject()

@@ -15,7 +15,16 @@ struct DevicesCLITests {
             // Typing is forgiving: lower case, no dash.
             let typed = code.lowercased().replacingOccurrences(of: "-", with: "")
             let claim = try await cli.run(
-                "device", "claim", typed, "--serial", "SN-100", "--model", "TAG-1", "--kind", "earbuds", "--json"
+                "device",
+                "claim",
+                typed,
+                "--serial",
+                "SN-100",
+                "--model",
+                "TAG-1",
+                "--kind",
+                "earbuds",
+                "--json"
             )
             #expect(claim.status == 0, "\(claim.stderr)")
             let claimed = try claim.jsonObject()
@@ -66,7 +75,9 @@ struct DevicesCLITests {
             for _ in 0..<100 where code == nil {
                 try await Task.sleep(for: .milliseconds(100))
                 let firstLine = waiting.standardOutput().split(separator: "\n").first.map(String.init) ?? ""
-                code = (try? JSONSerialization.jsonObject(with: Data(firstLine.utf8)) as? [String: Any])?["code"] as? String
+                code =
+                    (try? JSONSerialization.jsonObject(with: Data(firstLine.utf8)) as? [String: Any])?["code"]
+                    as? String
             }
             let device = try await cli.claim(try #require(code), serial: "WAIT-1")
 
@@ -121,7 +132,10 @@ struct DevicesCLITests {
             try await bob.register("bob@example.org")
             let device = try await alice.claim(try await alice.pairingCode(), serial: "ALICE-1")
 
-            for arguments in [["devices", "show", device.id], ["devices", "rename", device.id, "Mine"], ["devices", "remove", device.id]] {
+            for arguments in [
+                ["devices", "show", device.id], ["devices", "rename", device.id, "Mine"],
+                ["devices", "remove", device.id],
+            ] {
                 let result = try await bob.run(arguments: arguments)
                 #expect(result.status != 0, "bob ran \(arguments)")
                 #expect(result.stderr.contains("not_found"))
@@ -130,7 +144,15 @@ struct DevicesCLITests {
             #expect(bobsList.isEmpty)
 
             // Bob cannot claim Alice's serial for himself.
-            let steal = try await bob.run("device", "claim", try await bob.pairingCode(), "--serial", "ALICE-1", "--model", "TAG-1")
+            let steal = try await bob.run(
+                "device",
+                "claim",
+                try await bob.pairingCode(),
+                "--serial",
+                "ALICE-1",
+                "--model",
+                "TAG-1"
+            )
             #expect(steal.status != 0)
             #expect(steal.stderr.contains("serial_taken"))
 

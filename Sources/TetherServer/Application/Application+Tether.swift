@@ -1,7 +1,7 @@
 public import Hummingbird
 public import Logging
-import OpenAPIHummingbird
 public import NIOCore
+import OpenAPIHummingbird
 import TetherAPI
 public import TetherStore
 

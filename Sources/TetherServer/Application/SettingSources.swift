@@ -81,20 +81,28 @@ public struct ServerSettings: Sendable {
         if let host = sources.value("host") { config.host = host }
         if let port = sources.value("port") { config.port = try Self.integer(port, key: "port") }
         if let region = sources.value("region") { config.region = try RegionID(validating: region, field: "region") }
-        if let ttl = sources.value("pairing-code-ttl") { config.pairingCodeLifetime = try Duration(setting: ttl, field: "pairing-code-ttl") }
+        if let ttl = sources.value("pairing-code-ttl") {
+            config.pairingCodeLifetime = try Duration(setting: ttl, field: "pairing-code-ttl")
+        }
         if let limit = sources.value("pairing-rate-limit") {
             config.pairingRateLimitPerHour = try Self.integer(limit, key: "pairing-rate-limit")
         }
         if let cost = sources.value("bcrypt-cost") { config.bcryptCost = try Self.integer(cost, key: "bcrypt-cost") }
-        if let ttl = sources.value("access-token-ttl") { config.accessTokenLifetime = try Duration(setting: ttl, field: "access-token-ttl") }
-        if let ttl = sources.value("refresh-token-ttl") { config.refreshTokenLifetime = try Duration(setting: ttl, field: "refresh-token-ttl") }
+        if let ttl = sources.value("access-token-ttl") {
+            config.accessTokenLifetime = try Duration(setting: ttl, field: "access-token-ttl")
+        }
+        if let ttl = sources.value("refresh-token-ttl") {
+            config.refreshTokenLifetime = try Duration(setting: ttl, field: "refresh-token-ttl")
+        }
         if let limit = sources.value("sign-in-failure-limit") {
             config.signInFailureLimit = try Self.integer(limit, key: "sign-in-failure-limit")
         }
         if let window = sources.value("sign-in-failure-window") {
             config.signInFailureWindow = try Duration(setting: window, field: "sign-in-failure-window")
         }
-        if let bytes = sources.value("max-body-bytes") { config.maxBodyBytes = try Self.integer(bytes, key: "max-body-bytes") }
+        if let bytes = sources.value("max-body-bytes") {
+            config.maxBodyBytes = try Self.integer(bytes, key: "max-body-bytes")
+        }
         try config.validate()
         self.config = config
         self.dataDirectory = URL(fileURLWithPath: sources.value("data-dir") ?? "tether-data", isDirectory: true)

@@ -7,7 +7,11 @@ import TetherCore
 struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     let maxBytes: Int
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > self.maxBytes {
             throw TetherError.bodyTooLarge(limitBytes: self.maxBytes)
         }

@@ -6,7 +6,11 @@ import TetherCore
 /// Turns every error thrown below it into an `application/problem+json` response, logging
 /// unexpected ones with the request id. Nothing else in the server renders errors.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {

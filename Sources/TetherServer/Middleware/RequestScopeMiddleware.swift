@@ -4,7 +4,11 @@ import Hummingbird
 /// Binds ``RequestScope`` (bearer token, request logger) for the handlers below it and echoes
 /// the request id in `X-Request-Id`.
 struct RequestScopeMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let scope = RequestScope(headers: request.headers, logger: context.logger)
         var response = try await RequestScope.$current.withValue(scope) {
             try await next(request, context)

@@ -32,7 +32,9 @@ extension TetherAPIHandler {
 
     func exportAccount(_ input: Operations.ExportAccount.Input) async throws -> Operations.ExportAccount.Output {
         let session = try await self.authenticator.session()
-        guard let data = try await self.store.exportAccount(id: session.account) else { throw TetherError.unauthenticated }
+        guard let data = try await self.store.exportAccount(id: session.account) else {
+            throw TetherError.unauthenticated
+        }
         return .ok(.init(body: .json(.init(data, exportedAt: self.now))))
     }
 
@@ -43,7 +45,11 @@ extension TetherAPIHandler {
         return account
     }
 
-    private static func signupHint(latitude: Double?, longitude: Double?, region: String?) throws(TetherError) -> SignupHint {
+    private static func signupHint(
+        latitude: Double?,
+        longitude: Double?,
+        region: String?
+    ) throws(TetherError) -> SignupHint {
         var hint = SignupHint()
         switch (latitude, longitude) {
         case (let latitude?, let longitude?):

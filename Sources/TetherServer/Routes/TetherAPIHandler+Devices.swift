@@ -13,7 +13,12 @@ extension TetherAPIHandler {
 
     func getDevice(_ input: Operations.GetDevice.Input) async throws -> Operations.GetDevice.Output {
         let session = try await self.authenticator.session()
-        guard let device = try await self.store.device(id: DeviceID(rawValue: input.path.deviceId), account: session.account) else {
+        guard
+            let device = try await self.store.device(
+                id: DeviceID(rawValue: input.path.deviceId),
+                account: session.account
+            )
+        else {
             throw TetherError.notFound("device", field: "deviceId")
         }
         return .ok(.init(body: .json(.init(device))))
@@ -40,7 +45,8 @@ extension TetherAPIHandler {
         return .ok(.init(body: .json(.init(device))))
     }
 
-    func getCallingDevice(_ input: Operations.GetCallingDevice.Input) async throws -> Operations.GetCallingDevice.Output {
+    func getCallingDevice(_ input: Operations.GetCallingDevice.Input) async throws -> Operations.GetCallingDevice.Output
+    {
         let device = try await self.authenticator.device()
         return .ok(.init(body: .json(.init(device))))
     }

@@ -5,7 +5,8 @@ import TetherCore
 import TetherStore
 
 extension TetherAPIHandler {
-    func getOperatorStats(_ input: Operations.GetOperatorStats.Input) async throws -> Operations.GetOperatorStats.Output {
+    func getOperatorStats(_ input: Operations.GetOperatorStats.Input) async throws -> Operations.GetOperatorStats.Output
+    {
         try await self.authenticator.requireOperator()
         let statistics = try await self.store.statistics(now: self.now)
         let body = Components.Schemas.OperatorStats(

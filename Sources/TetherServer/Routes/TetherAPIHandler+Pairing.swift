@@ -5,7 +5,9 @@ import TetherCore
 import TetherStore
 
 extension TetherAPIHandler {
-    func createPairingCode(_ input: Operations.CreatePairingCode.Input) async throws -> Operations.CreatePairingCode.Output {
+    func createPairingCode(
+        _ input: Operations.CreatePairingCode.Input
+    ) async throws -> Operations.CreatePairingCode.Output {
         let session = try await self.authenticator.session()
         let now = self.now
         let hourAgo = now.addingTimeInterval(-3_600)
@@ -25,7 +27,11 @@ extension TetherAPIHandler {
             expiresAt: now.addingTimeInterval(self.config.pairingCodeLifetime.timeInterval)
         )
         try await self.store.createPairingRequest(request)
-        let body = Components.Schemas.PairingCode(id: request.id.rawValue, code: code.description, expiresAt: request.expiresAt)
+        let body = Components.Schemas.PairingCode(
+            id: request.id.rawValue,
+            code: code.description,
+            expiresAt: request.expiresAt
+        )
         return .created(.init(body: .json(body)))
     }
 
@@ -39,7 +45,8 @@ extension TetherAPIHandler {
         if let deviceID = request.claimedBy {
             device = try await self.store.device(id: deviceID, account: session.account)
         }
-        let state = Components.Schemas.PairingStatus.StatePayload(rawValue: request.state(at: self.now).rawValue) ?? .pending
+        let state =
+            Components.Schemas.PairingStatus.StatePayload(rawValue: request.state(at: self.now).rawValue) ?? .pending
         let body = Components.Schemas.PairingStatus(
             id: request.id.rawValue,
             state: state,
@@ -67,8 +74,15 @@ extension TetherAPIHandler {
             credentialHash: credential.digest,
             now: self.now
         )
-        self.logger.info("device paired", metadata: ["tether.device.id": "\(device.id)", "tether.account.id": "\(device.owner)"])
-        let grant = Components.Schemas.ClaimGrant(deviceId: device.id.rawValue, credential: credential.text, device: .init(device))
+        self.logger.info(
+            "device paired",
+            metadata: ["tether.device.id": "\(device.id)", "tether.account.id": "\(device.owner)"]
+        )
+        let grant = Components.Schemas.ClaimGrant(
+            deviceId: device.id.rawValue,
+            credential: credential.text,
+            device: .init(device)
+        )
         return .created(.init(body: .json(grant)))
     }
 }

@@ -10,7 +10,9 @@ extension TetherAPIHandler {
     func getHealth(_ input: Operations.GetHealth.Input) async throws -> Operations.GetHealth.Output {
         // Touch the store so "ok" means it answers.
         _ = try await self.store.isOperatorToken(hash: "")
-        return .ok(.init(body: .json(.init(status: .ok, region: self.config.region.rawValue, version: TetherVersion.current))))
+        return .ok(
+            .init(body: .json(.init(status: .ok, region: self.config.region.rawValue, version: TetherVersion.current)))
+        )
     }
 
     func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {

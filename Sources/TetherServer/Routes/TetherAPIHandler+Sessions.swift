@@ -12,7 +12,8 @@ extension TetherAPIHandler {
         try await self.checkSignInThrottle(email: email)
 
         let stored = try await self.store.accountForSignIn(email: email)
-        guard try await self.passwords.verify(body.password, hash: stored?.passwordHash), let account = stored?.account else {
+        guard try await self.passwords.verify(body.password, hash: stored?.passwordHash), let account = stored?.account
+        else {
             try await self.store.recordFailedSignIn(email: email, at: self.now)
             self.logger.notice("sign-in failed", metadata: ["tether.account.known": "\(stored != nil)"])
             throw TetherError.invalidCredentials
