@@ -177,6 +177,8 @@ let package = Package(
             dependencies: [
                 "TetherCore",
                 "TetherTesting",
+                "TetherClient",
+                "TetherAPI",
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,9 @@
 public import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Runs a built executable of this package (`tether`, `tetherd`) as a child process, without
 /// blocking Swift concurrency's threads, and captures what it prints.
 ///
@@ -88,7 +92,7 @@ public struct CommandRunner: Sendable {
             exitSink.finish()
         }
         try process.run()
-        return RunningCommand(files: files, exits: exits)
+        return RunningCommand(files: files, exits: exits, processIdentifier: process.processIdentifier)
     }
 }
 
@@ -103,10 +107,22 @@ public struct RunningCommand: Sendable {
 
     let files: Files
     let exits: AsyncStream<Int32>
+    /// The child's process id.
+    public let processIdentifier: Int32
 
     /// What the command has written to standard output so far.
     public func standardOutput() -> String {
         String(decoding: (try? Data(contentsOf: self.files.stdout)) ?? Data(), as: UTF8.self)
+    }
+
+    /// What the command has written to standard error so far.
+    public func standardError() -> String {
+        String(decoding: (try? Data(contentsOf: self.files.stderr)) ?? Data(), as: UTF8.self)
+    }
+
+    /// Sends `signal` (`SIGTERM`, `SIGKILL`, …) to the command.
+    public func send(signal: Int32) {
+        kill(self.processIdentifier, signal)
     }
 
     /// Waits for the command to exit and returns what it printed.
@@ -117,7 +133,7 @@ public struct RunningCommand: Sendable {
         return CommandRunner.Result(
             status: status,
             stdout: self.standardOutput(),
-            stderr: String(decoding: try Data(contentsOf: self.files.stderr), as: UTF8.self)
+            stderr: self.standardError()
         )
     }
 }

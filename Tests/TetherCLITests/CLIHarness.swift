@@ -8,10 +8,14 @@ struct CLIHarness {
     let configHome: URL
 
     init(server: TestServer) {
+        self.init(serverURL: server.baseURL)
+    }
+
+    init(serverURL: URL) {
         self.configHome = TemporaryDirectory.make(prefix: "tether-cli")
         self.runner = CommandRunner(
             "tether",
-            environment: ["XDG_CONFIG_HOME": self.configHome.path, "TETHER_SERVER": server.baseURL.absoluteString]
+            environment: ["XDG_CONFIG_HOME": self.configHome.path, "TETHER_SERVER": serverURL.absoluteString]
         )
     }
 

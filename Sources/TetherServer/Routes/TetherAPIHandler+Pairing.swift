@@ -11,7 +11,9 @@ extension TetherAPIHandler {
         let session = try await self.authenticator.session()
         let now = self.now
         let hourAgo = now.addingTimeInterval(-3_600)
+        // A code exactly one hour old has left the hour, so a retry at `retry_after_s` works.
         let recent = try await self.store.pairingRequests(account: session.account, since: hourAgo)
+            .filter { $0 > hourAgo }
         let limit = self.config.pairingRateLimitPerHour
         if recent.count >= limit {
             let retryAt = recent[recent.count - limit].addingTimeInterval(3_600)

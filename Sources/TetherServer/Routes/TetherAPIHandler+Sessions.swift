@@ -68,13 +68,16 @@ extension TetherAPIHandler {
 
     /// Refuses sign-in while `email` has too many recent failures.
     private func checkSignInThrottle(email: EmailAddress) async throws {
+        let now = self.now
         let window = self.config.signInFailureWindow.timeInterval
-        let failures = try await self.store.failedSignIns(email: email, since: self.now.addingTimeInterval(-window))
+        let windowStart = now.addingTimeInterval(-window)
+        // A failure exactly one window old has left it, so a retry at `retry_after_s` works.
+        let failures = try await self.store.failedSignIns(email: email, since: windowStart).filter { $0 > windowStart }
         guard failures.count >= self.config.signInFailureLimit else { return }
         // The window slides: a retry works once the oldest counted failure leaves it.
         let index = failures.count - self.config.signInFailureLimit
         let retryAt = failures[index].addingTimeInterval(window)
-        let retryAfter = max(1, Int(retryAt.timeIntervalSince(self.now).rounded(.up)))
+        let retryAfter = max(1, Int(retryAt.timeIntervalSince(now).rounded(.up)))
         self.logger.warning("sign-in throttled", metadata: ["tether.sign_in.failures": "\(failures.count)"])
         throw TetherError.tooManyAttempts(retryAfterSeconds: retryAfter)
     }

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# The main job on the embedded default: build, start `tetherd` on SQLite with a local region,
+# then walk through register → pair → claim → list → rename → export with the `tether` CLI,
+# restart the server and show the data is still there. Each step is printed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./scripts/setup.sh
+
+echo "==> building tetherd and tether (the first build takes several minutes)"
+swift build --product tetherd
+swift build --product tether
+bin="$(swift build --show-bin-path)"
+
+work="$(mktemp -d -t tether-demo.XXXXXX)"
+export XDG_CONFIG_HOME="$work/config"   # the demo's own CLI profile, not yours
+server_pid=""
+cleanup() {
+    if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+start_server() {
+    : >"$work/tetherd.log"
+    "$bin/tetherd" --host 127.0.0.1 --port 0 --region local --data-dir "$work/data" 2>"$work/tetherd.log" &
+    server_pid=$!
+    for _ in $(seq 1 100); do
+        port="$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/tetherd.log" | head -n1)"
+        if [[ -n "$port" ]]; then
+            export TETHER_SERVER="http://127.0.0.1:$port"
+            echo "    tetherd (pid $server_pid) serves $TETHER_SERVER, data in $work/data"
+            return
+        fi
+        sleep 0.1
+    done
+    echo "tetherd did not start:" >&2
+    cat "$work/tetherd.log" >&2
+    exit 1
+}
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "start tetherd (SQLite, region 'local')"
+start_server
+curl -fsS "$TETHER_SERVER/health" 2>/dev/null || true
+echo
+
+step "register an account from Berlin (the phone's location picks the home region)"
+echo "correct horse battery staple" | "$bin/tether" account register --email ada@example.org --password-stdin --lat 52.52 --lon 13.405
+
+step "who am I"
+"$bin/tether" account whoami
+
+step "ask for a one-time pairing code"
+code="$("$bin/tether" pair start --no-wait --json | sed -n 's/.*"code":"\([^"]*\)".*/\1/p')"
+echo "    code: $code"
+
+step "the tracker claims the code and receives its device credential"
+claim="$("$bin/tether" device claim "$code" --serial TAG-0001 --model TAG-1 --kind tracker --json)"
+echo "    $claim"
+credential="$(echo "$claim" | sed -n 's/.*"credential":"\([^"]*\)".*/\1/p')"
+
+step "the tracker checks in with its credential (sets last_seen)"
+curl -fsS -H "Authorization: Bearer $credential" "$TETHER_SERVER/v1/device"; echo
+
+step "the owner's phone pairs too"
+code="$("$bin/tether" pair start --no-wait --json | sed -n 's/.*"code":"\([^"]*\)".*/\1/p')"
+"$bin/tether" device claim "$code" --serial PHONE-0001 --model "Pixel 9" --kind phone --json
+
+step "list devices"
+"$bin/tether" devices list
+
+step "rename the tracker"
+tracker="$("$bin/tether" devices list --json | sed -n 's/.*"id":"\([^"]*\)","kind":"tracker".*/\1/p')"
+"$bin/tether" devices rename "$tracker" "Keys"
+
+step "reusing a code fails with a clear error (and changes nothing)"
+"$bin/tether" device claim "$code" --serial TAG-0002 --model TAG-1 || echo "    (exit status $?, as expected)"
+
+step "remove the phone: its credential stops working at once"
+phone="$("$bin/tether" devices list --json | sed -n 's/.*"id":"\([^"]*\)","kind":"phone".*/\1/p')"
+"$bin/tether" devices remove "$phone"
+
+step "export everything stored for the account"
+"$bin/tether" account export --output "$work/export.json"
+head -c 400 "$work/export.json"; echo " …"
+
+step "restart tetherd: the data is on disk"
+kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+start_server
+"$bin/tether" devices list
+
+step "done"
+echo "Run the tests with: ./scripts/test.sh"
