@@ -41,6 +41,10 @@ public struct SQLiteStore: TetherStorage {
         try SQLiteStore(dbWriter: DatabaseQueue())
     }
 
+    public func ping() async throws {
+        _ = try await self.dbWriter.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
     /// The journal mode in force (`wal` on disk).
     public func journalMode() async throws -> String {
         try await self.dbWriter.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }

@@ -20,6 +20,10 @@ struct Authenticator: Sendable {
         return session
     }
 
+    /// How stale `last_seen` may get before a request from the device rewrites it; keeps a
+    /// chatty device from turning every read into a write.
+    static let lastSeenResolution: TimeInterval = 30
+
     /// The device whose credential was presented; marks it as seen.
     func device() async throws -> Device {
         guard let token = RequestScope.current.bearerToken, SecretToken(text: token).hasKind(.deviceCredential),
@@ -28,8 +32,10 @@ struct Authenticator: Sendable {
             throw TetherError.unauthenticated
         }
         let now = self.clock()
-        try await self.store.markSeen(device: device.id, at: now)
-        device.lastSeen = now
+        if device.lastSeen.map({ now.timeIntervalSince($0) >= Self.lastSeenResolution }) ?? true {
+            try await self.store.markSeen(device: device.id, at: now)
+            device.lastSeen = now
+        }
         return device
     }
 
