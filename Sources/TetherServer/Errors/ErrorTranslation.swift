@@ -45,6 +45,11 @@ enum ErrorTranslation {
             }
         }
         switch decodingError {
+        // Valid JSON but not an object (`null`, `[…]`, `42`): no field is at fault, the whole body is.
+        case .valueNotFound(_, let context) where context.codingPath.isEmpty:
+            return .malformedBody("The body must be a JSON object.")
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            return .malformedBody("The body must be a JSON object.")
         case .keyNotFound(let key, let context):
             return .invalidField(path(context.codingPath, key), "is required")
         case .valueNotFound(_, let context):

@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import TetherAPI
+import TetherClient
+import TetherCore
+import TetherServer
+import TetherStore
+import TetherTesting
+
+struct OperatorRoutesTests {
+    /// Adds an operator token to the running server's database, as `tetherd operator-token` does.
+    private func operatorToken(for server: TestServer) async throws -> String {
+        let token = SecretToken.generate(.operator)
+        let store = try SQLiteStore.open(directory: server.dataDirectory)
+        try await store.addOperatorToken(hash: token.digest, createdAt: Date())
+        return token.text
+    }
+
+    @Test
+    func anOperatorTokenReadsServiceWideCounts() async throws {
+        let clock = ManualClock(start: testEpoch)
+        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+            let ada = try await server.register("ada@example.org")
+            let grace = try await server.register("grace@example.org")
+            _ = try await server.signIn("grace@example.org")
+            _ = try await server.pairDevice(for: ada, serial: "SN-1")
+            _ = try await server.pairDevice(for: ada, serial: "SN-2")
+            _ = try await server.pairDevice(for: grace, serial: "SN-3")
+            let token = try await self.operatorToken(for: server)
+            #expect(token.hasPrefix("top_"))
+
+            let stats = try await server.client(token: token).getOperatorStats().ok.body.json
+            #expect(stats.region == "local")
+            #expect(stats.accounts == 2)
+            #expect(stats.devices == 3)
+            #expect(stats.activeSessions == 3)
+
+            _ = try await grace.client.deleteAccount().ok
+            clock.advance(by: .seconds(30 * 86_400))
+            let later = try await server.client(token: token).getOperatorStats().ok.body.json
+            #expect(later.accounts == 1)
+            #expect(later.devices == 2)
+            #expect(later.activeSessions == 0)
+        }
+    }
+
+    @Test
+    func otherCredentialsAreRefused() async throws {
+        try await TestServer.withRunning { server in
+            let user = try await server.register()
+            let device = try await server.pairDevice(for: user)
+            _ = try await self.operatorToken(for: server)
+
+            await expectProblem(401, "unauthenticated") { try await server.client().getOperatorStats() }
+            await expectProblem(403, "forbidden") { try await user.client.getOperatorStats() }
+            await expectProblem(403, "forbidden") {
+                try await server.client(token: device.credential).getOperatorStats()
+            }
+            let unknown = SecretToken.generate(.operator).text
+            await expectProblem(401, "unauthenticated") { try await server.client(token: unknown).getOperatorStats() }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+import TetherCore
+import TetherServer
+import TetherTesting
+
+struct ServerSettingsTests {
+    @Test
+    func defaultsApplyWhenNothingIsSet() throws {
+        let settings = try ServerSettings(resolving: SettingSources())
+        #expect(settings.config.host == "127.0.0.1")
+        #expect(settings.config.port == 8_080)
+        #expect(settings.config.region.rawValue == "local")
+        #expect(settings.config.pairingCodeLifetime == .seconds(600))
+        #expect(settings.config.pairingRateLimitPerHour == 10)
+        #expect(settings.config.bcryptCost == 12)
+        #expect(settings.config.accessTokenLifetime == .seconds(3_600))
+        #expect(settings.config.refreshTokenLifetime == .seconds(30 * 86_400))
+        #expect(settings.config.signInFailureLimit == 5)
+        #expect(settings.config.signInFailureWindow == .seconds(900))
+        #expect(settings.config.maxBodyBytes == 1 << 20)
+        #expect(settings.dataDirectory.lastPathComponent == "tether-data")
+        #expect(settings.logLevel == "info")
+    }
+
+    @Test
+    func aFlagBeatsTheEnvironmentWhichBeatsTheFile() throws {
+        let file = ["port": "7003", "region": "eu", "pairing-code-ttl": "3m", "log-level": "debug"]
+        let environment = ["TETHER_PORT": "7002", "TETHER_REGION": "us", "HOME": "/root"]
+        let flags = ["port": "7001"]
+
+        let all = try ServerSettings(resolving: SettingSources(flags: flags, environment: environment, file: file))
+        #expect(all.config.port == 7_001)
+        #expect(all.config.region.rawValue == "us")
+        #expect(all.config.pairingCodeLifetime == .seconds(180))
+        #expect(all.logLevel == "debug")
+
+        let noFlags = try ServerSettings(resolving: SettingSources(environment: environment, file: file))
+        #expect(noFlags.config.port == 7_002)
+
+        let fileOnly = try ServerSettings(resolving: SettingSources(file: file))
+        #expect(fileOnly.config.port == 7_003)
+        #expect(fileOnly.config.region.rawValue == "eu")
+    }
+
+    @Test(arguments: [
+        ("host", "TETHER_HOST"),
+        ("pairing-code-ttl", "TETHER_PAIRING_CODE_TTL"),
+        ("sign-in-failure-window", "TETHER_SIGN_IN_FAILURE_WINDOW"),
+        ("data-dir", "TETHER_DATA_DIR"),
+    ])
+    func environmentNamesArePrefixedUpperSnakeCase(key: String, name: String) {
+        #expect(SettingSources.environmentName(for: key) == name)
+    }
+
+    @Test
+    func everyKeyIsReadFromTheEnvironment() throws {
+        let values = [
+            "host": "0.0.0.0", "port": "9090", "region": "ap-south", "data-dir": "/var/lib/tether",
+            "pairing-code-ttl": "5m", "pairing-rate-limit": "3", "bcrypt-cost": "10", "access-token-ttl": "15m",
+            "refresh-token-ttl": "7d", "sign-in-failure-limit": "8", "sign-in-failure-window": "1h",
+            "max-body-bytes": "65536", "log-level": "warning",
+        ]
+        #expect(Set(values.keys) == Set(ServerSettings.keys))
+        var environment: [String: String] = [:]
+        for (key, value) in values {
+            environment[SettingSources.environmentName(for: key)] = value
+        }
+        let settings = try ServerSettings(resolving: SettingSources(environment: environment))
+        #expect(settings.config.host == "0.0.0.0")
+        #expect(settings.config.port == 9_090)
+        #expect(settings.config.region.rawValue == "ap-south")
+        #expect(settings.dataDirectory.path == "/var/lib/tether")
+        #expect(settings.config.pairingCodeLifetime == .seconds(300))
+        #expect(settings.config.pairingRateLimitPerHour == 3)
+        #expect(settings.config.bcryptCost == 10)
+        #expect(settings.config.accessTokenLifetime == .seconds(900))
+        #expect(settings.config.refreshTokenLifetime == .seconds(7 * 86_400))
+        #expect(settings.config.signInFailureLimit == 8)
+        #expect(settings.config.signInFailureWindow == .seconds(3_600))
+        #expect(settings.config.maxBodyBytes == 65_536)
+        #expect(settings.logLevel == "warning")
+    }
+
+    @Test(arguments: [
+        ("port", "eighty"),
+        ("port", "70000"),
+        ("port", "-1"),
+        ("region", "EU"),
+        ("pairing-code-ttl", "10"),
+        ("pairing-code-ttl", "0s"),
+        ("pairing-rate-limit", "0"),
+        ("bcrypt-cost", "3"),
+        ("bcrypt-cost", "32"),
+        ("access-token-ttl", "an hour"),
+        ("refresh-token-ttl", "-1d"),
+        ("sign-in-failure-limit", "many"),
+        ("sign-in-failure-window", "0m"),
+        ("max-body-bytes", "1023"),
+        ("log-level", "loud"),
+    ])
+    func aBadValueNamesItsSetting(key: String, value: String) {
+        for sources in [SettingSources(flags: [key: value]), SettingSources(file: [key: value])] {
+            let error = #expect(throws: TetherError.self) { try ServerSettings(resolving: sources) }
+            #expect(error?.code == "invalid_field")
+            #expect(error?.field == key)
+        }
+    }
+
+    @Test
+    func aBadLowerPrecedenceValueIsIgnoredWhenOverridden() throws {
+        let sources = SettingSources(
+            flags: ["port": "9000"],
+            environment: ["TETHER_PORT": "nope"],
+            file: ["port": "nope"]
+        )
+        #expect(try ServerSettings(resolving: sources).config.port == 9_000)
+    }
+
+    @Test
+    func theConfigFileIsOneJSONObjectOfStringsAndNumbers() throws {
+        let directory = TemporaryDirectory.make()
+        defer { TemporaryDirectory.remove(directory) }
+        let url = directory.appendingPathComponent("tetherd.json")
+        try Data(#"{"port": 9091, "pairing-code-ttl": "5m", "region": "eu"}"#.utf8).write(to: url)
+
+        let file = try SettingSources.readConfigFile(at: url)
+        #expect(file == ["port": "9091", "pairing-code-ttl": "5m", "region": "eu"])
+        let settings = try ServerSettings(resolving: SettingSources(file: file))
+        #expect(settings.config.port == 9_091)
+        #expect(settings.config.pairingCodeLifetime == .seconds(300))
+    }
+
+    @Test(arguments: [#"{"port": "#, #"["port", 9091]"#, #"{"port": {"value": 9091}}"#, #"{"hosts": ["a", "b"]}"#, ""])
+    func anUnreadableConfigFileNamesConfig(contents: String) throws {
+        let directory = TemporaryDirectory.make()
+        defer { TemporaryDirectory.remove(directory) }
+        let url = directory.appendingPathComponent("tetherd.json")
+        try Data(contents.utf8).write(to: url)
+        let error = #expect(throws: TetherError.self) { try SettingSources.readConfigFile(at: url) }
+        #expect(error?.field == "config")
+    }
+
+    @Test
+    func aMissingConfigFileNamesConfig() {
+        let url = URL(fileURLWithPath: "/nonexistent/tetherd-\(UUID().uuidString).json")
+        let error = #expect(throws: TetherError.self) { try SettingSources.readConfigFile(at: url) }
+        #expect(error?.field == "config")
+    }
+
+    @Test
+    func configValidationNamesTheSetting() {
+        var config = ServerConfig.testing
+        config.bcryptCost = 3
+        #expect(throws: TetherError.invalidField("bcrypt-cost", "must be 4-31")) { try config.validate() }
+        config = .testing
+        config.signInFailureWindow = .zero
+        #expect(throws: TetherError.invalidField("sign-in-failure-window", "must be longer than zero")) {
+            try config.validate()
+        }
+        config = .testing
+        config.port = 65_536
+        #expect(throws: TetherError.invalidField("port", "must be 0-65535")) { try config.validate() }
+        #expect(throws: Never.self) { try ServerConfig.testing.validate() }
+    }
+}

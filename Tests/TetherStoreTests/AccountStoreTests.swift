@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+import TetherCore
+import TetherStore
+
+struct AccountStoreTests {
+    @Test(arguments: StoreKind.allCases)
+    func createdAccountsAreFoundByIdAndEmail(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let fixtures = Fixtures(store: store)
+            let ada = try await fixtures.account("ada@example.org")
+            let grace = try await fixtures.account("grace@example.org")
+
+            #expect(try await store.account(id: ada.id) == ada)
+            #expect(try await store.account(id: grace.id) == grace)
+            #expect(try await store.account(id: .random()) == nil)
+
+            let signIn = try #require(try await store.accountForSignIn(email: EmailAddress(" ADA@example.org")))
+            #expect(signIn.account == ada)
+            #expect(signIn.passwordHash == "$2b$04$hash-of-ada@example.org")
+            #expect(try await store.accountForSignIn(email: EmailAddress("nobody@example.org")) == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func duplicateEmailIsRefusedAndChangesNothing(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let fixtures = Fixtures(store: store)
+            let ada = try await fixtures.account("ada@example.org")
+            let before = try await StoreSnapshot(store, accounts: [ada])
+
+            await #expect(throws: TetherError.emailTaken) {
+                try await fixtures.account("Ada@Example.org")
+            }
+            #expect(try await StoreSnapshot(store, accounts: [ada]) == before)
+            #expect(try await store.accountForSignIn(email: EmailAddress("ada@example.org"))?.account.id == ada.id)
+        }
+    }
+
+    @Test
+    func concurrentRegistrationsOfOneEmailCreateOneAccount() async throws {
+        try await withStore(.file) { store in
+            let fixtures = Fixtures(store: store)
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<8 {
+                    group.addTask {
+                        do {
+                            try await fixtures.account("race@example.org")
+                            return true
+                        } catch {
+                            return false
+                        }
+                    }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            let statistics = try await store.statistics(now: Times.start)
+            #expect(outcomes.filter { $0 }.count == 1)
+            #expect(statistics.accounts == 1)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func deletingAnAccountRemovesEverythingItOwned(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let fixtures = Fixtures(store: store)
+            let ada = try await fixtures.account("ada@example.org")
+            let grace = try await fixtures.account("grace@example.org")
+            let session = try await fixtures.session(for: ada, tag: "ada")
+            let device = try await fixtures.device(for: ada, serial: "ADA-1", credentialHash: "ada-credential")
+            let pending = try await fixtures.pairingRequest(for: ada)
+            let graceSession = try await fixtures.session(for: grace, tag: "grace")
+            let graceDevice = try await fixtures.device(
+                for: grace,
+                serial: "GRACE-1",
+                credentialHash: "grace-credential"
+            )
+            let graceBefore = try await store.exportAccount(id: grace.id)
+
+            #expect(try await store.deleteAccount(id: ada.id))
+
+            #expect(try await store.account(id: ada.id) == nil)
+            #expect(try await store.accountForSignIn(email: ada.email) == nil)
+            #expect(try await store.exportAccount(id: ada.id) == nil)
+            #expect(try await store.session(accessTokenHash: session.accessTokenHash) == nil)
+            #expect(try await store.device(credentialHash: "ada-credential") == nil)
+            #expect(try await store.device(id: device.id, account: ada.id) == nil)
+            #expect(try await store.devices(account: ada.id).isEmpty)
+            #expect(try await store.pairingRequest(id: pending.id, account: ada.id) == nil)
+            #expect(try await store.pairingRequests(account: ada.id, since: .distantPast).isEmpty)
+            let refreshed = try await store.rotateSession(refreshTokenHash: session.refreshTokenHash, now: Times.start)
+            {
+                $0.accessTokenHash = "stolen"
+            }
+            #expect(refreshed == nil)
+
+            // The other account is untouched.
+            #expect(try await store.exportAccount(id: grace.id) == graceBefore)
+            #expect(try await store.session(accessTokenHash: graceSession.accessTokenHash) == graceSession)
+            #expect(try await store.device(credentialHash: "grace-credential")?.id == graceDevice.id)
+            let statistics = try await store.statistics(now: Times.start)
+            #expect(statistics == ServiceStatistics(accounts: 1, devices: 1, activeSessions: 1))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func deletingAnUnknownAccountReportsFalse(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let ada = try await Fixtures(store: store).account()
+            #expect(try await store.deleteAccount(id: .random()) == false)
+            #expect(try await store.deleteAccount(id: ada.id))
+            #expect(try await store.deleteAccount(id: ada.id) == false)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aDeletedEmailCanRegisterAgain(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let fixtures = Fixtures(store: store)
+            let first = try await fixtures.account("ada@example.org")
+            #expect(try await store.deleteAccount(id: first.id))
+            let second = try await fixtures.account("ada@example.org")
+            #expect(second.id != first.id)
+            #expect(try await store.accountForSignIn(email: first.email)?.account.id == second.id)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func exportHoldsTheAccountsRecordsOnly(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let fixtures = Fixtures(store: store)
+            let signup = SignupHint(
+                location: try SignupLocation(latitude: 48.8566, longitude: 2.3522),
+                requestedRegion: RegionID(rawValue: "eu")
+            )
+            let ada = try await fixtures.account("ada@example.org", signup: signup)
+            let grace = try await fixtures.account("grace@example.org")
+            let first = try await fixtures.session(for: ada, at: Times.at(0))
+            let second = try await fixtures.session(for: ada, at: Times.at(60))
+            let device = try await fixtures.device(for: ada, at: Times.at(10))
+            let pending = try await fixtures.pairingRequest(for: ada, at: Times.at(20))
+            try await fixtures.session(for: grace)
+            try await fixtures.device(for: grace)
+
+            let export = try #require(try await store.exportAccount(id: ada.id))
+            #expect(export.account == ada)
+            #expect(export.signup == signup)
+            #expect(export.sessions == [first, second])
+            #expect(export.devices == [device])
+            #expect(export.pairingRequests.count == 2)
+            #expect(export.pairingRequests.first?.claimedBy == device.id)
+            #expect(export.pairingRequests.last == pending)
+            #expect(export.pairingRequests.allSatisfy { $0.account == ada.id })
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func failedSignInsAreCountedPerEmailSinceADate(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let ada = try EmailAddress("ada@example.org")
+            let grace = try EmailAddress("grace@example.org")
+            for seconds in [0.0, 10, 20] {
+                try await store.recordFailedSignIn(email: ada, at: Times.at(seconds))
+            }
+            try await store.recordFailedSignIn(email: grace, at: Times.at(15))
+
+            #expect(
+                try await store.failedSignIns(email: ada, since: Times.at(0)) == [
+                    Times.at(0), Times.at(10), Times.at(20),
+                ]
+            )
+            #expect(try await store.failedSignIns(email: ada, since: Times.at(5)) == [Times.at(10), Times.at(20)])
+            #expect(try await store.failedSignIns(email: EmailAddress("ADA@example.org"), since: Times.at(21)).isEmpty)
+            #expect(try await store.failedSignIns(email: grace, since: Times.at(0)) == [Times.at(15)])
+
+            try await store.clearFailedSignIns(email: ada)
+            #expect(try await store.failedSignIns(email: ada, since: .distantPast).isEmpty)
+            #expect(try await store.failedSignIns(email: grace, since: .distantPast) == [Times.at(15)])
+        }
+    }
+}

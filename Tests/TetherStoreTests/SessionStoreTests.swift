@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import TetherCore
+import TetherStore
+
+struct SessionStoreTests {
+    @Test(arguments: StoreKind.allCases)
+    func sessionsAreFoundByAccessTokenDigest(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let fixtures = Fixtures(store: store)
+            let ada = try await fixtures.account()
+            let session = try await fixtures.session(for: ada, tag: "one")
+            #expect(try await store.session(accessTokenHash: "access-one") == session)
+            #expect(try await store.session(accessTokenHash: "refresh-one") == nil)
+            #expect(try await store.session(accessTokenHash: "access-two") == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func rotationWorksOnceForEachRefreshToken(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let fixtures = Fixtures(store: store)
+            let ada = try await fixtures.account()
+            let original = try await fixtures.session(for: ada, tag: "one")
+            let now = Times.at(120)
+
+            let accessExpiry = now.addingTimeInterval(3_600)
+            let result = try await store.rotateSession(refreshTokenHash: "refresh-one", now: now) { session in
+                session.accessTokenHash = "access-two"
+                session.refreshTokenHash = "refresh-two"
+                session.accessExpiresAt = accessExpiry
+            }
+            let rotated = try #require(result)
+            #expect(rotated.accessExpiresAt == accessExpiry)
+            #expect(rotated.id == original.id)
+            #expect(rotated.account == ada.id)
+            #expect(rotated.accessTokenHash == "access-two")
+            #expect(rotated.refreshTokenHash == "refresh-two")
+            #expect(try await store.session(accessTokenHash: "access-two") == rotated)
+            #expect(try await store.session(accessTokenHash: "access-one") == nil)
+
+            let replay = try await store.rotateSession(refreshTokenHash: "refresh-one", now: now) {
+                $0.accessTokenHash = "access-three"
+            }
+            #expect(replay == nil)
+            #expect(try await store.session(accessTokenHash: "access-three") == nil)
+
+            let next = try await store.rotateSession(refreshTokenHash: "refresh-two", now: now) {
+                $0.refreshTokenHash = "refresh-three"
+            }
+            #expect(next?.id == original.id)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func rotationCannotMoveTheSessionToAnotherAccount(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let fixtures = Fixtures(store: store)
+            let ada = try await fixtures.account("ada@example.org")
+            let grace = try await fixtures.account("grace@example.org")
+            let original = try await fixtures.session(for: ada, tag: "one")
+            let rotated = try await store.rotateSession(refreshTokenHash: "refresh-one", now: Times.start) { session in
+                session.id = .random()
+                session.account = grace.id
+                session.refreshTokenHash = "refresh-two"
+            }
+            #expect(rotated?.id == original.id)
+            #expect(rotated?.account == ada.id)
+            #expect(try await store.exportAccount(id: grace.id)?.sessions.isEmpty == true)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func expiredRefreshTokensDoNotRotate(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let fixtures = Fixtures(store: store)
+            let session = try await fixtures.session(for: try await fixtures.account(), tag: "one")
+            let rotated = try await store.rotateSession(refreshTokenHash: "refresh-one", now: session.refreshExpiresAt)
+            {
+                $0.accessTokenHash = "access-two"
+            }
+            #expect(rotated == nil)
+            #expect(try await store.session(accessTokenHash: "access-one") == session)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func deletingASessionRevokesBothTokens(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let fixtures = Fixtures(store: store)
+            let ada = try await fixtures.account()
+            let signedOut = try await fixtures.session(for: ada, tag: "one")
+            let other = try await fixtures.session(for: ada, tag: "two")
+
+            try await store.deleteSession(id: signedOut.id)
+
+            #expect(try await store.session(accessTokenHash: "access-one") == nil)
+            let rotated = try await store.rotateSession(refreshTokenHash: "refresh-one", now: Times.start) { _ in }
+            #expect(rotated == nil)
+            #expect(try await store.session(accessTokenHash: "access-two") == other)
+        }
+    }
+}
