@@ -184,3 +184,27 @@ let package = Package(
         ),
     ]
 )
+
+// MARK: Benchmarks (ordo-one/benchmark), built only when asked for, as Hummingbird does, so CI's
+// build stays lean: TETHER_BENCHMARKS=1 swift package benchmark (see scripts/bench.sh).
+
+if Context.environment["TETHER_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"])
+    )
+    package.targets.append(
+        .executableTarget(
+            name: "TetherServerBenchmarks",
+            dependencies: [
+                "TetherCore",
+                "TetherStore",
+                "TetherServer",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            path: "Benchmarks/TetherServerBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+}

@@ -98,8 +98,10 @@ extension SQLiteStore {
     }
 
     public func device(credentialHash hash: String) async throws -> Device? {
+        // The hot path of device authentication: a cached prepared statement on the unique index.
         try await self.dbWriter.read { db in
-            try DeviceRecord.filter(Column("credential_hash") == hash).fetchOne(db)?.device()
+            let statement = try db.cachedStatement(sql: "SELECT * FROM device WHERE credential_hash = ?")
+            return try DeviceRecord.fetchOne(statement, arguments: [hash])?.device()
         }
     }
 

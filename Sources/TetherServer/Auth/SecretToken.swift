@@ -1,5 +1,5 @@
 import Crypto
-public import Foundation
+import Foundation
 
 /// A high-entropy bearer secret (256 random bits, base64url) with a kind prefix, stored only
 /// as its SHA-256 digest. Looking one up costs one hash and one indexed read: microseconds.
@@ -39,10 +39,17 @@ public struct SecretToken: Sendable, Hashable {
 
     /// The SHA-256 digest (lower-case hex) of `text`.
     public static func digest(of text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let digest = SHA256.hash(data: Array(text.utf8))
+        let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: SHA256.byteCount * 2) { buffer in
+            var index = 0
+            for byte in digest {
+                buffer[index] = hexDigits[Int(byte >> 4)]
+                buffer[index + 1] = hexDigits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return index
+        }
     }
 
     /// Whether the token carries `kind`'s prefix.
