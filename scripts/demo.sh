@@ -86,9 +86,10 @@ step "export everything stored for the account"
 "$bin/tether" account export --output "$work/export.json"
 head -c 400 "$work/export.json"; echo " …"
 
-step "restart tetherd: the data is on disk"
+step "restart tetherd (it comes back on a new port): the data is on disk"
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
 start_server
+echo "correct horse battery staple" | "$bin/tether" account login --email ada@example.org --password-stdin
 "$bin/tether" devices list
 
 step "done"

@@ -103,8 +103,10 @@ public struct DeviceClaim: Sendable, Hashable {
 
 /// Validation of the text fields of a device.
 public enum DeviceField {
-    /// The longest serial, model, name or version accepted.
+    /// The longest serial, model, name or version accepted, in characters.
     public static let maximumLength = 64
+    /// The longest model, name or version accepted, in UTF-8 bytes.
+    public static let maximumBytes = 256
 
     /// A serial: 1–64 of letters, digits, `-`, `_`, `.`, `:`; trimmed.
     public static func serial(_ text: String) throws(TetherError) -> String {
@@ -125,7 +127,8 @@ public enum DeviceField {
     /// A model, name or version: 1–64 printable characters; trimmed.
     public static func label(_ text: String, field: String) throws(TetherError) -> String {
         let label = String(text.trimmingWhitespace())
-        guard (1...Self.maximumLength).contains(label.count) else {
+        // Characters, and bytes too: stacked combining marks make one character of many bytes.
+        guard (1...Self.maximumLength).contains(label.count), label.utf8.count <= Self.maximumBytes else {
             throw .invalidField(field, "must be 1-\(Self.maximumLength) characters")
         }
         guard label.unicodeScalars.allSatisfy({ !($0.properties.generalCategory == .control) }) else {

@@ -17,7 +17,7 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
         guard !normalised.isEmpty else {
             throw .invalidField("email", "is required")
         }
-        guard normalised.count <= Self.maximumLength else {
+        guard normalised.count <= Self.maximumLength, normalised.utf8.count <= Self.maximumLength * 4 else {
             throw .invalidField("email", "must be at most \(Self.maximumLength) characters")
         }
         let parts = normalised.split(separator: "@", omittingEmptySubsequences: false)

@@ -183,6 +183,17 @@ extension TetherError {
         detail: "The pairing code was already used; ask for a new one."
     )
 
+    /// Too many wrong pairing codes from one client address.
+    public static func tooManyClaimAttempts(retryAfterSeconds: Int) -> TetherError {
+        TetherError(
+            code: "too_many_attempts",
+            kind: .rateLimited,
+            field: "code",
+            detail: "Too many wrong pairing codes from this address; try again in \(retryAfterSeconds) s.",
+            retryAfterSeconds: retryAfterSeconds
+        )
+    }
+
     /// Too many pairing codes were requested in the last hour.
     public static func pairingRateLimited(limitPerHour: Int, retryAfterSeconds: Int) -> TetherError {
         TetherError(

@@ -5,10 +5,10 @@ public import TetherCore
 ///
 /// Every method is scoped: nothing returns another account's data.
 public protocol AccountStore: Sendable {
-    /// Inserts a new account.
+    /// Inserts a new account and, when given, its first session, in one transaction.
     ///
-    /// - Throws: ``TetherError/emailTaken`` when the email is in use.
-    func createAccount(_ account: Account, passwordHash: String, signup: SignupHint) async throws
+    /// - Throws: ``TetherError/emailTaken`` when the email is in use; nothing is stored then.
+    func createAccount(_ account: Account, passwordHash: String, signup: SignupHint, session: Session?) async throws
 
     /// The account with `id`, if it exists.
     func account(id: AccountID) async throws -> Account?
@@ -16,8 +16,8 @@ public protocol AccountStore: Sendable {
     /// The account with `email` and its password hash, for sign-in.
     func accountForSignIn(email: EmailAddress) async throws -> (account: Account, passwordHash: String)?
 
-    /// Deletes the account and, by cascade, everything stored for it (sessions, devices and their
-    /// credentials, pairing codes). Returns `false` when there was no such account.
+    /// Deletes the account and everything stored for it (sessions, devices and their credentials,
+    /// pairing codes, failed sign-ins of its email). Returns `false` when there was no such account.
     func deleteAccount(id: AccountID) async throws -> Bool
 
     /// Everything stored for the account, for export.
@@ -25,6 +25,17 @@ public protocol AccountStore: Sendable {
 
     /// Records one failed sign-in for `email` at `date`.
     func recordFailedSignIn(email: EmailAddress, at date: Date) async throws
+
+    /// Starts a sign-in attempt for `email` at `date` under `limit`, in one transaction: when the
+    /// failures in the window leave room, records the attempt as a failure in advance (cleared by
+    /// ``clearFailedSignIns(email:)`` when the password matches), so parallel guesses cannot
+    /// overrun the limit.
+    func beginSignInAttempt(
+        email: EmailAddress,
+        at date: Date,
+        limit: SlidingWindowLimit
+    ) async throws
+        -> SlidingWindowLimit.Decision
 
     /// The failed sign-ins for `email` since `date`, oldest first.
     func failedSignIns(email: EmailAddress, since date: Date) async throws -> [Date]
@@ -45,6 +56,8 @@ public struct AccountExportData: Sendable, Hashable {
     public var sessions: [Session]
     /// Its pairing codes (code digests are not exported).
     public var pairingRequests: [PairingRequest]
+    /// When sign-in with its email failed recently.
+    public var failedSignIns: [Date]
 
     /// Creates an export value.
     public init(
@@ -52,12 +65,21 @@ public struct AccountExportData: Sendable, Hashable {
         signup: SignupHint,
         devices: [Device],
         sessions: [Session],
-        pairingRequests: [PairingRequest]
+        pairingRequests: [PairingRequest],
+        failedSignIns: [Date]
     ) {
         self.account = account
         self.signup = signup
         self.devices = devices
         self.sessions = sessions
         self.pairingRequests = pairingRequests
+        self.failedSignIns = failedSignIns
+    }
+}
+
+extension AccountStore {
+    /// Inserts a new account without a session.
+    public func createAccount(_ account: Account, passwordHash: String, signup: SignupHint) async throws {
+        try await self.createAccount(account, passwordHash: passwordHash, signup: signup, session: nil)
     }
 }

@@ -3,8 +3,14 @@ public import TetherCore
 
 /// Stores pairing codes, devices and device credentials (as digests).
 public protocol DeviceStore: Sendable {
-    /// Inserts a new pairing request.
-    func createPairingRequest(_ request: PairingRequest) async throws
+    /// Inserts a new pairing request, in one transaction with the check of `limit` (pairing codes
+    /// per account in the window) when one is given.
+    ///
+    /// - Returns: `false` when another pairing request already has the same code digest (the
+    ///   caller draws a new code); nothing is stored then.
+    /// - Throws: ``TetherError/pairingRateLimited(limitPerHour:retryAfterSeconds:)`` when the
+    ///   account's window is full.
+    func createPairingRequest(_ request: PairingRequest, limit: SlidingWindowLimit?) async throws -> Bool
 
     /// How many pairing codes the account asked for since `date`, and the oldest of them.
     func pairingRequests(account: AccountID, since date: Date) async throws -> [Date]
@@ -42,4 +48,12 @@ public protocol DeviceStore: Sendable {
 
     /// Marks the device as seen at `date`.
     func markSeen(device: DeviceID, at date: Date) async throws
+}
+
+extension DeviceStore {
+    /// Inserts a new pairing request with no rate limit.
+    @discardableResult
+    public func createPairingRequest(_ request: PairingRequest) async throws -> Bool {
+        try await self.createPairingRequest(request, limit: nil)
+    }
 }

@@ -28,10 +28,3 @@ public struct ServiceStatistics: Sendable, Hashable {
         self.activeSessions = activeSessions
     }
 }
-
-/// Everything the region server needs from storage. ``SQLiteStore`` implements it;
-/// a PostgreSQL store can implement it later without touching the routes.
-public protocol TetherStorage: AccountStore, SessionStore, DeviceStore, OperatorStore {
-    /// Answers when the store can serve reads; throws when it cannot (for `/health`).
-    func ping() async throws
-}

@@ -3,11 +3,19 @@ import GRDB
 public import TetherCore
 
 extension SQLiteStore {
-    public func createAccount(_ account: Account, passwordHash: String, signup: SignupHint) async throws {
+    public func createAccount(
+        _ account: Account,
+        passwordHash: String,
+        signup: SignupHint,
+        session: Session?
+    ) async throws {
         try await self.dbWriter.write { db in
             let taken = try AccountRecord.filter(Column("email") == account.email.value).fetchCount(db) > 0
             guard !taken else { throw TetherError.emailTaken }
             try AccountRecord(account, passwordHash: passwordHash, signup: signup).insert(db)
+            if let session {
+                try SessionRecord(session).insert(db)
+            }
         }
     }
 
@@ -24,8 +32,11 @@ extension SQLiteStore {
 
     public func deleteAccount(id: AccountID) async throws -> Bool {
         try await self.dbWriter.write { db in
-            // Foreign keys cascade to sessions, devices (with their credentials) and pairing codes.
-            try AccountRecord.deleteOne(db, key: id.rawValue)
+            guard let record = try AccountRecord.fetchOne(db, key: id.rawValue) else { return false }
+            // Failed sign-ins are keyed by email; foreign keys cascade to sessions, devices (with
+            // their credentials) and pairing codes.
+            try db.execute(sql: "DELETE FROM failed_sign_in WHERE email = ?", arguments: [record.email])
+            return try record.delete(db)
         }
     }
 
@@ -38,8 +49,12 @@ extension SQLiteStore {
                 signup: record.signupHint(),
                 devices: try DeviceRecord.filter(owned).order(Column("paired_at")).fetchAll(db).map { try $0.device() },
                 sessions: try SessionRecord.filter(owned).order(Column("created_at")).fetchAll(db).map(\.session),
-                pairingRequests: try PairingRequestRecord.filter(owned).order(Column("created_at")).fetchAll(db).map(
-                    \.request
+                pairingRequests: try PairingRequestRecord.filter(owned).order(Column("created_at")).fetchAll(db)
+                    .map(\.request),
+                failedSignIns: try Date.fetchAll(
+                    db,
+                    sql: "SELECT at FROM failed_sign_in WHERE email = ? ORDER BY at",
+                    arguments: [record.email]
                 )
             )
         }
@@ -48,6 +63,28 @@ extension SQLiteStore {
     public func recordFailedSignIn(email: EmailAddress, at date: Date) async throws {
         try await self.dbWriter.write { db in
             try db.execute(sql: "INSERT INTO failed_sign_in (email, at) VALUES (?, ?)", arguments: [email.value, date])
+        }
+    }
+
+    public func beginSignInAttempt(
+        email: EmailAddress,
+        at date: Date,
+        limit: SlidingWindowLimit
+    ) async throws -> SlidingWindowLimit.Decision {
+        try await self.dbWriter.write { db in
+            let recent = try Date.fetchAll(
+                db,
+                sql: "SELECT at FROM failed_sign_in WHERE email = ? AND at > ?",
+                arguments: [email.value, limit.windowStart(endingAt: date)]
+            )
+            let decision = limit.decide(recent: recent, now: date)
+            if decision == .allowed {
+                try db.execute(
+                    sql: "INSERT INTO failed_sign_in (email, at) VALUES (?, ?)",
+                    arguments: [email.value, date]
+                )
+            }
+            return decision
         }
     }
 

@@ -3,8 +3,23 @@ import GRDB
 public import TetherCore
 
 extension SQLiteStore {
-    public func createPairingRequest(_ request: PairingRequest) async throws {
-        try await self.dbWriter.write { db in try PairingRequestRecord(request).insert(db) }
+    public func createPairingRequest(_ request: PairingRequest, limit: SlidingWindowLimit?) async throws -> Bool {
+        try await self.dbWriter.write { db in
+            if let limit {
+                let recent = try Date.fetchAll(
+                    db,
+                    sql: "SELECT created_at FROM pairing_request WHERE account_id = ? AND created_at > ?",
+                    arguments: [request.account.rawValue, limit.windowStart(endingAt: request.createdAt)]
+                )
+                if case .refused(let retryAfter) = limit.decide(recent: recent, now: request.createdAt) {
+                    throw TetherError.pairingRateLimited(limitPerHour: limit.limit, retryAfterSeconds: retryAfter)
+                }
+            }
+            let taken = try PairingRequestRecord.filter(Column("code_hash") == request.codeHash).fetchCount(db) > 0
+            guard !taken else { return false }
+            try PairingRequestRecord(request).insert(db)
+            return true
+        }
     }
 
     public func pairingRequests(account: AccountID, since date: Date) async throws -> [Date] {

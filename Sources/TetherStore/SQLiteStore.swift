@@ -45,6 +45,18 @@ public struct SQLiteStore: TetherStorage {
         _ = try await self.dbWriter.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
+    public func pruneExpired(now: Date, pairingCodesBefore: Date, failedSignInsBefore: Date) async throws -> Int {
+        try await self.dbWriter.write { db in
+            try db.execute(sql: "DELETE FROM session WHERE refresh_expires_at <= ?", arguments: [now])
+            var pruned = db.changesCount
+            try db.execute(sql: "DELETE FROM pairing_request WHERE expires_at <= ?", arguments: [pairingCodesBefore])
+            pruned += db.changesCount
+            try db.execute(sql: "DELETE FROM failed_sign_in WHERE at <= ?", arguments: [failedSignInsBefore])
+            pruned += db.changesCount
+            return pruned
+        }
+    }
+
     /// The journal mode in force (`wal` on disk).
     public func journalMode() async throws -> String {
         try await self.dbWriter.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }

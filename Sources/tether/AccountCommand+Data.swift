@@ -9,7 +9,7 @@ extension AccountCommand {
 
         @OptionGroup var global: GlobalOptions
 
-        @Option(help: "Write the document to FILE (mode 0600) instead of standard output.")
+        @Option(help: "Write the document to FILE (mode 0600); with --json it is printed as well.")
         var output: String?
 
         func run() async throws {
@@ -26,8 +26,12 @@ extension AccountCommand {
             else {
                 throw CLIError("cannot write \(url.path)")
             }
-            let summary: [String: String] = ["output": url.path, "bytes": String(data.count)]
-            try Output(self.global).emit(summary) { "Wrote \(data.count) bytes to \(url.path)." }
+            // With --json the document goes to stdout as well, as scripts expect (CLI.md).
+            if self.global.json {
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                print("Wrote \(data.count) bytes to \(url.path).")
+            }
         }
     }
 

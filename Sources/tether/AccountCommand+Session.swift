@@ -18,10 +18,11 @@ extension AccountCommand {
         @Flag(help: "Read the password from standard input.")
         var passwordStdin = false
 
-        @Option(help: "The phone's latitude in degrees.")
+        // `.unconditional` so that negative values (`--lon -74.0`) are read as values, not options.
+        @Option(parsing: .unconditional, help: "The phone's latitude in degrees.")
         var lat: Double?
 
-        @Option(help: "The phone's longitude in degrees.")
+        @Option(parsing: .unconditional, help: "The phone's longitude in degrees.")
         var lon: Double?
 
         @Option(help: "The home region to use instead of a location.")

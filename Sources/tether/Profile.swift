@@ -44,10 +44,12 @@ struct Profile: Codable, Sendable {
         }
     }
 
-    /// Writes the profile with mode 0600 (its directory 0700).
+    /// Writes the profile with mode 0600 (its directory 0700), atomically: a temporary file in the
+    /// same directory, then a rename, so a concurrent reader never sees half a file.
     func save() throws {
         let url = Self.fileURL
         let manager = FileManager.default
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".config.json.\(UUID().uuidString)")
         do {
             try manager.createDirectory(
                 at: url.deletingLastPathComponent(),
@@ -55,13 +57,16 @@ struct Profile: Codable, Sendable {
                 attributes: [.posixPermissions: 0o700]
             )
             let data = try JSONEncoder.tether.encode(self)
-            if !manager.fileExists(atPath: url.path) {
-                _ = manager.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600])
+            guard manager.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600])
+            else {
+                throw CLIError("cannot create \(temporary.path)")
             }
-            try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
-            try data.write(to: url)
+            guard rename(temporary.path, url.path) == 0 else {
+                throw CLIError("cannot replace \(url.path)")
+            }
         } catch {
-            throw CLIError("cannot write the profile at \(url.path): \(error.localizedDescription)")
+            try? manager.removeItem(at: temporary)
+            throw CLIError("cannot write the profile at \(url.path): \(error)")
         }
     }
 

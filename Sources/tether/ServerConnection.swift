@@ -21,6 +21,12 @@ struct ServerConnection {
             throw CLIError("not logged in: run 'tether account login' or 'tether account register'")
         }
         let url = try Self.serverURL(global, profile: profile)
+        // The saved tokens belong to the server that issued them; never send them elsewhere.
+        if let saved = profile.server, URL(string: saved)?.normalizedForComparison != url.normalizedForComparison {
+            throw CLIError(
+                "the saved session is for \(saved); log in to \(url.absoluteString) first ('tether account login')"
+            )
+        }
         let session = ProfileSession(profile: profile, serverURL: url)
         return (
             ServerConnection(serverURL: url, client: TetherClientFactory.client(serverURL: url, tokens: session)),
@@ -78,17 +84,23 @@ actor ProfileSession: AccessTokenProvider {
 
     func renewAccessToken() async throws -> Bool {
         guard let refreshToken = self.profile.refreshToken else {
-            throw CLIError("session expired: run 'tether account login'")
+            throw CLIError("session expired: run 'tether account login'", status: 401)
         }
         let client = TetherClientFactory.client(serverURL: self.serverURL)
         let grant: Components.Schemas.SessionGrant
         do {
             grant = try await client.refreshSession(body: .json(.init(refreshToken: refreshToken))).ok.body.json
-        } catch {
-            if TetherClientFailure.problem(error)?.status == 401 {
-                throw CLIError("session expired: run 'tether account login'", status: 401)
+        } catch  where TetherClientFailure.problem(error)?.status == 401 {
+            // Refresh tokens rotate: another `tether` process may have just renewed the session
+            // and be about to save its tokens; adopt them when they appear.
+            for _ in 0..<10 {
+                if let saved = try? Profile.load(), saved.refreshToken != refreshToken, saved.accessToken != nil {
+                    self.profile = saved
+                    return true
+                }
+                try await Task.sleep(for: .milliseconds(100))
             }
-            throw error
+            throw CLIError("session expired: run 'tether account login'", status: 401)
         }
         self.profile.apply(grant, server: self.serverURL)
         try self.profile.save()
@@ -99,6 +111,17 @@ actor ProfileSession: AccessTokenProvider {
     func forget() throws {
         self.profile.signOut()
         try self.profile.save()
+    }
+}
+
+extension URL {
+    /// Scheme, host and port, lower-cased, without a trailing slash: two spellings of one server compare equal.
+    var normalizedForComparison: String {
+        let scheme = self.scheme?.lowercased() ?? ""
+        let host = self.host?.lowercased() ?? ""
+        let port = self.port ?? (scheme == "https" ? 443 : 80)
+        let path = self.path.hasSuffix("/") ? String(self.path.dropLast()) : self.path
+        return "\(scheme)://\(host):\(port)\(path)"
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `tether`: the companion CLI for a person's account, pairing and devices.
 @main
@@ -25,7 +26,11 @@ struct TetherCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            Self.exit(withError: error)
+            // Help and version go out in full; a failure is one line on stderr (no usage block).
+            let status = Self.exitCode(for: error)
+            guard status != .success else { Self.exit(withError: error) }
+            FileHandle.standardError.write(Data("Error: \(Self.message(for: error))\n".utf8))
+            Self.exit(withError: ExitCode(status.rawValue))
         }
     }
 }

@@ -67,6 +67,19 @@ struct ServerOptions: ParsableArguments {
     var signInFailureWindow: String?
 
     @Option(
+        name: .customLong("claim-failure-limit"),
+        help:
+            "Wrong pairing codes per client address within the window before refusing (env: TETHER_CLAIM_FAILURE_LIMIT; default 10)."
+    )
+    var claimFailureLimit: String?
+
+    @Option(
+        name: .customLong("claim-failure-window"),
+        help: "Window for counting wrong pairing codes (env: TETHER_CLAIM_FAILURE_WINDOW; default 10m)."
+    )
+    var claimFailureWindow: String?
+
+    @Option(
         name: .customLong("max-body-bytes"),
         help: "Largest request body (env: TETHER_MAX_BODY_BYTES; default 1048576)."
     )
@@ -86,6 +99,7 @@ struct ServerOptions: ParsableArguments {
             ("bcrypt-cost", self.bcryptCost), ("access-token-ttl", self.accessTokenTTL),
             ("refresh-token-ttl", self.refreshTokenTTL), ("sign-in-failure-limit", self.signInFailureLimit),
             ("sign-in-failure-window", self.signInFailureWindow), ("max-body-bytes", self.maxBodyBytes),
+            ("claim-failure-limit", self.claimFailureLimit), ("claim-failure-window", self.claimFailureWindow),
             ("log-level", self.logLevel),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })

@@ -171,6 +171,8 @@ struct AccountCLITests {
             let file = cli.configHome.appendingPathComponent("export.json")
             let export = try await cli.run("account", "export", "--output", file.path, "--json")
             #expect(export.status == 0)
+            // With --json the document is printed too, as CLI.md promises.
+            #expect(try export.jsonObject()["format"] as? String == "tether.export.v1")
             let document = try #require(
                 try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any]
             )
@@ -219,7 +221,68 @@ struct AccountCLITests {
         #expect(noServer.stderr.contains("no server"))
 
         let badArguments = try await runner.run(["account", "register", "--email", "a@example.org", "--lat", "1"])
-        #expect(badArguments.status != 0)
-        #expect(badArguments.stderr.contains("--lat and --lon go together"))
+        #expect(badArguments.status == 64)
+        #expect(badArguments.stderr == "Error: --lat and --lon go together\n")
+
+        let unknownOption = try await runner.run(["devices", "list", "--colour"])
+        #expect(unknownOption.status == 64)
+        #expect(unknownOption.stderr.split(separator: "\n").count == 1)
+        #expect(unknownOption.stderr.contains("--colour"))
+    }
+
+    @Test func negativeCoordinatesAreValuesNotOptions() async throws {
+        try await TestServer.withRunning { server in
+            let cli = CLIHarness(server: server)
+            let register = try await cli.run(
+                "account",
+                "register",
+                "--email",
+                "nyc@example.org",
+                "--password-stdin",
+                "--lat",
+                "-33.87",
+                "--lon",
+                "-74.0",
+                "--json",
+                input: "correct horse battery\n"
+            )
+            #expect(register.status == 0, "\(register.stderr)")
+            let signup = try #require(try await cli.run("account", "export").jsonObject()["signup"] as? [String: Any])
+            #expect(signup["latitude"] as? Double == -33.87)
+            #expect(signup["longitude"] as? Double == -74.0)
+        }
+    }
+
+    @Test func theSavedSessionIsNeverSentToAnotherServer() async throws {
+        try await TestServer.withRunning { first in
+            try await TestServer.withRunning { second in
+                let cli = CLIHarness(server: first)
+                try await cli.register("loyal@example.org")
+                let elsewhere = try await cli.run("--server", second.baseURL.absoluteString, "account", "whoami")
+                #expect(elsewhere.status != 0)
+                #expect(elsewhere.stderr.contains("the saved session is for \(first.baseURL.absoluteString)"))
+                // The same server spelt with a trailing slash is the same server.
+                let sameServer = try await cli.run("--server", first.baseURL.absoluteString + "/", "account", "whoami")
+                #expect(sameServer.status == 0, "\(sameServer.stderr)")
+            }
+        }
+    }
+
+    @Test func concurrentCommandsShareOneRefreshedSession() async throws {
+        let clock = ManualClock()
+        var config = ServerConfig.testing
+        config.clock = clock.now
+        try await TestServer.withRunning(config: config) { server in
+            let cli = CLIHarness(server: server)
+            try await cli.register("twice@example.org")
+            clock.advance(by: .seconds(2 * 3_600))
+            // Both see an expired access token; one refresh wins the rotation, the other adopts it.
+            async let first = cli.run("account", "whoami", "--json")
+            async let second = cli.run("devices", "list", "--json")
+            let (a, b) = try await (first, second)
+            #expect(a.status == 0, "\(a.stderr)")
+            #expect(b.status == 0, "\(b.stderr)")
+            #expect(try await cli.run("account", "whoami").status == 0)
+        }
     }
 }

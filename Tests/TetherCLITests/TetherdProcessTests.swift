@@ -101,6 +101,39 @@ struct TetherdProcessTests {
         #expect(result.status == 0, "\(result.stderr)")
     }
 
+    @Test func sigtermLetsAnInFlightRequestFinish() async throws {
+        let directory = TemporaryDirectory.make()
+        defer { TemporaryDirectory.remove(directory) }
+        // bcrypt at cost 14 keeps a registration in flight for about a second.
+        let server = try await TetherdProcess.start(dataDirectory: directory, arguments: ["--bcrypt-cost", "14"])
+        let client = TetherClientFactory.client(serverURL: server.baseURL)
+        let registration = Task {
+            try await client.registerAccount(
+                body: .json(.init(email: "inflight@example.org", password: "correct horse battery"))
+            )
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        server.command.send(signal: SIGTERM)
+
+        let grant = try await registration.value.created.body.json
+        #expect(grant.account.email == "inflight@example.org")
+        let result = try await server.command.wait()
+        #expect(result.status == 0, "\(result.stderr)")
+
+        // What the finished request acknowledged is there after a restart.
+        let restarted = try await TetherdProcess.start(dataDirectory: directory)
+        defer { restarted.command.send(signal: SIGKILL) }
+        let login = try await CLIHarness(serverURL: restarted.baseURL).run(
+            "account",
+            "login",
+            "--email",
+            "inflight@example.org",
+            "--password-stdin",
+            input: "correct horse battery\n"
+        )
+        #expect(login.status == 0, "\(login.stderr)")
+    }
+
     @Test func operatorTokenFromTheDataDirectoryOpensOperatorStats() async throws {
         let directory = TemporaryDirectory.make()
         defer { TemporaryDirectory.remove(directory) }

@@ -59,7 +59,7 @@ struct ServerSettingsTests {
             "host": "0.0.0.0", "port": "9090", "region": "ap-south", "data-dir": "/var/lib/tether",
             "pairing-code-ttl": "5m", "pairing-rate-limit": "3", "bcrypt-cost": "10", "access-token-ttl": "15m",
             "refresh-token-ttl": "7d", "sign-in-failure-limit": "8", "sign-in-failure-window": "1h",
-            "max-body-bytes": "65536", "log-level": "warning",
+            "claim-failure-limit": "4", "claim-failure-window": "30m", "max-body-bytes": "65536", "log-level": "warning",
         ]
         #expect(Set(values.keys) == Set(ServerSettings.keys))
         var environment: [String: String] = [:]
@@ -78,8 +78,17 @@ struct ServerSettingsTests {
         #expect(settings.config.refreshTokenLifetime == .seconds(7 * 86_400))
         #expect(settings.config.signInFailureLimit == 8)
         #expect(settings.config.signInFailureWindow == .seconds(3_600))
+        #expect(settings.config.claimFailureLimit == 4)
+        #expect(settings.config.claimFailureWindow == .seconds(1_800))
         #expect(settings.config.maxBodyBytes == 65_536)
         #expect(settings.logLevel == "warning")
+    }
+
+    @Test
+    func anUnknownKeyInTheConfigFileIsRefused() {
+        #expect(throws: TetherError.invalidField("config", "has an unknown setting 'prot'")) {
+            try ServerSettings(resolving: SettingSources(file: ["prot": "9090"]))
+        }
     }
 
     @Test(arguments: [

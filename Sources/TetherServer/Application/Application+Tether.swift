@@ -25,12 +25,13 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     try config.validate()
-    let router = Router()
-    // Outermost first: metrics see the final status of every response, errors included.
+    let router = Router(context: TetherRequestContext.self)
+    // Outermost first: metrics see the final status of every response, errors included, and
+    // every response, error or not, carries X-Request-Id.
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
-    router.add(middleware: ProblemMiddleware())
     router.add(middleware: RequestScopeMiddleware())
+    router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
 
     let handler = TetherAPIHandler(config: config, store: store, metrics: MetricsRegistry.shared)
@@ -39,6 +40,7 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "tetherd"),
+        services: [RetentionService(store: store, config: config, logger: logger)],
         onServerRunning: onServerRunning,
         logger: logger
     )

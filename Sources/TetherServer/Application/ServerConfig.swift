@@ -26,6 +26,11 @@ public struct ServerConfig: Sendable {
     public var signInFailureLimit: Int
     /// The window that ``signInFailureLimit`` counts over. Default 15 minutes.
     public var signInFailureWindow: Duration
+    /// Wrong pairing codes from one client address within ``claimFailureWindow`` before claims
+    /// from it are refused. Default 10.
+    public var claimFailureLimit: Int
+    /// The window that ``claimFailureLimit`` counts over. Default 10 minutes.
+    public var claimFailureWindow: Duration
     /// The largest request body accepted, in bytes. Default 1 MiB.
     public var maxBodyBytes: Int
     /// What "now" is. Default: the wall clock.
@@ -43,6 +48,8 @@ public struct ServerConfig: Sendable {
         refreshTokenLifetime: Duration = .seconds(30 * 86_400),
         signInFailureLimit: Int = 5,
         signInFailureWindow: Duration = .seconds(900),
+        claimFailureLimit: Int = 10,
+        claimFailureWindow: Duration = .seconds(600),
         maxBodyBytes: Int = 1 << 20,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
@@ -56,6 +63,8 @@ public struct ServerConfig: Sendable {
         self.refreshTokenLifetime = refreshTokenLifetime
         self.signInFailureLimit = signInFailureLimit
         self.signInFailureWindow = signInFailureWindow
+        self.claimFailureLimit = claimFailureLimit
+        self.claimFailureWindow = claimFailureWindow
         self.maxBodyBytes = maxBodyBytes
         self.clock = clock
     }
@@ -67,11 +76,16 @@ public struct ServerConfig: Sendable {
         guard (0...65_535).contains(self.port) else { throw .invalidField("port", "must be 0-65535") }
         guard (4...31).contains(self.bcryptCost) else { throw .invalidField("bcrypt-cost", "must be 4-31") }
         guard self.pairingRateLimitPerHour >= 1 else { throw .invalidField("pairing-rate-limit", "must be at least 1") }
+        guard self.claimFailureLimit >= 1 else {
+            throw .invalidField("claim-failure-limit", "must be at least 1")
+        }
         guard self.signInFailureLimit >= 1 else { throw .invalidField("sign-in-failure-limit", "must be at least 1") }
+        guard self.claimFailureLimit >= 1 else { throw .invalidField("claim-failure-limit", "must be at least 1") }
         guard self.maxBodyBytes >= 1_024 else { throw .invalidField("max-body-bytes", "must be at least 1024") }
         for (name, duration) in [
             ("pairing-code-ttl", self.pairingCodeLifetime), ("access-token-ttl", self.accessTokenLifetime),
             ("refresh-token-ttl", self.refreshTokenLifetime), ("sign-in-failure-window", self.signInFailureWindow),
+            ("claim-failure-window", self.claimFailureWindow),
         ] where duration <= .zero {
             throw .invalidField(name, "must be longer than zero")
         }

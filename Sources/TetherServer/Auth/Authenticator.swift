@@ -40,13 +40,22 @@ struct Authenticator: Sendable {
     }
 
     /// Requires an operator token.
+    ///
+    /// - Throws: ``TetherError/forbidden`` for a valid account or device credential (known, but not
+    ///   an operator); ``TetherError/unauthenticated`` for anything else that is not an operator token.
     func requireOperator() async throws {
         guard let token = RequestScope.current.bearerToken else { throw TetherError.unauthenticated }
-        guard SecretToken(text: token).hasKind(.operator),
-            try await self.store.isOperatorToken(hash: SecretToken.digest(of: token))
-        else {
-            // A valid account or device token is still not an operator's.
-            throw SecretToken(text: token).hasKind(.operator) ? TetherError.unauthenticated : TetherError.forbidden
+        let presented = SecretToken(text: token)
+        if presented.hasKind(.operator), try await self.store.isOperatorToken(hash: presented.digest) {
+            return
         }
+        // A genuine account or device credential is known but not allowed here; garbage is not known.
+        if presented.hasKind(.access), try await self.store.session(accessTokenHash: presented.digest) != nil {
+            throw TetherError.forbidden
+        }
+        if presented.hasKind(.deviceCredential), try await self.store.device(credentialHash: presented.digest) != nil {
+            throw TetherError.forbidden
+        }
+        throw TetherError.unauthenticated
     }
 }

@@ -8,18 +8,25 @@ struct RequestScope: Sendable {
     var bearerToken: String?
     /// The request's logger, carrying `hb.request.id`.
     var logger: Logger
+    /// The client's IP address.
+    var clientAddress: String?
 
-    @TaskLocal static var current = RequestScope(bearerToken: nil, logger: Logger(label: "tether.server"))
+    @TaskLocal static var current = RequestScope(
+        bearerToken: nil,
+        logger: Logger(label: "tether.server"),
+        clientAddress: nil
+    )
 
-    init(bearerToken: String?, logger: Logger) {
+    init(bearerToken: String?, logger: Logger, clientAddress: String?) {
         self.bearerToken = bearerToken
         self.logger = logger
+        self.clientAddress = clientAddress
     }
 
-    init(headers: HTTPFields, logger: Logger) {
+    init(headers: HTTPFields, logger: Logger, clientAddress: String?) {
         let authorization = headers[.authorization] ?? ""
         let prefix = "Bearer "
         let token = authorization.hasPrefix(prefix) ? String(authorization.dropFirst(prefix.count)) : nil
-        self.init(bearerToken: token.flatMap { $0.isEmpty ? nil : $0 }, logger: logger)
+        self.init(bearerToken: token.flatMap { $0.isEmpty ? nil : $0 }, logger: logger, clientAddress: clientAddress)
     }
 }

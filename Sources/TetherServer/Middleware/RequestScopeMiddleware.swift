@@ -3,13 +3,15 @@ import Hummingbird
 
 /// Binds ``RequestScope`` (bearer token, request logger) for the handlers below it and echoes
 /// the request id in `X-Request-Id`.
-struct RequestScopeMiddleware<Context: RequestContext>: RouterMiddleware {
+struct RequestScopeMiddleware: RouterMiddleware {
+    typealias Context = TetherRequestContext
+
     func handle(
         _ request: Request,
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let scope = RequestScope(headers: request.headers, logger: context.logger)
+        let scope = RequestScope(headers: request.headers, logger: context.logger, clientAddress: context.clientAddress)
         var response = try await RequestScope.$current.withValue(scope) {
             try await next(request, context)
         }

@@ -73,7 +73,8 @@ extension Components.Schemas.AccountExport {
                     claimedAt: $0.claimedAt,
                     deviceId: $0.claimedBy?.rawValue
                 )
-            }
+            },
+            failedSignIns: data.failedSignIns
         )
     }
 }

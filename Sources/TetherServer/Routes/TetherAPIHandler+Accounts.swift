@@ -10,11 +10,13 @@ extension TetherAPIHandler {
         let email = try EmailAddress(body.email)
         try PasswordPolicy.validate(body.password)
         let signup = try Self.signupHint(latitude: body.latitude, longitude: body.longitude, region: body.region)
-        let account = Account(id: .random(), email: email, homeRegion: self.config.region, createdAt: self.now)
+        let now = self.now
+        let account = Account(id: .random(), email: email, homeRegion: self.config.region, createdAt: now)
         let passwordHash = try await self.passwords.hash(body.password)
-        try await self.store.createAccount(account, passwordHash: passwordHash, signup: signup)
+        // Registering signs in: the account and its first session are stored together.
+        let (session, grant) = self.newSession(for: account, at: now)
+        try await self.store.createAccount(account, passwordHash: passwordHash, signup: signup, session: session)
         self.logger.info("account registered", metadata: ["tether.account.id": "\(account.id)"])
-        let grant = try await self.openSession(for: account)
         return .created(.init(body: .json(grant)))
     }
 

@@ -10,32 +10,30 @@ extension TetherAPIHandler {
     ) async throws -> Operations.CreatePairingCode.Output {
         let session = try await self.authenticator.session()
         let now = self.now
-        let hourAgo = now.addingTimeInterval(-3_600)
-        // A code exactly one hour old has left the hour, so a retry at `retry_after_s` works.
-        let recent = try await self.store.pairingRequests(account: session.account, since: hourAgo)
-            .filter { $0 > hourAgo }
-        let limit = self.config.pairingRateLimitPerHour
-        if recent.count >= limit {
-            let retryAt = recent[recent.count - limit].addingTimeInterval(3_600)
-            let retryAfter = max(1, Int(retryAt.timeIntervalSince(now).rounded(.up)))
-            throw TetherError.pairingRateLimited(limitPerHour: limit, retryAfterSeconds: retryAfter)
+        let limit = SlidingWindowLimit(limit: self.config.pairingRateLimitPerHour, window: .seconds(3_600))
+        // A fresh code colliding with a stored one is rare (~39 bits); draw again when it happens.
+        for _ in 0..<Self.codeDrawAttempts {
+            let code = PairingCode.random()
+            let request = PairingRequest(
+                id: .random(),
+                account: session.account,
+                codeHash: SecretToken.digest(of: code.normalised),
+                createdAt: now,
+                expiresAt: now.addingTimeInterval(self.config.pairingCodeLifetime.timeInterval)
+            )
+            guard try await self.store.createPairingRequest(request, limit: limit) else { continue }
+            let body = Components.Schemas.PairingCode(
+                id: request.id.rawValue,
+                code: code.description,
+                expiresAt: request.expiresAt
+            )
+            return .created(.init(body: .json(body)))
         }
-        let code = PairingCode.random()
-        let request = PairingRequest(
-            id: .random(),
-            account: session.account,
-            codeHash: SecretToken.digest(of: code.normalised),
-            createdAt: now,
-            expiresAt: now.addingTimeInterval(self.config.pairingCodeLifetime.timeInterval)
-        )
-        try await self.store.createPairingRequest(request)
-        let body = Components.Schemas.PairingCode(
-            id: request.id.rawValue,
-            code: code.description,
-            expiresAt: request.expiresAt
-        )
-        return .created(.init(body: .json(body)))
+        throw TetherError.internalError
     }
+
+    /// How many codes are drawn before giving up on finding an unused one.
+    static let codeDrawAttempts = 5
 
     func getPairingCode(_ input: Operations.GetPairingCode.Input) async throws -> Operations.GetPairingCode.Output {
         let session = try await self.authenticator.session()
@@ -69,13 +67,25 @@ extension TetherAPIHandler {
             hardwareVersion: body.hwVersion,
             softwareVersion: body.swVersion
         )
+        // Claims need no login, so wrong codes are limited per client address against guessing.
+        let client = RequestScope.current.clientAddress ?? "unknown"
+        if case .refused(let retryAfter) = await self.failedClaims.decide(client: client, now: self.now) {
+            self.logger.warning("pairing claims throttled", metadata: ["tether.client": "\(client)"])
+            throw TetherError.tooManyClaimAttempts(retryAfterSeconds: retryAfter)
+        }
         let credential = SecretToken.generate(.deviceCredential)
-        let device = try await self.store.claimPairingCode(
-            codeHash: SecretToken.digest(of: code.normalised),
-            claim: claim,
-            credentialHash: credential.digest,
-            now: self.now
-        )
+        let device: Device
+        do {
+            device = try await self.store.claimPairingCode(
+                codeHash: SecretToken.digest(of: code.normalised),
+                claim: claim,
+                credentialHash: credential.digest,
+                now: self.now
+            )
+        } catch let error as TetherError where error.field == "code" {
+            await self.failedClaims.record(client: client, at: self.now)
+            throw error
+        }
         self.logger.info(
             "device paired",
             metadata: ["tether.device.id": "\(device.id)", "tether.account.id": "\(device.owner)"]

@@ -9,17 +9,26 @@ extension TetherAPIHandler {
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
         let email = try EmailAddress(body.email)
         guard !body.password.isEmpty else { throw TetherError.invalidField("password", "is required") }
-        try await self.checkSignInThrottle(email: email)
+        let now = self.now
 
+        // The attempt counts as a failure until the password matches, so parallel guesses
+        // cannot slip past the limit while bcrypt runs.
+        let limit = SlidingWindowLimit(limit: self.config.signInFailureLimit, window: self.config.signInFailureWindow)
+        if case .refused(let retryAfter) = try await self.store.beginSignInAttempt(email: email, at: now, limit: limit)
+        {
+            self.logger.warning("sign-in throttled", metadata: ["tether.sign_in.retry_after_s": "\(retryAfter)"])
+            throw TetherError.tooManyAttempts(retryAfterSeconds: retryAfter)
+        }
         let stored = try await self.store.accountForSignIn(email: email)
         guard try await self.passwords.verify(body.password, hash: stored?.passwordHash), let account = stored?.account
         else {
-            try await self.store.recordFailedSignIn(email: email, at: self.now)
             self.logger.notice("sign-in failed", metadata: ["tether.account.known": "\(stored != nil)"])
             throw TetherError.invalidCredentials
         }
         try await self.store.clearFailedSignIns(email: email)
-        return .ok(.init(body: .json(try await self.openSession(for: account))))
+        let (session, grant) = self.newSession(for: account, at: now)
+        try await self.store.createSession(session)
+        return .ok(.init(body: .json(grant)))
     }
 
     func refreshSession(_ input: Operations.RefreshSession.Input) async throws -> Operations.RefreshSession.Output {
@@ -48,9 +57,9 @@ extension TetherAPIHandler {
         return .noContent(.init())
     }
 
-    /// Opens a new session for `account` and returns its tokens (shown only here).
-    func openSession(for account: Account) async throws -> Components.Schemas.SessionGrant {
-        let now = self.now
+    /// A new session for `account` opened at `now`, and the grant that shows its tokens (the
+    /// only time they are shown); the caller stores the session.
+    func newSession(for account: Account, at now: Date) -> (Session, Components.Schemas.SessionGrant) {
         let access = SecretToken.generate(.access)
         let refresh = SecretToken.generate(.refresh)
         let session = Session(
@@ -62,23 +71,6 @@ extension TetherAPIHandler {
             refreshExpiresAt: now.addingTimeInterval(self.config.refreshTokenLifetime.timeInterval),
             createdAt: now
         )
-        try await self.store.createSession(session)
-        return .init(account: account, session: session, access: access, refresh: refresh)
-    }
-
-    /// Refuses sign-in while `email` has too many recent failures.
-    private func checkSignInThrottle(email: EmailAddress) async throws {
-        let now = self.now
-        let window = self.config.signInFailureWindow.timeInterval
-        let windowStart = now.addingTimeInterval(-window)
-        // A failure exactly one window old has left it, so a retry at `retry_after_s` works.
-        let failures = try await self.store.failedSignIns(email: email, since: windowStart).filter { $0 > windowStart }
-        guard failures.count >= self.config.signInFailureLimit else { return }
-        // The window slides: a retry works once the oldest counted failure leaves it.
-        let index = failures.count - self.config.signInFailureLimit
-        let retryAt = failures[index].addingTimeInterval(window)
-        let retryAfter = max(1, Int(retryAt.timeIntervalSince(now).rounded(.up)))
-        self.logger.warning("sign-in throttled", metadata: ["tether.sign_in.failures": "\(failures.count)"])
-        throw TetherError.tooManyAttempts(retryAfterSeconds: retryAfter)
+        return (session, .init(account: account, session: session, access: access, refresh: refresh))
     }
 }

@@ -14,6 +14,7 @@ struct TetherAPIHandler: APIProtocol {
     let passwords: PasswordHasher
     let authenticator: Authenticator
     let metrics: PrometheusCollectorRegistry
+    let failedClaims: FailedClaimLimiter
 
     init(config: ServerConfig, store: any TetherStorage, metrics: PrometheusCollectorRegistry) {
         self.config = config
@@ -21,6 +22,9 @@ struct TetherAPIHandler: APIProtocol {
         self.passwords = PasswordHasher(cost: config.bcryptCost)
         self.authenticator = Authenticator(store: store, clock: config.clock)
         self.metrics = metrics
+        self.failedClaims = FailedClaimLimiter(
+            limit: SlidingWindowLimit(limit: config.claimFailureLimit, window: config.claimFailureWindow)
+        )
     }
 
     var now: Date { self.config.clock() }

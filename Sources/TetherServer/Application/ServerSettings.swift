@@ -1,0 +1,76 @@
+public import Foundation
+public import TetherCore
+
+/// All settings of `tetherd serve`, resolved from ``SettingSources``.
+public struct ServerSettings: Sendable {
+    /// The server configuration.
+    public var config: ServerConfig
+    /// Where the SQLite database and keys live. Default `./tether-data`.
+    public var dataDirectory: URL
+    /// The log level. Default `info`.
+    public var logLevel: String
+
+    /// The keys ``init(resolving:)`` reads, in the order the README lists them.
+    public static let keys = [
+        "host", "port", "region", "data-dir", "pairing-code-ttl", "pairing-rate-limit", "bcrypt-cost",
+        "access-token-ttl", "refresh-token-ttl", "sign-in-failure-limit", "sign-in-failure-window",
+        "claim-failure-limit", "claim-failure-window", "max-body-bytes", "log-level",
+    ]
+
+    /// Resolves every setting.
+    ///
+    /// - Throws: ``TetherError/invalidField(_:_:)`` naming the setting at fault.
+    public init(resolving sources: SettingSources) throws(TetherError) {
+        // A misspelt key in the config file would otherwise be ignored without a word.
+        if let unknown = sources.file.keys.sorted().first(where: { !Self.keys.contains($0) && $0 != "config" }) {
+            throw .invalidField("config", "has an unknown setting '\(unknown)'")
+        }
+        var config = ServerConfig()
+        if let host = sources.value("host") { config.host = host }
+        if let port = sources.value("port") { config.port = try Self.integer(port, key: "port") }
+        if let region = sources.value("region") { config.region = try RegionID(validating: region, field: "region") }
+        if let ttl = sources.value("pairing-code-ttl") {
+            config.pairingCodeLifetime = try Duration(setting: ttl, field: "pairing-code-ttl")
+        }
+        if let limit = sources.value("pairing-rate-limit") {
+            config.pairingRateLimitPerHour = try Self.integer(limit, key: "pairing-rate-limit")
+        }
+        if let cost = sources.value("bcrypt-cost") { config.bcryptCost = try Self.integer(cost, key: "bcrypt-cost") }
+        if let ttl = sources.value("access-token-ttl") {
+            config.accessTokenLifetime = try Duration(setting: ttl, field: "access-token-ttl")
+        }
+        if let ttl = sources.value("refresh-token-ttl") {
+            config.refreshTokenLifetime = try Duration(setting: ttl, field: "refresh-token-ttl")
+        }
+        if let limit = sources.value("sign-in-failure-limit") {
+            config.signInFailureLimit = try Self.integer(limit, key: "sign-in-failure-limit")
+        }
+        if let window = sources.value("sign-in-failure-window") {
+            config.signInFailureWindow = try Duration(setting: window, field: "sign-in-failure-window")
+        }
+        if let limit = sources.value("claim-failure-limit") {
+            config.claimFailureLimit = try Self.integer(limit, key: "claim-failure-limit")
+        }
+        if let window = sources.value("claim-failure-window") {
+            config.claimFailureWindow = try Duration(setting: window, field: "claim-failure-window")
+        }
+        if let bytes = sources.value("max-body-bytes") {
+            config.maxBodyBytes = try Self.integer(bytes, key: "max-body-bytes")
+        }
+        try config.validate()
+        self.config = config
+        self.dataDirectory = URL(fileURLWithPath: sources.value("data-dir") ?? "tether-data", isDirectory: true)
+        self.logLevel = sources.value("log-level") ?? "info"
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        guard levels.contains(self.logLevel) else {
+            throw .invalidField("log-level", "must be one of \(levels.joined(separator: ", "))")
+        }
+    }
+
+    private static func integer(_ text: String, key: String) throws(TetherError) -> Int {
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
+            throw .invalidField(key, "must be a whole number")
+        }
+        return value
+    }
+}

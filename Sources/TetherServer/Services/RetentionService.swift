@@ -1,0 +1,49 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TetherCore
+import TetherStore
+
+/// Deletes expired records on a schedule: sessions past their refresh expiry, pairing codes a
+/// week past their expiry, failed sign-ins older than the throttling window. Runs at start and
+/// then every ``interval`` until the server shuts down.
+struct RetentionService: Service {
+    let store: any TetherStorage
+    let config: ServerConfig
+    let logger: Logger
+    /// Time between sweeps.
+    var interval: Duration = .seconds(3_600)
+    /// How long expired pairing codes stay visible in the export.
+    static let pairingCodeRetention: TimeInterval = 7 * 86_400
+
+    func run() async throws {
+        repeat {
+            await self.sweep()
+        } while await self.sleepUntilNextSweep()
+    }
+
+    /// Sleeps one interval; `false` when the server is shutting down.
+    private func sleepUntilNextSweep() async -> Bool {
+        do {
+            try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// One sweep; failures are logged and retried at the next one.
+    func sweep() async {
+        let now = self.config.clock()
+        do {
+            let pruned = try await self.store.pruneExpired(
+                now: now,
+                pairingCodesBefore: now.addingTimeInterval(-Self.pairingCodeRetention),
+                failedSignInsBefore: now.addingTimeInterval(-self.config.signInFailureWindow.timeInterval)
+            )
+            self.logger.debug("retention sweep", metadata: ["tether.retention.pruned": "\(pruned)"])
+        } catch {
+            self.logger.error("retention sweep failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

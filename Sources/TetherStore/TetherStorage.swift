@@ -1,0 +1,13 @@
+public import Foundation
+
+/// Everything the region server needs from storage. ``SQLiteStore`` implements it;
+/// a PostgreSQL store can implement it later without touching the routes.
+public protocol TetherStorage: AccountStore, SessionStore, DeviceStore, OperatorStore {
+    /// Answers when the store can serve reads; throws when it cannot (for `/health`).
+    func ping() async throws
+
+    /// Deletes what no longer serves any purpose: sessions whose refresh token expired before
+    /// `now`, pairing codes that expired before `pairingCodesBefore`, failed sign-ins before
+    /// `failedSignInsBefore`. Returns how many records went.
+    func pruneExpired(now: Date, pairingCodesBefore: Date, failedSignInsBefore: Date) async throws -> Int
+}
