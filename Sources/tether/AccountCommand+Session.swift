@@ -38,23 +38,21 @@ extension AccountCommand {
         }
 
         func run() async throws {
-            var profile = try Profile.load()
-            let connection = try ServerConnection.anonymous(self.global, profile: profile)
-            let password = try PasswordInput.read(fromStandardInput: self.passwordStdin)
-            let request = Components.Schemas.RegisterRequest(
-                email: self.email,
-                password: password,
-                latitude: self.lat,
-                longitude: self.lon,
-                region: self.region
-            )
-            let grant = try await connection.call {
-                try await $0.registerAccount(body: .json(request)).created.body.json
+            try await AccountCommand.openSession(self.global, passwordFromStandardInput: self.passwordStdin) {
+                client,
+                password in
+                let request = Components.Schemas.RegisterRequest(
+                    email: self.email,
+                    password: password,
+                    latitude: self.lat,
+                    longitude: self.lon,
+                    region: self.region
+                )
+                return (
+                    try await client.registerAccount(body: .json(request)).created.body.json,
+                    "Registered and logged in as"
+                )
             }
-            profile.apply(grant, server: connection.serverURL)
-            try profile.save()
-            let output = AccountOutput(account: grant.account)
-            try Output(self.global).emit(output) { "Registered and logged in as \(output.text)." }
         }
     }
 
@@ -71,15 +69,12 @@ extension AccountCommand {
         var passwordStdin = false
 
         func run() async throws {
-            var profile = try Profile.load()
-            let connection = try ServerConnection.anonymous(self.global, profile: profile)
-            let password = try PasswordInput.read(fromStandardInput: self.passwordStdin)
-            let request = Components.Schemas.SignInRequest(email: self.email, password: password)
-            let grant = try await connection.call { try await $0.signIn(body: .json(request)).ok.body.json }
-            profile.apply(grant, server: connection.serverURL)
-            try profile.save()
-            let output = AccountOutput(account: grant.account)
-            try Output(self.global).emit(output) { "Logged in as \(output.text)." }
+            try await AccountCommand.openSession(self.global, passwordFromStandardInput: self.passwordStdin) {
+                client,
+                password in
+                let request = Components.Schemas.SignInRequest(email: self.email, password: password)
+                return (try await client.signIn(body: .json(request)).ok.body.json, "Logged in as")
+            }
         }
     }
 
@@ -113,5 +108,24 @@ extension AccountCommand {
             let output = AccountOutput(account: account)
             try Output(self.global).emit(output) { output.text }
         }
+    }
+}
+
+extension AccountCommand {
+    /// Register and login: read the password, ask the server for a session, save it in the
+    /// profile and print the account. `request` returns the grant and the text's opening words.
+    static func openSession(
+        _ global: GlobalOptions,
+        passwordFromStandardInput: Bool,
+        request: (Client, String) async throws -> (Components.Schemas.SessionGrant, String)
+    ) async throws {
+        var profile = try Profile.load()
+        let connection = try ServerConnection.anonymous(global, profile: profile)
+        let password = try PasswordInput.read(fromStandardInput: passwordFromStandardInput)
+        let (grant, opening) = try await connection.call { try await request($0, password) }
+        profile.apply(grant, server: connection.serverURL)
+        try profile.save()
+        let output = AccountOutput(account: grant.account)
+        try Output(global).emit(output) { "\(opening) \(output.text)." }
     }
 }

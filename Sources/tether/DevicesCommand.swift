@@ -34,12 +34,9 @@ struct DevicesCommand: AsyncParsableCommand {
         var id: String
 
         func run() async throws {
-            let (connection, _) = try ServerConnection.signedIn(self.global)
-            let device = try await connection.call {
+            try await DevicesCommand.printDevice(self.global, heading: nil) {
                 try await $0.getDevice(path: .init(deviceId: self.id)).ok.body.json
             }
-            let output = DeviceOutput(device: device)
-            try Output(self.global).emit(output) { output.text }
         }
     }
 
@@ -55,13 +52,10 @@ struct DevicesCommand: AsyncParsableCommand {
         var name: String
 
         func run() async throws {
-            let (connection, _) = try ServerConnection.signedIn(self.global)
-            let device = try await connection.call {
+            try await DevicesCommand.printDevice(self.global, heading: "Renamed:") {
                 try await $0.updateDevice(path: .init(deviceId: self.id), body: .json(.init(name: self.name))).ok.body
                     .json
             }
-            let output = DeviceOutput(device: device)
-            try Output(self.global).emit(output) { "Renamed:\n" + output.text }
         }
     }
 
@@ -76,12 +70,22 @@ struct DevicesCommand: AsyncParsableCommand {
         var id: String
 
         func run() async throws {
-            let (connection, _) = try ServerConnection.signedIn(self.global)
-            let device = try await connection.call {
+            try await DevicesCommand.printDevice(self.global, heading: "Removed:") {
                 try await $0.removeDevice(path: .init(deviceId: self.id)).ok.body.json
             }
-            let output = DeviceOutput(device: device)
-            try Output(self.global).emit(output) { "Removed:\n" + output.text }
         }
+    }
+}
+
+extension DevicesCommand {
+    /// Runs a request that answers one device, signed in, and prints it (after `heading` as text).
+    static func printDevice(
+        _ global: GlobalOptions,
+        heading: String?,
+        request: (Client) async throws -> Components.Schemas.Device
+    ) async throws {
+        let (connection, _) = try ServerConnection.signedIn(global)
+        let output = DeviceOutput(device: try await connection.call(request))
+        try Output(global).emit(output) { [heading, output.text].compactMap { $0 }.joined(separator: "\n") }
     }
 }
