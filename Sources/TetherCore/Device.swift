@@ -129,7 +129,10 @@ public enum DeviceField {
         let label = String(text.trimmingWhitespace())
         // Characters, and bytes too: stacked combining marks make one character of many bytes.
         guard (1...Self.maximumLength).contains(label.count), label.utf8.count <= Self.maximumBytes else {
-            throw .invalidField(field, "must be 1-\(Self.maximumLength) characters")
+            throw .invalidField(
+                field,
+                "must be 1-\(Self.maximumLength) characters and at most \(Self.maximumBytes) bytes"
+            )
         }
         guard label.unicodeScalars.allSatisfy({ !($0.properties.generalCategory == .control) }) else {
             throw .invalidField(field, "must not contain control characters")

@@ -16,7 +16,7 @@ public struct SlidingWindowLimit: Sendable, Hashable {
         case refused(retryAfterSeconds: Int)
     }
 
-    /// The most events allowed in any window.
+    /// The most events allowed in any window; `0` or less allows none.
     public var limit: Int
     /// The window's length.
     public var window: Duration
@@ -32,13 +32,17 @@ public struct SlidingWindowLimit: Sendable, Hashable {
         now.addingTimeInterval(-self.window.timeInterval)
     }
 
-    /// Whether one more event fits at `now`, given earlier events `recent` (any order; events
-    /// outside the window are ignored).
+    /// Whether one more event fits at `now`, given other events `recent` (any order; events at or
+    /// before the window's start are ignored). Events stamped after `now` count: a concurrent
+    /// attempt that read the clock a moment later can be recorded first, and ignoring it would let
+    /// parallel attempts overrun the limit.
     ///
     /// - Complexity: O(*n* log *n*) in the number of events.
     public func decide(recent: [Date], now: Date) -> Decision {
+        let windowSeconds = Int(self.window.timeInterval.rounded(.up))
+        guard self.limit > 0 else { return .refused(retryAfterSeconds: max(1, windowSeconds)) }
         let start = self.windowStart(endingAt: now)
-        let counted = recent.filter { $0 > start && $0 <= now }.sorted()
+        let counted = recent.filter { $0 > start }.sorted()
         guard counted.count >= self.limit else { return .allowed }
         // The window slides: a slot frees when the oldest event that keeps it full leaves.
         let freeingEvent = counted[counted.count - self.limit]

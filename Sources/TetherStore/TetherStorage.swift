@@ -6,8 +6,8 @@ public protocol TetherStorage: AccountStore, SessionStore, DeviceStore, Operator
     /// Answers when the store can serve reads; throws when it cannot (for `/health`).
     func ping() async throws
 
-    /// Deletes what no longer serves any purpose: sessions whose refresh token expired before
-    /// `now`, pairing codes that expired before `pairingCodesBefore`, failed sign-ins before
-    /// `failedSignInsBefore`. Returns how many records went.
+    /// Deletes what no longer serves any purpose: sessions whose refresh token expired at or
+    /// before `now`, pairing codes that expired at or before `pairingCodesBefore`, failed sign-ins
+    /// at or before `failedSignInsBefore`. Returns how many records went.
     func pruneExpired(now: Date, pairingCodesBefore: Date, failedSignInsBefore: Date) async throws -> Int
 }

@@ -38,6 +38,41 @@ struct DeviceClaimTests {
         #expect(invalidField { _ = try DeviceClaim(serial: "s", model: longest + "a", kind: nil) } == "model")
     }
 
+    @Test(arguments: ["model", "name", "hw_version", "sw_version"])
+    func labelsOfStackedCombiningMarksAreRefusedByTheirBytes(field: String) {
+        // 64 characters, each a letter under eight accents: within the character limit, 1,088 bytes.
+        let zalgo = String(repeating: "a" + String(repeating: "\u{301}", count: 8), count: DeviceField.maximumLength)
+        #expect(zalgo.count == DeviceField.maximumLength)
+        #expect(zalgo.utf8.count > DeviceField.maximumBytes)
+        #expect(invalidField { _ = try self.claim(field, zalgo) } == field)
+    }
+
+    @Test(arguments: ["model", "name", "hw_version", "sw_version"])
+    func labelsMayHoldTwoHundredFiftySixBytesButNotMore(field: String) throws {
+        // Two characters: "a" under 127 accents (255 bytes) and "b".
+        let longest = "a" + String(repeating: "\u{301}", count: 127) + "b"
+        #expect(longest.utf8.count == DeviceField.maximumBytes)
+        let claim = try self.claim(field, longest)
+        #expect([claim.model, claim.name, claim.hardwareVersion, claim.softwareVersion].contains(longest))
+        #expect(invalidField { _ = try self.claim(field, longest + "c") } == field)
+        // Multi-byte letters count by characters while the bytes fit: 64 × 4 bytes.
+        let emoji = String(repeating: "\u{1F511}", count: DeviceField.maximumLength)
+        #expect(emoji.utf8.count == DeviceField.maximumBytes)
+        #expect(invalidField { _ = try self.claim(field, emoji) } == nil)
+    }
+
+    /// A claim with `value` in `field` and valid values elsewhere.
+    private func claim(_ field: String, _ value: String) throws -> DeviceClaim {
+        try DeviceClaim(
+            serial: "SN-1",
+            model: field == "model" ? value : "TAG-1",
+            kind: nil,
+            name: field == "name" ? value : nil,
+            hardwareVersion: field == "hw_version" ? value : nil,
+            softwareVersion: field == "sw_version" ? value : nil
+        )
+    }
+
     @Test(arguments: ["", "   ", "SN 0001", "SN/0001", "SN#1", "séria", "SN\u{0}1"])
     func rejectsBadSerials(serial: String) {
         #expect(invalidField { _ = try DeviceClaim(serial: serial, model: "TAG-1", kind: nil) } == "serial")

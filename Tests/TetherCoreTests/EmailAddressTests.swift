@@ -51,6 +51,22 @@ struct EmailAddressTests {
     }
 
     @Test
+    func rejectsAddressesOfFewCharactersButTooManyBytes() throws {
+        let domain = "@example.org"
+        let byteLimit = EmailAddress.maximumLength * 4
+        // "b" and "a" under 501 accents: two characters, 1,004 bytes; with the domain, 1,016.
+        let local = "b" + "a" + String(repeating: "\u{301}", count: 501)
+        let longest = local + domain
+        #expect(longest.count == 2 + domain.count)
+        #expect(longest.utf8.count == byteLimit)
+        #expect(try EmailAddress(longest).value == longest)
+        #expect(invalidField { _ = try EmailAddress("c" + longest) } == "email")
+        let zalgo = String(repeating: "a" + String(repeating: "\u{301}", count: 20), count: 50) + domain
+        #expect(zalgo.count <= EmailAddress.maximumLength)
+        #expect(invalidField { _ = try EmailAddress(zalgo) } == "email")
+    }
+
+    @Test
     func errorDetailReadsAsASentenceAboutTheField() {
         let error = thrownError { _ = try EmailAddress("") }
         #expect(error == .invalidField("email", "is required"))

@@ -37,6 +37,34 @@ struct AccountDataTests {
     }
 
     @Test
+    func theExportHoldsRecentFailedSignIns() async throws {
+        let clock = ManualClock(start: testEpoch)
+        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+            let user = try await server.register("ada@example.org")
+            let grace = try await server.register("grace@example.org")
+            #expect(try await user.client.exportAccount().ok.body.json.failedSignIns.isEmpty)
+
+            clock.advance(by: .seconds(10))
+            await expectProblem(401, "invalid_credentials") {
+                try await server.signIn("ada@example.org", password: "wrong password")
+            }
+            clock.advance(by: .seconds(5))
+            await expectProblem(401, "invalid_credentials") {
+                try await server.signIn("ADA@example.org", password: "wrong again")
+            }
+            let export = try await user.client.exportAccount().ok.body.json
+            #expect(export.failedSignIns == [testEpoch.addingTimeInterval(10), testEpoch.addingTimeInterval(15)])
+            #expect(try await grace.client.exportAccount().ok.body.json.failedSignIns.isEmpty)
+            let raw = try await server.raw("GET", "/v1/account/export", token: user.accessToken)
+            #expect(raw.text.contains("\"failed_sign_ins\""))
+
+            // A successful sign-in clears them.
+            _ = try await server.signIn("ada@example.org")
+            #expect(try await user.client.exportAccount().ok.body.json.failedSignIns.isEmpty)
+        }
+    }
+
+    @Test
     func theExportHoldsNoSecretsOrTheirDigests() async throws {
         try await TestServer.withRunning { server in
             let user = try await server.register("ada@example.org")

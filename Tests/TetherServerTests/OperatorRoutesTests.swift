@@ -60,4 +60,42 @@ struct OperatorRoutesTests {
             await expectProblem(401, "unauthenticated") { try await server.client(token: unknown).getOperatorStats() }
         }
     }
+
+    @Test
+    func tokensThatAreNotKnownCredentialsAreUnauthenticated() async throws {
+        try await TestServer.withRunning { server in
+            let user = try await server.register()
+            let device = try await server.pairDevice(for: user)
+            let signedOut = try await server.signIn(user.email)
+            _ = try await server.client(token: signedOut.accessToken).signOut().noContent
+            let unknown = [
+                "xyz",
+                SecretToken.generate(.access).text,
+                SecretToken.generate(.deviceCredential).text,
+                signedOut.accessToken,
+                // A refresh token is a real credential, but never a bearer token.
+                user.refreshToken,
+            ]
+            for token in unknown {
+                await expectProblem(401, "unauthenticated") { try await server.client(token: token).getOperatorStats() }
+            }
+            let raw = try await server.raw("GET", "/v1/operator/stats", token: "xyz")
+            #expect(raw.status == 401)
+            #expect(raw.problem?.code == "unauthenticated")
+
+            // Known credentials of accounts and devices are forbidden, not unauthenticated.
+            await expectProblem(403, "forbidden") { try await user.client.getOperatorStats() }
+            await expectProblem(403, "forbidden") {
+                try await server.client(token: device.credential).getOperatorStats()
+            }
+            // Re-pairing revokes the old credential.
+            let repaired = try await server.pairDevice(for: user, serial: device.device.serial)
+            await expectProblem(401, "unauthenticated") {
+                try await server.client(token: device.credential).getOperatorStats()
+            }
+            await expectProblem(403, "forbidden") {
+                try await server.client(token: repaired.credential).getOperatorStats()
+            }
+        }
+    }
 }

@@ -18,6 +18,8 @@ struct ServerSettingsTests {
         #expect(settings.config.refreshTokenLifetime == .seconds(30 * 86_400))
         #expect(settings.config.signInFailureLimit == 5)
         #expect(settings.config.signInFailureWindow == .seconds(900))
+        #expect(settings.config.claimFailureLimit == 10)
+        #expect(settings.config.claimFailureWindow == .seconds(600))
         #expect(settings.config.maxBodyBytes == 1 << 20)
         #expect(settings.dataDirectory.lastPathComponent == "tether-data")
         #expect(settings.logLevel == "info")
@@ -59,7 +61,8 @@ struct ServerSettingsTests {
             "host": "0.0.0.0", "port": "9090", "region": "ap-south", "data-dir": "/var/lib/tether",
             "pairing-code-ttl": "5m", "pairing-rate-limit": "3", "bcrypt-cost": "10", "access-token-ttl": "15m",
             "refresh-token-ttl": "7d", "sign-in-failure-limit": "8", "sign-in-failure-window": "1h",
-            "claim-failure-limit": "4", "claim-failure-window": "30m", "max-body-bytes": "65536", "log-level": "warning",
+            "claim-failure-limit": "4", "claim-failure-window": "30m", "max-body-bytes": "65536",
+            "log-level": "warning",
         ]
         #expect(Set(values.keys) == Set(ServerSettings.keys))
         var environment: [String: String] = [:]
@@ -89,6 +92,9 @@ struct ServerSettingsTests {
         #expect(throws: TetherError.invalidField("config", "has an unknown setting 'prot'")) {
             try ServerSettings(resolving: SettingSources(file: ["prot": "9090"]))
         }
+        // Every known key is accepted in the file.
+        let file = ["port": "9090", "claim-failure-limit": "4", "claim-failure-window": "30m"]
+        #expect(throws: Never.self) { try ServerSettings(resolving: SettingSources(file: file)) }
     }
 
     @Test(arguments: [
@@ -105,6 +111,10 @@ struct ServerSettingsTests {
         ("refresh-token-ttl", "-1d"),
         ("sign-in-failure-limit", "many"),
         ("sign-in-failure-window", "0m"),
+        ("claim-failure-limit", "0"),
+        ("claim-failure-limit", "ten"),
+        ("claim-failure-window", "0s"),
+        ("claim-failure-window", "10"),
         ("max-body-bytes", "1023"),
         ("log-level", "loud"),
     ])
@@ -167,6 +177,14 @@ struct ServerSettingsTests {
         #expect(throws: TetherError.invalidField("sign-in-failure-window", "must be longer than zero")) {
             try config.validate()
         }
+        config = .testing
+        config.claimFailureWindow = .zero
+        #expect(throws: TetherError.invalidField("claim-failure-window", "must be longer than zero")) {
+            try config.validate()
+        }
+        config = .testing
+        config.claimFailureLimit = 0
+        #expect(throws: TetherError.invalidField("claim-failure-limit", "must be at least 1")) { try config.validate() }
         config = .testing
         config.port = 65_536
         #expect(throws: TetherError.invalidField("port", "must be 0-65535")) { try config.validate() }

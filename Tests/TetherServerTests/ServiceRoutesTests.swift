@@ -81,10 +81,35 @@ struct ServiceRoutesTests {
     }
 
     @Test
+    func errorResponsesCarryARequestIdToo() async throws {
+        try await TestServer.withRunning { server in
+            let user = try await server.register()
+            let code = try await server.pairingCode(for: user)
+            var wrong = PairingCode.random()
+            while wrong.description == code.code { wrong = PairingCode.random() }
+            let claim = #"{"code": "\#(wrong.description)", "serial": "SN-1", "model": "TAG-1"}"#
+            let badRegistration = #"{"email": "ada@example.org", "password": "short"}"#
+            let responses = [
+                try await server.raw("GET", "/v1/account"),
+                try await server.raw("GET", "/v1/account", token: "xyz"),
+                try await server.raw("POST", "/v1/devices/claim", body: Data(claim.utf8)),
+                try await server.raw("POST", "/v1/accounts", body: Data(badRegistration.utf8)),
+                try await server.raw("GET", "/v1/account", token: user.accessToken),
+            ]
+            #expect(responses.map(\.status) == [401, 401, 404, 400, 200])
+            let ids = responses.compactMap { $0.header("X-Request-Id") }
+            #expect(ids.count == responses.count)
+            #expect(ids.allSatisfy { !$0.isEmpty })
+            #expect(Set(ids).count == ids.count)
+        }
+    }
+
+    @Test
     func unknownRoutesAnswer404() async throws {
         try await TestServer.withRunning { server in
             let response = try await server.raw("GET", "/v1/nothing-here")
             #expect(response.status == 404)
+            #expect(response.header("X-Request-Id")?.isEmpty == false)
         }
     }
 

@@ -54,6 +54,40 @@ struct SignInThrottleTests {
     }
 
     @Test
+    func parallelWrongPasswordsCannotOverrunTheLimit() async throws {
+        let clock = ManualClock(start: testEpoch)
+        var config = ServerConfig.testing(clock: clock)
+        config.signInFailureLimit = 5
+        #expect(config.signInFailureWindow == .seconds(900))
+        try await TestServer.withRunning(config: config) { server in
+            let user = try await server.register("ada@example.org")
+            let body = Data(#"{"email": "ada@example.org", "password": "wrong password"}"#.utf8)
+            let responses = try await withThrowingTaskGroup(of: RawResponse.self) { group in
+                for _ in 0..<12 {
+                    group.addTask { try await server.raw("POST", "/v1/sessions", body: body) }
+                }
+                return try await group.reduce(into: [RawResponse]()) { $0.append($1) }
+            }
+            let refused = responses.filter { $0.status == 401 }
+            let throttled = responses.filter { $0.status == 429 }
+            // Every attempt was checked and recorded at the same instant: exactly five got through.
+            #expect(refused.count == 5)
+            #expect(throttled.count == 7)
+            #expect(refused.allSatisfy { $0.problem?.code == "invalid_credentials" })
+            #expect(throttled.allSatisfy { $0.problem?.code == "too_many_attempts" && $0.problem?.field == "email" })
+            #expect(throttled.allSatisfy { $0.header("Retry-After") == "900" })
+
+            // The right password is refused too, until the failures leave the window.
+            await expectProblem(429, "too_many_attempts", field: "email") { try await server.signIn("ada@example.org") }
+            clock.advance(by: .seconds(899))
+            await expectProblem(429, "too_many_attempts", field: "email") { try await server.signIn("ada@example.org") }
+            clock.advance(by: .seconds(1))
+            let grant = try await server.signIn("ada@example.org")
+            #expect(grant.account.accountId == user.accountID)
+        }
+    }
+
+    @Test
     func aSuccessfulSignInClearsTheFailures() async throws {
         let clock = ManualClock(start: testEpoch)
         try await TestServer.withRunning(config: self.config(clock: clock)) { server in

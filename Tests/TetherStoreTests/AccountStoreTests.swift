@@ -37,6 +37,59 @@ struct AccountStoreTests {
         }
     }
 
+    @Test(arguments: StoreKind.allCases)
+    func anAccountAndItsFirstSessionAreStoredTogether(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let ada = try Fixtures.newAccount("ada@example.org")
+            let session = Fixtures.newSession(for: ada, tag: "first")
+            try await store.createAccount(ada, passwordHash: "hash", signup: SignupHint(), session: session)
+
+            #expect(try await store.account(id: ada.id) == ada)
+            #expect(try await store.session(accessTokenHash: "access-first") == session)
+            #expect(try await store.exportAccount(id: ada.id)?.sessions == [session])
+            let statistics = try await store.statistics(now: Times.start)
+            #expect(statistics == ServiceStatistics(accounts: 1, devices: 0, activeSessions: 1))
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aTakenEmailStoresNeitherTheAccountNorItsSession(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let ada = try await Fixtures(store: store).account("ada@example.org")
+            let before = try await StoreSnapshot(store, accounts: [ada])
+            let impostor = try Fixtures.newAccount("Ada@Example.org")
+            let session = Fixtures.newSession(for: impostor, tag: "impostor")
+
+            await #expect(throws: TetherError.emailTaken) {
+                try await store.createAccount(impostor, passwordHash: "hash", signup: SignupHint(), session: session)
+            }
+            #expect(try await StoreSnapshot(store, accounts: [ada]) == before)
+            #expect(try await store.account(id: impostor.id) == nil)
+            #expect(try await store.session(accessTokenHash: "access-impostor") == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aSessionThatCannotBeStoredLeavesNoAccount(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let fixtures = Fixtures(store: store)
+            let ada = try await fixtures.account("ada@example.org")
+            let existing = try await fixtures.session(for: ada, tag: "shared")
+            let grace = try Fixtures.newAccount("grace@example.org")
+            // Token digests are unique: this session's insert fails after the account's.
+            let clash = Fixtures.newSession(for: grace, tag: "shared")
+
+            await #expect(throws: (any Error).self) {
+                try await store.createAccount(grace, passwordHash: "hash", signup: SignupHint(), session: clash)
+            }
+            #expect(try await store.account(id: grace.id) == nil)
+            #expect(try await store.accountForSignIn(email: grace.email) == nil)
+            #expect(try await store.session(accessTokenHash: "access-shared") == existing)
+            // The email is still free.
+            try await fixtures.account("grace@example.org")
+        }
+    }
+
     @Test
     func concurrentRegistrationsOfOneEmailCreateOneAccount() async throws {
         try await withStore(.file) { store in
@@ -104,6 +157,26 @@ struct AccountStoreTests {
     }
 
     @Test(arguments: StoreKind.allCases)
+    func deletingAnAccountForgetsTheFailedSignInsOfItsEmail(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let fixtures = Fixtures(store: store)
+            let ada = try await fixtures.account("ada@example.org")
+            let grace = try await fixtures.account("grace@example.org")
+            let nobody = try EmailAddress("nobody@example.org")
+            for email in [ada.email, ada.email, grace.email, nobody] {
+                try await store.recordFailedSignIn(email: email, at: Times.at(1))
+            }
+
+            #expect(try await store.deleteAccount(id: ada.id))
+
+            #expect(try await store.failedSignIns(email: ada.email, since: .distantPast).isEmpty)
+            #expect(try await store.failedSignIns(email: grace.email, since: .distantPast) == [Times.at(1)])
+            #expect(try await store.failedSignIns(email: nobody, since: .distantPast) == [Times.at(1)])
+            #expect(try await store.exportAccount(id: grace.id)?.failedSignIns == [Times.at(1)])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func deletingAnUnknownAccountReportsFalse(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let ada = try await Fixtures(store: store).account()
@@ -151,6 +224,31 @@ struct AccountStoreTests {
             #expect(export.pairingRequests.first?.claimedBy == device.id)
             #expect(export.pairingRequests.last == pending)
             #expect(export.pairingRequests.allSatisfy { $0.account == ada.id })
+            #expect(export.failedSignIns.isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func exportHoldsTheFailedSignInsOfTheAccountsEmailOldestFirst(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let fixtures = Fixtures(store: store)
+            let ada = try await fixtures.account("ada@example.org")
+            let grace = try await fixtures.account("grace@example.org")
+            try await store.recordFailedSignIn(email: ada.email, at: Times.at(30))
+            try await store.recordFailedSignIn(email: grace.email, at: Times.at(15))
+            try await store.recordFailedSignIn(email: EmailAddress("ADA@example.org "), at: Times.at(10))
+            _ = try await store.beginSignInAttempt(
+                email: ada.email,
+                at: Times.at(40),
+                limit: SlidingWindowLimit(limit: 5, window: .seconds(60))
+            )
+
+            #expect(
+                try await store.exportAccount(id: ada.id)?.failedSignIns == [Times.at(10), Times.at(30), Times.at(40)]
+            )
+            #expect(try await store.exportAccount(id: grace.id)?.failedSignIns == [Times.at(15)])
+            try await store.clearFailedSignIns(email: ada.email)
+            #expect(try await store.exportAccount(id: ada.id)?.failedSignIns.isEmpty == true)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import TetherCore
 import TetherStore
 
@@ -43,6 +44,16 @@ enum Times {
 struct Fixtures {
     let store: SQLiteStore
 
+    /// A new account value with `email`, not stored.
+    static func newAccount(_ email: String = "ada@example.org", at date: Date = Times.start) throws -> Account {
+        Account(
+            id: .random(),
+            email: try EmailAddress(email),
+            homeRegion: RegionID(rawValue: "local")!,
+            createdAt: date
+        )
+    }
+
     /// Stores a new account with `email`.
     @discardableResult
     func account(
@@ -50,14 +61,28 @@ struct Fixtures {
         signup: SignupHint = SignupHint(),
         at date: Date = Times.start
     ) async throws -> Account {
-        let account = Account(
-            id: .random(),
-            email: try EmailAddress(email),
-            homeRegion: RegionID(rawValue: "local")!,
-            createdAt: date
-        )
+        let account = try Self.newAccount(email, at: date)
         try await self.store.createAccount(account, passwordHash: "$2b$04$hash-of-\(email)", signup: signup)
         return account
+    }
+
+    /// A new session value for `account`, not stored; its token digests are derived from `tag`
+    /// and its refresh token lasts `refreshLifetime`.
+    static func newSession(
+        for account: Account,
+        tag: String = UUID().uuidString,
+        at date: Date = Times.start,
+        refreshLifetime: TimeInterval = 30 * 86_400
+    ) -> Session {
+        Session(
+            id: .random(),
+            account: account.id,
+            accessTokenHash: "access-\(tag)",
+            accessExpiresAt: date.addingTimeInterval(min(3_600, refreshLifetime)),
+            refreshTokenHash: "refresh-\(tag)",
+            refreshExpiresAt: date.addingTimeInterval(refreshLifetime),
+            createdAt: date
+        )
     }
 
     /// Stores a new session for `account`; its token digests are derived from `tag`.
@@ -65,17 +90,10 @@ struct Fixtures {
     func session(
         for account: Account,
         tag: String = UUID().uuidString,
-        at date: Date = Times.start
+        at date: Date = Times.start,
+        refreshLifetime: TimeInterval = 30 * 86_400
     ) async throws -> Session {
-        let session = Session(
-            id: .random(),
-            account: account.id,
-            accessTokenHash: "access-\(tag)",
-            accessExpiresAt: date.addingTimeInterval(3_600),
-            refreshTokenHash: "refresh-\(tag)",
-            refreshExpiresAt: date.addingTimeInterval(30 * 86_400),
-            createdAt: date
-        )
+        let session = Self.newSession(for: account, tag: tag, at: date, refreshLifetime: refreshLifetime)
         try await self.store.createSession(session)
         return session
     }
@@ -95,7 +113,7 @@ struct Fixtures {
             createdAt: date,
             expiresAt: date.addingTimeInterval(lifetime)
         )
-        try await self.store.createPairingRequest(request)
+        try #require(try await self.store.createPairingRequest(request), "code digest \(codeHash) is taken")
         return request
     }
 

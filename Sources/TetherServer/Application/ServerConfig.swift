@@ -76,9 +76,6 @@ public struct ServerConfig: Sendable {
         guard (0...65_535).contains(self.port) else { throw .invalidField("port", "must be 0-65535") }
         guard (4...31).contains(self.bcryptCost) else { throw .invalidField("bcrypt-cost", "must be 4-31") }
         guard self.pairingRateLimitPerHour >= 1 else { throw .invalidField("pairing-rate-limit", "must be at least 1") }
-        guard self.claimFailureLimit >= 1 else {
-            throw .invalidField("claim-failure-limit", "must be at least 1")
-        }
         guard self.signInFailureLimit >= 1 else { throw .invalidField("sign-in-failure-limit", "must be at least 1") }
         guard self.claimFailureLimit >= 1 else { throw .invalidField("claim-failure-limit", "must be at least 1") }
         guard self.maxBodyBytes >= 1_024 else { throw .invalidField("max-body-bytes", "must be at least 1024") }

@@ -18,6 +18,26 @@ actor FailedClaimLimiter {
         self.limit.decide(recent: self.failures[client] ?? [], now: now)
     }
 
+    /// Starts a claim from `client` at `now`: when the window has room, the attempt is recorded as
+    /// a wrong code in advance, so parallel guesses cannot all pass the check before any is
+    /// recorded; ``forgive(client:at:)`` takes it back when the code was not wrong.
+    func begin(client: String, now: Date) -> SlidingWindowLimit.Decision {
+        let decision = self.decide(client: client, now: now)
+        if decision == .allowed {
+            self.record(client: client, at: now)
+        }
+        return decision
+    }
+
+    /// Takes back one attempt recorded by ``begin(client:now:)`` at `date`.
+    func forgive(client: String, at date: Date) {
+        guard let index = self.failures[client]?.lastIndex(of: date) else { return }
+        self.failures[client]?.remove(at: index)
+        if self.failures[client]?.isEmpty == true {
+            self.failures[client] = nil
+        }
+    }
+
     /// Records a wrong code from `client`.
     func record(client: String, at date: Date) {
         let start = self.limit.windowStart(endingAt: date)

@@ -68,8 +68,11 @@ extension TetherAPIHandler {
             softwareVersion: body.swVersion
         )
         // Claims need no login, so wrong codes are limited per client address against guessing.
+        // The attempt counts as a wrong code until the code is found, so parallel guesses cannot
+        // slip past the limit while the store looks.
         let client = RequestScope.current.clientAddress ?? "unknown"
-        if case .refused(let retryAfter) = await self.failedClaims.decide(client: client, now: self.now) {
+        let now = self.now
+        if case .refused(let retryAfter) = await self.failedClaims.begin(client: client, now: now) {
             self.logger.warning("pairing claims throttled", metadata: ["tether.client": "\(client)"])
             throw TetherError.tooManyClaimAttempts(retryAfterSeconds: retryAfter)
         }
@@ -80,12 +83,15 @@ extension TetherAPIHandler {
                 codeHash: SecretToken.digest(of: code.normalised),
                 claim: claim,
                 credentialHash: credential.digest,
-                now: self.now
+                now: now
             )
         } catch let error as TetherError where error.field == "code" {
-            await self.failedClaims.record(client: client, at: self.now)
+            throw error
+        } catch {
+            await self.failedClaims.forgive(client: client, at: now)
             throw error
         }
+        await self.failedClaims.forgive(client: client, at: now)
         self.logger.info(
             "device paired",
             metadata: ["tether.device.id": "\(device.id)", "tether.account.id": "\(device.owner)"]
