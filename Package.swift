@@ -16,7 +16,9 @@ let package = Package(
     products: [
         .executable(name: "tetherd", targets: ["tetherd"]),
         .executable(name: "tether", targets: ["tether"]),
+        .executable(name: "tether-bench", targets: ["tether-bench"]),
         .library(name: "TetherCore", targets: ["TetherCore"]),
+        .library(name: "TetherGeo", targets: ["TetherGeo"]),
         .library(name: "TetherClient", targets: ["TetherClient"]),
         .library(name: "TetherServer", targets: ["TetherServer"]),
         .library(name: "TetherTesting", targets: ["TetherTesting"]),
@@ -44,6 +46,10 @@ let package = Package(
 
         .target(
             name: "TetherCore",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TetherGeo",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -138,6 +144,15 @@ let package = Package(
                 "TetherAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "tether-bench",
+            dependencies: [
+                "TetherGeo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

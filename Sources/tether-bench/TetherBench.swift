@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `tether-bench`: runs Tether's engines on the shared benchmark workloads (`../shared/bench/`)
+/// and prints one JSON line per measurement, with the keys the reference harness prints.
+@main
+struct TetherBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tether-bench",
+        abstract: "Measure Tether's engines on the shared benchmark workloads.",
+        subcommands: [GeoCommand.self]
+    )
+}
