@@ -168,6 +168,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TetherGeoTests",
+            dependencies: [
+                "TetherGeo",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TetherStoreTests",
             dependencies: [
                 "TetherCore",

@@ -19,6 +19,11 @@ public struct PreparedPolygon: Sendable {
     /// The box of the exterior ring.
     public let boundingBox: BoundingBox
 
+    /// The prepared form's size in memory.
+    var byteCount: Int {
+        self.edges.count * 8 + self.edgeRings.count * 4 + self.bandStarts.count * 4 + self.bandEdges.count * 4
+    }
+
     /// Rings with at most this many edges are scanned whole; larger ones get bands.
     static let edgesPerBand = 4
 

@@ -1,0 +1,95 @@
+import PropertyBased
+import Testing
+import TetherGeo
+
+struct FenceIndexTests {
+    /// A deterministic mixed set: circles and polygons of 50 m to 5 km around two cities.
+    static func fences() throws -> [FenceGeometry] {
+        var generator = SplitMix(seed: 7)
+        var fences: [FenceGeometry] = []
+        for index in 0..<400 {
+            let (cityLatitude, cityLongitude) = index.isMultiple(of: 2) ? (52.52, 13.40) : (-33.87, 151.21)
+            let latitude = cityLatitude + generator.next(in: -0.05...0.05)
+            let longitude = cityLongitude + generator.next(in: -0.08...0.08)
+            let size = index.isMultiple(of: 5) ? generator.next(in: 500...5_000) : generator.next(in: 50...500)
+            if index.isMultiple(of: 3) {
+                fences.append(.circle(center: coordinate(latitude, longitude), radius: size))
+            } else {
+                let vertices = index.isMultiple(of: 7) ? 120 : 7
+                fences.append(
+                    .polygon(try regularPolygon(x: longitude, y: latitude, radius: size / 111_000, vertices: vertices))
+                )
+            }
+        }
+        return fences
+    }
+
+    @Test func indexedQueriesEqualBruteForce() async throws {
+        let fences = try Self.fences()
+        let index = FenceIndex(fences: fences)
+        #expect(index.count == fences.count)
+        await propertyCheck(count: 300, input: Gen.double(in: -0.06...0.06), Gen.double(in: -0.09...0.09), Gen.bool) {
+            dLat,
+            dLon,
+            berlin in
+            let point = berlin ? coordinate(52.52 + dLat, 13.40 + dLon) : coordinate(-33.87 + dLat, 151.21 + dLon)
+            let brute = fences.indices.filter { fences[$0].contains(point) }
+            #expect(index.fences(containing: point) == brute)
+        }
+    }
+
+    @Test func batchMatchesEqualSinglePointQueries() throws {
+        let fences = try Self.fences()
+        let index = FenceIndex(fences: fences)
+        var generator = SplitMix(seed: 11)
+        let points = (0..<2_000).map { _ in
+            coordinate(52.52 + generator.next(in: -0.06...0.06), 13.40 + generator.next(in: -0.09...0.09))
+        }
+        let matches = index.matches(for: points)
+        var total = 0
+        for (offset, point) in points.enumerated() {
+            #expect(Array(matches[offset]).map(Int.init) == index.fences(containing: point))
+            total += matches[offset].count
+        }
+        #expect(total > 0)
+
+        var visited: [(Int, Int)] = []
+        points.map(\.latitude).withUnsafeBufferPointer { latitudes in
+            points.map(\.longitude).withUnsafeBufferPointer { longitudes in
+                index.forEachContainment(latitudes: latitudes, longitudes: longitudes) { visited.append(($0, $1)) }
+            }
+        }
+        #expect(visited.count == total)
+    }
+
+    @Test func fencesWithinADistance() throws {
+        let circle = FenceGeometry.circle(center: coordinate(0, 0), radius: 100)
+        let square = FenceGeometry.polygon(try square(x: 0.01, y: -0.001, size: 0.002))  // about 1.1 km east
+        let index = FenceIndex(fences: [circle, square])
+        let origin = coordinate(0, 0)
+        #expect(index.fences(within: 0, of: origin) == [0])
+        #expect(index.fences(within: 1_000, of: origin) == [0])
+        #expect(index.fences(within: 1_200, of: origin) == [0, 1])
+        let beside = coordinate(0, 0.0018)  // ~200 m east of the centre: 100 m past the circle's edge
+        #expect(index.fences(within: 90, of: beside).isEmpty)
+        #expect(index.fences(within: 110, of: beside) == [0])
+    }
+}
+
+/// A small deterministic generator for fixtures.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { self.state = seed }
+
+    mutating func next() -> UInt64 {
+        self.state &+= 0x9E37_79B9_7F4A_7C15
+        var z = self.state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func next(in range: ClosedRange<Double>) -> Double {
+        range.lowerBound + Double(self.next() >> 11) / Double(1 << 53) * (range.upperBound - range.lowerBound)
+    }
+}
