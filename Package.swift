@@ -233,4 +233,16 @@ if Context.environment["TETHER_BENCHMARKS"] != nil {
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         )
     )
+    package.targets.append(
+        .executableTarget(
+            name: "TetherGeoBenchmarks",
+            dependencies: [
+                "TetherGeo",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/TetherGeoBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
 }
