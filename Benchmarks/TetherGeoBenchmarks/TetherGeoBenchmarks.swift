@@ -39,25 +39,13 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("separation, 1M pairs") { benchmark, workload in
-        var distances = [Double](repeating: 0, count: workload.latitudes.count)
         for _ in benchmark.scaledIterations {
-            workload.latitudes.withUnsafeBufferPointer { deviceLatitudes in
-                workload.longitudes.withUnsafeBufferPointer { deviceLongitudes in
-                    workload.phoneLatitudes.withUnsafeBufferPointer { phoneLatitudes in
-                        workload.phoneLongitudes.withUnsafeBufferPointer { phoneLongitudes in
-                            distances.withUnsafeMutableBufferPointer { output in
-                                Separation.distances(
-                                    deviceLatitudes: deviceLatitudes,
-                                    deviceLongitudes: deviceLongitudes,
-                                    phoneLatitudes: phoneLatitudes,
-                                    phoneLongitudes: phoneLongitudes,
-                                    into: output
-                                )
-                            }
-                        }
-                    }
-                }
-            }
+            let distances = Separation.distances(
+                deviceLatitudes: workload.latitudes,
+                deviceLongitudes: workload.longitudes,
+                phoneLatitudes: workload.phoneLatitudes,
+                phoneLongitudes: workload.phoneLongitudes
+            )
             blackHole(distances[0])
         }
     } setup: {

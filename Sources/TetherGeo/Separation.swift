@@ -67,6 +67,35 @@ public enum Separation {
         }
     }
 
+    /// Distances for pairs given as four parallel arrays in degrees.
+    ///
+    /// - Complexity: O(*n*).
+    public static func distances(
+        deviceLatitudes: [Double],
+        deviceLongitudes: [Double],
+        phoneLatitudes: [Double],
+        phoneLongitudes: [Double]
+    ) -> [Double] {
+        [Double](unsafeUninitializedCapacity: deviceLatitudes.count) { output, initialized in
+            deviceLatitudes.withUnsafeBufferPointer { deviceLatitudes in
+                deviceLongitudes.withUnsafeBufferPointer { deviceLongitudes in
+                    phoneLatitudes.withUnsafeBufferPointer { phoneLatitudes in
+                        phoneLongitudes.withUnsafeBufferPointer { phoneLongitudes in
+                            Self.distances(
+                                deviceLatitudes: deviceLatitudes,
+                                deviceLongitudes: deviceLongitudes,
+                                phoneLatitudes: phoneLatitudes,
+                                phoneLongitudes: phoneLongitudes,
+                                into: UnsafeMutableBufferPointer(rebasing: output[..<deviceLatitudes.count])
+                            )
+                        }
+                    }
+                }
+            }
+            initialized = deviceLatitudes.count
+        }
+    }
+
     /// Distances for (device, phone) pairs.
     ///
     /// - Complexity: O(*n*).

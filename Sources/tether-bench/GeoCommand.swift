@@ -58,27 +58,17 @@ struct GeoCommand: ParsableCommand {
         ])
 
         let phones = try workload.phones()
-        var distances = [Double](repeating: 0, count: phones.latitudes.count)
+        var distances: [Double] = []
         var separationSeconds = Double.infinity
         for _ in 0..<self.repeats {
-            let (_, seconds) = Stopwatch.time {
-                points.latitudes.withUnsafeBufferPointer { deviceLatitudes in
-                    points.longitudes.withUnsafeBufferPointer { deviceLongitudes in
-                        phones.latitudes.withUnsafeBufferPointer { phoneLatitudes in
-                            phones.longitudes.withUnsafeBufferPointer { phoneLongitudes in
-                                distances.withUnsafeMutableBufferPointer { output in
-                                    Separation.distances(
-                                        deviceLatitudes: deviceLatitudes,
-                                        deviceLongitudes: deviceLongitudes,
-                                        phoneLatitudes: phoneLatitudes,
-                                        phoneLongitudes: phoneLongitudes,
-                                        into: output
-                                    )
-                                }
-                            }
-                        }
-                    }
-                }
+            let seconds: Double
+            (distances, seconds) = Stopwatch.time {
+                Separation.distances(
+                    deviceLatitudes: points.latitudes,
+                    deviceLongitudes: points.longitudes,
+                    phoneLatitudes: phones.latitudes,
+                    phoneLongitudes: phones.longitudes
+                )
             }
             separationSeconds = min(separationSeconds, seconds)
         }
