@@ -18,7 +18,7 @@ bin="$(swift build -c release --show-bin-path)"
 
 for workload in f1k_p1m f100k_p1m; do
     echo "== $workload"
-    reference="$(python3 "$bench_dir/ref_shapely.py" "$data/$workload" --repeat 3 --threads 1)"
+    reference="$(python3 "$bench_dir/ref_shapely.py" "$data/$workload" --repeat 3 --threads 1 --write-expected)"
     ours="$("$bin/tether-bench" geo --workload "$data/$workload" --repeat 3 --threads 1)"
     echo "reference: $reference" | sed 's/^/  /'
     echo "tether:    $ours" | sed 's/^/  /'
@@ -34,3 +34,6 @@ same = h_ref["over_100m"] == h_us["over_100m"] and abs(h_ref["sum_m"] - h_us["su
 print(f"  haversine: {h_us['pairs_per_s'] / h_ref['pairs_per_s']:.2f}x the reference's pairs/s; sum and count {'equal' if same else 'DIFFER'}")
 PY
 done
+echo
+echo "Pair-by-pair agreement (lists any difference and its distance to the boundary):"
+echo "  swift build --build-tests && TETHER_BENCH_WORKLOAD=$data/f1k_p1m swift test --skip-build --filter ReferenceAgreement"

@@ -65,6 +65,22 @@ extension FenceGeometry {
         }
     }
 
+    /// The distance in metres from `point` to the fence's boundary (the circle's edge, or the
+    /// nearest edge of any ring), whether the point is inside or not. Polygon edges are measured in
+    /// a local equirectangular projection around the point.
+    ///
+    /// - Complexity: O(*n*) in the number of vertices.
+    public func distanceToBoundary(from point: Coordinate) -> Double {
+        switch self {
+        case .circle(let center, let radius):
+            return abs(Earth.distance(center, point) - radius)
+        case .polygon(let polygon):
+            return PreparedPolygon(polygon).edgeDistance(from: point)
+        case .multiPolygon(let polygons):
+            return polygons.map { PreparedPolygon($0).edgeDistance(from: point) }.min() ?? .infinity
+        }
+    }
+
     /// The boxes that hold the fence, none crossing the antimeridian.
     var boundingBoxes: [BoundingBox] {
         switch self {
