@@ -316,6 +316,21 @@ public struct FenceIndex: Sendable {
         return candidates.filter { self.distance(from: point, toFence: $0) <= distance }.sorted()
     }
 
+    /// For many points, the ids of the fences within `distance` metres of each (0 inside), as
+    /// ``ContainmentMatches``.
+    ///
+    /// - Complexity: O(Σ *c*) over the candidates of each point's search circle.
+    public func matches(within distance: Double, of points: [Coordinate]) -> ContainmentMatches {
+        var offsets = [0]
+        offsets.reserveCapacity(points.count + 1)
+        var fences: [Int32] = []
+        for point in points {
+            fences += self.fences(within: distance, of: point).map(Int32.init)
+            offsets.append(fences.count)
+        }
+        return ContainmentMatches(offsets: offsets, fences: fences)
+    }
+
     /// The distance in metres from `point` to fence `fence` (0 inside).
     func distance(from point: Coordinate, toFence fence: Int) -> Double {
         switch self.shapes[fence] {

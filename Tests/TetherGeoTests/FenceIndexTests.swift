@@ -73,6 +73,11 @@ struct FenceIndexTests {
         let beside = coordinate(0, 0.0018)  // ~200 m east of the centre: 100 m past the circle's edge
         #expect(index.fences(within: 90, of: beside).isEmpty)
         #expect(index.fences(within: 110, of: beside) == [0])
+
+        let batch = index.matches(within: 110, of: [origin, beside, coordinate(5, 5)])
+        #expect(Array(batch[0]) == [0])
+        #expect(Array(batch[1]) == [0])
+        #expect(batch[2].isEmpty)
     }
 }
 
