@@ -36,6 +36,9 @@ public struct Polygon: Sendable, Hashable {
         guard ring.first == ring.last else {
             throw GeoError(field: field, problem: "is not closed: the first and last positions differ")
         }
+        guard Set(ring).count >= 3 else {
+            throw GeoError(field: field, problem: "needs at least 3 distinct positions")
+        }
     }
 }
 

@@ -5,8 +5,8 @@
 /// cells are at least a seventh of its size, so it sits in at most 8 × 8 cells (levels grow 16×;
 /// measured against 4×/5 and 12×/12 on the shared workloads, this was fastest); a query looks up
 /// the point's cell on each level in use, filters candidates by box, then tests them exactly
-/// (haversine for circles, the prepared polygon for polygons). Fences too large for any level
-/// (caps over a pole) are tested for every point.
+/// (haversine for circles, the prepared polygon for polygons). Points that are not finite
+/// positions match nothing; a point on ±180° is looked up on both sides of the antimeridian.
 ///
 /// ```swift
 /// let index = FenceIndex(fences: geometries)
@@ -46,8 +46,6 @@ public struct FenceIndex: Sendable {
     let levels: [Level]
     /// About how many bytes a query may touch: entries, cell tables and polygon edges.
     let footprintBytes: Int
-    /// Fences tested for every query.
-    let everywhere: [Entry]
 
     /// The number of fences.
     public var count: Int { self.shapes.count }
@@ -69,13 +67,19 @@ public struct FenceIndex: Sendable {
         for fence in fences {
             switch fence {
             case .circle(let center, let radius):
-                shapes.append(.circle(latitude: center.latitude, longitude: center.longitude, radius: radius))
+                // A circle that `validatedCircle` would refuse (radius not positive and finite) matches nothing.
+                let valid = radius.isFinite && radius > 0 && center.latitude.isFinite && center.longitude.isFinite
+                shapes.append(
+                    .circle(latitude: center.latitude, longitude: center.longitude, radius: valid ? radius : -1)
+                )
             case .polygon(let polygon):
                 shapes.append(.polygons([PreparedPolygon(polygon)]))
             case .multiPolygon(let polygons):
                 shapes.append(.polygons(polygons.map(PreparedPolygon.init)))
             }
-            boxes.append(fence.boundingBoxes)
+            boxes.append(
+                fence.boundingBoxes.filter { $0.minLatitude <= $0.maxLatitude && $0.minLongitude <= $0.maxLongitude }
+            )
         }
         self.shapes = shapes
         var circleLatitudes = [Double](repeating: 0, count: shapes.count)
@@ -85,8 +89,10 @@ public struct FenceIndex: Sendable {
         var polygons: [PreparedPolygon] = []
         for (fence, shape) in shapes.enumerated() {
             switch shape {
-            case .circle(let latitude, let longitude, let radius):
+            case .circle(let latitude, let longitude, let radius) where radius >= 0:
                 (circleLatitudes[fence], circleLongitudes[fence], circleRadii[fence]) = (latitude, longitude, radius)
+            case .circle:
+                break  // invalid: no parts, matches nothing
             case .polygons(let parts):
                 polygons += parts
             }
@@ -103,19 +109,15 @@ public struct FenceIndex: Sendable {
         let baseCellSize = max(1e-4, heights.isEmpty ? 0.01 : heights[heights.count / 2])
 
         var perLevel = [[(key: Int64, entry: Entry)]](repeating: [], count: Self.levelCount)
-        var everywhere: [Entry] = []
         for (fence, fenceBoxes) in boxes.enumerated() {
             let span =
                 fenceBoxes.map { max($0.maxLatitude - $0.minLatitude, $0.maxLongitude - $0.minLongitude) }.max() ?? 0
             var cellSize = baseCellSize
             var level = 0
-            while level < Self.levelCount && span / cellSize > Double(Self.maximumSpan - 1) {
+            // The coarsest level's cells (≥ 16⁹ × 1e-4°) hold any fence on Earth in one cell.
+            while level < Self.levelCount - 1 && span / cellSize > Double(Self.maximumSpan - 1) {
                 cellSize *= Self.levelRatio
                 level += 1
-            }
-            guard level < Self.levelCount else {
-                for box in fenceBoxes { everywhere.append(Entry(box, fence: fence)) }
-                continue
             }
             var cells: [Int64: Entry] = [:]
             for box in fenceBoxes {
@@ -154,7 +156,6 @@ public struct FenceIndex: Sendable {
             )
         }
         self.levels = levels
-        self.everywhere = everywhere
         self.footprintBytes =
             levels.reduce(0) { $0 + $1.entries.count * MemoryLayout<Entry>.stride + $1.table.byteCount }
             + polygons.reduce(0) { $0 + $1.byteCount }
@@ -162,7 +163,9 @@ public struct FenceIndex: Sendable {
 
     @inline(__always)
     static func cell(_ degrees: Double, _ inverseCellSize: Double) -> Int32 {
-        Int32((degrees * inverseCellSize).rounded(.down))
+        let scaled = (degrees * inverseCellSize).rounded(.down)
+        // Positions are validated before they get here; the clamp keeps a stray value from trapping.
+        return scaled.isNaN ? 0 : Int32(max(-2e9, min(2e9, scaled)))
     }
 
     @inline(__always)
@@ -207,6 +210,20 @@ public struct FenceIndex: Sendable {
 
     @usableFromInline
     func visitContaining(latitude: Double, longitude: Double, _ body: (Int) -> Void) {
+        guard latitude >= -90, latitude <= 90, longitude >= -180, longitude <= 180 else { return }  // NaN fails too
+        guard abs(longitude) == 180 else {
+            self.visitCells(latitude: latitude, longitude: longitude, body)
+            return
+        }
+        // ±180° is one meridian: a fence may reach it from either side; report each fence once.
+        var found = Set<Int>()
+        self.visitCells(latitude: latitude, longitude: 180) { found.insert($0) }
+        self.visitCells(latitude: latitude, longitude: -180) { found.insert($0) }
+        for fence in found.sorted() { body(fence) }
+    }
+
+    @inline(__always)
+    func visitCells(latitude: Double, longitude: Double, _ body: (Int) -> Void) {
         for level in self.levels {
             let row = Self.cell(latitude, level.inverseCellSize)
             let column = Self.cell(longitude, level.inverseCellSize)
@@ -222,13 +239,6 @@ public struct FenceIndex: Sendable {
                     if self.shapeContains(fence, latitude: latitude, longitude: longitude) { body(fence) }
                 }
             }
-        }
-        for entry in self.everywhere {
-            guard latitude >= entry.minLatitude, latitude <= entry.maxLatitude, longitude >= entry.minLongitude,
-                longitude <= entry.maxLongitude
-            else { continue }
-            let fence = Int(entry.fence)
-            if self.shapeContains(fence, latitude: latitude, longitude: longitude) { body(fence) }
         }
     }
 
@@ -288,14 +298,30 @@ public struct FenceIndex: Sendable {
 
     /// The ids of the fences within `distance` metres of `point` (0 when it is inside), ascending.
     ///
-    /// Distances to polygon edges are measured in a local equirectangular projection around the
-    /// point, which is exact to well under a metre for fences of city scale.
+    /// The nearest point of a polygon edge is found in a local equirectangular projection around
+    /// the point and its distance measured on the sphere.
     ///
     /// - Complexity: O(*c*) for the candidates in the cells the search circle covers.
     public func fences(within distance: Double, of point: Coordinate) -> [Int] {
-        let searchBoxes = CircleBounds.boxes(center: point, radius: max(distance, 0.001))
+        guard distance >= 0, point.latitude.isFinite, point.longitude.isFinite else { return [] }
+        let searchBoxes = CircleBounds.boxes(center: point, radius: max(min(distance, 2.1e7), 0.001))
         var candidates = Set<Int>()
         for level in self.levels {
+            // A search wider than the level's entries scans them instead of the cells.
+            let cells = searchBoxes.reduce(0.0) { total, box in
+                total + ((box.maxLatitude - box.minLatitude) * level.inverseCellSize + 2)
+                    * ((box.maxLongitude - box.minLongitude) * level.inverseCellSize + 2)
+            }
+            if cells > Double(level.entries.count) {
+                for entry in level.entries
+                where searchBoxes.contains(where: {
+                    $0.minLatitude <= entry.maxLatitude && $0.maxLatitude >= entry.minLatitude
+                        && $0.minLongitude <= entry.maxLongitude && $0.maxLongitude >= entry.minLongitude
+                }) {
+                    candidates.insert(Int(entry.fence))
+                }
+                continue
+            }
             for box in searchBoxes {
                 for row in Self.cell(
                     box.minLatitude,
@@ -312,7 +338,6 @@ public struct FenceIndex: Sendable {
                 }
             }
         }
-        for entry in self.everywhere { candidates.insert(Int(entry.fence)) }
         return candidates.filter { self.distance(from: point, toFence: $0) <= distance }.sorted()
     }
 
@@ -334,6 +359,8 @@ public struct FenceIndex: Sendable {
     /// The distance in metres from `point` to fence `fence` (0 inside).
     func distance(from point: Coordinate, toFence fence: Int) -> Double {
         switch self.shapes[fence] {
+        case .circle(_, _, let radius) where radius < 0:
+            return .infinity
         case .circle(let latitude, let longitude, let radius):
             let centre = Separation.distance(
                 latitude1: latitude,
@@ -390,8 +417,8 @@ extension FenceIndex.Entry {
 }
 
 extension PreparedPolygon {
-    /// The shortest distance in metres from `point` to any edge, in a local equirectangular
-    /// projection around the point.
+    /// The shortest distance in metres from `point` to any edge: the nearest point of each edge
+    /// is found in a local equirectangular projection around `point`, then measured by haversine.
     func edgeDistance(from point: Coordinate) -> Double {
         let metresPerDegree = Earth.meanRadius * Double.pi / 180
         let xScale = metresPerDegree * geoCos(radians(point.latitude))
@@ -408,8 +435,19 @@ extension PreparedPolygon {
             let (ex, ey) = (bx - ax, by - ay)
             let lengthSquared = ex * ex + ey * ey
             let t = lengthSquared > 0 ? max(0, min(1, -(ax * ex + ay * ey) / lengthSquared)) : 0
+            // The nearest point is chosen in the projection; its distance is measured on the sphere.
             let (px, py) = (ax + t * ex, ay + t * ey)
-            best = min(best, (px * px + py * py).squareRoot())
+            let nearestLatitude = point.latitude + py / metresPerDegree
+            let nearestLongitude = point.longitude + (xScale > 0 ? px / xScale : 0)
+            best = min(
+                best,
+                Earth.haversine(
+                    latitude1: point.latitude,
+                    longitude1: point.longitude,
+                    latitude2: nearestLatitude,
+                    longitude2: nearestLongitude
+                )
+            )
         }
         return best
     }

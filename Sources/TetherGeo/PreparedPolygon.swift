@@ -14,7 +14,7 @@ public struct PreparedPolygon: Sendable {
     let bandScale: Double
     let bandCount: Int
     /// CSR: the edges of band `b` are `bandEdges[bandStarts[b]..<bandStarts[b + 1]]`.
-    let bandStarts: [Int32]
+    let bandStarts: [Int]
     let bandEdges: [Int32]
     /// The box of the exterior ring.
     public let boundingBox: BoundingBox
@@ -49,33 +49,45 @@ public struct PreparedPolygon: Sendable {
         self.boundingBox = polygon.boundingBox
 
         let edgeCount = edgeRings.count
-        let bandCount = max(1, min(4_096, edgeCount / Self.edgesPerBand))
         let minY = self.boundingBox.minLatitude
         let height = self.boundingBox.maxLatitude - minY
-        let scale = height > 0 ? Double(bandCount) / height : 0
+        // Bands: about `edgesPerBand` edges each, but no more than keeps the edge-band entries
+        // under 8 per edge when edges are tall (a comb or a star), and one band when the height
+        // is too small to divide.
+        var totalEdgeHeight = 0.0
+        for edge in 0..<edgeCount {
+            let edgeHeight: Double = abs(edges[4 * edge + 3] - edges[4 * edge + 1])
+            totalEdgeHeight += edgeHeight
+        }
+        let tallness = height > 0 ? totalEdgeHeight / height : 0
+        var bandCount = max(1, min(4_096, edgeCount / Self.edgesPerBand))
+        if tallness > 0 {
+            bandCount = max(1, min(bandCount, Int(8 * Double(edgeCount) / tallness)))
+        }
+        var scale = height > 0 ? Double(bandCount) / height : 0
+        if !scale.isFinite {
+            (bandCount, scale) = (1, 0)
+        }
         self.minY = minY
         self.bandScale = scale
         self.bandCount = bandCount
 
         func band(_ y: Double) -> Int {
-            min(bandCount - 1, max(0, Int((y - minY) * scale)))
+            let position = (y - minY) * scale
+            return position.isNaN ? 0 : Int(max(0, min(Double(bandCount - 1), position)))
         }
-        var counts = [Int32](repeating: 0, count: bandCount + 1)
+        var counts = [Int](repeating: 0, count: bandCount + 1)
         for edge in 0..<edgeCount {
-            let (low, high) = (
-                band(min(edges[4 * edge + 1], edges[4 * edge + 3])), band(max(edges[4 * edge + 1], edges[4 * edge + 3]))
-            )
-            for b in low...high { counts[b + 1] += 1 }
+            let (y1, y2) = (edges[4 * edge + 1], edges[4 * edge + 3])
+            for b in band(min(y1, y2))...band(max(y1, y2)) { counts[b + 1] += 1 }
         }
         for b in 0..<bandCount { counts[b + 1] += counts[b] }
         var fill = counts
-        var bandEdges = [Int32](repeating: 0, count: Int(counts[bandCount]))
+        var bandEdges = [Int32](repeating: 0, count: counts[bandCount])
         for edge in 0..<edgeCount {
-            let (low, high) = (
-                band(min(edges[4 * edge + 1], edges[4 * edge + 3])), band(max(edges[4 * edge + 1], edges[4 * edge + 3]))
-            )
-            for b in low...high {
-                bandEdges[Int(fill[b])] = Int32(edge)
+            let (y1, y2) = (edges[4 * edge + 1], edges[4 * edge + 3])
+            for b in band(min(y1, y2))...band(max(y1, y2)) {
+                bandEdges[fill[b]] = Int32(edge)
                 fill[b] += 1
             }
         }
@@ -96,7 +108,8 @@ public struct PreparedPolygon: Sendable {
     /// Crossing-number test per ring over the band's edges, with exact on-edge detection.
     @usableFromInline
     func locate(x: Double, y: Double) -> Bool {
-        let band = min(self.bandCount - 1, max(0, Int((y - self.minY) * self.bandScale)))
+        let position = (y - self.minY) * self.bandScale
+        let band = position.isNaN ? 0 : Int(max(0, min(Double(self.bandCount - 1), position)))
         return self.edges.withUnsafeBufferPointer { edges in
             self.edgeRings.withUnsafeBufferPointer { rings in
                 self.bandStarts.withUnsafeBufferPointer { starts in

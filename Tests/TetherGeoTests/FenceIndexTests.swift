@@ -33,9 +33,69 @@ struct FenceIndexTests {
             dLon,
             berlin in
             let point = berlin ? coordinate(52.52 + dLat, 13.40 + dLon) : coordinate(-33.87 + dLat, 151.21 + dLon)
-            let brute = fences.indices.filter { fences[$0].contains(point) }
+            // An oracle independent of the index's code: textbook haversine, full edge scans.
+            let brute = fences.indices.filter { Self.oracleContains(fences[$0], point) }
             #expect(index.fences(containing: point) == brute)
         }
+    }
+
+    static func oracleContains(_ fence: FenceGeometry, _ point: Coordinate) -> Bool {
+        switch fence {
+        case .circle(let center, let radius): Earth.distance(center, point) <= radius
+        case .polygon(let polygon): bruteForceContains(polygon, x: point.longitude, y: point.latitude)
+        case .multiPolygon(let parts): parts.contains { bruteForceContains($0, x: point.longitude, y: point.latitude) }
+        }
+    }
+
+    @Test func fencesWithinADistanceEqualBruteForce() async throws {
+        let fences = try Self.fences()
+        let index = FenceIndex(fences: fences)
+        await propertyCheck(
+            count: 100,
+            input: Gen.double(in: -0.06...0.06),
+            Gen.double(in: -0.09...0.09),
+            Gen.double(in: 0...2_000)
+        ) {
+            dLat,
+            dLon,
+            distance in
+            let point = coordinate(52.52 + dLat, 13.40 + dLon)
+            let brute = fences.indices.filter {
+                Self.oracleContains(fences[$0], point) || fences[$0].distanceToBoundary(from: point) <= distance
+            }
+            #expect(index.fences(within: distance, of: point) == brute)
+        }
+    }
+
+    @Test func pointsThatAreNotPositionsMatchNothingAndDoNotTrap() throws {
+        let index = FenceIndex(fences: try Self.fences())
+        let latitudes: [Double] = [.nan, 52.52, .infinity, 1e300, 52.52]
+        let longitudes: [Double] = [13.4, .nan, 13.4, 13.4, -1e300]
+        var visits = 0
+        latitudes.withUnsafeBufferPointer { latitudes in
+            longitudes.withUnsafeBufferPointer { longitudes in
+                index.forEachContainment(latitudes: latitudes, longitudes: longitudes) { _, _ in visits += 1 }
+            }
+        }
+        #expect(visits == 0)
+        #expect(index.fences(within: .nan, of: coordinate(52.52, 13.4)).isEmpty)
+        #expect(index.fences(within: 30_000_000, of: coordinate(89.9, 0)).count == index.count)
+    }
+
+    @Test func invalidCirclesMatchNothing() {
+        let index = FenceIndex(fences: [
+            .circle(center: coordinate(0, 0), radius: .nan), .circle(center: coordinate(0, 0), radius: -5),
+            .circle(center: coordinate(0, 0), radius: 10),
+        ])
+        #expect(index.fences(containing: coordinate(0, 0)) == [2])
+        #expect(index.fences(within: 100, of: coordinate(0, 0)) == [2])
+    }
+
+    @Test func aPolygonTouchingOneSideOfTheAntimeridianHoldsBothSpellingsOfIt() throws {
+        let polygon = try Polygon(exterior: ring([(179, 10), (180, 10), (180, 11), (179, 11)]))
+        let index = FenceIndex(fences: [.polygon(polygon)])
+        #expect(index.fences(containing: coordinate(10.5, 180)) == [0])
+        #expect(index.fences(containing: coordinate(10.5, -180)) == [0])
     }
 
     @Test func batchMatchesEqualSinglePointQueries() throws {

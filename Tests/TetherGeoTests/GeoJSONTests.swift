@@ -50,6 +50,7 @@ struct GeoJSONTests {
             "radius_m"
         ),
         (#"{"type":"Feature","geometry":{"type":"LineString","coordinates":[[0,0],[1,1]]}}"#, "LineString"),
+        (#"{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[0,0],[1,1],[0,0],[0,0]]]}}"#, "3 distinct"),
     ])
     func invalidFeaturesAreRefusedNamingTheFeatureIndexAndTheProblem(feature: String, problem: String) {
         let valid = #"{"type":"Feature","geometry":{"type":"Point","coordinates":[0,0]},"properties":{"radius_m":5}}"#
