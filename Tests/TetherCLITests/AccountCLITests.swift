@@ -29,19 +29,7 @@ struct AccountCLITests {
     @Test func registerWithLocationOrRegionIsRecordedInTheExport() async throws {
         try await TestServer.withRunning { server in
             let cli = CLIHarness(server: server)
-            let register = try await cli.run(
-                "account",
-                "register",
-                "--email",
-                "geo@example.org",
-                "--password-stdin",
-                "--lat",
-                "48.85",
-                "--lon",
-                "2.35",
-                "--json",
-                input: "correct horse battery\n"
-            )
+            let register = try await cli.tryRegister("geo@example.org", "--lat", "48.85", "--lon", "2.35", "--json")
             #expect(register.status == 0)
             let export = try await cli.run("account", "export")
             let signup = try #require(try export.jsonObject()["signup"] as? [String: Any])
@@ -49,18 +37,7 @@ struct AccountCLITests {
             #expect(signup["longitude"] as? Double == 2.35)
 
             let other = CLIHarness(server: server)
-            let badLatitude = try await other.run(
-                "account",
-                "register",
-                "--email",
-                "geo2@example.org",
-                "--password-stdin",
-                "--lat",
-                "123",
-                "--lon",
-                "2",
-                input: "correct horse battery\n"
-            )
+            let badLatitude = try await other.tryRegister("geo2@example.org", "--lat", "123", "--lon", "2")
             #expect(badLatitude.status != 0)
             #expect(badLatitude.stderr.contains("latitude"))
         }
@@ -70,26 +47,15 @@ struct AccountCLITests {
         try await TestServer.withRunning { server in
             let cli = CLIHarness(server: server)
             try await cli.register("dup@example.org")
-            let duplicate = try await CLIHarness(server: server).run(
-                "account",
-                "register",
-                "--email",
+            let duplicate = try await CLIHarness(server: server).tryRegister(
                 "DUP@example.org",
-                "--password-stdin",
-                input: "another password\n"
+                password: "another password"
             )
             #expect(duplicate.status != 0)
             #expect(duplicate.stderr.contains("email_taken"))
             #expect(duplicate.stderr.split(separator: "\n").count == 1)
 
-            let short = try await CLIHarness(server: server).run(
-                "account",
-                "register",
-                "--email",
-                "short@example.org",
-                "--password-stdin",
-                input: "short\n"
-            )
+            let short = try await CLIHarness(server: server).tryRegister("short@example.org", password: "short")
             #expect(short.status != 0)
             #expect(short.stderr.contains("password"))
         }
@@ -233,19 +199,7 @@ struct AccountCLITests {
     @Test func negativeCoordinatesAreValuesNotOptions() async throws {
         try await TestServer.withRunning { server in
             let cli = CLIHarness(server: server)
-            let register = try await cli.run(
-                "account",
-                "register",
-                "--email",
-                "nyc@example.org",
-                "--password-stdin",
-                "--lat",
-                "-33.87",
-                "--lon",
-                "-74.0",
-                "--json",
-                input: "correct horse battery\n"
-            )
+            let register = try await cli.tryRegister("nyc@example.org", "--lat", "-33.87", "--lon", "-74.0", "--json")
             #expect(register.status == 0, "\(register.stderr)")
             let signup = try #require(try await cli.run("account", "export").jsonObject()["signup"] as? [String: Any])
             #expect(signup["latitude"] as? Double == -33.87)

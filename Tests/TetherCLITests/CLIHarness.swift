@@ -29,18 +29,22 @@ struct CLIHarness {
         try await self.runner.run(arguments, standardInput: input)
     }
 
+    /// Runs `tether account register --email EMAIL --password-stdin EXTRA…`, whatever it answers.
+    func tryRegister(
+        _ email: String,
+        password: String = "correct horse battery",
+        _ extra: String...
+    ) async throws -> CommandRunner.Result {
+        try await self.run(
+            arguments: ["account", "register", "--email", email, "--password-stdin"] + extra,
+            input: password + "\n"
+        )
+    }
+
     /// Registers `email` and returns the `--json` output.
     @discardableResult
     func register(_ email: String, password: String = "correct horse battery") async throws -> [String: Any] {
-        let result = try await self.run(
-            "account",
-            "register",
-            "--email",
-            email,
-            "--password-stdin",
-            "--json",
-            input: password + "\n"
-        )
+        let result = try await self.tryRegister(email, password: password, "--json")
         guard result.status == 0 else { throw HarnessError.failed(result) }
         return try result.jsonObject()
     }
