@@ -93,7 +93,7 @@ actor ProfileSession: AccessTokenProvider {
         } catch  where TetherClientFailure.problem(error)?.status == 401 {
             // Refresh tokens rotate: another `tether` process may have just renewed the session
             // and be about to save its tokens; adopt them when they appear.
-            for _ in 0..<10 {
+            for _ in 0..<30 {
                 if let saved = try? Profile.load(), saved.refreshToken != refreshToken, saved.accessToken != nil {
                     self.profile = saved
                     return true
