@@ -6,7 +6,8 @@ import OpenAPIRuntime
 public protocol AccessTokenProvider: Sendable {
     /// The token to send, or `nil` to send none.
     func accessToken() async throws -> String?
-    /// Called once when the server answered `token_expired`; returns whether a new token is ready.
+    /// Called once when the server refused the token (`token_expired` or `unauthenticated`);
+    /// returns whether a new token is ready.
     func renewAccessToken() async throws -> Bool
 }
 
@@ -23,9 +24,13 @@ public struct StaticToken: AccessTokenProvider {
     public func renewAccessToken() async throws -> Bool { false }
 }
 
-/// Adds `Authorization: Bearer …` and, when the access token expired, renews it once and retries.
+/// Adds `Authorization: Bearer …` and, when the server refuses the access token (expired, or
+/// already rotated by another client of the same session), renews it once and retries.
 struct BearerTokenMiddleware: ClientMiddleware {
     let provider: any AccessTokenProvider
+
+    /// The problem codes after which a renewed token may succeed.
+    static let renewable: Set<String> = ["token_expired", "unauthenticated"]
 
     func intercept(
         _ request: HTTPRequest,
@@ -36,7 +41,7 @@ struct BearerTokenMiddleware: ClientMiddleware {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         do {
             return try await next(try await self.authorized(request), body, baseURL)
-        } catch  where TetherClientFailure.problem(error)?.code == "token_expired" {
+        } catch  where Self.renewable.contains(TetherClientFailure.problem(error)?.code ?? "") {
             guard try await self.provider.renewAccessToken() else { throw error }
             return try await next(try await self.authorized(request), body, baseURL)
         }

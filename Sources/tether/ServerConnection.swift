@@ -83,6 +83,11 @@ actor ProfileSession: AccessTokenProvider {
     }
 
     func renewAccessToken() async throws -> Bool {
+        // Another `tether` process may have renewed the session already: its tokens are saved.
+        if let saved = try? Profile.load(), saved.refreshToken != self.profile.refreshToken, saved.accessToken != nil {
+            self.profile = saved
+            return true
+        }
         guard let refreshToken = self.profile.refreshToken else {
             throw CLIError("session expired: run 'tether account login'", status: 401)
         }
