@@ -10,3 +10,8 @@ struct CLIError: Error, CustomStringConvertible {
         self.status = status
     }
 }
+
+extension CLIError {
+    /// The saved session cannot be renewed any more.
+    static let sessionExpired = CLIError("session expired: run 'tether account login'", status: 401)
+}

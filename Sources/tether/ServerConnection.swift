@@ -84,13 +84,8 @@ actor ProfileSession: AccessTokenProvider {
 
     func renewAccessToken() async throws -> Bool {
         // Another `tether` process may have renewed the session already: its tokens are saved.
-        if let saved = try? Profile.load(), saved.refreshToken != self.profile.refreshToken, saved.accessToken != nil {
-            self.profile = saved
-            return true
-        }
-        guard let refreshToken = self.profile.refreshToken else {
-            throw CLIError("session expired: run 'tether account login'", status: 401)
-        }
+        if self.adoptSavedSession() { return true }
+        guard let refreshToken = self.profile.refreshToken else { throw CLIError.sessionExpired }
         let client = TetherClientFactory.client(serverURL: self.serverURL)
         let grant: Components.Schemas.SessionGrant
         do {
@@ -99,16 +94,21 @@ actor ProfileSession: AccessTokenProvider {
             // Refresh tokens rotate: another `tether` process may have just renewed the session
             // and be about to save its tokens; adopt them when they appear.
             for _ in 0..<30 {
-                if let saved = try? Profile.load(), saved.refreshToken != refreshToken, saved.accessToken != nil {
-                    self.profile = saved
-                    return true
-                }
+                if self.adoptSavedSession() { return true }
                 try await Task.sleep(for: .milliseconds(100))
             }
-            throw CLIError("session expired: run 'tether account login'", status: 401)
+            throw CLIError.sessionExpired
         }
         self.profile.apply(grant, server: self.serverURL)
         try self.profile.save()
+        return true
+    }
+
+    /// Takes the saved profile's session when another process has renewed ours there.
+    private func adoptSavedSession() -> Bool {
+        guard let saved = try? Profile.load(), saved.refreshToken != self.profile.refreshToken, saved.accessToken != nil
+        else { return false }
+        self.profile = saved
         return true
     }
 
