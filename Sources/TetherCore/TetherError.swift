@@ -211,3 +211,33 @@ extension TetherError {
         detail: "The server failed unexpectedly; the failure was logged."
     )
 }
+
+// MARK: - Telemetry
+
+extension TetherError {
+    /// A telemetry batch holds more events than allowed.
+    public static func tooManyEvents(limit: Int) -> TetherError {
+        TetherError(
+            code: "too_many_events",
+            kind: .tooLarge,
+            field: "events",
+            detail: "A batch holds at most \(limit) events; split it."
+        )
+    }
+
+    /// A compressed body could not be decompressed.
+    public static let undecodableBody = TetherError(
+        code: "malformed_body",
+        kind: .invalidInput,
+        detail: "The body could not be decompressed as gzip."
+    )
+
+    /// The `Content-Encoding` is not one the endpoint reads.
+    public static func unsupportedEncoding(_ encoding: String) -> TetherError {
+        TetherError(
+            code: "unsupported_encoding",
+            kind: .unsupportedMediaType,
+            detail: "Content-Encoding '\(encoding.prefix(32))' is not supported; send identity or gzip."
+        )
+    }
+}

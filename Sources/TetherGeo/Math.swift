@@ -17,3 +17,4 @@ import Darwin
 @inline(__always) func radians(_ degrees: Double) -> Double { degrees * (Double.pi / 180) }
 /// Radians to degrees.
 @inline(__always) func degrees(_ radians: Double) -> Double { radians * (180 / Double.pi) }
+@inline(__always) func geoPow10(_ x: Double) -> Double { pow(10, x) }

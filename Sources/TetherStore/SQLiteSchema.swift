@@ -56,6 +56,68 @@ enum SQLiteSchema {
                 t.column("created_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v2: telemetry and derived state") { db in
+            // One row per device that sent telemetry; `number` is the compact key every
+            // telemetry table uses, so the big tables do not repeat 36-character device ids.
+            try db.execute(
+                sql: """
+                    CREATE TABLE device_state (
+                        number INTEGER PRIMARY KEY,
+                        device_id TEXT NOT NULL UNIQUE REFERENCES device(id) ON DELETE CASCADE,
+                        last_event_ms INTEGER,
+                        model TEXT, hw_version TEXT, sw_version TEXT, signal_dbm INTEGER, battery_pct INTEGER,
+                        ip TEXT, properties_ms INTEGER,
+                        lat REAL, lon REAL, accuracy_m REAL, location_source TEXT, speed_mps REAL,
+                        heading_deg REAL, location_ms INTEGER,
+                        connection TEXT, connection_since_ms INTEGER, connection_ms INTEGER, last_connected_ms INTEGER
+                    );
+                    -- Raw events. `id` follows arrival order, which retention relies on.
+                    CREATE TABLE telemetry_event (
+                        id INTEGER PRIMARY KEY,
+                        device INTEGER NOT NULL REFERENCES device_state(number) ON DELETE CASCADE,
+                        event_id BLOB NOT NULL,
+                        ts_ms INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        received_ms INTEGER NOT NULL,
+                        payload TEXT NOT NULL,
+                        UNIQUE (device, event_id)
+                    );
+                    CREATE TABLE version_change (
+                        id INTEGER PRIMARY KEY,
+                        device INTEGER NOT NULL REFERENCES device_state(number) ON DELETE CASCADE,
+                        ts_ms INTEGER NOT NULL,
+                        hw_version TEXT, sw_version TEXT, previous_hw_version TEXT, previous_sw_version TEXT
+                    );
+                    CREATE INDEX version_change_device ON version_change(device, ts_ms);
+                    CREATE TABLE connection_period (
+                        id INTEGER PRIMARY KEY,
+                        device INTEGER NOT NULL REFERENCES device_state(number) ON DELETE CASCADE,
+                        connected_ms INTEGER NOT NULL,
+                        disconnected_ms INTEGER
+                    );
+                    CREATE INDEX connection_period_device ON connection_period(device, connected_ms);
+                    CREATE TABLE daily_usage (
+                        device INTEGER NOT NULL REFERENCES device_state(number) ON DELETE CASCADE,
+                        day TEXT NOT NULL, function TEXT NOT NULL, operation TEXT NOT NULL,
+                        count INTEGER NOT NULL, duration_ms INTEGER NOT NULL,
+                        PRIMARY KEY (device, day, function, operation)
+                    ) WITHOUT ROWID;
+                    -- Operator statistics: no account or device ids, by design.
+                    CREATE TABLE daily_statistic (
+                        day TEXT NOT NULL, kind TEXT NOT NULL, model TEXT NOT NULL, sw_version TEXT NOT NULL,
+                        count INTEGER NOT NULL,
+                        PRIMARY KEY (day, kind, model, sw_version)
+                    ) WITHOUT ROWID;
+                    -- Positions of Wi-Fi access points (`wifi:<bssid>`) and cell towers
+                    -- (`cell:<mcc>-<mnc>-<area>-<cell>`) learned from GNSS fixes; no account data.
+                    CREATE TABLE radio_landmark (
+                        key TEXT PRIMARY KEY,
+                        lat REAL NOT NULL, lon REAL NOT NULL, samples INTEGER NOT NULL, spread_m REAL NOT NULL,
+                        updated_ms INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -4,8 +4,9 @@ import TetherCore
 
 /// The embedded default store: SQLite through GRDB.
 ///
-/// On disk it uses a `DatabasePool` in WAL mode with `synchronous=NORMAL`, so a committed
-/// transaction survives a crash of the server process. Tests use an in-memory `DatabaseQueue`.
+/// On disk it uses a `DatabasePool` in WAL mode with `synchronous=NORMAL` (``Durability/processCrash``),
+/// so a committed transaction survives a crash of the server process, or `FULL`
+/// (``Durability/powerLoss``) to also survive a power loss. Tests use an in-memory `DatabaseQueue`.
 ///
 /// ```swift
 /// let store = try SQLiteStore.open(directory: dataDirectory)
@@ -23,13 +24,27 @@ public struct SQLiteStore: TetherStorage {
     /// The file name of the database inside the data directory.
     public static let fileName = "tether.sqlite"
 
+    /// How hard a commit tries to reach the disk.
+    public enum Durability: String, Sendable, CaseIterable {
+        /// `synchronous=NORMAL`: a commit survives a crash or SIGKILL of the server process; the
+        /// last commits before a power loss or kernel crash may be lost (never corrupted). WAL
+        /// syncs only at checkpoints, so commits cost no fsync.
+        case processCrash = "process-crash"
+        /// `synchronous=FULL`: a commit also survives a power loss; every commit waits for an
+        /// fsync of the WAL.
+        case powerLoss = "power-loss"
+    }
+
     /// Opens (creating when needed) the database in `directory`.
-    public static func open(directory: URL) throws -> SQLiteStore {
+    public static func open(directory: URL, durability: Durability = .processCrash) throws -> SQLiteStore {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            // WAL is set by DatabasePool; NORMAL keeps every commit across a process crash.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // WAL is set by DatabasePool.
+            switch durability {
+            case .processCrash: try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            case .powerLoss: try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
         }
         let path = directory.appendingPathComponent(Self.fileName).path
         let pool = try DatabasePool(path: path, configuration: configuration)
@@ -55,6 +70,11 @@ public struct SQLiteStore: TetherStorage {
             pruned += db.changesCount
             return pruned
         }
+    }
+
+    /// The `synchronous` setting in force: 1 is NORMAL, 2 is FULL.
+    public func synchronousLevel() async throws -> Int {
+        try await self.dbWriter.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// The journal mode in force (`wal` on disk).

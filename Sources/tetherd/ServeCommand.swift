@@ -18,12 +18,13 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try self.options.resolve()
         var logger = Logger(label: "tetherd")
         logger.logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
-        let store = try SQLiteStore.open(directory: settings.dataDirectory)
+        let store = try SQLiteStore.open(directory: settings.dataDirectory, durability: settings.durability)
         logger.info(
             "starting",
             metadata: [
                 "tether.region": "\(settings.config.region)",
                 "tether.data_dir": "\(settings.dataDirectory.path)",
+                "tether.durability": "\(settings.durability.rawValue)",
             ]
         )
         let app = try buildApplication(config: settings.config, store: store, logger: logger)

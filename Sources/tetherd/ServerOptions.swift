@@ -86,6 +86,35 @@ struct ServerOptions: ParsableArguments {
     var maxBodyBytes: String?
 
     @Option(
+        name: .customLong("ts-max-past"),
+        help: "Oldest telemetry time accepted, or off (env: TETHER_TS_MAX_PAST; default 30d)."
+    )
+    var timestampMaxPast: String?
+
+    @Option(
+        name: .customLong("ts-max-future"),
+        help: "Newest telemetry time accepted, or off (env: TETHER_TS_MAX_FUTURE; default 5m)."
+    )
+    var timestampMaxFuture: String?
+
+    @Option(
+        name: .customLong("telemetry-retention"),
+        help: "How long raw telemetry is kept (env: TETHER_TELEMETRY_RETENTION; default 90d)."
+    )
+    var telemetryRetention: String?
+
+    @Option(
+        name: .customLong("aggregate-retention"),
+        help: "How long daily aggregates are kept, at most 730d (env: TETHER_AGGREGATE_RETENTION; default 730d)."
+    )
+    var aggregateRetention: String?
+
+    @Option(
+        help: "process-crash (synchronous=NORMAL) or power-loss (FULL) (env: TETHER_DURABILITY; default process-crash)."
+    )
+    var durability: String?
+
+    @Option(
         name: .customLong("log-level"),
         help: "trace, debug, info, notice, warning, error (env: TETHER_LOG_LEVEL; default info)."
     )
@@ -100,7 +129,9 @@ struct ServerOptions: ParsableArguments {
             ("refresh-token-ttl", self.refreshTokenTTL), ("sign-in-failure-limit", self.signInFailureLimit),
             ("sign-in-failure-window", self.signInFailureWindow), ("max-body-bytes", self.maxBodyBytes),
             ("claim-failure-limit", self.claimFailureLimit), ("claim-failure-window", self.claimFailureWindow),
-            ("log-level", self.logLevel),
+            ("ts-max-past", self.timestampMaxPast), ("ts-max-future", self.timestampMaxFuture),
+            ("telemetry-retention", self.telemetryRetention), ("aggregate-retention", self.aggregateRetention),
+            ("durability", self.durability), ("log-level", self.logLevel),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }

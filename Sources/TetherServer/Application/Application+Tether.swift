@@ -35,7 +35,17 @@ public func buildApplication(
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
 
     let handler = TetherAPIHandler(config: config, store: store, metrics: MetricsRegistry.shared)
-    try handler.registerHandlers(on: router)
+    let telemetry = TelemetryRoute(
+        pipeline: TelemetryPipeline(
+            ingestor: TelemetryIngestor(store: store),
+            window: config.timestampWindow,
+            clock: config.clock
+        ),
+        authenticator: handler.authenticator,
+        maxBodyBytes: config.maxBodyBytes
+    )
+    telemetry.register(on: router)
+    try handler.registerHandlers(on: GeneratedRoutes(transport: router, handWritten: TelemetryRoute.operations))
 
     return Application(
         router: router,

@@ -33,6 +33,12 @@ public struct ServerConfig: Sendable {
     public var claimFailureWindow: Duration
     /// The largest request body accepted, in bytes. Default 1 MiB.
     public var maxBodyBytes: Int
+    /// The device times telemetry may carry. Default: 30 days past, 5 minutes future.
+    public var timestampWindow: TimestampWindow
+    /// How long raw telemetry events are kept after arrival. Default 90 days.
+    public var telemetryRetention: Duration
+    /// How long daily aggregates (usage, operator statistics) are kept; at most 2 years. Default 2 years.
+    public var aggregateRetention: Duration
     /// What "now" is. Default: the wall clock.
     public var clock: @Sendable () -> Date
 
@@ -51,6 +57,9 @@ public struct ServerConfig: Sendable {
         claimFailureLimit: Int = 10,
         claimFailureWindow: Duration = .seconds(600),
         maxBodyBytes: Int = 1 << 20,
+        timestampWindow: TimestampWindow = TimestampWindow(),
+        telemetryRetention: Duration = .seconds(90 * 86_400),
+        aggregateRetention: Duration = ServerConfig.maxAggregateRetention,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.host = host
@@ -66,8 +75,14 @@ public struct ServerConfig: Sendable {
         self.claimFailureLimit = claimFailureLimit
         self.claimFailureWindow = claimFailureWindow
         self.maxBodyBytes = maxBodyBytes
+        self.timestampWindow = timestampWindow
+        self.telemetryRetention = telemetryRetention
+        self.aggregateRetention = aggregateRetention
         self.clock = clock
     }
+
+    /// The longest ``aggregateRetention`` allowed: 2 years.
+    public static let maxAggregateRetention = Duration.seconds(730 * 86_400)
 
     /// Checks ranges that a bad flag could break.
     ///
@@ -82,9 +97,13 @@ public struct ServerConfig: Sendable {
         for (name, duration) in [
             ("pairing-code-ttl", self.pairingCodeLifetime), ("access-token-ttl", self.accessTokenLifetime),
             ("refresh-token-ttl", self.refreshTokenLifetime), ("sign-in-failure-window", self.signInFailureWindow),
-            ("claim-failure-window", self.claimFailureWindow),
+            ("claim-failure-window", self.claimFailureWindow), ("telemetry-retention", self.telemetryRetention),
+            ("aggregate-retention", self.aggregateRetention),
         ] where duration <= .zero {
             throw .invalidField(name, "must be longer than zero")
+        }
+        guard self.aggregateRetention <= Self.maxAggregateRetention else {
+            throw .invalidField("aggregate-retention", "must be at most 730d")
         }
     }
 }

@@ -1,5 +1,6 @@
 public import Foundation
 public import TetherCore
+public import TetherStore
 
 /// All settings of `tetherd serve`, resolved from ``SettingSources``.
 public struct ServerSettings: Sendable {
@@ -9,12 +10,15 @@ public struct ServerSettings: Sendable {
     public var dataDirectory: URL
     /// The log level. Default `info`.
     public var logLevel: String
+    /// What a commit survives. Default ``SQLiteStore/Durability/processCrash``.
+    public var durability: SQLiteStore.Durability
 
     /// The keys ``init(resolving:)`` reads, in the order the README lists them.
     public static let keys = [
         "host", "port", "region", "data-dir", "pairing-code-ttl", "pairing-rate-limit", "bcrypt-cost",
         "access-token-ttl", "refresh-token-ttl", "sign-in-failure-limit", "sign-in-failure-window",
-        "claim-failure-limit", "claim-failure-window", "max-body-bytes", "log-level",
+        "claim-failure-limit", "claim-failure-window", "max-body-bytes", "ts-max-past", "ts-max-future",
+        "telemetry-retention", "aggregate-retention", "durability", "log-level",
     ]
 
     /// Resolves every setting.
@@ -57,8 +61,25 @@ public struct ServerSettings: Sendable {
         if let bytes = sources.value("max-body-bytes") {
             config.maxBodyBytes = try Self.integer(bytes, key: "max-body-bytes")
         }
+        if let past = sources.value("ts-max-past") {
+            config.timestampWindow.maxPast = try Duration(optionalSetting: past, field: "ts-max-past")
+        }
+        if let future = sources.value("ts-max-future") {
+            config.timestampWindow.maxFuture = try Duration(optionalSetting: future, field: "ts-max-future")
+        }
+        if let retention = sources.value("telemetry-retention") {
+            config.telemetryRetention = try Duration(setting: retention, field: "telemetry-retention")
+        }
+        if let retention = sources.value("aggregate-retention") {
+            config.aggregateRetention = try Duration(setting: retention, field: "aggregate-retention")
+        }
         try config.validate()
         self.config = config
+        let durability = sources.value("durability") ?? SQLiteStore.Durability.processCrash.rawValue
+        guard let durability = SQLiteStore.Durability(rawValue: durability) else {
+            throw .invalidField("durability", "must be process-crash or power-loss")
+        }
+        self.durability = durability
         self.dataDirectory = URL(fileURLWithPath: sources.value("data-dir") ?? "tether-data", isDirectory: true)
         self.logLevel = sources.value("log-level") ?? "info"
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

@@ -24,15 +24,16 @@ struct Authenticator: Sendable {
     /// chatty device from turning every read into a write.
     static let lastSeenResolution: TimeInterval = 30
 
-    /// The device whose credential was presented; marks it as seen.
-    func device() async throws -> Device {
+    /// The device whose credential was presented; marks it as seen unless `markingSeen` is
+    /// `false` (telemetry marks it in its own transaction).
+    func device(markingSeen: Bool = true) async throws -> Device {
         guard let token = RequestScope.current.bearerToken, SecretToken(text: token).hasKind(.deviceCredential),
             var device = try await self.store.device(credentialHash: SecretToken.digest(of: token))
         else {
             throw TetherError.unauthenticated
         }
         let now = self.clock()
-        if device.lastSeen.map({ now.timeIntervalSince($0) >= Self.lastSeenResolution }) ?? true {
+        if markingSeen, device.lastSeen.map({ now.timeIntervalSince($0) >= Self.lastSeenResolution }) ?? true {
             try await self.store.markSeen(device: device.id, at: now)
             device.lastSeen = now
         }

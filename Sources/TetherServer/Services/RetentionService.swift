@@ -5,7 +5,9 @@ import TetherCore
 import TetherStore
 
 /// Deletes expired records on a schedule: sessions past their refresh expiry, pairing codes a
-/// week past their expiry, failed sign-ins older than the throttling window. Runs at start and
+/// week past their expiry, failed sign-ins older than the throttling window, raw telemetry
+/// older than ``ServerConfig/telemetryRetention`` and daily aggregates older than
+/// ``ServerConfig/aggregateRetention``. Runs at start and
 /// then every ``interval`` until the server shuts down.
 struct RetentionService: Service {
     let store: any TetherStorage
@@ -32,6 +34,26 @@ struct RetentionService: Service {
         }
     }
 
+    /// Records deleted per transaction, so ingestion never waits long behind a sweep.
+    static let telemetryPruneBatch = 1_000
+
+    /// Deletes expired telemetry in small transactions; returns how many records went.
+    func pruneTelemetry(now: Date) async throws -> Int {
+        let eventsBefore = now.addingTimeInterval(-self.config.telemetryRetention.timeInterval)
+        let aggregatesBefore = UTCDay(now.addingTimeInterval(-self.config.aggregateRetention.timeInterval))
+        var total = 0
+        while true {
+            let pruned = try await self.store.pruneTelemetry(
+                eventsBefore: eventsBefore,
+                aggregatesBefore: aggregatesBefore,
+                limit: Self.telemetryPruneBatch
+            )
+            total += pruned
+            guard pruned >= Self.telemetryPruneBatch else { return total }
+            await Task.yield()
+        }
+    }
+
     /// One sweep; failures are logged and retried at the next one.
     func sweep() async {
         let now = self.config.clock()
@@ -41,7 +63,11 @@ struct RetentionService: Service {
                 pairingCodesBefore: now.addingTimeInterval(-Self.pairingCodeRetention),
                 failedSignInsBefore: now.addingTimeInterval(-self.config.signInFailureWindow.timeInterval)
             )
-            self.logger.debug("retention sweep", metadata: ["tether.retention.pruned": "\(pruned)"])
+            let telemetry = try await self.pruneTelemetry(now: now)
+            self.logger.debug(
+                "retention sweep",
+                metadata: ["tether.retention.pruned": "\(pruned)", "tether.retention.telemetry": "\(telemetry)"]
+            )
         } catch {
             self.logger.error("retention sweep failed", metadata: ["error": "\(error)"])
         }

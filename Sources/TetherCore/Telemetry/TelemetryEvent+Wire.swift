@@ -1,0 +1,266 @@
+import Foundation
+
+// The wire form of `protocols/telemetry.md`: `event_id`, `ts` and `kind`, then the kind's fields
+// side by side in one object. Decoding validates every field, so a decoded event is a valid one.
+
+extension TelemetryEvent: Codable {
+    private enum HeaderKeys: String, CodingKey {
+        case eventID = "event_id"
+        case timestamp = "ts"
+        case kind
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let header = try decoder.container(keyedBy: HeaderKeys.self)
+        let idText = try header.decode(String.self, forKey: .eventID)
+        guard let id = UUID(uuidString: idText) else {
+            throw TelemetryRejection(field: "event_id", "must be a UUID")
+        }
+        let timestamp = try header.decode(Int64.self, forKey: .timestamp)
+        guard timestamp > 0 else { throw TelemetryRejection(field: "ts", "must be milliseconds since 1970, above 0") }
+        let kindText = try header.decode(String.self, forKey: .kind)
+        guard let kind = TelemetryKind(rawValue: kindText) else { throw TelemetryRejection.unknownKind(kindText) }
+        self.init(id: id, timestamp: timestamp, payload: try TelemetryPayload(kind: kind, from: decoder))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var header = encoder.container(keyedBy: HeaderKeys.self)
+        try header.encode(self.id.uuidString.lowercased(), forKey: .eventID)
+        try header.encode(self.timestamp, forKey: .timestamp)
+        try header.encode(self.kind, forKey: .kind)
+        try self.payload.encodeFields(to: encoder)
+    }
+}
+
+extension TelemetryPayload {
+    private enum ListKeys: String, CodingKey {
+        case accessPoints = "aps"
+        case beacons
+        case cells
+        case state
+    }
+
+    /// Decodes and validates the fields of `kind` from the event object (or a stored payload).
+    public init(kind: TelemetryKind, from decoder: any Decoder) throws {
+        switch kind {
+        case .properties:
+            self = .properties(try DeviceProperties(from: decoder).validated())
+        case .location:
+            self = .location(try LocationFix(from: decoder).validated())
+        case .wifiScan:
+            let list = try decoder.container(keyedBy: ListKeys.self)
+            let readings = try list.decode([WiFiAccessPointReading].self, forKey: .accessPoints)
+            self = .wifiScan(
+                try Self.validatedList(readings, field: "aps") { reading throws(TelemetryRejection) in
+                    try reading.validated()
+                }
+            )
+        case .beacons:
+            let list = try decoder.container(keyedBy: ListKeys.self)
+            let readings = try list.decode([BeaconReading].self, forKey: .beacons)
+            self = .beacons(
+                try Self.validatedList(readings, field: "beacons") { reading throws(TelemetryRejection) in
+                    try reading.validated()
+                }
+            )
+        case .cellTowers:
+            let list = try decoder.container(keyedBy: ListKeys.self)
+            let readings = try list.decode([CellTowerReading].self, forKey: .cells)
+            self = .cellTowers(
+                try Self.validatedList(readings, field: "cells") { reading throws(TelemetryRejection) in
+                    try reading.validated()
+                }
+            )
+        case .usage:
+            self = .usage(try UsageRecord(from: decoder).validated())
+        case .connection:
+            let list = try decoder.container(keyedBy: ListKeys.self)
+            let state = try list.decode(String.self, forKey: .state)
+            guard let connection = ConnectionState(rawValue: state) else {
+                throw TelemetryRejection(field: "state", "must be connected or disconnected")
+            }
+            self = .connection(connection)
+        case .sos:
+            self = .sos
+        }
+    }
+
+    /// Writes the kind's fields (not `event_id`, `ts` or `kind`) into the encoder's object.
+    public func encodeFields(to encoder: any Encoder) throws {
+        var list = encoder.container(keyedBy: ListKeys.self)
+        switch self {
+        case .properties(let properties): try properties.encode(to: encoder)
+        case .location(let fix): try fix.encode(to: encoder)
+        case .wifiScan(let readings): try list.encode(readings, forKey: .accessPoints)
+        case .beacons(let readings): try list.encode(readings, forKey: .beacons)
+        case .cellTowers(let readings): try list.encode(readings, forKey: .cells)
+        case .usage(let usage): try usage.encode(to: encoder)
+        case .connection(let state): try list.encode(state, forKey: .state)
+        case .sos: break
+        }
+    }
+
+    /// The most readings one scan may carry.
+    public static let maxReadingsPerScan = 100
+
+    private static func validatedList<Reading>(
+        _ readings: [Reading],
+        field: String,
+        validate: (Reading) throws(TelemetryRejection) -> Reading
+    ) throws(TelemetryRejection) -> [Reading] {
+        guard !readings.isEmpty else { throw TelemetryRejection(field: field, "must not be empty") }
+        guard readings.count <= Self.maxReadingsPerScan else {
+            throw TelemetryRejection(field: field, "must hold at most \(Self.maxReadingsPerScan) readings")
+        }
+        var valid: [Reading] = []
+        valid.reserveCapacity(readings.count)
+        for (index, reading) in readings.enumerated() {
+            do {
+                valid.append(try validate(reading))
+            } catch {
+                // Name the element: `aps[2].rssi`.
+                throw TelemetryRejection(field: "\(field)[\(index)].\(error.field ?? "")", error.detail)
+            }
+        }
+        return valid
+    }
+}
+
+// MARK: - Validation
+
+/// Field checks shared by the readings; each throws a rejection naming the field.
+enum TelemetryCheck {
+    static func range<Value: Comparable>(
+        _ value: Value,
+        _ range: ClosedRange<Value>,
+        field: String
+    ) throws(TelemetryRejection) {
+        guard range.contains(value) else {
+            throw TelemetryRejection(field: field, "must be between \(range.lowerBound) and \(range.upperBound)")
+        }
+    }
+
+    static func finite(_ value: Double, _ range: ClosedRange<Double>, field: String) throws(TelemetryRejection) {
+        guard value.isFinite else { throw TelemetryRejection(field: field, "must be a finite number") }
+        try Self.range(value, range, field: field)
+    }
+
+    /// A short label: 1…64 characters, no control characters.
+    static func label(_ text: String?, field: String) throws(TelemetryRejection) {
+        guard let text else { return }
+        guard !text.isEmpty, text.count <= 64 else {
+            throw TelemetryRejection(field: field, "must be 1-64 characters")
+        }
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw TelemetryRejection(field: field, "must not contain control characters")
+        }
+    }
+}
+
+extension TelemetryRejection {
+    /// The rejection's text after the field name.
+    var detail: String {
+        guard let field, self.reason.hasPrefix(field + " ") else { return self.reason }
+        return String(self.reason.dropFirst(field.count + 1))
+    }
+}
+
+extension DeviceProperties {
+    func validated() throws(TelemetryRejection) -> DeviceProperties {
+        try TelemetryCheck.label(self.model, field: "model")
+        try TelemetryCheck.label(self.hardwareVersion, field: "hw_version")
+        try TelemetryCheck.label(self.softwareVersion, field: "sw_version")
+        try self.signalDBm.map { value throws(TelemetryRejection) in
+            try TelemetryCheck.range(value, -150...0, field: "signal_dbm")
+        }
+        try self.batteryPercent.map { value throws(TelemetryRejection) in
+            try TelemetryCheck.range(value, 0...100, field: "battery_pct")
+        }
+        if let ip = self.ipAddress,
+            ip.isEmpty || ip.count > 45 || !ip.allSatisfy({ $0.isHexDigit || ".:".contains($0) })
+        {
+            throw TelemetryRejection(field: "ip", "must be an IPv4 or IPv6 address")
+        }
+        guard self != DeviceProperties() else {
+            throw TelemetryRejection(field: nil, "a properties event must carry at least one property")
+        }
+        return self
+    }
+}
+
+extension LocationFix {
+    func validated() throws(TelemetryRejection) -> LocationFix {
+        try TelemetryCheck.finite(self.latitude, -90...90, field: "lat")
+        try TelemetryCheck.finite(self.longitude, -180...180, field: "lon")
+        try TelemetryCheck.finite(self.accuracyMeters, 0...1_000_000, field: "accuracy_m")
+        try self.speedMetersPerSecond.map { value throws(TelemetryRejection) in
+            try TelemetryCheck.finite(value, 0...1_000, field: "speed_mps")
+        }
+        if let heading = self.headingDegrees, !(heading.isFinite && heading >= 0 && heading < 360) {
+            throw TelemetryRejection(field: "heading_deg", "must be at least 0 and below 360")
+        }
+        return self
+    }
+}
+
+extension WiFiAccessPointReading {
+    func validated() throws(TelemetryRejection) -> WiFiAccessPointReading {
+        let octets = self.bssid.split(separator: ":", omittingEmptySubsequences: false)
+        guard octets.count == 6, octets.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isHexDigit) }) else {
+            throw TelemetryRejection(field: "bssid", "must be a MAC address like aa:bb:cc:dd:ee:ff")
+        }
+        try TelemetryCheck.range(self.rssi, -150...0, field: "rssi")
+        try self.frequencyMHz.map { value throws(TelemetryRejection) in
+            try TelemetryCheck.range(value, 1...100_000, field: "freq_mhz")
+        }
+        var reading = self
+        reading.bssid = self.bssid.lowercased()
+        return reading
+    }
+}
+
+extension BeaconReading {
+    func validated() throws(TelemetryRejection) -> BeaconReading {
+        guard self.uuid != nil || self.address != nil else {
+            throw TelemetryRejection(field: "uuid", "or address is required")
+        }
+        if let uuid = self.uuid, UUID(uuidString: uuid) == nil {
+            throw TelemetryRejection(field: "uuid", "must be a UUID")
+        }
+        try TelemetryCheck.label(self.address, field: "address")
+        try self.major.map { value throws(TelemetryRejection) in
+            try TelemetryCheck.range(value, 0...65_535, field: "major")
+        }
+        try self.minor.map { value throws(TelemetryRejection) in
+            try TelemetryCheck.range(value, 0...65_535, field: "minor")
+        }
+        try TelemetryCheck.range(self.rssi, -150...0, field: "rssi")
+        return self
+    }
+}
+
+extension CellTowerReading {
+    func validated() throws(TelemetryRejection) -> CellTowerReading {
+        try TelemetryCheck.range(self.mcc, 0...999, field: "mcc")
+        try TelemetryCheck.range(self.mnc, 0...999, field: "mnc")
+        try self.lac.map { value throws(TelemetryRejection) in try TelemetryCheck.range(value, 0...65_535, field: "lac")
+        }
+        try self.tac.map { value throws(TelemetryRejection) in
+            try TelemetryCheck.range(value, 0...16_777_215, field: "tac")
+        }
+        try TelemetryCheck.range(self.cellID, 0...(1 << 36), field: "cell_id")
+        try self.rssi.map { value throws(TelemetryRejection) in try TelemetryCheck.range(value, -150...0, field: "rssi")
+        }
+        return self
+    }
+}
+
+extension UsageRecord {
+    func validated() throws(TelemetryRejection) -> UsageRecord {
+        try TelemetryCheck.label(self.function, field: "function")
+        try TelemetryCheck.label(self.operation, field: "operation")
+        guard self.startMilliseconds > 0 else { throw TelemetryRejection(field: "start_ms", "must be above 0") }
+        try TelemetryCheck.range(self.durationMilliseconds, 0...86_400_000, field: "duration_ms")
+        return self
+    }
+}

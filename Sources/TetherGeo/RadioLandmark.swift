@@ -1,0 +1,88 @@
+/// A radio transmitter (a Wi-Fi access point, a cell tower) whose position the server learned
+/// from GNSS fixes taken where it was heard.
+///
+/// The position is the running mean of those fixes; after ``maxSamples`` the mean keeps moving
+/// with new fixes, so a transmitter that was moved is relearned.
+public struct RadioLandmark: Sendable, Hashable {
+    /// The estimated position of the transmitter.
+    public var position: Coordinate
+    /// How many fixes were folded in (capped at ``maxSamples``).
+    public var samples: Int
+    /// The mean distance of those fixes from ``position``, in metres: how far it is heard.
+    public var spreadMeters: Double
+
+    /// The weight cap of the running mean.
+    public static let maxSamples = 64
+
+    /// Creates a landmark.
+    public init(position: Coordinate, samples: Int, spreadMeters: Double) {
+        self.position = position
+        self.samples = samples
+        self.spreadMeters = spreadMeters
+    }
+
+    /// A landmark first heard at `fix`.
+    public init(firstHeardAt fix: Coordinate) {
+        self.init(position: fix, samples: 1, spreadMeters: 0)
+    }
+
+    /// Folds in one more fix taken where the transmitter was heard.
+    public func learning(from fix: Coordinate) -> RadioLandmark {
+        let weight = Double(min(self.samples, Self.maxSamples - 1))
+        let total = weight + 1
+        let position = Coordinate(
+            uncheckedLatitude: (self.position.latitude * weight + fix.latitude) / total,
+            longitude: (self.position.longitude * weight + fix.longitude) / total
+        )
+        let spread = (self.spreadMeters * weight + Earth.distance(self.position, fix)) / total
+        return RadioLandmark(position: position, samples: Int(total), spreadMeters: spread)
+    }
+}
+
+/// Estimates a position from the known transmitters a scan heard.
+///
+/// The estimate is the centroid of the transmitters weighted by received amplitude
+/// (`10^(rssi/20)`, so a transmitter 20 dB louder counts ten times as much). Its accuracy
+/// radius is the weighted root-mean-square distance of the transmitters from the estimate plus
+/// their mean spread, and never less than `minimumAccuracyMeters`.
+public enum RadioPositionEstimator {
+    /// A known transmitter and how loud it was heard.
+    public struct Observation: Sendable, Hashable {
+        public var landmark: RadioLandmark
+        /// Received signal strength in dBm.
+        public var rssi: Int
+
+        /// Creates an observation.
+        public init(landmark: RadioLandmark, rssi: Int) {
+            self.landmark = landmark
+            self.rssi = rssi
+        }
+    }
+
+    /// The estimate with its accuracy radius in metres; `nil` without observations.
+    public static func estimate(
+        _ observations: [Observation],
+        minimumAccuracyMeters: Double
+    ) -> (position: Coordinate, accuracyMeters: Double)? {
+        guard !observations.isEmpty else { return nil }
+        var totalWeight = 0.0
+        var latitude = 0.0
+        var longitude = 0.0
+        var spread = 0.0
+        for observation in observations {
+            let weight = geoPow10(Double(observation.rssi) / 20)
+            totalWeight += weight
+            latitude += observation.landmark.position.latitude * weight
+            longitude += observation.landmark.position.longitude * weight
+            spread += observation.landmark.spreadMeters * weight
+        }
+        let position = Coordinate(uncheckedLatitude: latitude / totalWeight, longitude: longitude / totalWeight)
+        var squaredDistances = 0.0
+        for observation in observations {
+            let distance = Earth.distance(position, observation.landmark.position)
+            squaredDistances += distance * distance * geoPow10(Double(observation.rssi) / 20)
+        }
+        let accuracy = (squaredDistances / totalWeight).squareRoot() + spread / totalWeight
+        return (position, max(accuracy, minimumAccuracyMeters))
+    }
+}

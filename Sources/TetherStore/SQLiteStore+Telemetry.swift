@@ -1,0 +1,228 @@
+public import Foundation
+import GRDB
+public import TetherCore
+
+extension SQLiteStore {
+    public func ingest(_ batches: [TelemetryBatch]) async throws -> [TelemetryBatchOutcome] {
+        try await self.dbWriter.write { db in
+            var transaction = TelemetryIngestTransaction(db: db)
+            let outcomes = try batches.map { try transaction.store($0) }
+            try transaction.finish()
+            return outcomes
+        }
+    }
+
+    public func telemetry(
+        device: DeviceID,
+        account: AccountID,
+        query: TelemetryQuery
+    ) async throws -> [StoredTelemetryEvent]? {
+        try await self.dbWriter.read { db in
+            guard let number = try Self.deviceNumber(db, device: device, account: account) else {
+                return try Self.ownsDevice(db, device: device, account: account) ? [] : nil
+            }
+            var sql =
+                "SELECT event_id, ts_ms, kind, received_ms, payload FROM telemetry_event WHERE device = ? AND ts_ms >= ?"
+            var arguments: StatementArguments = [number, query.since.milliseconds]
+            if let until = query.until {
+                sql += " AND ts_ms < ?"
+                _ = arguments.append(contentsOf: [until.milliseconds])
+            }
+            if let kind = query.kind {
+                sql += " AND kind = ?"
+                _ = arguments.append(contentsOf: [kind.rawValue])
+            }
+            sql += " ORDER BY ts_ms DESC, id DESC LIMIT ?"
+            _ = arguments.append(contentsOf: [query.limit])
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                let kindText: String = row["kind"]
+                guard let id = TelemetryColumns.uuid(row["event_id"]), let kind = TelemetryKind(rawValue: kindText)
+                else {
+                    throw StoreCorruption(table: "telemetry_event", column: "event_id")
+                }
+                let payload = try TelemetryColumns.payload(kind: kind, json: row["payload"])
+                return StoredTelemetryEvent(
+                    event: TelemetryEvent(id: id, timestamp: row["ts_ms"], payload: payload),
+                    receivedAt: Date(milliseconds: row["received_ms"])
+                )
+            }
+        }
+    }
+
+    public func telemetryState(device: DeviceID, account: AccountID) async throws -> DeviceTelemetryState? {
+        try await self.dbWriter.read { db in
+            guard try Self.ownsDevice(db, device: device, account: account) else { return nil }
+            guard let state = try DeviceStateRecord.filter(Column("device_id") == device.rawValue).fetchOne(db) else {
+                return DeviceTelemetryState()
+            }
+            let history = try VersionChangeRecord.filter(Column("device") == state.number)
+                .order(Column("ts_ms"), Column("id"))
+                .fetchAll(db)
+            return state.state(versionHistory: history.map(\.change))
+        }
+    }
+
+    public func connectionPeriods(device: DeviceID, account: AccountID, since: Date) async throws -> [ConnectionPeriod]?
+    {
+        try await self.dbWriter.read { db in
+            guard let number = try Self.deviceNumber(db, device: device, account: account) else {
+                return try Self.ownsDevice(db, device: device, account: account) ? [] : nil
+            }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT connected_ms, disconnected_ms FROM connection_period
+                    WHERE device = ? AND (disconnected_ms IS NULL OR disconnected_ms >= ?)
+                    ORDER BY connected_ms DESC
+                    """,
+                arguments: [number, since.milliseconds]
+            )
+            .map { row in
+                ConnectionPeriod(
+                    connectedAt: Date(milliseconds: row["connected_ms"]),
+                    disconnectedAt: (row["disconnected_ms"] as Int64?).map(Date.init(milliseconds:))
+                )
+            }
+        }
+    }
+
+    public func dailyUsage(device: DeviceID, account: AccountID, from firstDay: UTCDay) async throws -> [DailyUsage]? {
+        try await self.dbWriter.read { db in
+            guard let number = try Self.deviceNumber(db, device: device, account: account) else {
+                return try Self.ownsDevice(db, device: device, account: account) ? [] : nil
+            }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT day, function, operation, count, duration_ms FROM daily_usage
+                    WHERE device = ? AND day >= ? ORDER BY day, function, operation
+                    """,
+                arguments: [number, firstDay.description]
+            )
+            .map { row in
+                guard let day = UTCDay(row["day"] as String) else {
+                    throw StoreCorruption(table: "daily_usage", column: "day")
+                }
+                return DailyUsage(
+                    day: day,
+                    function: row["function"],
+                    operation: row["operation"],
+                    count: row["count"],
+                    totalDurationMilliseconds: row["duration_ms"]
+                )
+            }
+        }
+    }
+
+    public func dailyStatistics(from firstDay: UTCDay) async throws -> [DailyStatistic] {
+        try await self.dbWriter.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT day, kind, model, sw_version, count FROM daily_statistic
+                    WHERE day >= ? ORDER BY day, kind, model, sw_version
+                    """,
+                arguments: [firstDay.description]
+            )
+            .map { row in
+                guard let day = UTCDay(row["day"] as String), let kind = TelemetryKind(rawValue: row["kind"]) else {
+                    throw StoreCorruption(table: "daily_statistic", column: "day")
+                }
+                return DailyStatistic(
+                    day: day,
+                    kind: kind,
+                    model: row["model"],
+                    softwareVersion: row["sw_version"],
+                    count: row["count"]
+                )
+            }
+        }
+    }
+
+    public func pruneTelemetry(eventsBefore: Date, aggregatesBefore: UTCDay, limit: Int) async throws -> Int {
+        // Small transactions, so ingestion waits at most one of them.
+        try await self.dbWriter.write { db in
+            // Rows arrive in `id` order, so the expired events are the oldest ids: walk from the
+            // start and stop at the first event that has not expired.
+            let cutoff = eventsBefore.milliseconds
+            let oldest = try Row.fetchAll(
+                db,
+                sql: "SELECT id, received_ms FROM telemetry_event ORDER BY id LIMIT ?",
+                arguments: [limit]
+            )
+            let expired = oldest.prefix { ($0["received_ms"] as Int64) < cutoff }
+            var pruned = 0
+            if let last = expired.last {
+                try db.execute(
+                    sql: "DELETE FROM telemetry_event WHERE id <= ? AND received_ms < ?",
+                    arguments: [last["id"] as Int64, cutoff]
+                )
+                pruned += db.changesCount
+            }
+            try db.execute(
+                sql: """
+                    DELETE FROM connection_period WHERE id IN (
+                        SELECT id FROM connection_period WHERE disconnected_ms < ? LIMIT ?)
+                    """,
+                arguments: [cutoff, limit]
+            )
+            pruned += db.changesCount
+            // Both aggregate tables are WITHOUT ROWID: select the expired rows by their key.
+            for (table, key) in [
+                ("daily_usage", "device, day, function, operation"),
+                ("daily_statistic", "day, kind, model, sw_version"),
+            ] {
+                try db.execute(
+                    sql: "DELETE FROM \(table) WHERE (\(key)) IN (SELECT \(key) FROM \(table) WHERE day < ? LIMIT ?)",
+                    arguments: [aggregatesBefore.description, limit]
+                )
+                pruned += db.changesCount
+            }
+            return pruned
+        }
+    }
+
+    /// Who produced a stored event.
+    public enum EventSource: Sendable {
+        /// Sent by devices.
+        case device
+        /// Estimated by the server from scans.
+        case server
+        /// Both.
+        case any
+    }
+
+    /// How many raw events are stored (for benchmarks and tests).
+    public func telemetryEventCount(source: EventSource = .any) async throws -> Int {
+        try await self.dbWriter.read { db in
+            let estimated = "kind = 'location' AND payload LIKE '%\"source\":\"estimated\"%'"
+            let filter =
+                switch source {
+                case .device: " WHERE NOT (\(estimated))"
+                case .server: " WHERE \(estimated)"
+                case .any: ""
+                }
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM telemetry_event" + filter) ?? 0
+        }
+    }
+
+    /// The compact number of the account's device, when it has sent telemetry.
+    private static func deviceNumber(_ db: Database, device: DeviceID, account: AccountID) throws -> Int64? {
+        try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT s.number FROM device_state s JOIN device d ON d.id = s.device_id
+                WHERE s.device_id = ? AND d.account_id = ?
+                """,
+            arguments: [device.rawValue, account.rawValue]
+        )
+    }
+
+    private static func ownsDevice(_ db: Database, device: DeviceID, account: AccountID) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: "SELECT EXISTS (SELECT 1 FROM device WHERE id = ? AND account_id = ?)",
+            arguments: [device.rawValue, account.rawValue]
+        ) ?? false
+    }
+}
