@@ -140,9 +140,11 @@ enum TelemetryCheck {
         }
     }
 
-    static func finite(_ value: Double, _ range: ClosedRange<Double>, field: String) throws(TelemetryRejection) {
+    static func finite(_ value: Double, _ range: ClosedRange<Int>, field: String) throws(TelemetryRejection) {
         guard value.isFinite else { throw TelemetryRejection(field: field, "must be a finite number") }
-        try Self.range(value, range, field: field)
+        guard value >= Double(range.lowerBound), value <= Double(range.upperBound) else {
+            throw TelemetryRejection(field: field, "must be between \(range.lowerBound) and \(range.upperBound)")
+        }
     }
 
     /// A short label: 1…64 characters, no control characters.

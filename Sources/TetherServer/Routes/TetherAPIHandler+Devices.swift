@@ -21,7 +21,9 @@ extension TetherAPIHandler {
         else {
             throw TetherError.notFound("device", field: "deviceId")
         }
-        return .ok(.init(body: .json(.init(device))))
+        var body = Components.Schemas.Device(device)
+        body.telemetry = try await self.deviceTelemetry(device.id, account: session.account)
+        return .ok(.init(body: .json(body)))
     }
 
     func updateDevice(_ input: Operations.UpdateDevice.Input) async throws -> Operations.UpdateDevice.Output {
