@@ -26,7 +26,8 @@ struct AccountOutput: Encodable {
     }
 }
 
-/// `{"id", "serial", "model", "kind", "name", "last_seen", "paired_at", "hw_version", "sw_version"}`.
+/// `{"id", "serial", "model", "kind", "name", "last_seen", "paired_at", "hw_version", "sw_version",
+/// "telemetry"}`; `telemetry` (what the device last reported) is `null` in lists.
 struct DeviceOutput: Encodable {
     let device: Components.Schemas.Device
 
@@ -36,6 +37,7 @@ struct DeviceOutput: Encodable {
         case pairedAt = "paired_at"
         case hwVersion = "hw_version"
         case swVersion = "sw_version"
+        case telemetry
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -49,6 +51,7 @@ struct DeviceOutput: Encodable {
         try container.encode(self.device.pairedAt, forKey: .pairedAt)
         try container.encode(self.device.hwVersion, forKey: .hwVersion)
         try container.encode(self.device.swVersion, forKey: .swVersion)
+        try container.encode(self.device.telemetry, forKey: .telemetry)
     }
 
     static let tableHeader = ["ID", "NAME", "KIND", "MODEL", "SERIAL", "LAST SEEN"]
@@ -61,6 +64,30 @@ struct DeviceOutput: Encodable {
     }
 
     var text: String {
-        Output.table(header: Self.tableHeader, rows: [self.tableRow])
+        let table = Output.table(header: Self.tableHeader, rows: [self.tableRow])
+        guard let telemetry = self.device.telemetry else { return table }
+        var lines = [table, ""]
+        if let location = telemetry.location {
+            lines.append(
+                "Last location: \(location.lat), \(location.lon) ±\(TelemetrySummary.metres(location.accuracyM)) "
+                    + "from \(location.source.rawValue) at \(Output.time(location.ts))"
+            )
+        }
+        if let properties = telemetry.properties {
+            let fields = Components.Schemas.TelemetryFields(
+                model: properties.model,
+                hwVersion: properties.hwVersion,
+                swVersion: properties.swVersion,
+                signalDbm: properties.signalDbm,
+                batteryPct: properties.batteryPct,
+                ip: properties.ip
+            )
+            lines.append("Properties: \(TelemetrySummary.text(fields)) (at \(Output.time(properties.updatedAt)))")
+        }
+        if let connection = telemetry.connection {
+            lines.append("Phone link: \(connection.state.rawValue) since \(Output.time(connection.since))")
+        }
+        lines.append("Last event: \(Output.time(telemetry.lastEventAt))")
+        return lines.joined(separator: "\n")
     }
 }

@@ -6,13 +6,16 @@ import Foundation
 struct TetherCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tether",
-        abstract: "The Tether companion CLI: your account, pairing and devices.",
+        abstract: "The Tether companion CLI: your account, pairing, devices and their telemetry.",
         discussion: """
             The server comes from --server, else TETHER_SERVER, else the saved profile \
             ($XDG_CONFIG_HOME/tether/config.json). --json prints one JSON value for scripts.
             """,
         version: CLIVersion.current,
-        subcommands: [AccountCommand.self, PairCommand.self, DeviceCommand.self, DevicesCommand.self]
+        subcommands: [
+            AccountCommand.self, PairCommand.self, DeviceCommand.self, DevicesCommand.self, TelemetryCommand.self,
+            UsageCommand.self,
+        ]
     )
 
     /// Parses with global options allowed before the subcommand (`tether --json devices list`).

@@ -46,7 +46,7 @@ extension Components.Schemas.SessionGrant {
 }
 
 extension Components.Schemas.AccountExport {
-    init(_ data: AccountExportData, exportedAt: Date) {
+    init(_ data: AccountExportData, exportedAt: Date, telemetry: [Components.Schemas.DeviceTelemetryExport]) {
         self.init(
             format: "tether.export.v1",
             exportedAt: exportedAt,
@@ -74,7 +74,8 @@ extension Components.Schemas.AccountExport {
                     deviceId: $0.claimedBy?.rawValue
                 )
             },
-            failedSignIns: data.failedSignIns
+            failedSignIns: data.failedSignIns,
+            telemetry: telemetry
         )
     }
 }

@@ -83,12 +83,16 @@ extension Components.Schemas.DeviceTelemetry {
                     ts: time
                 )
             },
-            connection: state.connection.flatMap { link in state.connectionSince.map { (link, $0) } }.map { link, since in
+            connection: state.connection.flatMap { link in state.connectionSince.map { (link, $0) } }.map {
+                link,
+                since in
                 Components.Schemas.ConnectionStatus(
                     state: Components.Schemas.ConnectionState(rawValue: link.rawValue) ?? .disconnected,
                     since: since,
                     lastConnectedAt: state.lastConnectedAt,
-                    periods: connectionPeriods.map { .init(connectedAt: $0.connectedAt, disconnectedAt: $0.disconnectedAt) }
+                    periods: connectionPeriods.map {
+                        .init(connectedAt: $0.connectedAt, disconnectedAt: $0.disconnectedAt)
+                    }
                 )
             },
             versionHistory: state.versionHistory.map {

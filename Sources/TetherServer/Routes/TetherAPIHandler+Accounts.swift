@@ -37,7 +37,18 @@ extension TetherAPIHandler {
         guard let data = try await self.store.exportAccount(id: session.account) else {
             throw TetherError.unauthenticated
         }
-        return .ok(.init(body: .json(.init(data, exportedAt: self.now))))
+        var export = Components.Schemas.AccountExport(
+            data,
+            exportedAt: self.now,
+            telemetry: try await self.exportTelemetry(data.devices, account: session.account)
+        )
+        for index in export.devices.indices {
+            export.devices[index].telemetry = try await self.deviceTelemetry(
+                DeviceID(rawValue: export.devices[index].id),
+                account: session.account
+            )
+        }
+        return .ok(.init(body: .json(export)))
     }
 
     /// The account of the signed-in session.

@@ -28,7 +28,11 @@ extension TetherAPIHandler {
         guard let events = try await self.store.telemetry(device: id, account: session.account, query: query) else {
             throw TetherError.notFound("device", field: "deviceId")
         }
-        return .ok(.init(body: .json(.init(deviceId: id.rawValue, events: events.map(Components.Schemas.TelemetryRecord.init)))))
+        return .ok(
+            .init(
+                body: .json(.init(deviceId: id.rawValue, events: events.map(Components.Schemas.TelemetryRecord.init)))
+            )
+        )
     }
 
     func getDeviceUsage(_ input: Operations.GetDeviceUsage.Input) async throws -> Operations.GetDeviceUsage.Output {
@@ -52,7 +56,9 @@ extension TetherAPIHandler {
         try await self.authenticator.requireOperator()
         let firstDay: UTCDay
         if let since = input.query.since {
-            guard let day = UTCDay(since) else { throw TetherError.invalidField("since", "must be a day like 2026-11-23") }
+            guard let day = UTCDay(since) else {
+                throw TetherError.invalidField("since", "must be a day like 2026-11-23")
+            }
             firstDay = day
         } else {
             firstDay = UTCDay(self.now).adding(days: -30)
@@ -75,5 +81,28 @@ extension TetherAPIHandler {
                 since: self.now.addingTimeInterval(-7 * 86_400)
             ) ?? []
         return Components.Schemas.DeviceTelemetry(state, connectionPeriods: periods)
+    }
+
+    /// Every device's events (oldest first) and daily usage, for the account export.
+    func exportTelemetry(
+        _ devices: [Device],
+        account: AccountID
+    ) async throws -> [Components.Schemas.DeviceTelemetryExport] {
+        var exports: [Components.Schemas.DeviceTelemetryExport] = []
+        for device in devices {
+            let everything = TelemetryQuery(since: .distantPast, limit: Int.max)
+            let events = try await self.store.telemetry(device: device.id, account: account, query: everything) ?? []
+            let usage =
+                try await self.store.dailyUsage(device: device.id, account: account, from: UTCDay(daysSinceEpoch: 0))
+                ?? []
+            exports.append(
+                .init(
+                    deviceId: device.id.rawValue,
+                    events: events.reversed().map(Components.Schemas.TelemetryRecord.init),
+                    usage: usage.map(Components.Schemas.DailyUsage.init)
+                )
+            )
+        }
+        return exports
     }
 }
