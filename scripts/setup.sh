@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs what building Tether needs on a Debian machine with Swift 6.3 already on PATH:
-# the SQLite and libcurl development packages (GRDB and URLSession link them).
+# the SQLite, libcurl and zlib development packages (GRDB, URLSession and gzip bodies link them).
 set -euo pipefail
 
 missing=()
-for package in libsqlite3-dev libcurl4-openssl-dev curl; do
+for package in libsqlite3-dev libcurl4-openssl-dev zlib1g-dev curl; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
         missing+=("$package")
     fi

@@ -154,13 +154,11 @@ extension Workload {
                 throw WorkloadError("events.jsonl: line \(count + 1) has no device_id")
             }
             if seen.insert(device).inserted { order.append(device) }
-            var pending = open[device] ?? (count, [])
-            pending.lines.append(Data(line))
-            if pending.lines.count == size {
+            // Appending in place: copying the pending array per line would be quadratic.
+            open[device, default: (count, [])].lines.append(Data(line))
+            if let pending = open[device], pending.lines.count == size {
                 finished.append((pending.first, EventBatch(device: device, body: Self.body(pending.lines))))
                 open[device] = nil
-            } else {
-                open[device] = pending
             }
             count += 1
         }
