@@ -4,6 +4,7 @@ import HummingbirdBcrypt
 import TetherCore
 import TetherServer
 import TetherStore
+import TetherTesting
 
 /// What authenticating a request costs: the token digest, the indexed credential lookup in
 /// SQLite, and (for contrast) one bcrypt password hash at the default cost.
@@ -36,6 +37,31 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark(
+        "Telemetry batch decode, 500 wire events",
+        configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(3))
+    ) { benchmark, body in
+        for _ in benchmark.scaledIterations {
+            blackHole(try TelemetryBatchDecoder().decode(body))
+        }
+    } setup: {
+        SyntheticTelemetry.body(events: 500)
+    }
+
+    Benchmark(
+        "Telemetry ingest, 500-event batch: decode, validate, commit, derived state (SQLite WAL file)",
+        configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(5))
+    ) { benchmark, fixture in
+        for _ in benchmark.scaledIterations {
+            // Fresh event ids each time, so every batch is stored, not answered as duplicate.
+            let body = SyntheticTelemetry.body(events: 500)
+            let device = fixture.devices.randomElement()!
+            blackHole(try await fixture.pipeline.ingest(body: body, device: device, clientAddress: nil))
+        }
+    } setup: {
+        try await IngestFixture.make(devices: 100)
+    }
+
+    Benchmark(
         "bcrypt hash, cost 12 (one sign-in)",
         configuration: .init(metrics: [.wallClock], maxDuration: .seconds(5), maxIterations: 10)
     ) { benchmark in
@@ -51,39 +77,55 @@ struct CredentialFixture: Sendable {
     let credentials: [String]
 
     static func make(devices: Int) async throws -> CredentialFixture {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "tether-bench-\(UUID().uuidString)"
-        )
-        let store = try SQLiteStore.open(directory: directory)
-        let now = Date()
-        let account = Account(
-            id: .random(),
-            email: try EmailAddress("bench@example.org"),
-            homeRegion: RegionID(rawValue: "local")!,
-            createdAt: now
-        )
-        try await store.createAccount(account, passwordHash: "unused", signup: SignupHint())
-        var credentials: [String] = []
-        for index in 0..<devices {
-            let code = PairingCode.random()
-            try await store.createPairingRequest(
-                PairingRequest(
-                    id: .random(),
-                    account: account.id,
-                    codeHash: SecretToken.digest(of: code.normalised),
-                    createdAt: now,
-                    expiresAt: now.addingTimeInterval(600)
-                )
-            )
-            let credential = SecretToken.generate(.deviceCredential)
-            _ = try await store.claimPairingCode(
-                codeHash: SecretToken.digest(of: code.normalised),
-                claim: try DeviceClaim(serial: "BENCH-\(index)", model: "TAG-1", kind: .tracker),
-                credentialHash: credential.digest,
-                now: now
-            )
-            credentials.append(credential.text)
+        let store = try SQLiteStore.open(directory: BenchmarkDirectory.fresh())
+        let fleet = try await StoreFleet.pair(serials: (0..<devices).map { "BENCH-\($0)" }, in: store)
+        return CredentialFixture(store: store, credentials: fleet.credentials.shuffled())
+    }
+}
+
+/// A fresh folder in the temporary directory for a benchmark's store.
+enum BenchmarkDirectory {
+    static func fresh() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("tether-bench-\(UUID().uuidString)")
+    }
+}
+
+/// A pipeline over a SQLite store on disk with paired devices.
+struct IngestFixture: Sendable {
+    let pipeline: TelemetryPipeline
+    let devices: [DeviceID]
+
+    static func make(devices: Int) async throws -> IngestFixture {
+        let store = try SQLiteStore.open(directory: BenchmarkDirectory.fresh())
+        let fleet = try await StoreFleet.pair(serials: (0..<devices).map { "BENCH-\($0)" }, in: store)
+        let pipeline = TelemetryPipeline(ingestor: TelemetryIngestor(store: store), window: .unbounded)
+        return IngestFixture(pipeline: pipeline, devices: fleet.devices.map(\.id))
+    }
+}
+
+/// Wire-shaped batches like the shared workload's: locations, usage, properties, connections.
+enum SyntheticTelemetry {
+    static func body(events: Int) -> Data {
+        let start = Int64(Date().timeIntervalSince1970 * 1_000)
+        let lines = (0..<events).map { index -> String in
+            let head = "\"event_id\":\"\(UUID().uuidString.lowercased())\",\"ts\":\(start + Int64(index))"
+            switch index % 6 {
+            case 0, 1, 2:
+                let lat = Double.random(in: -60...60)
+                let lon = Double.random(in: -180...180)
+                return
+                    "{\(head),\"kind\":\"location\",\"lat\":\(lat),\"lon\":\(lon),\"accuracy_m\":12.0,\"source\":\"gnss\"}"
+            case 3:
+                return
+                    "{\(head),\"kind\":\"usage\",\"function\":\"find\",\"operation\":\"ring\",\"start_ms\":\(start),\"duration_ms\":4000}"
+            case 4:
+                return
+                    "{\(head),\"kind\":\"properties\",\"model\":\"TAG-1\",\"sw_version\":\"3.4.1\",\"battery_pct\":80}"
+            default:
+                return
+                    "{\(head),\"kind\":\"connection\",\"state\":\"\(index % 12 == 5 ? "connected" : "disconnected")\"}"
+            }
         }
-        return CredentialFixture(store: store, credentials: credentials.shuffled())
+        return Data("{\"events\":[\(lines.joined(separator: ","))]}".utf8)
     }
 }

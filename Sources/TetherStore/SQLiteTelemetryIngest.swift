@@ -13,7 +13,6 @@ import TetherGeo
 /// written once per transaction.
 struct TelemetryIngestTransaction {
     private let db: Database
-    private let encoder = JSONEncoder()
     private var usage: [UsageKey: (count: Int, durationMilliseconds: Int64)] = [:]
     private var statistics: [StatisticKey: Int] = [:]
     private var landmarks: [String: RadioLandmark?] = [:]
@@ -131,7 +130,7 @@ struct TelemetryIngestTransaction {
         )
         try statement.execute(arguments: [
             device, TelemetryColumns.eventID(event.id), event.timestamp, event.kind.rawValue, receivedAt,
-            try TelemetryColumns.payload(event.payload, encoder: self.encoder),
+            PayloadJSONWriter.json(event.payload),
         ])
         return self.db.changesCount > 0
     }

@@ -119,7 +119,8 @@ struct VersionChangeRecord: Codable, FetchableRecord, PersistableRecord {
     }
 }
 
-/// How events are keyed and stored: the event id as 16 bytes, the kind's fields as JSON text.
+/// How events are keyed and stored: the event id as 16 bytes, the kind's fields as JSON text
+/// (written by ``PayloadJSONWriter``).
 enum TelemetryColumns {
     static func eventID(_ id: UUID) -> Data {
         withUnsafeBytes(of: id.uuid) { Data($0) }
@@ -132,17 +133,8 @@ enum TelemetryColumns {
         return UUID(uuid: bytes)
     }
 
-    static func payload(_ payload: TelemetryPayload, encoder: JSONEncoder) throws -> String {
-        String(decoding: try encoder.encode(PayloadFields(payload: payload)), as: UTF8.self)
-    }
-
     static func payload(kind: TelemetryKind, json: String) throws -> TelemetryPayload {
         try JSONDecoder().decode(StoredPayload.self, from: Data(json.utf8), configuration: kind).payload
-    }
-
-    private struct PayloadFields: Encodable {
-        let payload: TelemetryPayload
-        func encode(to encoder: any Encoder) throws { try self.payload.encodeFields(to: encoder) }
     }
 
     private struct StoredPayload: DecodableWithConfiguration {

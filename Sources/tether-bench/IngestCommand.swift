@@ -4,6 +4,7 @@ import Synchronization
 import TetherCore
 import TetherServer
 import TetherStore
+import TetherTesting
 
 /// `tether-bench ingest --workload DIR`: pairs the workload's devices in a fresh store, then runs
 /// `events.jsonl` through the real telemetry pipeline (decode, validate, group commit, derived
@@ -51,7 +52,8 @@ struct IngestCommand: AsyncParsableCommand {
             directory: directory,
             durability: SQLiteStore.Durability(rawValue: self.durability)!
         )
-        let deviceIDs = try await BenchFleet.pair(devices, in: store)
+        let fleet = try await StoreFleet.pair(serials: devices.map { "BENCH-\($0)" }, in: store)
+        let deviceIDs = Dictionary(uniqueKeysWithValues: zip(devices, fleet.devices.map(\.id)))
         let pipeline = TelemetryPipeline(ingestor: TelemetryIngestor(store: store), window: .unbounded)
 
         let cursor = BatchCursor()
@@ -96,40 +98,6 @@ final class BatchCursor: Sendable {
     private let next = Atomic<Int>(0)
 
     func take() -> Int { self.next.add(1, ordering: .relaxed).oldValue }
-}
-
-/// Pairs benchmark devices through the store's real pairing transaction.
-enum BenchFleet {
-    /// Pairs one device per workload device name (`d000123`) to one account; returns their ids.
-    static func pair(_ names: [String], in store: SQLiteStore) async throws -> [String: DeviceID] {
-        let now = Date()
-        let account = Account(
-            id: .random(),
-            email: try EmailAddress("bench@tether.invalid"),
-            homeRegion: RegionID(rawValue: "local")!,
-            createdAt: now
-        )
-        try await store.createAccount(account, passwordHash: "-", signup: SignupHint())
-        var ids: [String: DeviceID] = [:]
-        for name in names {
-            let request = PairingRequest(
-                id: .random(),
-                account: account.id,
-                codeHash: "bench-\(name)",
-                createdAt: now,
-                expiresAt: now.addingTimeInterval(600)
-            )
-            try await store.createPairingRequest(request)
-            let device = try await store.claimPairingCode(
-                codeHash: request.codeHash,
-                claim: try DeviceClaim(serial: "BENCH-\(name)", model: "TAG-1", kind: .tracker),
-                credentialHash: "bench-credential-\(name)",
-                now: now
-            )
-            ids[name] = device.id
-        }
-        return ids
-    }
 }
 
 extension Workload {
