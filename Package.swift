@@ -192,6 +192,7 @@ let package = Package(
                 "TetherCore",
                 "TetherStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings
         ),
