@@ -20,7 +20,12 @@ public enum TetherClientFactory {
             middlewares.append(BearerTokenMiddleware(provider: tokens))
         }
         middlewares.append(ProblemResponseMiddleware())
-        return Client(serverURL: serverURL, transport: URLSessionTransport(), middlewares: middlewares)
+        return Client(
+            serverURL: serverURL,
+            configuration: .tether,
+            transport: URLSessionTransport(),
+            middlewares: middlewares
+        )
     }
 }
 

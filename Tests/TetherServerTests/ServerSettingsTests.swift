@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TetherCore
 import TetherServer
+import TetherStore
 import TetherTesting
 
 struct ServerSettingsTests {
@@ -62,7 +63,8 @@ struct ServerSettingsTests {
             "pairing-code-ttl": "5m", "pairing-rate-limit": "3", "bcrypt-cost": "10", "access-token-ttl": "15m",
             "refresh-token-ttl": "7d", "sign-in-failure-limit": "8", "sign-in-failure-window": "1h",
             "claim-failure-limit": "4", "claim-failure-window": "30m", "max-body-bytes": "65536",
-            "log-level": "warning",
+            "ts-max-past": "off", "ts-max-future": "10m", "telemetry-retention": "7d", "aggregate-retention": "365d",
+            "durability": "power-loss", "log-level": "warning",
         ]
         #expect(Set(values.keys) == Set(ServerSettings.keys))
         var environment: [String: String] = [:]
@@ -84,6 +86,10 @@ struct ServerSettingsTests {
         #expect(settings.config.claimFailureLimit == 4)
         #expect(settings.config.claimFailureWindow == .seconds(1_800))
         #expect(settings.config.maxBodyBytes == 65_536)
+        #expect(settings.config.timestampWindow == TimestampWindow(maxPast: nil, maxFuture: .seconds(600)))
+        #expect(settings.config.telemetryRetention == .seconds(7 * 86_400))
+        #expect(settings.config.aggregateRetention == .seconds(365 * 86_400))
+        #expect(settings.durability == .powerLoss)
         #expect(settings.logLevel == "warning")
     }
 

@@ -17,7 +17,7 @@ extension TelemetryEvent: Codable {
             throw TelemetryRejection(field: "event_id", "must be a UUID")
         }
         let timestamp = try header.decode(Int64.self, forKey: .timestamp)
-        guard timestamp > 0 else { throw TelemetryRejection(field: "ts", "must be milliseconds since 1970, above 0") }
+        try TelemetryCheck.epochMilliseconds(timestamp, field: "ts")
         let kindText = try header.decode(String.self, forKey: .kind)
         guard let kind = TelemetryKind(rawValue: kindText) else { throw TelemetryRejection.unknownKind(kindText) }
         self.init(id: id, timestamp: timestamp, payload: try TelemetryPayload(kind: kind, from: decoder))
@@ -185,6 +185,19 @@ enum TelemetryCheck {
         }
     }
 
+    /// The latest time an event may carry: the end of year 9999, so every day has a 4-digit year.
+    static let latestMilliseconds: Int64 = 253_402_300_799_999
+
+    /// Milliseconds since 1970, after 1970 and before the year 10000.
+    static func epochMilliseconds(_ value: Int64, field: String) throws(TelemetryRejection) {
+        guard value > 0, value <= Self.latestMilliseconds else {
+            throw TelemetryRejection(
+                field: field,
+                "must be milliseconds since 1970, from 1 to \(Self.latestMilliseconds)"
+            )
+        }
+    }
+
     /// A short label: 1…64 characters, no control characters.
     static func label(_ text: String?, field: String) throws(TelemetryRejection) {
         guard let text else { return }
@@ -299,7 +312,7 @@ extension UsageRecord {
     func validated() throws(TelemetryRejection) -> UsageRecord {
         try TelemetryCheck.label(self.function, field: "function")
         try TelemetryCheck.label(self.operation, field: "operation")
-        guard self.startMilliseconds > 0 else { throw TelemetryRejection(field: "start_ms", "must be above 0") }
+        try TelemetryCheck.epochMilliseconds(self.startMilliseconds, field: "start_ms")
         try TelemetryCheck.range(self.durationMilliseconds, 0...86_400_000, field: "duration_ms")
         return self
     }

@@ -16,14 +16,14 @@ public struct TimestampWindow: Sendable, Hashable {
     /// A window that accepts every time, for replays and benchmarks of old workloads.
     public static let unbounded = TimestampWindow(maxPast: nil, maxFuture: nil)
 
-    /// Checks an event's `ts` (milliseconds since 1970) against `now`.
-    public func check(_ timestamp: Int64, now: Date) throws(TelemetryRejection) {
+    /// Checks a device time (milliseconds since 1970) against `now`; `field` names it in the rejection.
+    public func check(_ timestamp: Int64, now: Date, field: String = "ts") throws(TelemetryRejection) {
         let nowMilliseconds = now.milliseconds
         if let maxPast = self.maxPast, timestamp < nowMilliseconds - maxPast.milliseconds {
-            throw TelemetryRejection(field: "ts", "is more than \(maxPast.settingDescription) in the past")
+            throw TelemetryRejection(field: field, "is more than \(maxPast.settingDescription) in the past")
         }
         if let maxFuture = self.maxFuture, timestamp > nowMilliseconds + maxFuture.milliseconds {
-            throw TelemetryRejection(field: "ts", "is more than \(maxFuture.settingDescription) in the future")
+            throw TelemetryRejection(field: field, "is more than \(maxFuture.settingDescription) in the future")
         }
     }
 }
@@ -35,9 +35,10 @@ extension Duration {
         return seconds * 1_000 + attoseconds / 1_000_000_000_000_000
     }
 
-    /// Reads an optional duration setting: `off` means none.
+    /// Reads an optional duration setting: `off` means none; zero is refused.
     public init?(optionalSetting text: String, field: String) throws(TetherError) {
         if text.trimmingWhitespace() == "off" { return nil }
         self = try Duration(setting: text, field: field)
+        guard self > .zero else { throw .invalidField(field, "must be longer than zero, or off") }
     }
 }

@@ -2,6 +2,7 @@ public import Hummingbird
 public import Logging
 public import NIOCore
 import OpenAPIHummingbird
+import OpenAPIRuntime
 import TetherAPI
 public import TetherStore
 
@@ -45,7 +46,10 @@ public func buildApplication(
         maxBodyBytes: config.maxBodyBytes
     )
     telemetry.register(on: router)
-    try handler.registerHandlers(on: GeneratedRoutes(transport: router, handWritten: TelemetryRoute.operations))
+    try handler.registerHandlers(
+        on: GeneratedRoutes(transport: router, handWritten: TelemetryRoute.operations),
+        configuration: .tether
+    )
 
     return Application(
         router: router,

@@ -75,7 +75,7 @@ public struct ServerSettings: Sendable {
         }
         try config.validate()
         self.config = config
-        let durability = sources.value("durability") ?? SQLiteStore.Durability.processCrash.rawValue
+        let durability = sources.value("durability")?.trimmingCharacters(in: .whitespaces) ?? "process-crash"
         guard let durability = SQLiteStore.Durability(rawValue: durability) else {
             throw .invalidField("durability", "must be process-crash or power-loss")
         }

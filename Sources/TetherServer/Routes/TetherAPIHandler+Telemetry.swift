@@ -71,9 +71,12 @@ extension TetherAPIHandler {
         return .ok(.init(body: .json(body)))
     }
 
-    /// What telemetry says about the account's device, for `GET /v1/devices/{id}`.
+    /// What telemetry says about the account's device, for `GET /v1/devices/{id}`; `nil` before
+    /// its first event.
     func deviceTelemetry(_ device: DeviceID, account: AccountID) async throws -> Components.Schemas.DeviceTelemetry? {
-        guard let state = try await self.store.telemetryState(device: device, account: account) else { return nil }
+        guard let state = try await self.store.telemetryState(device: device, account: account),
+            state.lastEventAt != nil
+        else { return nil }
         let periods =
             try await self.store.connectionPeriods(
                 device: device,

@@ -51,6 +51,9 @@ public struct TelemetryPipeline: Sendable {
             do {
                 var event = try slot.get()
                 try self.window.check(event.timestamp, now: now)
+                if case .usage(let usage) = event.payload {
+                    try self.window.check(usage.startMilliseconds, now: now, field: "start_ms")
+                }
                 if case .properties(var properties) = event.payload, properties.ipAddress == nil, let clientAddress {
                     properties.ipAddress = clientAddress
                     event.payload = .properties(properties)

@@ -57,14 +57,26 @@ struct TelemetryRoute: Sendable {
     }
 
     /// Decompresses a gzip body, capped at ``maxBodyBytes`` of output.
+    ///
+    /// zlib accepts a stream that stops early, so the output's length is checked against the
+    /// gzip trailer's (RFC 1952 `ISIZE`, the last 4 bytes, little-endian): a truncated body is
+    /// malformed, not a shorter batch.
     private func gunzip(_ compressed: ByteBuffer) throws -> ByteBuffer {
+        let bytes = compressed.readableBytesView
+        guard bytes.count >= 18, bytes.first == 0x1f, bytes.dropFirst().first == 0x8b else {
+            throw TetherError.undecodableBody
+        }
         var input = compressed
+        let output: ByteBuffer
         do {
-            return try input.decompress(with: .gzip(), maxSize: self.maxBodyBytes)
+            output = try input.decompress(with: .gzip(), maxSize: self.maxBodyBytes)
         } catch let error as CompressNIOError where error == .bufferOverflow {
             throw TetherError.bodyTooLarge(limitBytes: self.maxBodyBytes)
         } catch {
             throw TetherError.undecodableBody
         }
+        let trailer = bytes.suffix(4).reversed().reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        guard trailer == UInt32(truncatingIfNeeded: output.readableBytes) else { throw TetherError.undecodableBody }
+        return output
     }
 }

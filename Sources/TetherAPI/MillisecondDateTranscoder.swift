@@ -1,0 +1,34 @@
+public import Foundation
+public import OpenAPIRuntime
+
+/// ISO 8601 times with milliseconds (`2026-11-23T17:34:29.123Z`) on the way out, with or
+/// without fractional seconds on the way in.
+///
+/// Telemetry device times are milliseconds; whole seconds would merge events of one second and
+/// make paging by time skip some. Server and client both use this transcoder.
+public struct MillisecondDateTranscoder: DateTranscoder {
+    /// Creates the transcoder.
+    public init() {}
+
+    public func encode(_ date: Date) throws -> String {
+        date.formatted(Self.fractional)
+    }
+
+    public func decode(_ text: String) throws -> Date {
+        if let date = try? Self.fractional.parse(text) { return date }
+        if let date = try? Self.whole.parse(text) { return date }
+        throw DecodingError.dataCorrupted(
+            .init(codingPath: [], debugDescription: "Expected an ISO 8601 date-time, got '\(text.prefix(40))'.")
+        )
+    }
+
+    private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+    private static let whole = Date.ISO8601FormatStyle()
+}
+
+extension Configuration {
+    /// Tether's configuration of the generated server and client: millisecond date-times.
+    public static var tether: Configuration {
+        Configuration(dateTranscoder: MillisecondDateTranscoder())
+    }
+}
