@@ -30,9 +30,10 @@ public struct RadioLandmark: Sendable, Hashable {
     public func learning(from fix: Coordinate) -> RadioLandmark {
         let weight = Double(min(self.samples, Self.maxSamples - 1))
         let total = weight + 1
+        let longitude = Longitude.unwrapped(fix.longitude, near: self.position.longitude)
         let position = Coordinate(
             uncheckedLatitude: (self.position.latitude * weight + fix.latitude) / total,
-            longitude: (self.position.longitude * weight + fix.longitude) / total
+            longitude: Longitude.normalised((self.position.longitude * weight + longitude) / total)
         )
         let spread = (self.spreadMeters * weight + Earth.distance(self.position, fix)) / total
         return RadioLandmark(position: position, samples: Int(total), spreadMeters: spread)
@@ -69,14 +70,20 @@ public enum RadioPositionEstimator {
         var latitude = 0.0
         var longitude = 0.0
         var spread = 0.0
+        // Longitudes are averaged on the side of the first transmitter, so a cluster across the
+        // antimeridian (179.99° and -179.99°) averages to 180°, not 0°.
+        let reference = observations[0].landmark.position.longitude
         for observation in observations {
             let weight = geoPow10(Double(observation.rssi) / 20)
             totalWeight += weight
             latitude += observation.landmark.position.latitude * weight
-            longitude += observation.landmark.position.longitude * weight
+            longitude += Longitude.unwrapped(observation.landmark.position.longitude, near: reference) * weight
             spread += observation.landmark.spreadMeters * weight
         }
-        let position = Coordinate(uncheckedLatitude: latitude / totalWeight, longitude: longitude / totalWeight)
+        let position = Coordinate(
+            uncheckedLatitude: latitude / totalWeight,
+            longitude: Longitude.normalised(longitude / totalWeight)
+        )
         var squaredDistances = 0.0
         for observation in observations {
             let distance = Earth.distance(position, observation.landmark.position)
@@ -84,5 +91,22 @@ public enum RadioPositionEstimator {
         }
         let accuracy = (squaredDistances / totalWeight).squareRoot() + spread / totalWeight
         return (position, max(accuracy, minimumAccuracyMeters))
+    }
+}
+
+/// Longitude arithmetic across the antimeridian.
+enum Longitude {
+    /// `longitude` shifted by ±360° to lie within 180° of `reference` (possibly outside ±180°).
+    static func unwrapped(_ longitude: Double, near reference: Double) -> Double {
+        if longitude - reference > 180 { return longitude - 360 }
+        if longitude - reference < -180 { return longitude + 360 }
+        return longitude
+    }
+
+    /// `longitude` brought back into −180…180.
+    static func normalised(_ longitude: Double) -> Double {
+        if longitude > 180 { return longitude - 360 }
+        if longitude < -180 { return longitude + 360 }
+        return longitude
     }
 }

@@ -118,6 +118,11 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("v3: telemetry history index") { db in
+            // History reads ask for one device's events by time; without this index each read
+            // sorts all of the device's events.
+            try db.execute(sql: "CREATE INDEX telemetry_event_device_time ON telemetry_event(device, ts_ms)")
+        }
         return migrator
     }
 }

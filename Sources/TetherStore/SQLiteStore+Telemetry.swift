@@ -140,22 +140,24 @@ extension SQLiteStore {
     }
 
     public func pruneTelemetry(eventsBefore: Date, aggregatesBefore: UTCDay, limit: Int) async throws -> Int {
-        // Small transactions, so ingestion waits at most one of them.
-        try await self.dbWriter.write { db in
-            // Rows arrive in `id` order, so the expired events are the oldest ids: walk from the
-            // start and stop at the first event that has not expired.
-            let cutoff = eventsBefore.milliseconds
-            let oldest = try Row.fetchAll(
+        let cutoff = eventsBefore.milliseconds
+        // Finding expired events may scan the table (there is no index on arrival time, which
+        // would cost every insert); a WAL reader does that without holding up ingestion, and the
+        // write transaction only deletes known ids.
+        let expired = try await self.dbWriter.read { db in
+            try Int64.fetchAll(
                 db,
-                sql: "SELECT id, received_ms FROM telemetry_event ORDER BY id LIMIT ?",
-                arguments: [limit]
+                sql: "SELECT id FROM telemetry_event WHERE received_ms < ? ORDER BY id LIMIT ?",
+                arguments: [cutoff, limit]
             )
-            let expired = oldest.prefix { ($0["received_ms"] as Int64) < cutoff }
+        }
+        return try await self.dbWriter.write { db in
             var pruned = 0
-            if let last = expired.last {
+            if !expired.isEmpty {
+                let placeholders = Array(repeating: "?", count: expired.count).joined(separator: ",")
                 try db.execute(
-                    sql: "DELETE FROM telemetry_event WHERE id <= ? AND received_ms < ?",
-                    arguments: [last["id"] as Int64, cutoff]
+                    sql: "DELETE FROM telemetry_event WHERE id IN (\(placeholders)) AND received_ms < ?",
+                    arguments: StatementArguments(expired) + [cutoff]
                 )
                 pruned += db.changesCount
             }
@@ -168,10 +170,11 @@ extension SQLiteStore {
             )
             pruned += db.changesCount
             // Both aggregate tables are WITHOUT ROWID: select the expired rows by their key.
-            for (table, key) in [
+            let aggregates = [
                 ("daily_usage", "device, day, function, operation"),
                 ("daily_statistic", "day, kind, model, sw_version"),
-            ] {
+            ]
+            for (table, key) in aggregates {
                 try db.execute(
                     sql: "DELETE FROM \(table) WHERE (\(key)) IN (SELECT \(key) FROM \(table) WHERE day < ? LIMIT ?)",
                     arguments: [aggregatesBefore.description, limit]

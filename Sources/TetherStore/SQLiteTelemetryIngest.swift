@@ -259,7 +259,7 @@ struct TelemetryIngestTransaction {
         }
         var estimated = 0
         for event in events {
-            let heard: [(key: String, rssi: Int)]
+            var heard: [(key: String, rssi: Int)]
             let minimumAccuracy: Double
             switch event.payload {
             case .wifiScan(let readings):
@@ -271,6 +271,8 @@ struct TelemetryIngestTransaction {
             default:
                 continue
             }
+            // A transmitter listed twice counts once, at its loudest.
+            heard = Dictionary(heard, uniquingKeysWith: max).map { (key: $0.key, rssi: $0.value) }
             let nearestFix = fixes.min { abs($0.time - event.timestamp) < abs($1.time - event.timestamp) }
             if let nearestFix, abs(nearestFix.time - event.timestamp) <= Self.scanFixPairingMilliseconds {
                 for (key, _) in heard {

@@ -134,7 +134,9 @@ enum TelemetryColumns {
     }
 
     static func payload(kind: TelemetryKind, json: String) throws -> TelemetryPayload {
-        try JSONDecoder().decode(StoredPayload.self, from: Data(json.utf8), configuration: kind).payload
+        let decoder = JSONDecoder()
+        decoder.userInfo[.storedTelemetryPayload] = true
+        return try decoder.decode(StoredPayload.self, from: Data(json.utf8), configuration: kind).payload
     }
 
     private struct StoredPayload: DecodableWithConfiguration {

@@ -47,6 +47,11 @@ private struct EventSlot: Decodable {
             self.result = .failure(rejection)
         } catch let error as DecodingError {
             self.result = .failure(TelemetryRejection(error, below: decoder.codingPath.count))
+        } catch {
+            // Foundation's decoder throws an internal error for numbers that do not fit their
+            // type (`1e400`, `1.5` for an integer); it names no field, but it is still this
+            // event's fault alone.
+            self.result = .failure(TelemetryRejection(field: nil, "the event has a number that does not fit its field"))
         }
     }
 }
@@ -69,7 +74,8 @@ extension TelemetryRejection {
         case .keyNotFound(let key, let context):
             self.init(field: path(context.codingPath, key), "is required")
         case .valueNotFound(_, let context):
-            self.init(field: path(context.codingPath), "must not be null")
+            let field = path(context.codingPath)
+            self.init(field: field, field == nil ? "the event must not be null" : "must not be null")
         case .typeMismatch(let type, let context):
             let field = path(context.codingPath)
             self.init(field: field, field == nil ? "the event must be a JSON object" : "must be \(Self.describe(type))")

@@ -40,48 +40,66 @@ extension TelemetryPayload {
         case state
     }
 
-    /// Decodes and validates the fields of `kind` from the event object (or a stored payload).
+    /// Decodes the fields of `kind` from the event object and validates them. Payloads read back
+    /// from the store's own records skip validation (``CodingUserInfoKey/storedTelemetryPayload``),
+    /// so rules tightened later never make old records unreadable.
     public init(kind: TelemetryKind, from decoder: any Decoder) throws {
+        let payload: TelemetryPayload
         switch kind {
         case .properties:
-            self = .properties(try DeviceProperties(from: decoder).validated())
+            payload = .properties(try DeviceProperties(from: decoder))
         case .location:
-            self = .location(try LocationFix(from: decoder).validated())
+            payload = .location(try LocationFix(from: decoder))
         case .wifiScan:
             let list = try decoder.container(keyedBy: ListKeys.self)
-            let readings = try list.decode([WiFiAccessPointReading].self, forKey: .accessPoints)
-            self = .wifiScan(
-                try Self.validatedList(readings, field: "aps") { reading throws(TelemetryRejection) in
-                    try reading.validated()
-                }
-            )
+            payload = .wifiScan(try list.decode([WiFiAccessPointReading].self, forKey: .accessPoints))
         case .beacons:
             let list = try decoder.container(keyedBy: ListKeys.self)
-            let readings = try list.decode([BeaconReading].self, forKey: .beacons)
-            self = .beacons(
-                try Self.validatedList(readings, field: "beacons") { reading throws(TelemetryRejection) in
-                    try reading.validated()
-                }
-            )
+            payload = .beacons(try list.decode([BeaconReading].self, forKey: .beacons))
         case .cellTowers:
             let list = try decoder.container(keyedBy: ListKeys.self)
-            let readings = try list.decode([CellTowerReading].self, forKey: .cells)
-            self = .cellTowers(
-                try Self.validatedList(readings, field: "cells") { reading throws(TelemetryRejection) in
-                    try reading.validated()
-                }
-            )
+            payload = .cellTowers(try list.decode([CellTowerReading].self, forKey: .cells))
         case .usage:
-            self = .usage(try UsageRecord(from: decoder).validated())
+            payload = .usage(try UsageRecord(from: decoder))
         case .connection:
             let list = try decoder.container(keyedBy: ListKeys.self)
             let state = try list.decode(String.self, forKey: .state)
             guard let connection = ConnectionState(rawValue: state) else {
                 throw TelemetryRejection(field: "state", "must be connected or disconnected")
             }
-            self = .connection(connection)
+            payload = .connection(connection)
         case .sos:
-            self = .sos
+            payload = .sos
+        }
+        let isStored = decoder.userInfo[.storedTelemetryPayload] as? Bool == true
+        self = isStored ? payload : try payload.validated()
+    }
+
+    /// The payload with every field checked (and normalised: BSSIDs in lower case).
+    public func validated() throws(TelemetryRejection) -> TelemetryPayload {
+        switch self {
+        case .properties(let properties): .properties(try properties.validated())
+        case .location(let fix): .location(try fix.validated())
+        case .wifiScan(let readings):
+            .wifiScan(
+                try Self.validatedList(readings, field: "aps") { reading throws(TelemetryRejection) in
+                    try reading.validated()
+                }
+            )
+        case .beacons(let readings):
+            .beacons(
+                try Self.validatedList(readings, field: "beacons") { reading throws(TelemetryRejection) in
+                    try reading.validated()
+                }
+            )
+        case .cellTowers(let readings):
+            .cellTowers(
+                try Self.validatedList(readings, field: "cells") { reading throws(TelemetryRejection) in
+                    try reading.validated()
+                }
+            )
+        case .usage(let usage): .usage(try usage.validated())
+        case .connection, .sos: self
         }
     }
 
@@ -164,6 +182,11 @@ extension UUID {
     }
 }
 
+extension CodingUserInfoKey {
+    /// Set to `true` when decoding a payload the store wrote itself: it was validated on the way in.
+    public static let storedTelemetryPayload = CodingUserInfoKey(rawValue: "tether.storedTelemetryPayload")!
+}
+
 // MARK: - Validation
 
 /// Field checks shared by the readings; each throws a rejection naming the field.
@@ -230,7 +253,7 @@ extension DeviceProperties {
             try TelemetryCheck.range(value, 0...100, field: "battery_pct")
         }
         if let ip = self.ipAddress,
-            ip.isEmpty || ip.count > 45 || !ip.allSatisfy({ $0.isHexDigit || ".:".contains($0) })
+            ip.isEmpty || ip.count > 45 || !ip.allSatisfy({ ($0.isASCII && $0.isHexDigit) || ".:".contains($0) })
         {
             throw TelemetryRejection(field: "ip", "must be an IPv4 or IPv6 address")
         }
@@ -259,7 +282,8 @@ extension LocationFix {
 extension WiFiAccessPointReading {
     func validated() throws(TelemetryRejection) -> WiFiAccessPointReading {
         let octets = self.bssid.split(separator: ":", omittingEmptySubsequences: false)
-        guard octets.count == 6, octets.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isHexDigit) }) else {
+        guard octets.count == 6, octets.allSatisfy({ $0.count == 2 && $0.allSatisfy { $0.isASCII && $0.isHexDigit } })
+        else {
             throw TelemetryRejection(field: "bssid", "must be a MAC address like aa:bb:cc:dd:ee:ff")
         }
         try TelemetryCheck.range(self.rssi, -150...0, field: "rssi")
