@@ -11,7 +11,14 @@ public struct MillisecondDateTranscoder: DateTranscoder {
     public init() {}
 
     public func encode(_ date: Date) throws -> String {
-        date.formatted(Self.fractional)
+        // The nearest whole millisecond, as GRDB stores dates, so a time read back from the
+        // store encodes exactly like the value that was stored.
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1_000).rounded())
+        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1_000)
+        let wholeSeconds = Date(timeIntervalSince1970: Double(fraction < 0 ? seconds - 1 : seconds))
+        let millisecondText = String((fraction + 1_000) % 1_000)
+        let padded = String(repeating: "0", count: 3 - millisecondText.count) + millisecondText
+        return wholeSeconds.formatted(Self.whole).dropLast() + ".\(padded)Z"
     }
 
     public func decode(_ text: String) throws -> Date {

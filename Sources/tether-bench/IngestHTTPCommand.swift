@@ -1,19 +1,19 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import Histogram
+import NIOCore
+import NIOHTTP1
 import Synchronization
 import TetherAPI
 import TetherClient
 import TetherCore
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// `tether-bench ingest-http --workload DIR --server URL`: the same batches as `ingest`, sent
 /// over HTTP to a running `tetherd` (started with `--ts-max-past off --pairing-rate-limit` high
 /// enough for the workload's devices), with the acknowledgement latency of every request in an
-/// HDR histogram.
+/// HDR histogram. The sender is AsyncHTTPClient (SwiftNIO), so on a shared 2-core machine it
+/// takes as little CPU from the server as a client can.
 struct IngestHTTPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest-http",
@@ -46,42 +46,58 @@ struct IngestHTTPCommand: AsyncParsableCommand {
         let workload = Workload(directory: URL(fileURLWithPath: self.workload, isDirectory: true))
         let (devices, batches, offered) = try workload.eventBatches(size: self.batch)
         let credentials = try await HTTPFleet.pair(devices, serverURL: serverURL)
-        let endpoint = serverURL.appendingPathComponent("v1/telemetry")
+        let endpoint = serverURL.appendingPathComponent("v1/telemetry").absoluteString
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: self.concurrency
+        )
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let bodies = batches.map { ByteBuffer(bytes: $0.body) }
 
         let cursor = BatchCursor()
         let start = ContinuousClock.now
-        let results = try await withThrowingTaskGroup(of: SenderTally.self) { group in
-            for _ in 0..<self.concurrency {
-                group.addTask {
-                    var tally = SenderTally()
-                    while true {
-                        let index = cursor.take()
-                        guard index < batches.count else { return tally }
-                        var request = URLRequest(url: endpoint)
-                        request.httpMethod = "POST"
-                        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                        request.setValue(
-                            "Bearer \(credentials[batches[index].device]!)",
-                            forHTTPHeaderField: "Authorization"
-                        )
-                        let sent = ContinuousClock.now
-                        let (data, response) = try await URLSession.shared.upload(
-                            for: request,
-                            from: batches[index].body
-                        )
-                        let latency = sent.duration(to: .now)
-                        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
-                            tally.errors += 1
-                            continue
+        let results: SenderTally
+        do {
+            results = try await withThrowingTaskGroup(of: SenderTally.self) { group in
+                for _ in 0..<self.concurrency {
+                    group.addTask {
+                        var tally = SenderTally()
+                        while true {
+                            let index = cursor.take()
+                            guard index < batches.count else { return tally }
+                            var request = HTTPClientRequest(url: endpoint)
+                            request.method = .POST
+                            request.headers.add(name: "Content-Type", value: "application/json")
+                            request.headers.add(
+                                name: "Authorization",
+                                value: "Bearer \(credentials[batches[index].device]!)"
+                            )
+                            request.body = .bytes(bodies[index])
+                            let sent = ContinuousClock.now
+                            let response = try await client.execute(request, timeout: .seconds(60))
+                            let body = try await response.body.collect(upTo: 1 << 20)
+                            let latency = sent.duration(to: .now)
+                            guard response.status == .ok else {
+                                tally.errors += 1
+                                continue
+                            }
+                            let report = try JSONDecoder().decode(
+                                Components.Schemas.IngestReport.self,
+                                from: Data(body.readableBytesView)
+                            )
+                            tally.acked += report.accepted + report.duplicate
+                            _ = tally.latencies.record(UInt64(max(1, latency.nanoseconds / 1_000)))
                         }
-                        let report = try JSONDecoder().decode(Components.Schemas.IngestReport.self, from: data)
-                        tally.acked += report.accepted + report.duplicate
-                        _ = tally.latencies.record(UInt64(max(1, latency.nanoseconds / 1_000)))
                     }
                 }
+                return try await group.reduce(into: SenderTally()) { $0.merge($1) }
             }
-            return try await group.reduce(into: SenderTally()) { $0.merge($1) }
+        } catch {
+            try? await client.shutdown()
+            throw error
         }
+        try await client.shutdown()
         let seconds = start.duration(to: .now).timeInterval
         try JSONLine.print([
             "bench": "ingest_http", "events_offered": offered, "events_acked": results.acked,

@@ -6,8 +6,9 @@ extension Date {
         self.init(timeIntervalSince1970: Double(milliseconds) / 1_000)
     }
 
-    /// Milliseconds since 1970-01-01 UTC, rounded down.
-    public var milliseconds: Int64 { Int64((self.timeIntervalSince1970 * 1_000).rounded(.down)) }
+    /// Milliseconds since 1970-01-01 UTC, to the nearest one, so `Date(milliseconds: m).milliseconds`
+    /// is `m` despite floating-point error (as SQLite records keep them, through GRDB).
+    public var milliseconds: Int64 { Int64((self.timeIntervalSince1970 * 1_000).rounded()) }
 }
 
 extension Duration {
