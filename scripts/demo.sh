@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: build, start `tetherd` on SQLite with a local region,
-# then walk through register → pair → claim → list → rename → export with the `tether` CLI,
+# then walk through register → pair → claim → telemetry → list → rename → export with the `tether` CLI,
 # restart the server and show the data is still there. Each step is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +63,30 @@ credential="$(echo "$claim" | sed -n 's/.*"credential":"\([^"]*\)".*/\1/p')"
 
 step "the tracker checks in with its credential (sets last_seen)"
 curl -fsS -H "Authorization: Bearer $credential" "$TETHER_SERVER/v1/device"; echo
+
+step "the tracker sends a telemetry batch; one event has a bad latitude and is rejected alone"
+tracker_id="$(echo "$claim" | sed -n 's/.*"device_id":"\([^"]*\)".*/\1/p')"
+now="$(date +%s%3N)"
+batch="{\"events\":[
+ {\"event_id\":\"$(cat /proc/sys/kernel/random/uuid)\",\"ts\":$((now - 3000)),\"kind\":\"properties\",\"model\":\"TAG-1\",\"hw_version\":\"1.2\",\"sw_version\":\"3.4.1\",\"signal_dbm\":-67,\"battery_pct\":81},
+ {\"event_id\":\"$(cat /proc/sys/kernel/random/uuid)\",\"ts\":$((now - 2000)),\"kind\":\"location\",\"lat\":52.52,\"lon\":13.405,\"accuracy_m\":8.0,\"source\":\"gnss\"},
+ {\"event_id\":\"$(cat /proc/sys/kernel/random/uuid)\",\"ts\":$((now - 1000)),\"kind\":\"connection\",\"state\":\"connected\"},
+ {\"event_id\":\"$(cat /proc/sys/kernel/random/uuid)\",\"ts\":$((now - 900)),\"kind\":\"usage\",\"function\":\"find\",\"operation\":\"ring\",\"start_ms\":$((now - 900)),\"duration_ms\":4000},
+ {\"event_id\":\"$(cat /proc/sys/kernel/random/uuid)\",\"ts\":$now,\"kind\":\"location\",\"lat\":95.0,\"lon\":13.4,\"accuracy_m\":8.0,\"source\":\"gnss\"}]}"
+post_batch() {
+    curl -fsS -X POST "$TETHER_SERVER/v1/telemetry" -H "Authorization: Bearer $credential" \
+        -H 'Content-Type: application/json' -d "$batch"
+    echo
+}
+post_batch
+
+step "the tracker resends the same batch (say, after a timeout): nothing is stored twice"
+post_batch
+
+step "what the owner sees: the device with its telemetry, its history and its usage"
+"$bin/tether" devices show "$tracker_id"
+"$bin/tether" telemetry history "$tracker_id" --since 1h
+"$bin/tether" usage "$tracker_id" --days 1
 
 step "the owner's phone pairs too"
 code="$("$bin/tether" pair start --no-wait --json | sed -n 's/.*"code":"\([^"]*\)".*/\1/p')"

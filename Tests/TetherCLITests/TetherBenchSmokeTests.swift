@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TetherTesting
 
-/// A quick smoke of `tether-bench geo` on a tiny hand-made workload (CI runs no benchmarks).
+/// A quick smoke of `tether-bench geo` and `ingest` on tiny hand-made workloads (CI runs no benchmarks).
 @Suite("tether-bench smoke")
 struct TetherBenchSmokeTests {
     @Test func geoPrintsTheReferenceKeysWithCorrectCounts() async throws {
@@ -51,5 +51,36 @@ struct TetherBenchSmokeTests {
         #expect(result.status != 0)
         #expect(result.stderr.contains("feature 0"))
         #expect(result.stderr.contains("not closed"))
+    }
+
+    @Test func ingestStoresEachDistinctEventOnceAndPrintsTheReferenceKeys() async throws {
+        let directory = TemporaryDirectory.make()
+        defer { TemporaryDirectory.remove(directory) }
+        // Three devices, seven lines, one a byte-identical replay and one invalid (lat 95).
+        let ids = (0..<6).map { _ in UUID().uuidString.lowercased() }
+        let lines = [
+            #"{"device_id":"d000000","event_id":"\#(ids[0])","ts":1700000000000,"kind":"sos"}"#,
+            #"{"device_id":"d000001","event_id":"\#(ids[1])","ts":1700000000001,"kind":"connection","state":"connected"}"#,
+            #"{"device_id":"d000000","event_id":"\#(ids[2])","ts":1700000000002,"kind":"location","lat":52.5,"lon":13.4,"accuracy_m":8.0,"source":"gnss"}"#,
+            #"{"device_id":"d000002","event_id":"\#(ids[3])","ts":1700000000003,"kind":"usage","function":"find","operation":"ring","start_ms":1700000000003,"duration_ms":4000}"#,
+            #"{"device_id":"d000001","event_id":"\#(ids[1])","ts":1700000000001,"kind":"connection","state":"connected"}"#,
+            #"{"device_id":"d000002","event_id":"\#(ids[4])","ts":1700000000004,"kind":"properties","model":"TAG-1","battery_pct":50}"#,
+            #"{"device_id":"d000002","event_id":"\#(ids[5])","ts":1700000000005,"kind":"location","lat":95,"lon":0,"accuracy_m":1,"source":"gnss"}"#,
+        ]
+        try Data(lines.joined(separator: "\n").utf8).write(to: directory.appendingPathComponent("events.jsonl"))
+
+        let result = try await CommandRunner("tether-bench").run([
+            "ingest", "--workload", directory.path, "--batch", "2", "--concurrency", "2",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        )
+        #expect(line["bench"] as? String == "ingest")
+        #expect(line["rows_offered"] as? Int == 7)
+        #expect(line["rows_stored"] as? Int == 5)
+        #expect(line["duplicates"] as? Int == 1)
+        #expect(line["rejected"] as? Int == 1)
+        #expect(line["seconds"] != nil && line["rows_per_s"] != nil)
     }
 }
