@@ -122,6 +122,16 @@ struct ServerSettingsTests {
         ("claim-failure-window", "0s"),
         ("claim-failure-window", "10"),
         ("max-body-bytes", "1023"),
+        ("ts-max-past", "soon"),
+        ("ts-max-past", "0s"),
+        ("ts-max-future", "5"),
+        ("ts-max-future", "-1m"),
+        ("telemetry-retention", "off"),
+        ("telemetry-retention", "0d"),
+        ("aggregate-retention", "0s"),
+        ("aggregate-retention", "731d"),
+        ("durability", "sometimes"),
+        ("durability", ""),
         ("log-level", "loud"),
     ])
     func aBadValueNamesItsSetting(key: String, value: String) {

@@ -50,25 +50,6 @@ struct ServerTelemetrySettingsTests {
         #expect(both.config.timestampWindow == .unbounded)
     }
 
-    @Test(arguments: [
-        ("ts-max-past", "soon"),
-        ("ts-max-future", "5"),
-        ("ts-max-future", "-1m"),
-        ("telemetry-retention", "off"),
-        ("telemetry-retention", "0d"),
-        ("aggregate-retention", "0s"),
-        ("aggregate-retention", "731d"),
-        ("durability", "sometimes"),
-        ("durability", ""),
-    ])
-    func aBadValueNamesItsSetting(key: String, value: String) {
-        for sources in [SettingSources(flags: [key: value]), SettingSources(file: [key: value])] {
-            let error = #expect(throws: TetherError.self) { try ServerSettings(resolving: sources) }
-            #expect(error?.code == "invalid_field")
-            #expect(error?.field == key)
-        }
-    }
-
     @Test
     func anInvalidDurabilitySaysWhatIsAllowed() {
         let error = #expect(throws: TetherError.self) {
