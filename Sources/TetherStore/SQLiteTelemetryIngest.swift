@@ -43,8 +43,12 @@ struct TelemetryIngestTransaction {
         for event in batch.events where try self.insert(event, device: state.number, receivedAt: receivedMilliseconds) {
             fresh.append(event)
         }
-        // Derived state in device-time order.
-        fresh.sort { $0.timestamp < $1.timestamp }
+        // Derived state in device-time order; events of the same millisecond keep batch order.
+        if !fresh.isSorted(by: { $0.timestamp <= $1.timestamp }) {
+            fresh = fresh.enumerated()
+                .sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }
+                .map(\.element)
+        }
         let stateBefore = state
         let model: String = device["model"]
         let deviceSoftware: String? = device["software_version"]
@@ -353,4 +357,11 @@ private struct StatisticKey: Hashable {
     var kind: TelemetryKind
     var model: String
     var softwareVersion: String
+}
+
+extension Array {
+    /// Whether every adjacent pair is in order.
+    fileprivate func isSorted(by areInOrder: (Element, Element) -> Bool) -> Bool {
+        zip(self, self.dropFirst()).allSatisfy { areInOrder($0, $1) }
+    }
 }
