@@ -539,6 +539,19 @@ struct TelemetryStoreTests {
         #expect(try await store.telemetryState(device: device.id, account: ada.id)?.connection == .connected)
     }
 
+    @Test(arguments: [ConnectionState.connected, .disconnected])
+    func eventsOfTheSameMillisecondApplyInBatchOrder(last: ConnectionState) async throws {
+        let store = try SQLiteStore.inMemory()
+        let (ada, device) = try await pairedDevice(store)
+        let first: ConnectionState = last == .connected ? .disconnected : .connected
+        // An older event after them forces a sort; equal times must keep their order.
+        try await store.ingest(
+            [event(10, .connection(first)), event(10, .connection(last)), event(5, .sos)],
+            from: device
+        )
+        #expect(try await store.telemetryState(device: device.id, account: ada.id)?.connection == last)
+    }
+
     @Test
     func pruningFindsExpiredEventsStoredAfterNewerOnes() async throws {
         // Batches reach the store out of receipt order when the clock steps back or a batch
