@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "tether-bench", targets: ["tether-bench"]),
         .library(name: "TetherCore", targets: ["TetherCore"]),
         .library(name: "TetherGeo", targets: ["TetherGeo"]),
+        .library(name: "TetherAlerts", targets: ["TetherAlerts"]),
         .library(name: "TetherClient", targets: ["TetherClient"]),
         .library(name: "TetherServer", targets: ["TetherServer"]),
         .library(name: "TetherTesting", targets: ["TetherTesting"]),
@@ -53,6 +54,11 @@ let package = Package(
         ),
         .target(
             name: "TetherGeo",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TetherAlerts",
+            dependencies: ["TetherCore", "TetherGeo"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -185,6 +191,16 @@ let package = Package(
         .testTarget(
             name: "TetherGeoTests",
             dependencies: [
+                "TetherGeo",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TetherAlertsTests",
+            dependencies: [
+                "TetherAlerts",
+                "TetherCore",
                 "TetherGeo",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

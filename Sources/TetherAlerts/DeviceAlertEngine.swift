@@ -1,0 +1,270 @@
+import Foundation
+public import TetherCore
+public import TetherGeo
+
+/// What a fence means to an owner.
+public enum FenceRole: String, Sendable, Hashable, CaseIterable, Codable {
+    /// The device must stay inside.
+    case keepIn = "keep_in"
+    /// The device must not enter.
+    case keepOut = "keep_out"
+    /// Being apart from the phone here is fine (home, office).
+    case safePlace = "safe"
+}
+
+/// A fence with its owner's meaning.
+public struct AlertFence: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var role: FenceRole
+    public var geometry: FenceGeometry
+
+    /// Creates a fence rule.
+    public init(id: String, name: String, role: FenceRole, geometry: FenceGeometry) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.geometry = geometry
+    }
+}
+
+/// Every rule that applies to one device.
+public struct AlertRules: Sendable, Hashable {
+    public var antiLost: AntiLostPolicy
+    public var fences: [AlertFence]
+    public var doNotDisturb: DoNotDisturb
+    /// A battery at or below this percentage raises `low_battery`; it clears 5 points above.
+    public var lowBatteryPercent: Int
+    /// No telemetry for this long raises `silent`.
+    public var silentAfterMilliseconds: Int64
+
+    /// Creates rules; every value has a default.
+    public init(
+        antiLost: AntiLostPolicy = AntiLostPolicy(),
+        fences: [AlertFence] = [],
+        doNotDisturb: DoNotDisturb = DoNotDisturb(),
+        lowBatteryPercent: Int = 15,
+        silentAfterMilliseconds: Int64 = 6 * 3_600_000
+    ) {
+        self.antiLost = antiLost
+        self.fences = fences
+        self.doNotDisturb = doNotDisturb
+        self.lowBatteryPercent = lowBatteryPercent
+        self.silentAfterMilliseconds = silentAfterMilliseconds
+    }
+}
+
+/// One input to the engine, in device-time order.
+public enum AlertInput: Sendable, Hashable {
+    case deviceFix(PositionFix)
+    case ownerFix(PositionFix)
+    case link(ConnectionState, at: Int64)
+    case battery(percent: Int, at: Int64)
+    case sos(at: Int64)
+
+    /// The input's device time.
+    public var time: Int64 {
+        switch self {
+        case .deviceFix(let fix), .ownerFix(let fix): fix.time
+        case .link(_, let time), .battery(_, let time), .sos(let time): time
+        }
+    }
+}
+
+/// An alert raised, or an episode ended, with everything needed to explain it.
+public struct AlertDecision: Sendable, Hashable {
+    /// The alert's kind.
+    public var kind: AlertKind
+    /// Which rule: `anti_lost`, `keep_in:<fence id>`, `keep_out:<fence id>`, `low_battery`,
+    /// `silent`, `sos`. With ``episodeStart`` it identifies the episode, so a store can refuse a
+    /// second alert for the same one.
+    public var rule: String
+    /// Device time at which the episode began (the deciding observation, for an alert).
+    public var episodeStart: Int64
+    /// Device time of the observation that decided.
+    public var time: Int64
+    /// Why, for a person: a distance, a fence, a link loss, a battery level.
+    public var reason: String
+    /// The fixes the decision used, with their accuracy.
+    public var fixes: [PositionFix]
+    /// What silenced it (`snooze`, `dnd:<id>`, `safe:<fence id>`); `nil` when the owner is told.
+    public var suppressedBy: String?
+    /// `true` when this ends the episode (recovered, back inside, battery charged, heard again).
+    public var endsEpisode: Bool
+}
+
+/// The alert engine of one device: pure and synchronous. Feed it inputs in device-time order;
+/// it answers the alerts to raise and the episodes that end.
+///
+/// ```swift
+/// var engine = DeviceAlertEngine(rules: rules)
+/// for input in inputs.sorted(by: { $0.time < $1.time }) {
+///     decisions += engine.process(input)
+/// }
+/// ```
+public struct DeviceAlertEngine: Sendable, Hashable {
+    public var rules: AlertRules
+    public private(set) var antiLost: AntiLostMonitor
+    /// The last decisive relation to each keep-in and keep-out fence, by fence id.
+    public private(set) var fenceRelations: [String: FenceRelation] = [:]
+    public private(set) var batteryIsLow = false
+    public private(set) var lastInputTime: Int64?
+    public private(set) var isSilent = false
+    private var antiLostEpisodeStart: Int64?
+
+    /// An engine with no history.
+    public init(rules: AlertRules) {
+        self.rules = rules
+        self.antiLost = AntiLostMonitor(policy: rules.antiLost)
+    }
+
+    /// Processes one input; returns what it decided (often nothing).
+    public mutating func process(_ input: AlertInput) -> [AlertDecision] {
+        var decisions: [AlertDecision] = []
+        if self.isSilent, case .ownerFix = input {
+            // The owner's phone reporting says nothing about the device.
+        } else if self.isSilent {
+            self.isSilent = false
+            decisions.append(
+                self.decision(.silent, rule: "silent", start: input.time, reason: "heard again", ends: true)
+            )
+        }
+        if case .ownerFix = input {} else { self.lastInputTime = max(self.lastInputTime ?? input.time, input.time) }
+
+        switch input {
+        case .deviceFix(let fix):
+            if let change = self.antiLost.observeDevice(fix) { decisions.append(self.antiLostDecision(change)) }
+            decisions += self.checkFences(fix)
+        case .ownerFix(let fix):
+            if let change = self.antiLost.observeOwner(fix) { decisions.append(self.antiLostDecision(change)) }
+        case .link(let state, let time):
+            if let change = self.antiLost.observeLink(state, at: time) {
+                decisions.append(self.antiLostDecision(change))
+            }
+        case .battery(let percent, let time):
+            if !self.batteryIsLow, percent <= self.rules.lowBatteryPercent {
+                self.batteryIsLow = true
+                decisions.append(
+                    self.decision(.lowBattery, rule: "low_battery", start: time, reason: "battery at \(percent)%")
+                )
+            } else if self.batteryIsLow, percent > self.rules.lowBatteryPercent + 5 {
+                self.batteryIsLow = false
+                decisions.append(
+                    self.decision(.lowBattery, rule: "low_battery", start: time, reason: "charged", ends: true)
+                )
+            }
+        case .sos(let time):
+            // Every press is its own emergency; nothing suppresses it.
+            decisions.append(self.decision(.sos, rule: "sos", start: time, reason: "emergency button pressed"))
+        }
+        return decisions
+    }
+
+    /// Judges silence at `now` (wall time, or the newest event time for replays): one `silent`
+    /// alert once nothing came from the device for ``AlertRules/silentAfterMilliseconds``, naming
+    /// its last known place and how old it is.
+    public mutating func checkSilence(now: Int64) -> AlertDecision? {
+        guard !self.isSilent, let last = self.lastInputTime, now - last >= self.rules.silentAfterMilliseconds else {
+            return nil
+        }
+        self.isSilent = true
+        let hours = Double(now - last) / 3_600_000
+        var reason = "nothing received for \((hours * 10).rounded() / 10) h"
+        if let fix = self.antiLost.deviceFix {
+            let age = Double(now - fix.time) / 3_600_000
+            reason +=
+                "; last seen \((age * 10).rounded() / 10) h ago at "
+                + "\(fix.position.latitude), \(fix.position.longitude) (±\(Int(fix.accuracy)) m)"
+        }
+        var decision = self.decision(.silent, rule: "silent", start: now, reason: reason)
+        decision.fixes = self.antiLost.deviceFix.map { [$0] } ?? []
+        return decision
+    }
+
+    // MARK: Pieces
+
+    private mutating func antiLostDecision(_ change: AntiLostDecision) -> AlertDecision {
+        switch change {
+        case .lost(let evidence):
+            self.antiLostEpisodeStart = evidence.time
+            var decision = self.decision(
+                .antiLost,
+                rule: "anti_lost",
+                start: evidence.time,
+                reason: evidence.reason.description
+            )
+            decision.fixes = [evidence.deviceFix, evidence.ownerFix].compactMap { $0 }
+            if let fix = evidence.deviceFix,
+                let safe = self.rules.fences.first(where: {
+                    $0.role == .safePlace && FenceRelation(fix, to: $0.geometry) == .inside
+                })
+            {
+                decision.suppressedBy = "safe:\(safe.id)"
+            }
+            return decision
+        case .recovered(let time):
+            let start = self.antiLostEpisodeStart ?? time
+            self.antiLostEpisodeStart = nil
+            return self.decision(
+                .antiLost,
+                rule: "anti_lost",
+                start: start,
+                at: time,
+                reason: "back with owner",
+                ends: true
+            )
+        }
+    }
+
+    private mutating func checkFences(_ fix: PositionFix) -> [AlertDecision] {
+        var decisions: [AlertDecision] = []
+        for fence in self.rules.fences where fence.role != .safePlace {
+            let relation = FenceRelation(fix, to: fence.geometry)
+            guard relation != .uncertain, relation != self.fenceRelations[fence.id] else { continue }
+            let previous = self.fenceRelations[fence.id]
+            self.fenceRelations[fence.id] = relation
+            let kind: AlertKind = fence.role == .keepIn ? .keepIn : .keepOut
+            let violating = (fence.role == .keepIn) == (relation == .outside)
+            let rule = "\(kind.rawValue):\(fence.id)"
+            if violating {
+                let verb = fence.role == .keepIn ? "outside" : "inside"
+                var decision = self.decision(kind, rule: rule, start: fix.time, reason: "\(verb) \(fence.name)")
+                decision.fixes = [fix]
+                decisions.append(decision)
+            } else if previous != nil {
+                let verb = fence.role == .keepIn ? "back inside" : "left"
+                decisions.append(
+                    self.decision(kind, rule: rule, start: fix.time, reason: "\(verb) \(fence.name)", ends: true)
+                )
+            }
+        }
+        return decisions
+    }
+
+    private func decision(
+        _ kind: AlertKind,
+        rule: String,
+        start: Int64,
+        at time: Int64? = nil,
+        reason: String,
+        ends: Bool = false
+    ) -> AlertDecision {
+        let time = time ?? start
+        var suppressedBy: String?
+        if kind.isSilenceable, !ends,
+            let silencer = self.rules.doNotDisturb.silencer(at: Date(milliseconds: time))
+        {
+            suppressedBy = silencer.description
+        }
+        return AlertDecision(
+            kind: kind,
+            rule: rule,
+            episodeStart: start,
+            time: time,
+            reason: reason,
+            fixes: [],
+            suppressedBy: suppressedBy,
+            endsEpisode: ends
+        )
+    }
+}

@@ -1,0 +1,147 @@
+public import Foundation
+
+/// A day of the week, numbered as ISO 8601 does (Monday 1 … Sunday 7).
+public enum Weekday: Int, Sendable, Hashable, CaseIterable, Codable, Comparable {
+    case monday = 1
+    case tuesday, wednesday, thursday, friday, saturday, sunday
+
+    /// The three-letter name: `mon` … `sun`.
+    public var shortName: String {
+        ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][self.rawValue - 1]
+    }
+
+    /// The day before.
+    public var previous: Weekday { Weekday(rawValue: self.rawValue == 1 ? 7 : self.rawValue - 1)! }
+
+    /// Reads a day list: `mon-fri`, `sat,sun`, `mon,wed-fri`, `daily`, `weekdays`, `weekends`.
+    ///
+    /// - Throws: ``TetherError/invalidField(_:_:)`` naming `field`.
+    public static func days(_ text: String, field: String = "days") throws(TetherError) -> Set<Weekday> {
+        let lowered = text.lowercased().trimmingWhitespace()
+        switch lowered {
+        case "daily", "every day", "all": return Set(Weekday.allCases)
+        case "weekdays": return [.monday, .tuesday, .wednesday, .thursday, .friday]
+        case "weekends": return [.saturday, .sunday]
+        default: break
+        }
+        var days: Set<Weekday> = []
+        for part in lowered.split(separator: ",") {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false).map {
+                String($0.trimmingWhitespace())
+            }
+            guard (1...2).contains(bounds.count), let first = Self(shortName: bounds[0]),
+                let last = Self(shortName: bounds[bounds.count - 1])
+            else {
+                throw .invalidField(field, "must be days like mon-fri, sat,sun or daily")
+            }
+            // A range may wrap past Sunday: fri-mon is Friday to Monday.
+            var day = first
+            days.insert(day)
+            while day != last {
+                day = Weekday(rawValue: day.rawValue % 7 + 1)!
+                days.insert(day)
+            }
+        }
+        guard !days.isEmpty else { throw .invalidField(field, "must name at least one day") }
+        return days
+    }
+
+    /// The day whose ``shortName`` (or full English name) is `name`.
+    public init?(shortName name: String) {
+        guard let day = Weekday.allCases.first(where: { name.hasPrefix($0.shortName) && name.count >= 3 }) else {
+            return nil
+        }
+        self = day
+    }
+
+    public static func < (lhs: Weekday, rhs: Weekday) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A wall-clock time of day, to the minute.
+public struct LocalTime: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    /// Minutes after midnight, 0…1439.
+    public var minutes: Int
+
+    /// Reads `HH:MM` (24-hour).
+    ///
+    /// - Throws: ``TetherError/invalidField(_:_:)`` naming `field`.
+    public init(_ text: String, field: String = "time") throws(TetherError) {
+        let parts = text.trimmingWhitespace().split(separator: ":")
+        guard parts.count == 2, parts[0].count <= 2, parts[1].count == 2, let hour = Int(parts[0]),
+            let minute = Int(parts[1]), (0...23).contains(hour), (0...59).contains(minute)
+        else {
+            throw .invalidField(field, "must be a time like 07:00 or 22:30")
+        }
+        self.minutes = hour * 60 + minute
+    }
+
+    /// The time `minutes` after midnight.
+    public init(minutes: Int) {
+        self.minutes = minutes
+    }
+
+    /// `HH:MM`.
+    public var description: String {
+        let hour = self.minutes / 60
+        let minute = self.minutes % 60
+        return (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
+    }
+
+    public static func < (lhs: LocalTime, rhs: LocalTime) -> Bool { lhs.minutes < rhs.minutes }
+}
+
+/// A weekly quiet window: from `start` on each of `days` to `end`, in local time of an IANA
+/// time zone. When `end` is not after `start` the window crosses midnight and ends the next day
+/// (`mon-fri 22:00–07:00` is quiet from Friday 22:00 to Saturday 07:00, not on Monday morning
+/// unless Sunday is listed too).
+///
+/// Times are wall-clock times, so the window follows daylight-saving changes: `22:00–07:00`
+/// ends at 07:00 local on the night clocks change, whatever the length of that night. A start
+/// that does not exist on a spring-forward day (02:30) begins when the clock jumps past it.
+public struct QuietWindow: Sendable, Hashable {
+    /// The days the window starts on.
+    public var days: Set<Weekday>
+    public var start: LocalTime
+    public var end: LocalTime
+    /// The IANA time zone, as given (`Europe/Berlin`).
+    public var timeZoneIdentifier: String
+
+    /// Validates the window.
+    ///
+    /// - Throws: ``TetherError/invalidField(_:_:)`` naming `tz`, `to` or `days`.
+    public init(days: Set<Weekday>, start: LocalTime, end: LocalTime, timeZone: String) throws(TetherError) {
+        guard !days.isEmpty else { throw .invalidField("days", "must name at least one day") }
+        guard start != end else { throw .invalidField("to", "must differ from the start time") }
+        guard TimeZone(identifier: timeZone) != nil, timeZone.contains("/") || timeZone == "UTC" else {
+            throw .invalidField("tz", "must be an IANA time zone like Europe/Berlin")
+        }
+        self.days = days
+        self.start = start
+        self.end = end
+        self.timeZoneIdentifier = timeZone
+    }
+
+    /// Whether the window ends on the day after it starts.
+    public var crossesMidnight: Bool { self.end <= self.start }
+
+    /// Whether `date` falls in the window.
+    public func contains(_ date: Date) -> Bool {
+        let (weekday, time) = self.localDayAndTime(of: date)
+        if self.crossesMidnight {
+            // The part before midnight belongs to today's window, the part after to yesterday's.
+            return (self.days.contains(weekday) && time >= self.start)
+                || (self.days.contains(weekday.previous) && time < self.end)
+        }
+        return self.days.contains(weekday) && time >= self.start && time < self.end
+    }
+
+    /// The weekday and the wall-clock time (to the minute) of `date` in the window's zone.
+    private func localDayAndTime(of date: Date) -> (Weekday, LocalTime) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: self.timeZoneIdentifier) ?? .gmt
+        let parts = calendar.dateComponents([.weekday, .hour, .minute], from: date)
+        // Foundation counts Sunday as 1; ISO counts Monday as 1.
+        let weekday = Weekday(rawValue: ((parts.weekday ?? 1) + 5) % 7 + 1)!
+        return (weekday, LocalTime(minutes: (parts.hour ?? 0) * 60 + (parts.minute ?? 0)))
+    }
+}
