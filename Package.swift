@@ -162,6 +162,7 @@ let package = Package(
         .executableTarget(
             name: "tether-bench",
             dependencies: [
+                "TetherAlerts",
                 "TetherCore",
                 "TetherGeo",
                 "TetherStore",

@@ -7,6 +7,6 @@ struct TetherBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tether-bench",
         abstract: "Measure Tether's engines on the shared benchmark workloads.",
-        subcommands: [GeoCommand.self, IngestCommand.self, IngestHTTPCommand.self]
+        subcommands: [GeoCommand.self, IngestCommand.self, IngestHTTPCommand.self, AlertsCommand.self]
     )
 }

@@ -83,4 +83,20 @@ struct TetherBenchSmokeTests {
         #expect(line["rejected"] as? Int == 1)
         #expect(line["seconds"] != nil && line["rows_per_s"] != nil)
     }
+
+    @Test func alertsEvaluatesEveryEventAndPrintsLatencies() async throws {
+        let result = try await CommandRunner("tether-bench").run([
+            "alerts", "--devices", "20", "--fences", "5", "--events", "400",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        )
+        #expect(line["bench"] as? String == "alerts")
+        #expect(line["events"] as? Int == 400)
+        #expect(line["devices"] as? Int == 20)
+        let p50 = try #require(line["p50_us"] as? Double)
+        let p99 = try #require(line["p99_us"] as? Double)
+        #expect(p50 > 0 && p50 <= p99)
+    }
 }
