@@ -109,7 +109,7 @@ public struct DeviceAlertEngine: Sendable, Hashable {
     public private(set) var fenceRelations: [String: FenceRelation] = [:]
     public private(set) var batteryIsLow = false
     public private(set) var lastInputTime: Int64?
-    public private(set) var isSilent = false
+    public internal(set) var isSilent = false
     private var antiLostEpisodeStart: Int64?
 
     /// An engine with no history.
@@ -124,10 +124,7 @@ public struct DeviceAlertEngine: Sendable, Hashable {
         if self.isSilent, case .ownerFix = input {
             // The owner's phone reporting says nothing about the device.
         } else if self.isSilent {
-            self.isSilent = false
-            decisions.append(
-                self.decision(.silent, rule: "silent", start: input.time, reason: "heard again", ends: true)
-            )
+            decisions.append(self.silenceEnded(at: input.time))
         }
         if case .ownerFix = input {} else { self.lastInputTime = max(self.lastInputTime ?? input.time, input.time) }
 
@@ -179,6 +176,12 @@ public struct DeviceAlertEngine: Sendable, Hashable {
         var decision = self.decision(.silent, rule: "silent", start: now, reason: reason)
         decision.fixes = self.antiLost.deviceFix.map { [$0] } ?? []
         return decision
+    }
+
+    /// Ends a silence: the device was heard at `time`.
+    mutating func silenceEnded(at time: Int64) -> AlertDecision {
+        self.isSilent = false
+        return self.decision(.silent, rule: "silent", start: time, reason: "heard again", ends: true)
     }
 
     // MARK: Pieces

@@ -1,0 +1,157 @@
+import TetherCore
+
+/// A device's alert engine that accepts inputs late and out of order, and never raises a second
+/// alert for an episode that is already open.
+///
+/// Uploads arrive batched, late and shuffled; the engine must see inputs in device-time order.
+/// The timeline keeps the inputs of the last ``reorderWindowMilliseconds`` (by device time)
+/// with the engine's state before them. An input in order is applied at once (the fast path);
+/// a late one is inserted in place and the window is replayed from that state. What the replay
+/// decides is matched with what was already reported, episode by episode, so a replay can
+/// neither repeat an alert nor end one that was never raised. Inputs older than the window are
+/// applied in arrival order after the ones before them.
+public struct AlertTimeline: Sendable {
+    /// How far back in device time a late input is still put in its place. Default 10 minutes.
+    public var reorderWindowMilliseconds: Int64
+    /// The engine state before the inputs in ``pending``.
+    private var checkpoint: DeviceAlertEngine
+    /// The engine state after every input.
+    public private(set) var current: DeviceAlertEngine
+    /// The inputs of the window, in device-time order (ties in arrival order).
+    private var pending: [AlertInput] = []
+    /// The episodes reported, by rule (ended ones only while they are in the window).
+    private var reported: [String: [ReportedEpisode]] = [:]
+    /// Emergencies reported within the window, by device time.
+    private var reportedEmergencies: Set<Int64> = []
+
+    /// A timeline with no history.
+    public init(rules: AlertRules, reorderWindowMilliseconds: Int64 = 600_000) {
+        self.checkpoint = DeviceAlertEngine(rules: rules)
+        self.current = self.checkpoint
+        self.reorderWindowMilliseconds = reorderWindowMilliseconds
+    }
+
+    /// Applies a batch of inputs (any order); returns the decisions to report, in device-time order.
+    public mutating func process(_ inputs: [AlertInput]) -> [AlertDecision] {
+        var decided: [AlertDecision] = []
+        for input in inputs {
+            if let newest = self.pending.last?.time, input.time < newest {
+                decided += self.insertLate(input)
+            } else {
+                self.pending.append(input)
+                decided += self.current.process(input)
+            }
+        }
+        self.advanceCheckpoint()
+        return self.report(decided)
+    }
+
+    /// The rules with an episode reported open (alerted, not yet ended).
+    public var openRules: Set<String> {
+        Set(self.reported.filter { $0.value.contains { $0.end == nil } }.keys)
+    }
+
+    /// Judges silence at `now`; see ``DeviceAlertEngine/checkSilence(now:)``.
+    public mutating func checkSilence(now: Int64) -> AlertDecision? {
+        self.current.checkSilence(now: now).flatMap { self.report([$0]).first }
+    }
+
+    /// Puts a late input in its place and replays the window from the checkpoint.
+    private mutating func insertLate(_ input: AlertInput) -> [AlertDecision] {
+        let position = self.pending.lastIndex { $0.time <= input.time }.map { $0 + 1 } ?? 0
+        self.pending.insert(input, at: position)
+        var replay = self.checkpoint
+        var decided: [AlertDecision] = []
+        for input in self.pending {
+            decided += replay.process(input)
+        }
+        // Silence is judged against the clock, not replayed: a late device input ends it, a
+        // late phone fix leaves it as it was.
+        if self.current.isSilent {
+            if case .ownerFix = input {
+                replay.isSilent = true
+            } else {
+                decided.append(replay.silenceEnded(at: input.time))
+            }
+        }
+        self.current = replay
+        return decided
+    }
+
+    /// Folds inputs older than the window into the checkpoint.
+    private mutating func advanceCheckpoint() {
+        guard let newest = self.pending.last?.time else { return }
+        let cutoff = newest - self.reorderWindowMilliseconds
+        let expired = self.pending.prefix { $0.time < cutoff }
+        guard !expired.isEmpty else { return }
+        for input in expired {
+            _ = self.checkpoint.process(input)
+        }
+        self.pending.removeFirst(expired.count)
+        self.reportedEmergencies = self.reportedEmergencies.filter { $0 >= cutoff }
+        for rule in self.reported.keys {
+            self.reported[rule]!.removeAll { ($0.end ?? .max) < cutoff }
+        }
+    }
+
+    /// Keeps the decisions that change what was reported.
+    ///
+    /// Episodes are matched by overlap in device time: a replay that finds the same episode
+    /// (perhaps decided by a different fix now that a late one arrived) reports nothing new; an
+    /// episode nobody was told about is reported, with its end if it already ended; an end for
+    /// an episode that opened before the window closes the one reported open.
+    private mutating func report(_ decisions: [AlertDecision]) -> [AlertDecision] {
+        var reported: [AlertDecision] = []
+        var episodes: [String: [ReplayedEpisode]] = [:]
+        var endsOfEarlierEpisodes: [AlertDecision] = []
+        for decision in decisions.sorted(by: { $0.time < $1.time }) {
+            if decision.kind == .sos {
+                if self.reportedEmergencies.insert(decision.episodeStart).inserted { reported.append(decision) }
+            } else if !decision.endsEpisode {
+                episodes[decision.rule, default: []].append(ReplayedEpisode(alert: decision))
+            } else if let last = episodes[decision.rule]?.indices.last, episodes[decision.rule]![last].end == nil {
+                episodes[decision.rule]![last].end = decision
+            } else {
+                endsOfEarlierEpisodes.append(decision)
+            }
+        }
+        for end in endsOfEarlierEpisodes {
+            if let open = self.reported[end.rule]?.firstIndex(where: { $0.end == nil }) {
+                self.reported[end.rule]![open].end = end.time
+                reported.append(end)
+            }
+        }
+        for (rule, replayed) in episodes {
+            for episode in replayed {
+                let end = episode.end?.time ?? .max
+                if let match = self.reported[rule]?.firstIndex(where: {
+                    $0.start <= end && episode.alert.time <= ($0.end ?? .max)
+                }) {
+                    if self.reported[rule]![match].end == nil, let closing = episode.end {
+                        self.reported[rule]![match].end = closing.time
+                        reported.append(closing)
+                    }
+                } else {
+                    self.reported[rule, default: []].append(
+                        ReportedEpisode(start: episode.alert.time, end: episode.end?.time)
+                    )
+                    reported.append(episode.alert)
+                    if let closing = episode.end { reported.append(closing) }
+                }
+            }
+        }
+        return reported.sorted { $0.time < $1.time }
+    }
+}
+
+/// An episode as a replay decided it.
+private struct ReplayedEpisode {
+    var alert: AlertDecision
+    var end: AlertDecision?
+}
+
+/// An episode as it was reported: device times of its alert and of its end.
+struct ReportedEpisode: Sendable, Hashable {
+    var start: Int64
+    var end: Int64?
+}

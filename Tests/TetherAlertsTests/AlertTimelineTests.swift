@@ -1,0 +1,108 @@
+import PropertyBased
+import Testing
+import TetherAlerts
+import TetherCore
+import TetherGeo
+
+/// Late and shuffled uploads: the timeline puts inputs in device-time order and reports each
+/// episode once.
+@Suite("Alert timeline")
+struct AlertTimelineTests {
+    static let home = Coordinate(uncheckedLatitude: 52.52, longitude: 13.405)
+    static let start: Int64 = 1_767_261_600_000  // 2026-01-01 10:00 UTC: outside any quiet hours
+
+    /// The phone walks away from a tracker left on a café table at 1.4 m/s, a fix every 10 s
+    /// for both, for 5 minutes; then walks back.
+    static var leftBehind: [AlertInput] {
+        var inputs: [AlertInput] = []
+        for step in 0...60 {
+            let time = Self.start + Int64(step) * 10_000
+            let away = step <= 30 ? Double(step) * 14 : Double(60 - step) * 14
+            let phone = Earth.destination(from: Self.home, bearing: 90, distance: away)
+            inputs.append(.deviceFix(PositionFix(time: time, position: Self.home, accuracy: 5)))
+            inputs.append(.ownerFix(PositionFix(time: time + 1, position: phone, accuracy: 5)))
+        }
+        return inputs
+    }
+
+    static func decisions(of batches: [[AlertInput]]) -> [AlertDecision] {
+        var timeline = AlertTimeline(rules: AlertRules())
+        return batches.flatMap { timeline.process($0) }
+    }
+
+    @Test
+    func inOrderTheTrackGivesOneAlertAndOneEnd() {
+        let decisions = Self.decisions(of: [Self.leftBehind])
+        #expect(decisions.map(\.rule) == ["anti_lost", "anti_lost"])
+        #expect(decisions.map(\.endsEpisode) == [false, true])
+    }
+
+    @Test
+    func shuffledBatchesGiveTheSameEpisodesWithoutDuplicates() async {
+        let expected = Self.decisions(of: [Self.leftBehind]).map { "\($0.rule) \($0.endsEpisode)" }
+        // Cut the track into batches of 1-12 inputs and deliver them in a random order, each
+        // batch itself shuffled: within the 10-minute window, order must not matter.
+        await propertyCheck(count: 40, input: Gen.int(in: 1...12), Gen.int(in: 0...1_000_000)) { size, seed in
+            var random = SplitMix(seed: UInt64(seed))
+            let batches = stride(from: 0, to: Self.leftBehind.count, by: size).map {
+                Array(Self.leftBehind[$0..<min($0 + size, Self.leftBehind.count)]).shuffled(using: &random)
+            }
+            let delivered = batches.shuffled(using: &random)
+            let decisions = Self.decisions(of: delivered).map { "\($0.rule) \($0.endsEpisode)" }
+            #expect(decisions == expected)
+        }
+    }
+
+    @Test
+    func anEmergencyResentLateIsReportedOnce() {
+        var timeline = AlertTimeline(rules: AlertRules())
+        let press = AlertInput.sos(at: Self.start + 5_000)
+        let first = timeline.process([
+            .deviceFix(PositionFix(time: Self.start, position: Self.home, accuracy: 5)), press,
+        ])
+        // A later batch, then the same press again inside a late batch: a replay happens.
+        let later = timeline.process([
+            .deviceFix(PositionFix(time: Self.start + 60_000, position: Self.home, accuracy: 5))
+        ])
+        let again = timeline.process([
+            press, .deviceFix(PositionFix(time: Self.start + 1_000, position: Self.home, accuracy: 5)),
+        ])
+        #expect(first.map(\.kind) == [.sos])
+        #expect(later.isEmpty)
+        #expect(again.isEmpty)
+    }
+
+    @Test
+    func aLateDeviceInputEndsASilence() throws {
+        var rules = AlertRules()
+        rules.silentAfterMilliseconds = 3_600_000
+        var timeline = AlertTimeline(rules: rules)
+        _ = timeline.process([.deviceFix(PositionFix(time: Self.start, position: Self.home, accuracy: 5))])
+        let checked = timeline.checkSilence(now: Self.start + 2 * 3_600_000)
+        let silent = try #require(checked)
+        #expect(silent.kind == .silent)
+        // A phone fix says nothing about the device; a late fix of the device does.
+        #expect(
+            timeline.process([.ownerFix(PositionFix(time: Self.start + 1_000, position: Self.home, accuracy: 5))])
+                .isEmpty
+        )
+        let heard = timeline.process([.deviceFix(PositionFix(time: Self.start + 500, position: Self.home, accuracy: 5))]
+        )
+        #expect(heard.map(\.kind) == [.silent])
+        #expect(heard.first?.endsEpisode == true)
+        #expect(timeline.openRules.isEmpty)
+    }
+}
+
+/// SplitMix64, so each property case shuffles the same way when it is replayed.
+private struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { self.state = seed }
+    mutating func next() -> UInt64 {
+        self.state &+= 0x9E37_79B9_7F4A_7C15
+        var z = self.state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
