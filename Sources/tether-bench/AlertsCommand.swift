@@ -7,7 +7,8 @@ import TetherGeo
 
 /// `tether-bench alerts`: the alert engine on a synthetic fleet: `--devices` devices, each with
 /// `--fences` fences (keep-in, keep-out and safe places around its home) and a quiet window,
-/// fed device and phone fixes in time order. Prints events per second and the per-event
+/// fed device and phone fixes in time order through each device's ``AlertTimeline`` (as the
+/// server will: the in-order path, plus folding inputs out of the reorder window). Prints events per second and the per-event
 /// latency (p50/p99) from an HDR histogram.
 struct AlertsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -38,7 +39,7 @@ struct AlertsCommand: ParsableCommand {
         let (fleet, setupSeconds) = try Stopwatch.time {
             try SyntheticFleet(devices: self.devices, fences: self.fences, random: &random)
         }
-        var engines = fleet.engines
+        var timelines = fleet.engines.map { AlertTimeline(rules: $0.rules) }
         var latencies = Histogram<UInt64>(highestTrackableValue: 1_000_000_000, numberOfSignificantValueDigits: .three)
         var decisions = 0
         var time: Int64 = 1_767_225_600_000
@@ -61,7 +62,7 @@ struct AlertsCommand: ParsableCommand {
             let fix = PositionFix(time: time, position: position, accuracy: Double.random(in: 5...25, using: &random))
             let input: AlertInput = (index / self.devices) % 2 == 0 ? .deviceFix(fix) : .ownerFix(fix)
             let before = clock.now
-            decisions += engines[device].process(input).count
+            decisions += timelines[device].process([input]).count
             _ = latencies.record(UInt64(max(1, before.duration(to: clock.now).nanoseconds)))
         }
         let seconds = start.duration(to: clock.now).timeInterval
