@@ -34,13 +34,33 @@ public struct AlertTimeline: Sendable {
     /// Applies a batch of inputs (any order); returns the decisions to report, in device-time order.
     public mutating func process(_ inputs: [AlertInput]) -> [AlertDecision] {
         var decided: [AlertDecision] = []
+        var isLate = false
+        var heardDevice = false
+        let wasSilent = self.current.isSilent
         for input in inputs {
-            if let newest = self.pending.last?.time, input.time < newest {
-                decided += self.insertLate(input)
+            if case .ownerFix = input {} else { heardDevice = true }
+            if let newest = self.pending.last, AlertInput.inDeviceTimeOrder(input, newest) {
+                let position = self.pending.lastIndex { !AlertInput.inDeviceTimeOrder(input, $0) }.map { $0 + 1 } ?? 0
+                self.pending.insert(input, at: position)
+                isLate = true
             } else {
                 self.pending.append(input)
-                decided += self.current.process(input)
+                if !isLate { decided += self.current.process(input) }
             }
+        }
+        if isLate {
+            // Replay the window once, so a batch gives the same answer in any order.
+            var replay = self.checkpoint
+            decided = self.pending.flatMap { replay.process($0) }
+            // Silence is judged against the clock, not replayed: a device input ends it.
+            if wasSilent {
+                if heardDevice {
+                    decided.append(replay.silenceEnded(at: inputs.map(\.time).max() ?? 0))
+                } else {
+                    replay.isSilent = true
+                }
+            }
+            self.current = replay
         }
         self.advanceCheckpoint()
         return self.report(decided)
@@ -54,28 +74,6 @@ public struct AlertTimeline: Sendable {
     /// Judges silence at `now`; see ``DeviceAlertEngine/checkSilence(now:)``.
     public mutating func checkSilence(now: Int64) -> AlertDecision? {
         self.current.checkSilence(now: now).flatMap { self.report([$0]).first }
-    }
-
-    /// Puts a late input in its place and replays the window from the checkpoint.
-    private mutating func insertLate(_ input: AlertInput) -> [AlertDecision] {
-        let position = self.pending.lastIndex { $0.time <= input.time }.map { $0 + 1 } ?? 0
-        self.pending.insert(input, at: position)
-        var replay = self.checkpoint
-        var decided: [AlertDecision] = []
-        for input in self.pending {
-            decided += replay.process(input)
-        }
-        // Silence is judged against the clock, not replayed: a late device input ends it, a
-        // late phone fix leaves it as it was.
-        if self.current.isSilent {
-            if case .ownerFix = input {
-                replay.isSilent = true
-            } else {
-                decided.append(replay.silenceEnded(at: input.time))
-            }
-        }
-        self.current = replay
-        return decided
     }
 
     /// Folds inputs older than the window into the checkpoint.

@@ -7,7 +7,8 @@ public struct AntiLostPolicy: Sendable, Hashable {
     public var allowedDistance: Double
     /// Recovery needs the separation, accuracies added, below `allowedDistance - recoveryMargin`.
     public var recoveryMargin: Double
-    /// An alert needs the device apart for this long in device time… Default 60 s.
+    /// An alert needs the device apart for this long in device time, seen at least twice…
+    /// Default 60 s.
     public var dwellMilliseconds: Int64
     /// …or for this many observations in a row, whichever comes first. Default 3.
     public var observationsToConfirm: Int
@@ -91,6 +92,11 @@ public struct AntiLostMonitor: Sendable, Hashable {
     public private(set) var ownerFix: PositionFix?
     private var previousOwnerFix: PositionFix?
     public private(set) var link: ConnectionState?
+    /// The device fix of the last apart observation that counted, so a phone reporting more
+    /// often than the device cannot count one device fix many times.
+    private var lastCountedDeviceFixTime: Int64?
+    /// Device time of the last apart observation; a suspicion with none for a dwell time lapses.
+    private var lastApartTime: Int64?
 
     /// A monitor that starts with the device with its owner.
     public init(policy: AntiLostPolicy = AntiLostPolicy()) {
@@ -144,27 +150,47 @@ public struct AntiLostMonitor: Sendable, Hashable {
         if distance + uncertainty < self.policy.allowedDistance - self.policy.recoveryMargin {
             return self.together(at: time)
         }
+        // Inconclusive: a suspicion with no apart observation for a dwell time lapses, so wild
+        // fixes far apart in time never add up to an alert.
+        if case .suspect = self.state, let lastApart = self.lastApartTime,
+            time - lastApart > self.policy.dwellMilliseconds
+        {
+            self.state = .withOwner
+        }
         return nil
     }
 
     private mutating func apart(at time: Int64, reason: AntiLostReason) -> AntiLostDecision? {
+        if case .lost = self.state { return nil }
+        // A separation seen again from the same device fix (a new phone fix) is not a new
+        // observation; a link loss or an unknown owner is.
+        var isNewObservation = true
+        if case .separation = reason {
+            isNewObservation = self.deviceFix?.time != self.lastCountedDeviceFixTime
+            self.lastCountedDeviceFixTime = self.deviceFix?.time
+        }
+        self.lastApartTime = time
         switch self.state {
         case .lost:
             return nil
         case .withOwner:
             self.state = .suspect(since: time, observations: 1)
         case .suspect(let since, let observations):
-            self.state = .suspect(since: since, observations: observations + 1)
+            self.state = .suspect(since: since, observations: observations + (isNewObservation ? 1 : 0))
         }
         guard case .suspect(let since, let observations) = self.state,
-            observations >= self.policy.observationsToConfirm || time - since >= self.policy.dwellMilliseconds
+            observations >= self.policy.observationsToConfirm
+                || (observations >= 2 && time - since >= self.policy.dwellMilliseconds)
         else { return nil }
         self.state = .lost(since: time)
         return .lost(AntiLostEvidence(time: time, reason: reason, deviceFix: self.deviceFix, ownerFix: self.ownerFix))
     }
 
     private mutating func together(at time: Int64) -> AntiLostDecision? {
-        defer { self.state = .withOwner }
+        defer {
+            self.state = .withOwner
+            self.lastCountedDeviceFixTime = nil
+        }
         if case .lost = self.state { return .recovered(at: time) }
         return nil
     }

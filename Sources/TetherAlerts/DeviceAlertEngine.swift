@@ -69,6 +69,34 @@ public enum AlertInput: Sendable, Hashable {
         case .link(_, let time), .battery(_, let time), .sos(let time): time
         }
     }
+
+    /// The order the engine needs: device time, then for inputs of the same millisecond link
+    /// changes, the phone's fix, the device's fix, battery, emergency, then their values, so any
+    /// delivery order of the same inputs sorts the same way.
+    public static func inDeviceTimeOrder(_ lhs: AlertInput, _ rhs: AlertInput) -> Bool {
+        if lhs.time != rhs.time { return lhs.time < rhs.time }
+        if lhs.rank != rhs.rank { return lhs.rank < rhs.rank }
+        return lhs.tiebreak.lexicographicallyPrecedes(rhs.tiebreak)
+    }
+
+    private var rank: Int {
+        switch self {
+        case .link: 0
+        case .ownerFix: 1
+        case .deviceFix: 2
+        case .battery: 3
+        case .sos: 4
+        }
+    }
+
+    private var tiebreak: [Double] {
+        switch self {
+        case .deviceFix(let fix), .ownerFix(let fix): [fix.position.latitude, fix.position.longitude, fix.accuracy]
+        case .link(let state, _): [state == .connected ? 0 : 1]
+        case .battery(let percent, _): [Double(percent)]
+        case .sos: []
+        }
+    }
 }
 
 /// An alert raised, or an episode ended, with everything needed to explain it.
@@ -98,7 +126,7 @@ public struct AlertDecision: Sendable, Hashable {
 ///
 /// ```swift
 /// var engine = DeviceAlertEngine(rules: rules)
-/// for input in inputs.sorted(by: { $0.time < $1.time }) {
+/// for input in inputs.sorted(by: AlertInput.inDeviceTimeOrder) {
 ///     decisions += engine.process(input)
 /// }
 /// ```
@@ -110,7 +138,8 @@ public struct DeviceAlertEngine: Sendable, Hashable {
     public private(set) var batteryIsLow = false
     public private(set) var lastInputTime: Int64?
     public internal(set) var isSilent = false
-    private var antiLostEpisodeStart: Int64?
+    /// When each open episode began, by rule, so its end names the same episode.
+    private var episodeStarts: [String: Int64] = [:]
 
     /// An engine with no history.
     public init(rules: AlertRules) {
@@ -142,17 +171,17 @@ public struct DeviceAlertEngine: Sendable, Hashable {
             if !self.batteryIsLow, percent <= self.rules.lowBatteryPercent {
                 self.batteryIsLow = true
                 decisions.append(
-                    self.decision(.lowBattery, rule: "low_battery", start: time, reason: "battery at \(percent)%")
+                    self.decision(.lowBattery, rule: "low_battery", at: time, reason: "battery at \(percent)%")
                 )
             } else if self.batteryIsLow, percent > self.rules.lowBatteryPercent + 5 {
                 self.batteryIsLow = false
                 decisions.append(
-                    self.decision(.lowBattery, rule: "low_battery", start: time, reason: "charged", ends: true)
+                    self.decision(.lowBattery, rule: "low_battery", at: time, reason: "charged", ends: true)
                 )
             }
         case .sos(let time):
             // Every press is its own emergency; nothing suppresses it.
-            decisions.append(self.decision(.sos, rule: "sos", start: time, reason: "emergency button pressed"))
+            decisions.append(self.decision(.sos, rule: "sos", at: time, reason: "emergency button pressed"))
         }
         return decisions
     }
@@ -173,7 +202,7 @@ public struct DeviceAlertEngine: Sendable, Hashable {
                 "; last seen \((age * 10).rounded() / 10) h ago at "
                 + "\(fix.position.latitude), \(fix.position.longitude) (±\(Int(fix.accuracy)) m)"
         }
-        var decision = self.decision(.silent, rule: "silent", start: now, reason: reason)
+        var decision = self.decision(.silent, rule: "silent", at: now, reason: reason)
         decision.fixes = self.antiLost.deviceFix.map { [$0] } ?? []
         return decision
     }
@@ -181,7 +210,7 @@ public struct DeviceAlertEngine: Sendable, Hashable {
     /// Ends a silence: the device was heard at `time`.
     mutating func silenceEnded(at time: Int64) -> AlertDecision {
         self.isSilent = false
-        return self.decision(.silent, rule: "silent", start: time, reason: "heard again", ends: true)
+        return self.decision(.silent, rule: "silent", at: time, reason: "heard again", ends: true)
     }
 
     // MARK: Pieces
@@ -189,11 +218,10 @@ public struct DeviceAlertEngine: Sendable, Hashable {
     private mutating func antiLostDecision(_ change: AntiLostDecision) -> AlertDecision {
         switch change {
         case .lost(let evidence):
-            self.antiLostEpisodeStart = evidence.time
             var decision = self.decision(
                 .antiLost,
                 rule: "anti_lost",
-                start: evidence.time,
+                at: evidence.time,
                 reason: evidence.reason.description
             )
             decision.fixes = [evidence.deviceFix, evidence.ownerFix].compactMap { $0 }
@@ -206,16 +234,7 @@ public struct DeviceAlertEngine: Sendable, Hashable {
             }
             return decision
         case .recovered(let time):
-            let start = self.antiLostEpisodeStart ?? time
-            self.antiLostEpisodeStart = nil
-            return self.decision(
-                .antiLost,
-                rule: "anti_lost",
-                start: start,
-                at: time,
-                reason: "back with owner",
-                ends: true
-            )
+            return self.decision(.antiLost, rule: "anti_lost", at: time, reason: "back with owner", ends: true)
         }
     }
 
@@ -231,28 +250,34 @@ public struct DeviceAlertEngine: Sendable, Hashable {
             let rule = "\(kind.rawValue):\(fence.id)"
             if violating {
                 let verb = fence.role == .keepIn ? "outside" : "inside"
-                var decision = self.decision(kind, rule: rule, start: fix.time, reason: "\(verb) \(fence.name)")
+                var decision = self.decision(kind, rule: rule, at: fix.time, reason: "\(verb) \(fence.name)")
                 decision.fixes = [fix]
                 decisions.append(decision)
             } else if previous != nil {
                 let verb = fence.role == .keepIn ? "back inside" : "left"
                 decisions.append(
-                    self.decision(kind, rule: rule, start: fix.time, reason: "\(verb) \(fence.name)", ends: true)
+                    self.decision(kind, rule: rule, at: fix.time, reason: "\(verb) \(fence.name)", ends: true)
                 )
             }
         }
         return decisions
     }
 
-    private func decision(
+    /// An alert (or an episode end) for `rule` decided at `time`. An end names the episode it
+    /// ends by the time that episode began.
+    private mutating func decision(
         _ kind: AlertKind,
         rule: String,
-        start: Int64,
-        at time: Int64? = nil,
+        at time: Int64,
         reason: String,
         ends: Bool = false
     ) -> AlertDecision {
-        let time = time ?? start
+        var start = time
+        if ends {
+            start = self.episodeStarts.removeValue(forKey: rule) ?? time
+        } else if kind != .sos {
+            self.episodeStarts[rule] = time
+        }
         var suppressedBy: String?
         if kind.isSilenceable, !ends,
             let silencer = self.rules.doNotDisturb.silencer(at: Date(milliseconds: time))

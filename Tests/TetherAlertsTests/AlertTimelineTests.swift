@@ -26,7 +26,8 @@ struct AlertTimelineTests {
     }
 
     static func decisions(of batches: [[AlertInput]]) -> [AlertDecision] {
-        var timeline = AlertTimeline(rules: AlertRules())
+        // The track lasts just over 10 minutes: a 15-minute window holds all of it.
+        var timeline = AlertTimeline(rules: AlertRules(), reorderWindowMilliseconds: 900_000)
         return batches.flatMap { timeline.process($0) }
     }
 

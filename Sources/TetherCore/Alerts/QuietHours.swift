@@ -46,11 +46,11 @@ public enum Weekday: Int, Sendable, Hashable, CaseIterable, Codable, Comparable 
         return days
     }
 
-    /// The day whose ``shortName`` (or full English name) is `name`.
+    /// The day whose ``shortName`` or full English name is `name` (lower case).
     public init?(shortName name: String) {
-        guard let day = Weekday.allCases.first(where: { name.hasPrefix($0.shortName) && name.count >= 3 }) else {
-            return nil
-        }
+        let fullNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        guard let day = Weekday.allCases.first(where: { name == $0.shortName || name == fullNames[$0.rawValue - 1] })
+        else { return nil }
         self = day
     }
 
@@ -67,7 +67,8 @@ public struct LocalTime: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// - Throws: ``TetherError/invalidField(_:_:)`` naming `field`.
     public init(_ text: String, field: String = "time") throws(TetherError) {
         let parts = text.trimmingWhitespace().split(separator: ":")
-        guard parts.count == 2, parts[0].count <= 2, parts[1].count == 2, let hour = Int(parts[0]),
+        guard parts.count == 2, parts[0].count <= 2, parts[1].count == 2,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }), let hour = Int(parts[0]),
             let minute = Int(parts[1]), (0...23).contains(hour), (0...59).contains(minute)
         else {
             throw .invalidField(field, "must be a time like 07:00 or 22:30")
@@ -125,23 +126,42 @@ public struct QuietWindow: Sendable, Hashable {
     public var crossesMidnight: Bool { self.end <= self.start }
 
     /// Whether `date` falls in the window.
+    ///
+    /// Each candidate occurrence (starting today or yesterday, local time) is turned into real
+    /// instants: a start or end that does not exist (spring forward) moves to the next time that
+    /// does, a repeated one (fall back) means its first occurrence. So a 02:30–05:00 window on the
+    /// night clocks go back is quiet for its whole, longer, night.
     public func contains(_ date: Date) -> Bool {
-        let (weekday, time) = self.localDayAndTime(of: date)
-        if self.crossesMidnight {
-            // The part before midnight belongs to today's window, the part after to yesterday's.
-            return (self.days.contains(weekday) && time >= self.start)
-                || (self.days.contains(weekday.previous) && time < self.end)
-        }
-        return self.days.contains(weekday) && time >= self.start && time < self.end
-    }
-
-    /// The weekday and the wall-clock time (to the minute) of `date` in the window's zone.
-    private func localDayAndTime(of date: Date) -> (Weekday, LocalTime) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: self.timeZoneIdentifier) ?? .gmt
-        let parts = calendar.dateComponents([.weekday, .hour, .minute], from: date)
-        // Foundation counts Sunday as 1; ISO counts Monday as 1.
-        let weekday = Weekday(rawValue: ((parts.weekday ?? 1) + 5) % 7 + 1)!
-        return (weekday, LocalTime(minutes: (parts.hour ?? 0) * 60 + (parts.minute ?? 0)))
+        let today = calendar.startOfDay(for: date)
+        for daysBack in [0, 1] {
+            guard let day = calendar.date(byAdding: .day, value: -daysBack, to: today),
+                self.days.contains(Self.weekday(of: day, in: calendar)),
+                let start = Self.instant(self.start, on: day, in: calendar),
+                let endDay = calendar.date(byAdding: .day, value: self.crossesMidnight ? 1 : 0, to: day),
+                let end = Self.instant(self.end, on: endDay, in: calendar)
+            else { continue }
+            if start <= date, date < end { return true }
+        }
+        return false
+    }
+
+    /// The ISO weekday of `date` in the calendar's zone (Foundation counts Sunday as 1).
+    private static func weekday(of date: Date, in calendar: Calendar) -> Weekday {
+        Weekday(rawValue: (calendar.component(.weekday, from: date) + 5) % 7 + 1)!
+    }
+
+    /// The instant `time` on the local day starting at `day`.
+    private static func instant(_ time: LocalTime, on day: Date, in calendar: Calendar) -> Date? {
+        calendar.date(
+            bySettingHour: time.minutes / 60,
+            minute: time.minutes % 60,
+            second: 0,
+            of: day,
+            matchingPolicy: .nextTime,
+            repeatedTimePolicy: .first,
+            direction: .forward
+        )
     }
 }
