@@ -192,6 +192,7 @@ let package = Package(
         .testTarget(
             name: "TetherGeoTests",
             dependencies: [
+                "TetherCore",
                 "TetherGeo",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -271,6 +272,7 @@ if Context.environment["TETHER_BENCHMARKS"] != nil {
         .executableTarget(
             name: "TetherGeoBenchmarks",
             dependencies: [
+                "TetherCore",
                 "TetherGeo",
                 .product(name: "Benchmark", package: "benchmark"),
             ],

@@ -1,4 +1,5 @@
 import Benchmark
+import TetherCore
 import TetherGeo
 
 /// TetherGeo on synthetic workloads shaped like `../shared/bench` (10 cities, 40% circles, 60%
@@ -68,7 +69,7 @@ struct SyntheticWorkload: Sendable {
 
     init(fences fenceCount: Int, points: Int, seed: UInt64) {
         self.index = FenceIndex(fences: Self.fences(count: fenceCount, seed: seed))
-        var random = SplitMix(seed: seed &+ 1)
+        var random = SplitMix64(seed: seed &+ 1)
         var latitudes: [Double] = []
         var longitudes: [Double] = []
         var phoneLatitudes: [Double] = []
@@ -90,7 +91,7 @@ struct SyntheticWorkload: Sendable {
     }
 
     static func fences(count: Int, seed: UInt64) -> [FenceGeometry] {
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         var fences: [FenceGeometry] = []
         fences.reserveCapacity(count)
         let spread = 0.05 * (Double(count) / 1_000).squareRoot()
@@ -122,20 +123,9 @@ struct SyntheticWorkload: Sendable {
     }
 }
 
-/// SplitMix64 with a few distributions.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func unit() -> Double { Double(self.next() >> 11) / Double(1 << 53) }
+/// The distributions the synthetic fleets use, on TetherCore's seeded generator.
+extension SplitMix64 {
+    mutating func unit() -> Double { self.next(in: 0...1) }
 
     /// Roughly normal (sum of uniforms), mean 0, deviation 1.
     mutating func normal() -> Double { (0..<12).reduce(0.0) { sum, _ in sum + self.unit() } - 6 }

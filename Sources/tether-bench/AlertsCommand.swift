@@ -35,7 +35,7 @@ struct AlertsCommand: ParsableCommand {
     }
 
     func run() throws {
-        var random = SeededGenerator(seed: self.seed)
+        var random = SplitMix64(seed: self.seed)
         let (fleet, setupSeconds) = try Stopwatch.time {
             try SyntheticFleet(devices: self.devices, fences: self.fences, random: &random)
         }
@@ -81,7 +81,7 @@ struct SyntheticFleet {
     var homes: [Coordinate] = []
     var engines: [DeviceAlertEngine] = []
 
-    init(devices: Int, fences: Int, random: inout SeededGenerator) throws {
+    init(devices: Int, fences: Int, random: inout SplitMix64) throws {
         let window = try QuietWindow(
             days: Set(Weekday.allCases),
             start: LocalTime(minutes: 22 * 60),
@@ -126,20 +126,5 @@ struct SyntheticFleet {
             Earth.destination(from: center, bearing: $0, distance: half * 2.0.squareRoot())
         }
         return try Polygon(exterior: corners)
-    }
-}
-
-/// SplitMix64: a small seeded generator, so a run's fleet is the same every time.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { self.state = seed }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -45,7 +45,7 @@ struct AlertTimelineTests {
         // the server sees the two streams interleaved any way (one source minutes late), and
         // each batch's events in any order.
         await propertyCheck(count: 60, input: Gen.int(in: 1...12), Gen.int(in: 0...1_000_000)) { size, seed in
-            var random = SplitMix(seed: UInt64(seed))
+            var random = SplitMix64(seed: UInt64(seed))
             func batches(_ inputs: [AlertInput]) -> [[AlertInput]] {
                 stride(from: 0, to: inputs.count, by: size).map {
                     Array(inputs[$0..<min($0 + size, inputs.count)]).shuffled(using: &random)
@@ -67,7 +67,7 @@ struct AlertTimelineTests {
     func oneBatchGivesTheSameDecisionsInAnyOrder() async {
         let expected = Self.decisions(of: [Self.leftBehind])
         await propertyCheck(count: 30, input: Gen.int(in: 0...1_000_000)) { seed in
-            var random = SplitMix(seed: UInt64(seed))
+            var random = SplitMix64(seed: UInt64(seed))
             #expect(Self.decisions(of: [Self.leftBehind.shuffled(using: &random)]) == expected)
         }
     }
@@ -110,18 +110,5 @@ struct AlertTimelineTests {
         #expect(heard.map(\.kind) == [.silent])
         #expect(heard.first?.endsEpisode == true)
         #expect(timeline.openRules.isEmpty)
-    }
-}
-
-/// SplitMix64, so each property case shuffles the same way when it is replayed.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -123,9 +123,8 @@ struct TrackBuilder {
         accuracy: Double = 5,
         jitter: Double = 0
     ) {
-        for seconds in stride(from: from, through: through, by: every) {
-            let fix = self.fix(at: seconds, meters: route.meters(at: seconds), accuracy: accuracy, jitter: jitter)
-            self.inputs.append(.deviceFix(fix))
+        self.fixes(route, every: every, from: from, through: through, accuracy: accuracy, jitter: jitter) {
+            .deviceFix($0)
         }
     }
 
@@ -138,9 +137,23 @@ struct TrackBuilder {
         accuracy: Double = 5,
         jitter: Double = 0
     ) {
+        self.fixes(route, every: every, from: from, through: through, accuracy: accuracy, jitter: jitter) {
+            .ownerFix($0)
+        }
+    }
+
+    private mutating func fixes(
+        _ route: Route,
+        every: Double,
+        from: Double,
+        through: Double,
+        accuracy: Double,
+        jitter: Double,
+        as input: (PositionFix) -> AlertInput
+    ) {
         for seconds in stride(from: from, through: through, by: every) {
             let fix = self.fix(at: seconds, meters: route.meters(at: seconds), accuracy: accuracy, jitter: jitter)
-            self.inputs.append(.ownerFix(fix))
+            self.inputs.append(input(fix))
         }
     }
 
@@ -191,22 +204,5 @@ extension Array where Element == AlertDecision {
     /// The decisions of one kind, in order.
     func of(_ kind: AlertKind) -> [AlertDecision] {
         self.filter { $0.kind == kind }
-    }
-}
-
-/// A small seeded generator, so a noisy track is the same on every run of one seed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

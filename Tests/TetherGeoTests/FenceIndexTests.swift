@@ -1,11 +1,12 @@
 import PropertyBased
 import Testing
+import TetherCore
 import TetherGeo
 
 struct FenceIndexTests {
     /// A deterministic mixed set: circles and polygons of 50 m to 5 km around two cities.
     static func fences() throws -> [FenceGeometry] {
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         var fences: [FenceGeometry] = []
         for index in 0..<400 {
             let (cityLatitude, cityLongitude) = index.isMultiple(of: 2) ? (52.52, 13.40) : (-33.87, 151.21)
@@ -101,7 +102,7 @@ struct FenceIndexTests {
     @Test func batchMatchesEqualSinglePointQueries() throws {
         let fences = try Self.fences()
         let index = FenceIndex(fences: fences)
-        var generator = SplitMix(seed: 11)
+        var generator = SplitMix64(seed: 11)
         let points = (0..<2_000).map { _ in
             coordinate(52.52 + generator.next(in: -0.06...0.06), 13.40 + generator.next(in: -0.09...0.09))
         }
@@ -138,23 +139,5 @@ struct FenceIndexTests {
         #expect(Array(batch[0]) == [0])
         #expect(Array(batch[1]) == [0])
         #expect(batch[2].isEmpty)
-    }
-}
-
-/// A small deterministic generator for fixtures.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(in range: ClosedRange<Double>) -> Double {
-        range.lowerBound + Double(self.next() >> 11) / Double(1 << 53) * (range.upperBound - range.lowerBound)
     }
 }
