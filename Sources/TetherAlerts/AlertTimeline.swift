@@ -38,7 +38,7 @@ public struct AlertTimeline: Sendable {
         var heardDevice = false
         let wasSilent = self.current.isSilent
         for input in inputs {
-            if case .ownerFix = input {} else { heardDevice = true }
+            if input.isFromDevice { heardDevice = true }
             if let newest = self.pending.last, AlertInput.inDeviceTimeOrder(input, newest) {
                 let position = self.pending.lastIndex { !AlertInput.inDeviceTimeOrder(input, $0) }.map { $0 + 1 } ?? 0
                 self.pending.insert(input, at: position)
@@ -113,9 +113,12 @@ public struct AlertTimeline: Sendable {
                 endsOfEarlierEpisodes.append(decision)
             }
         }
-        for end in endsOfEarlierEpisodes {
+        // An end is reported under the start of the episode that was reported, which a replay
+        // may have decided from another fix.
+        for var end in endsOfEarlierEpisodes {
             if let open = self.reported[end.rule]?.firstIndex(where: { $0.end == nil }) {
                 self.reported[end.rule]![open].end = end.time
+                end.episodeStart = self.reported[end.rule]![open].start
                 reported.append(end)
             }
         }
@@ -125,8 +128,9 @@ public struct AlertTimeline: Sendable {
                 if let match = self.reported[rule]?.firstIndex(where: {
                     $0.start <= end && episode.alert.time <= ($0.end ?? .max)
                 }) {
-                    if self.reported[rule]![match].end == nil, let closing = episode.end {
+                    if self.reported[rule]![match].end == nil, var closing = episode.end {
                         self.reported[rule]![match].end = closing.time
+                        closing.episodeStart = self.reported[rule]![match].start
                         reported.append(closing)
                     }
                 } else {

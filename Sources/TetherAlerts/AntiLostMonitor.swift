@@ -109,8 +109,9 @@ public struct AntiLostMonitor: Sendable, Hashable {
         return self.evaluate(at: fix.time)
     }
 
-    /// A new fix of the owner's phone; judged against the device's last fix, so a device left
-    /// behind that reports rarely is still found apart as the phone walks away.
+    /// A new fix of the owner's phone; judged against the device's last fix when that fix is
+    /// at most ``AntiLostPolicy/ownerFixMaxAgeMilliseconds`` older, so a device left behind is
+    /// found apart as the phone walks away even between the device's own reports.
     public mutating func observeOwner(_ fix: PositionFix) -> AntiLostDecision? {
         self.previousOwnerFix = self.ownerFix
         self.ownerFix = fix

@@ -70,6 +70,13 @@ public enum AlertInput: Sendable, Hashable {
         }
     }
 
+    /// Whether the device itself sent this (everything but the phone's fixes): it ends a
+    /// silence and counts as hearing from the device.
+    public var isFromDevice: Bool {
+        if case .ownerFix = self { return false }
+        return true
+    }
+
     /// The order the engine needs: device time, then for inputs of the same millisecond link
     /// changes, the phone's fix, the device's fix, battery, emergency, then their values, so any
     /// delivery order of the same inputs sorts the same way.
@@ -150,12 +157,10 @@ public struct DeviceAlertEngine: Sendable, Hashable {
     /// Processes one input; returns what it decided (often nothing).
     public mutating func process(_ input: AlertInput) -> [AlertDecision] {
         var decisions: [AlertDecision] = []
-        if self.isSilent, case .ownerFix = input {
-            // The owner's phone reporting says nothing about the device.
-        } else if self.isSilent {
-            decisions.append(self.silenceEnded(at: input.time))
+        if input.isFromDevice {
+            if self.isSilent { decisions.append(self.silenceEnded(at: input.time)) }
+            self.lastInputTime = max(self.lastInputTime ?? input.time, input.time)
         }
-        if case .ownerFix = input {} else { self.lastInputTime = max(self.lastInputTime ?? input.time, input.time) }
 
         switch input {
         case .deviceFix(let fix):

@@ -141,43 +141,61 @@ extension SQLiteStore {
 
     public func pruneTelemetry(eventsBefore: Date, aggregatesBefore: UTCDay, limit: Int) async throws -> Int {
         let cutoff = eventsBefore.milliseconds
-        // Finding expired events may scan the table (there is no index on arrival time, which
-        // would cost every insert); a WAL reader does that without holding up ingestion, and the
-        // write transaction only deletes known ids.
+        let day = aggregatesBefore.description
+        // Finding what expired may scan tables (no index on arrival time or day, which would cost
+        // every insert); a WAL reader does that without holding up ingestion, and the write
+        // transaction only deletes known keys.
         let expired = try await self.dbWriter.read { db in
-            try Int64.fetchAll(
-                db,
-                sql: "SELECT id FROM telemetry_event WHERE received_ms < ? ORDER BY id LIMIT ?",
-                arguments: [cutoff, limit]
+            ExpiredTelemetry(
+                events: try Int64.fetchAll(
+                    db,
+                    sql: "SELECT id FROM telemetry_event WHERE received_ms < ? ORDER BY id LIMIT ?",
+                    arguments: [cutoff, limit]
+                ),
+                periods: try Int64.fetchAll(
+                    db,
+                    sql: "SELECT id FROM connection_period WHERE disconnected_ms < ? LIMIT ?",
+                    arguments: [cutoff, limit]
+                ),
+                usage: try Row.fetchAll(
+                    db,
+                    sql: "SELECT device, day, function, operation FROM daily_usage WHERE day < ? LIMIT ?",
+                    arguments: [day, limit]
+                )
+                .map { Array($0.databaseValues) },
+                statistics: try Row.fetchAll(
+                    db,
+                    sql: "SELECT day, kind, model, sw_version FROM daily_statistic WHERE day < ? LIMIT ?",
+                    arguments: [day, limit]
+                )
+                .map { Array($0.databaseValues) }
             )
         }
+        guard !expired.isEmpty else { return 0 }
         return try await self.dbWriter.write { db in
             var pruned = 0
-            if !expired.isEmpty {
-                let placeholders = Array(repeating: "?", count: expired.count).joined(separator: ",")
+            for id in expired.events {
                 try db.execute(
-                    sql: "DELETE FROM telemetry_event WHERE id IN (\(placeholders)) AND received_ms < ?",
-                    arguments: StatementArguments(expired) + [cutoff]
+                    sql: "DELETE FROM telemetry_event WHERE id = ? AND received_ms < ?",
+                    arguments: [id, cutoff]
                 )
                 pruned += db.changesCount
             }
-            try db.execute(
-                sql: """
-                    DELETE FROM connection_period WHERE id IN (
-                        SELECT id FROM connection_period WHERE disconnected_ms < ? LIMIT ?)
-                    """,
-                arguments: [cutoff, limit]
-            )
-            pruned += db.changesCount
-            // Both aggregate tables are WITHOUT ROWID: select the expired rows by their key.
-            let aggregates = [
-                ("daily_usage", "device, day, function, operation"),
-                ("daily_statistic", "day, kind, model, sw_version"),
-            ]
-            for (table, key) in aggregates {
+            for id in expired.periods {
+                try db.execute(sql: "DELETE FROM connection_period WHERE id = ?", arguments: [id])
+                pruned += db.changesCount
+            }
+            for key in expired.usage {
                 try db.execute(
-                    sql: "DELETE FROM \(table) WHERE (\(key)) IN (SELECT \(key) FROM \(table) WHERE day < ? LIMIT ?)",
-                    arguments: [aggregatesBefore.description, limit]
+                    sql: "DELETE FROM daily_usage WHERE device = ? AND day = ? AND function = ? AND operation = ?",
+                    arguments: StatementArguments(key)
+                )
+                pruned += db.changesCount
+            }
+            for key in expired.statistics {
+                try db.execute(
+                    sql: "DELETE FROM daily_statistic WHERE day = ? AND kind = ? AND model = ? AND sw_version = ?",
+                    arguments: StatementArguments(key)
                 )
                 pruned += db.changesCount
             }
@@ -228,4 +246,16 @@ extension SQLiteStore {
             arguments: [device.rawValue, account.rawValue]
         ) ?? false
     }
+}
+
+/// What a retention sweep found expired, by key.
+private struct ExpiredTelemetry: Sendable {
+    var events: [Int64]
+    var periods: [Int64]
+    /// Keys of expired `daily_usage` rows: device, day, function, operation.
+    var usage: [[DatabaseValue]]
+    /// Keys of expired `daily_statistic` rows: day, kind, model, software version.
+    var statistics: [[DatabaseValue]]
+
+    var isEmpty: Bool { self.events.isEmpty && self.periods.isEmpty && self.usage.isEmpty && self.statistics.isEmpty }
 }

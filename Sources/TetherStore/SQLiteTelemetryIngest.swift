@@ -165,17 +165,26 @@ struct TelemetryIngestTransaction {
         state.lastEventMs = max(state.lastEventMs ?? time, time)
         switch event.payload {
         case .properties(let reported):
-            guard time >= state.propertiesMs ?? time else { return }
-            try self.recordVersionChange(reported, state: state, at: time)
             var properties = state.properties
-            properties.model = reported.model ?? properties.model
-            properties.hardwareVersion = reported.hardwareVersion ?? properties.hardwareVersion
-            properties.softwareVersion = reported.softwareVersion ?? properties.softwareVersion
-            properties.signalDBm = reported.signalDBm ?? properties.signalDBm
-            properties.batteryPercent = reported.batteryPercent ?? properties.batteryPercent
-            properties.ipAddress = reported.ipAddress ?? properties.ipAddress
+            if time >= state.propertiesMs ?? time {
+                try self.recordVersionChange(reported, state: state, at: time)
+                properties.model = reported.model ?? properties.model
+                properties.hardwareVersion = reported.hardwareVersion ?? properties.hardwareVersion
+                properties.softwareVersion = reported.softwareVersion ?? properties.softwareVersion
+                properties.signalDBm = reported.signalDBm ?? properties.signalDBm
+                properties.batteryPercent = reported.batteryPercent ?? properties.batteryPercent
+                properties.ipAddress = reported.ipAddress ?? properties.ipAddress
+                state.propertiesMs = time
+            } else {
+                // An older report only fills what nothing newer reported.
+                properties.model = properties.model ?? reported.model
+                properties.hardwareVersion = properties.hardwareVersion ?? reported.hardwareVersion
+                properties.softwareVersion = properties.softwareVersion ?? reported.softwareVersion
+                properties.signalDBm = properties.signalDBm ?? reported.signalDBm
+                properties.batteryPercent = properties.batteryPercent ?? reported.batteryPercent
+                properties.ipAddress = properties.ipAddress ?? reported.ipAddress
+            }
             state.properties = properties
-            state.propertiesMs = time
         case .location(let fix):
             Self.updateLocation(fix, at: time, state: &state)
         case .usage(let record):

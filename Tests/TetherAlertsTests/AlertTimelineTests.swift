@@ -73,6 +73,26 @@ struct AlertTimelineTests {
     }
 
     @Test
+    func anEpisodeEndNamesTheEpisodeThatWasReported() async {
+        // However the track arrives, each end carries the start of the alert reported before it.
+        await propertyCheck(count: 40, input: Gen.int(in: 1...12), Gen.int(in: 0...1_000_000)) { size, seed in
+            var random = SplitMix64(seed: UInt64(seed))
+            let batches = stride(from: 0, to: Self.leftBehind.count, by: size).map {
+                Array(Self.leftBehind[$0..<min($0 + size, Self.leftBehind.count)]).shuffled(using: &random)
+            }
+            var timeline = AlertTimeline(rules: AlertRules(), reorderWindowMilliseconds: 900_000)
+            var openStarts: [String: Int64] = [:]
+            for decision in batches.shuffled(using: &random).flatMap({ timeline.process($0) }) {
+                if decision.endsEpisode {
+                    #expect(openStarts.removeValue(forKey: decision.rule) == decision.episodeStart)
+                } else {
+                    openStarts[decision.rule] = decision.episodeStart
+                }
+            }
+        }
+    }
+
+    @Test
     func anEmergencyResentLateIsReportedOnce() {
         var timeline = AlertTimeline(rules: AlertRules())
         let press = AlertInput.sos(at: Self.start + 5_000)

@@ -92,10 +92,14 @@ struct TelemetryRoutesTests {
     }
 
     @Test
-    func anEmptyBatchIsAcknowledged() async throws {
+    func anEmptyBatchIsAcknowledgedAsAHeartbeat() async throws {
         try await TestServer.withRunning { server in
             let device = try await server.pairedDevice()
+            #expect(try await device.read().lastSeen == nil)
             #expect(try await server.send([], as: device) == IngestReport())
+            // Nothing stored, but the device was heard from.
+            #expect(try await device.read().lastSeen != nil)
+            #expect(try await device.history().isEmpty)
         }
     }
 

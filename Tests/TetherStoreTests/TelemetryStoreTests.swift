@@ -539,6 +539,22 @@ struct TelemetryStoreTests {
         #expect(try await store.telemetryState(device: device.id, account: ada.id)?.connection == .connected)
     }
 
+    @Test
+    func anOlderPropertiesReportOnlyFillsWhatNothingNewerReported() async throws {
+        let store = try SQLiteStore.inMemory()
+        let (ada, device) = try await pairedDevice(store)
+        try await store.ingest([event(200, .properties(DeviceProperties(batteryPercent: 40)))], from: device)
+        try await store.ingest(
+            [event(100, .properties(DeviceProperties(model: "TAG-1", softwareVersion: "3.4.1", batteryPercent: 90)))],
+            from: device
+        )
+        let state = try #require(try await store.telemetryState(device: device.id, account: ada.id))
+        #expect(state.properties.batteryPercent == 40)  // the newer value stays
+        #expect(state.properties.model == "TAG-1")  // the older one fills what was missing
+        #expect(state.properties.softwareVersion == "3.4.1")
+        #expect(state.propertiesAt == Times.at(200))
+    }
+
     @Test(arguments: [ConnectionState.connected, .disconnected])
     func eventsOfTheSameMillisecondApplyInBatchOrder(last: ConnectionState) async throws {
         let store = try SQLiteStore.inMemory()

@@ -46,10 +46,9 @@ public func buildApplication(
         maxBodyBytes: config.maxBodyBytes
     )
     telemetry.register(on: router)
-    try handler.registerHandlers(
-        on: GeneratedRoutes(transport: router, handWritten: TelemetryRoute.operations),
-        configuration: .tether
-    )
+    let generated = GeneratedRoutes(transport: router, handWritten: TelemetryRoute.operations)
+    try handler.registerHandlers(on: generated, configuration: .tether)
+    try generated.verifyEveryHandWrittenOperationWasSkipped()
 
     return Application(
         router: router,

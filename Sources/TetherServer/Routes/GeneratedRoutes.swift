@@ -1,11 +1,18 @@
 import HTTPTypes
 import OpenAPIRuntime
+import TetherCore
 
 /// Registers the generated OpenAPI handlers, except the operations a hand-written route
 /// serves (`"POST /v1/telemetry"`; see ``TelemetryRoute``).
-struct GeneratedRoutes: ServerTransport {
-    let transport: any ServerTransport
-    let handWritten: Set<String>
+final class GeneratedRoutes: ServerTransport {
+    private let transport: any ServerTransport
+    private let handWritten: Set<String>
+    private var skipped: Set<String> = []
+
+    init(transport: any ServerTransport, handWritten: Set<String>) {
+        self.transport = transport
+        self.handWritten = handWritten
+    }
 
     func register(
         _ handler:
@@ -15,7 +22,25 @@ struct GeneratedRoutes: ServerTransport {
         method: HTTPRequest.Method,
         path: String
     ) throws {
-        guard !self.handWritten.contains("\(method.rawValue) \(path)") else { return }
+        let operation = "\(method.rawValue) \(path)"
+        guard !self.handWritten.contains(operation) else {
+            self.skipped.insert(operation)
+            return
+        }
         try self.transport.register(handler, method: method, path: path)
+    }
+
+    /// Checks that every hand-written operation was offered and left out, so a change of the
+    /// generated path cannot silently put the generated handler in front of the hand-written one.
+    func verifyEveryHandWrittenOperationWasSkipped() throws {
+        let missing = self.handWritten.subtracting(self.skipped)
+        guard missing.isEmpty else {
+            throw TetherError(
+                code: "route_mismatch",
+                kind: .internal,
+                detail:
+                    "The contract has no operation \(missing.sorted().joined(separator: ", ")) to leave to its hand-written route."
+            )
+        }
     }
 }

@@ -64,14 +64,11 @@ public struct TelemetryPipeline: Sendable {
             }
         }
         report.rejected = report.errors.count
-        if !events.isEmpty {
-            let outcome = try await self.ingestor.ingest(
-                TelemetryBatch(device: device, events: events, receivedAt: now)
-            )
-            guard !outcome.deviceRemoved else { throw TetherError.unauthenticated }
-            report.accepted = outcome.accepted
-            report.duplicate = outcome.duplicate
-        }
+        // Even a batch with nothing valid (or an empty heartbeat) marks the device as seen.
+        let outcome = try await self.ingestor.ingest(TelemetryBatch(device: device, events: events, receivedAt: now))
+        guard !outcome.deviceRemoved else { throw TetherError.unauthenticated }
+        report.accepted = outcome.accepted
+        report.duplicate = outcome.duplicate
         Self.accepted.increment(by: report.accepted)
         Self.duplicate.increment(by: report.duplicate)
         Self.rejected.increment(by: report.rejected)
