@@ -123,6 +123,31 @@ enum SQLiteSchema {
             // sorts all of the device's events.
             try db.execute(sql: "CREATE INDEX telemetry_event_device_time ON telemetry_event(device, ts_ms)")
         }
+        migrator.registerMigration("v4: alerts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE alert (
+                        id TEXT PRIMARY KEY,
+                        device_id TEXT NOT NULL REFERENCES device(id) ON DELETE CASCADE,
+                        account_id TEXT NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                        kind TEXT NOT NULL,
+                        rule TEXT NOT NULL,
+                        episode_start_ms INTEGER NOT NULL,
+                        decided_ms INTEGER NOT NULL,
+                        reason TEXT NOT NULL,
+                        fixes TEXT NOT NULL,
+                        suppressed_by TEXT,
+                        ended_ms INTEGER,
+                        acknowledged_at DATETIME,
+                        repeat_count INTEGER NOT NULL DEFAULT 0,
+                        created_at DATETIME NOT NULL,
+                        -- One alert per episode, per device, per rule, whoever decides it first.
+                        UNIQUE (device_id, rule, episode_start_ms)
+                    );
+                    CREATE INDEX alert_account_time ON alert(account_id, decided_ms);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -2,7 +2,9 @@ public import Foundation
 
 /// Everything the region server needs from storage. ``SQLiteStore`` implements it;
 /// a PostgreSQL store can implement it later without touching the routes.
-public protocol TetherStorage: AccountStore, SessionStore, DeviceStore, OperatorStore, TelemetryStore {
+public protocol TetherStorage: AccountStore, SessionStore, DeviceStore, OperatorStore, TelemetryStore,
+    AlertStore
+{
     /// Answers when the store can serve reads; throws when it cannot (for `/health`).
     func ping() async throws
 

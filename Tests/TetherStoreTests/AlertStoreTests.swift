@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+import TetherCore
+import TetherStore
+
+/// Alerts are stored once per episode, per device, per rule.
+@Suite("Alert store")
+struct AlertStoreTests {
+    static func alert(
+        _ device: Device,
+        rule: String = "anti_lost",
+        episodeStart: Int64 = 1_000,
+        decidedAt: Int64 = 1_000,
+        suppressedBy: String? = nil
+    ) -> Alert {
+        Alert(
+            device: device.id,
+            account: device.owner,
+            kind: rule.hasPrefix("keep_in") ? .keepIn : .antiLost,
+            rule: rule,
+            episodeStart: episodeStart,
+            decidedAt: decidedAt,
+            reason: "120 m from the owner's phone",
+            fixes: [
+                AlertFix(source: "device", time: decidedAt, latitude: 52.52, longitude: 13.405, accuracyMeters: 8),
+                AlertFix(
+                    source: "phone",
+                    time: decidedAt - 500,
+                    latitude: 52.521,
+                    longitude: 13.406,
+                    accuracyMeters: 5
+                ),
+            ],
+            suppressedBy: suppressedBy,
+            createdAt: Times.start
+        )
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func anEpisodeIsStoredOnceEvenWhenDecidedConcurrently(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let fixtures = Fixtures(store: store)
+            let device = try await fixtures.device(for: try await fixtures.account())
+            let stored = try await withThrowingTaskGroup(of: Alert?.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await store.recordAlert(Self.alert(device)) }
+                }
+                return try await group.reduce(into: [Alert]()) { if let alert = $1 { $0.append(alert) } }
+            }
+            #expect(stored.count == 1)
+            let listed = try await store.alerts(account: device.owner, device: nil, limit: 100)
+            #expect(listed == stored)
+            // Another episode of the same rule, or another rule, is a new alert.
+            #expect(try await store.recordAlert(Self.alert(device, episodeStart: 9_000, decidedAt: 9_000)) != nil)
+            #expect(try await store.recordAlert(Self.alert(device, rule: "keep_in:home")) != nil)
+            #expect(try await store.alerts(account: device.owner, device: device.id, limit: 100).count == 3)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func anEpisodeEndsOnceAndKeepsItsFixes(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let fixtures = Fixtures(store: store)
+            let device = try await fixtures.device(for: try await fixtures.account())
+            let alert = try #require(try await store.recordAlert(Self.alert(device, suppressedBy: "dnd:night")))
+            let ended = try await store.endAlertEpisode(
+                device: device.id,
+                rule: "anti_lost",
+                episodeStart: 1_000,
+                endedAt: 5_000
+            )
+            #expect(ended?.endedAt == 5_000)
+            #expect(ended?.fixes == alert.fixes)
+            #expect(ended?.suppressedBy == "dnd:night")
+            #expect(
+                try await store.endAlertEpisode(
+                    device: device.id,
+                    rule: "anti_lost",
+                    episodeStart: 1_000,
+                    endedAt: 6_000
+                ) == nil
+            )
+            #expect(
+                try await store.endAlertEpisode(
+                    device: device.id,
+                    rule: "anti_lost",
+                    episodeStart: 2_000,
+                    endedAt: 6_000
+                ) == nil
+            )
+        }
+    }
+
+    @Test
+    func alertsAreScopedNewestFirstAndAcknowledgedOnce() async throws {
+        let store = try SQLiteStore.inMemory()
+        let fixtures = Fixtures(store: store)
+        let ada = try await fixtures.account()
+        let grace = try await fixtures.account("grace@example.org")
+        let tracker = try await fixtures.device(for: ada)
+        let keys = try await fixtures.device(for: ada)
+        let other = try await fixtures.device(for: grace)
+        let first = try #require(
+            try await store.recordAlert(Self.alert(tracker, episodeStart: 1_000, decidedAt: 1_000))
+        )
+        let second = try #require(try await store.recordAlert(Self.alert(keys, episodeStart: 2_000, decidedAt: 2_000)))
+        _ = try await store.recordAlert(Self.alert(other))
+
+        #expect(try await store.alerts(account: ada.id, device: nil, limit: 10).map(\.id) == [second.id, first.id])
+        #expect(try await store.alerts(account: ada.id, device: tracker.id, limit: 10).map(\.id) == [first.id])
+        #expect(try await store.alerts(account: ada.id, device: nil, limit: 1).map(\.id) == [second.id])
+
+        #expect(try await store.acknowledgeAlert(id: first.id, account: grace.id, at: Times.at(10)) == nil)
+        let acknowledged = try await store.acknowledgeAlert(id: first.id, account: ada.id, at: Times.at(10))
+        #expect(acknowledged?.acknowledgedAt == Times.at(10))
+        let again = try await store.acknowledgeAlert(id: first.id, account: ada.id, at: Times.at(20))
+        #expect(again?.acknowledgedAt == Times.at(10))
+    }
+
+    @Test
+    func removingTheDeviceOrTheAccountRemovesItsAlerts() async throws {
+        let store = try SQLiteStore.inMemory()
+        let fixtures = Fixtures(store: store)
+        let ada = try await fixtures.account()
+        let tracker = try await fixtures.device(for: ada)
+        let keys = try await fixtures.device(for: ada)
+        _ = try await store.recordAlert(Self.alert(tracker))
+        _ = try await store.recordAlert(Self.alert(keys))
+
+        _ = try await store.removeDevice(id: tracker.id, account: ada.id)
+        #expect(try await store.alerts(account: ada.id, device: nil, limit: 10).map(\.device) == [keys.id])
+        _ = try await store.deleteAccount(id: ada.id)
+        #expect(try await store.alerts(account: ada.id, device: nil, limit: 10).isEmpty)
+    }
+}
