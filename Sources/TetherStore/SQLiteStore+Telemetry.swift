@@ -18,33 +18,32 @@ extension SQLiteStore {
         query: TelemetryQuery
     ) async throws -> [StoredTelemetryEvent]? {
         try await self.dbWriter.read { db in
-            guard let number = try Self.deviceNumber(db, device: device, account: account) else {
-                return try Self.ownsDevice(db, device: device, account: account) ? [] : nil
-            }
-            var sql =
-                "SELECT event_id, ts_ms, kind, received_ms, payload FROM telemetry_event WHERE device = ? AND ts_ms >= ?"
-            var arguments: StatementArguments = [number, query.since.milliseconds]
-            if let until = query.until {
-                sql += " AND ts_ms < ?"
-                _ = arguments.append(contentsOf: [until.milliseconds])
-            }
-            if let kind = query.kind {
-                sql += " AND kind = ?"
-                _ = arguments.append(contentsOf: [kind.rawValue])
-            }
-            sql += " ORDER BY ts_ms DESC, id DESC LIMIT ?"
-            _ = arguments.append(contentsOf: [query.limit])
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                let kindText: String = row["kind"]
-                guard let id = TelemetryColumns.uuid(row["event_id"]), let kind = TelemetryKind(rawValue: kindText)
-                else {
-                    throw StoreCorruption(table: "telemetry_event", column: "event_id")
+            try Self.readOwned(db, device: device, account: account) { number in
+                var sql =
+                    "SELECT event_id, ts_ms, kind, received_ms, payload FROM telemetry_event WHERE device = ? AND ts_ms >= ?"
+                var arguments: StatementArguments = [number, query.since.milliseconds]
+                if let until = query.until {
+                    sql += " AND ts_ms < ?"
+                    _ = arguments.append(contentsOf: [until.milliseconds])
                 }
-                let payload = try TelemetryColumns.payload(kind: kind, json: row["payload"])
-                return StoredTelemetryEvent(
-                    event: TelemetryEvent(id: id, timestamp: row["ts_ms"], payload: payload),
-                    receivedAt: Date(milliseconds: row["received_ms"])
-                )
+                if let kind = query.kind {
+                    sql += " AND kind = ?"
+                    _ = arguments.append(contentsOf: [kind.rawValue])
+                }
+                sql += " ORDER BY ts_ms DESC, id DESC LIMIT ?"
+                _ = arguments.append(contentsOf: [query.limit])
+                return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                    let kindText: String = row["kind"]
+                    guard let id = TelemetryColumns.uuid(row["event_id"]), let kind = TelemetryKind(rawValue: kindText)
+                    else {
+                        throw StoreCorruption(table: "telemetry_event", column: "event_id")
+                    }
+                    let payload = try TelemetryColumns.payload(kind: kind, json: row["payload"])
+                    return StoredTelemetryEvent(
+                        event: TelemetryEvent(id: id, timestamp: row["ts_ms"], payload: payload),
+                        receivedAt: Date(milliseconds: row["received_ms"])
+                    )
+                }
             }
         }
     }
@@ -65,51 +64,49 @@ extension SQLiteStore {
     public func connectionPeriods(device: DeviceID, account: AccountID, since: Date) async throws -> [ConnectionPeriod]?
     {
         try await self.dbWriter.read { db in
-            guard let number = try Self.deviceNumber(db, device: device, account: account) else {
-                return try Self.ownsDevice(db, device: device, account: account) ? [] : nil
-            }
-            return try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT connected_ms, disconnected_ms FROM connection_period
-                    WHERE device = ? AND (disconnected_ms IS NULL OR disconnected_ms >= ?)
-                    ORDER BY connected_ms DESC
-                    """,
-                arguments: [number, since.milliseconds]
-            )
-            .map { row in
-                ConnectionPeriod(
-                    connectedAt: Date(milliseconds: row["connected_ms"]),
-                    disconnectedAt: (row["disconnected_ms"] as Int64?).map(Date.init(milliseconds:))
+            try Self.readOwned(db, device: device, account: account) { number in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT connected_ms, disconnected_ms FROM connection_period
+                        WHERE device = ? AND (disconnected_ms IS NULL OR disconnected_ms >= ?)
+                        ORDER BY connected_ms DESC
+                        """,
+                    arguments: [number, since.milliseconds]
                 )
+                .map { row in
+                    ConnectionPeriod(
+                        connectedAt: Date(milliseconds: row["connected_ms"]),
+                        disconnectedAt: (row["disconnected_ms"] as Int64?).map(Date.init(milliseconds:))
+                    )
+                }
             }
         }
     }
 
     public func dailyUsage(device: DeviceID, account: AccountID, from firstDay: UTCDay) async throws -> [DailyUsage]? {
         try await self.dbWriter.read { db in
-            guard let number = try Self.deviceNumber(db, device: device, account: account) else {
-                return try Self.ownsDevice(db, device: device, account: account) ? [] : nil
-            }
-            return try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT day, function, operation, count, duration_ms FROM daily_usage
-                    WHERE device = ? AND day >= ? ORDER BY day, function, operation
-                    """,
-                arguments: [number, firstDay.description]
-            )
-            .map { row in
-                guard let day = UTCDay(row["day"] as String) else {
-                    throw StoreCorruption(table: "daily_usage", column: "day")
-                }
-                return DailyUsage(
-                    day: day,
-                    function: row["function"],
-                    operation: row["operation"],
-                    count: row["count"],
-                    totalDurationMilliseconds: row["duration_ms"]
+            try Self.readOwned(db, device: device, account: account) { number in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT day, function, operation, count, duration_ms FROM daily_usage
+                        WHERE device = ? AND day >= ? ORDER BY day, function, operation
+                        """,
+                    arguments: [number, firstDay.description]
                 )
+                .map { row in
+                    guard let day = UTCDay(row["day"] as String) else {
+                        throw StoreCorruption(table: "daily_usage", column: "day")
+                    }
+                    return DailyUsage(
+                        day: day,
+                        function: row["function"],
+                        operation: row["operation"],
+                        count: row["count"],
+                        totalDurationMilliseconds: row["duration_ms"]
+                    )
+                }
             }
         }
     }
@@ -237,6 +234,20 @@ extension SQLiteStore {
                 """,
             arguments: [device.rawValue, account.rawValue]
         )
+    }
+
+    /// Runs `read` with the number of the account's device: `[]` when the device has sent no
+    /// telemetry yet, `nil` when it is not the account's.
+    private static func readOwned<Item>(
+        _ db: Database,
+        device: DeviceID,
+        account: AccountID,
+        _ read: (Int64) throws -> [Item]
+    ) throws -> [Item]? {
+        guard let number = try Self.deviceNumber(db, device: device, account: account) else {
+            return try Self.ownsDevice(db, device: device, account: account) ? [] : nil
+        }
+        return try read(number)
     }
 
     private static func ownsDevice(_ db: Database, device: DeviceID, account: AccountID) throws -> Bool {

@@ -191,17 +191,21 @@ extension CodingUserInfoKey {
 
 /// Field checks shared by the readings; each throws a rejection naming the field.
 enum TelemetryCheck {
+    /// Checks `value` when present (an absent optional field passes).
     static func range<Value: Comparable>(
-        _ value: Value,
+        _ value: Value?,
         _ range: ClosedRange<Value>,
         field: String
     ) throws(TelemetryRejection) {
+        guard let value else { return }
         guard range.contains(value) else {
             throw TelemetryRejection(field: field, "must be between \(range.lowerBound) and \(range.upperBound)")
         }
     }
 
-    static func finite(_ value: Double, _ range: ClosedRange<Int>, field: String) throws(TelemetryRejection) {
+    /// Checks `value` when present (an absent optional field passes).
+    static func finite(_ value: Double?, _ range: ClosedRange<Int>, field: String) throws(TelemetryRejection) {
+        guard let value else { return }
         guard value.isFinite else { throw TelemetryRejection(field: field, "must be a finite number") }
         guard value >= Double(range.lowerBound), value <= Double(range.upperBound) else {
             throw TelemetryRejection(field: field, "must be between \(range.lowerBound) and \(range.upperBound)")
@@ -246,12 +250,8 @@ extension DeviceProperties {
         try TelemetryCheck.label(self.model, field: "model")
         try TelemetryCheck.label(self.hardwareVersion, field: "hw_version")
         try TelemetryCheck.label(self.softwareVersion, field: "sw_version")
-        try self.signalDBm.map { value throws(TelemetryRejection) in
-            try TelemetryCheck.range(value, -150...0, field: "signal_dbm")
-        }
-        try self.batteryPercent.map { value throws(TelemetryRejection) in
-            try TelemetryCheck.range(value, 0...100, field: "battery_pct")
-        }
+        try TelemetryCheck.range(self.signalDBm, -150...0, field: "signal_dbm")
+        try TelemetryCheck.range(self.batteryPercent, 0...100, field: "battery_pct")
         if let ip = self.ipAddress,
             ip.isEmpty || ip.count > 45 || !ip.allSatisfy({ ($0.isASCII && $0.isHexDigit) || ".:".contains($0) })
         {
@@ -269,9 +269,7 @@ extension LocationFix {
         try TelemetryCheck.finite(self.latitude, -90...90, field: "lat")
         try TelemetryCheck.finite(self.longitude, -180...180, field: "lon")
         try TelemetryCheck.finite(self.accuracyMeters, 0...1_000_000, field: "accuracy_m")
-        try self.speedMetersPerSecond.map { value throws(TelemetryRejection) in
-            try TelemetryCheck.finite(value, 0...1_000, field: "speed_mps")
-        }
+        try TelemetryCheck.finite(self.speedMetersPerSecond, 0...1_000, field: "speed_mps")
         if let heading = self.headingDegrees, !(heading.isFinite && heading >= 0 && heading < 360) {
             throw TelemetryRejection(field: "heading_deg", "must be at least 0 and below 360")
         }
@@ -287,9 +285,7 @@ extension WiFiAccessPointReading {
             throw TelemetryRejection(field: "bssid", "must be a MAC address like aa:bb:cc:dd:ee:ff")
         }
         try TelemetryCheck.range(self.rssi, -150...0, field: "rssi")
-        try self.frequencyMHz.map { value throws(TelemetryRejection) in
-            try TelemetryCheck.range(value, 1...100_000, field: "freq_mhz")
-        }
+        try TelemetryCheck.range(self.frequencyMHz, 1...100_000, field: "freq_mhz")
         var reading = self
         reading.bssid = self.bssid.lowercased()
         return reading
@@ -305,12 +301,8 @@ extension BeaconReading {
             throw TelemetryRejection(field: "uuid", "must be a UUID")
         }
         try TelemetryCheck.label(self.address, field: "address")
-        try self.major.map { value throws(TelemetryRejection) in
-            try TelemetryCheck.range(value, 0...65_535, field: "major")
-        }
-        try self.minor.map { value throws(TelemetryRejection) in
-            try TelemetryCheck.range(value, 0...65_535, field: "minor")
-        }
+        try TelemetryCheck.range(self.major, 0...65_535, field: "major")
+        try TelemetryCheck.range(self.minor, 0...65_535, field: "minor")
         try TelemetryCheck.range(self.rssi, -150...0, field: "rssi")
         return self
     }
@@ -320,14 +312,10 @@ extension CellTowerReading {
     func validated() throws(TelemetryRejection) -> CellTowerReading {
         try TelemetryCheck.range(self.mcc, 0...999, field: "mcc")
         try TelemetryCheck.range(self.mnc, 0...999, field: "mnc")
-        try self.lac.map { value throws(TelemetryRejection) in try TelemetryCheck.range(value, 0...65_535, field: "lac")
-        }
-        try self.tac.map { value throws(TelemetryRejection) in
-            try TelemetryCheck.range(value, 0...16_777_215, field: "tac")
-        }
+        try TelemetryCheck.range(self.lac, 0...65_535, field: "lac")
+        try TelemetryCheck.range(self.tac, 0...16_777_215, field: "tac")
         try TelemetryCheck.range(self.cellID, 0...(1 << 36), field: "cell_id")
-        try self.rssi.map { value throws(TelemetryRejection) in try TelemetryCheck.range(value, -150...0, field: "rssi")
-        }
+        try TelemetryCheck.range(self.rssi, -150...0, field: "rssi")
         return self
     }
 }
