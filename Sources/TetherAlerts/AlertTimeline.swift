@@ -66,6 +66,16 @@ public struct AlertTimeline: Sendable {
         return self.report(decided)
     }
 
+    /// Replaces the rules; see ``DeviceAlertEngine/replaceRules(_:)``. Returns what the change
+    /// decides at once (a device already outside a new fence).
+    public mutating func replaceRules(_ rules: AlertRules) -> [AlertDecision] {
+        _ = self.checkpoint.replaceRules(rules)
+        return self.report(self.current.replaceRules(rules))
+    }
+
+    /// The rules in force.
+    public var rules: AlertRules { self.current.rules }
+
     /// The rules with an episode reported open (alerted, not yet ended).
     public var openRules: Set<String> {
         Set(self.reported.filter { $0.value.contains { $0.end == nil } }.keys)

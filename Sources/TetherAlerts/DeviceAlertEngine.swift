@@ -2,16 +2,6 @@ import Foundation
 public import TetherCore
 public import TetherGeo
 
-/// What a fence means to an owner.
-public enum FenceRole: String, Sendable, Hashable, CaseIterable, Codable {
-    /// The device must stay inside.
-    case keepIn = "keep_in"
-    /// The device must not enter.
-    case keepOut = "keep_out"
-    /// Being apart from the phone here is fine (home, office).
-    case safePlace = "safe"
-}
-
 /// A fence with its owner's meaning.
 public struct AlertFence: Sendable, Hashable {
     public var id: String
@@ -61,12 +51,14 @@ public enum AlertInput: Sendable, Hashable {
     case link(ConnectionState, at: Int64)
     case battery(percent: Int, at: Int64)
     case sos(at: Int64)
+    /// Anything else the device sent (a scan, usage): it only shows the device is alive.
+    case heartbeat(at: Int64)
 
     /// The input's device time.
     public var time: Int64 {
         switch self {
         case .deviceFix(let fix), .ownerFix(let fix): fix.time
-        case .link(_, let time), .battery(_, let time), .sos(let time): time
+        case .link(_, let time), .battery(_, let time), .sos(let time), .heartbeat(let time): time
         }
     }
 
@@ -93,6 +85,7 @@ public enum AlertInput: Sendable, Hashable {
         case .deviceFix: 2
         case .battery: 3
         case .sos: 4
+        case .heartbeat: 5
         }
     }
 
@@ -101,7 +94,7 @@ public enum AlertInput: Sendable, Hashable {
         case .deviceFix(let fix), .ownerFix(let fix): [fix.position.latitude, fix.position.longitude, fix.accuracy]
         case .link(let state, _): [state == .connected ? 0 : 1]
         case .battery(let percent, _): [Double(percent)]
-        case .sos: []
+        case .sos, .heartbeat: []
         }
     }
 }
@@ -187,6 +180,33 @@ public struct DeviceAlertEngine: Sendable, Hashable {
         case .sos(let time):
             // Every press is its own emergency; nothing suppresses it.
             decisions.append(self.decision(.sos, rule: "sos", at: time, reason: "emergency button pressed"))
+        case .heartbeat:
+            break
+        }
+        return decisions
+    }
+
+    /// Replaces the rules, as an owner changes them.
+    ///
+    /// A new fence is judged at once against the device's last fix, so a device already outside
+    /// a new keep-in fence (or inside a new keep-out one) is reported now, not at its next
+    /// crossing; an open episode of a fence that is gone ends.
+    public mutating func replaceRules(_ rules: AlertRules) -> [AlertDecision] {
+        let kept = Set(rules.fences.map(\.id))
+        var decisions: [AlertDecision] = []
+        let time = self.antiLost.deviceFix?.time ?? self.lastInputTime ?? 0
+        for fence in self.rules.fences where fence.role != .safePlace && !kept.contains(fence.id) {
+            let kind: AlertKind = fence.role == .keepIn ? .keepIn : .keepOut
+            let rule = "\(kind.rawValue):\(fence.id)"
+            if self.episodeStarts[rule] != nil {
+                decisions.append(self.decision(kind, rule: rule, at: time, reason: "fence removed", ends: true))
+            }
+            self.fenceRelations[fence.id] = nil
+        }
+        self.rules = rules
+        self.antiLost.policy = rules.antiLost
+        if let fix = self.antiLost.deviceFix {
+            decisions += self.checkFences(fix)
         }
         return decisions
     }

@@ -18,4 +18,15 @@ public protocol AlertStore: Sendable {
 
     /// Acknowledges the account's alert; `nil` when it has no such alert.
     func acknowledgeAlert(id: AlertID, account: AccountID, at date: Date) async throws -> Alert?
+
+    /// The account's alert; `nil` when it has no such alert.
+    func alert(id: AlertID, account: AccountID) async throws -> Alert?
+
+    /// Alerts that may repeat: open, unacknowledged, not suppressed, of kinds that repeat
+    /// (`anti_lost`, `keep_in`, `keep_out`), told last at or before `notifiedBefore`.
+    func repeatableAlerts(notifiedBefore: Int64, limit: Int) async throws -> [Alert]
+
+    /// Records that the owner was told again at `at`: one more repeat. `nil` when the alert was
+    /// acknowledged or ended meanwhile (nothing changes).
+    func recordRepeat(id: AlertID, at: Int64) async throws -> Alert?
 }

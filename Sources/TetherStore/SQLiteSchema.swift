@@ -148,6 +148,53 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("v5: alert settings, repeats and webhook deliveries") { db in
+            try db.execute(
+                sql: """
+                    -- Rule values and the do-not-disturb switch of one scope: the account
+                    -- (device_id NULL) or one device. NULL values are not set in that scope.
+                    CREATE TABLE alert_scope (
+                        account_id TEXT NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                        device_id TEXT REFERENCES device(id) ON DELETE CASCADE,
+                        allowed_distance_m REAL, dwell_s INTEGER, low_battery_pct INTEGER, silent_after_s INTEGER,
+                        repeat_interval_s INTEGER, phone_id TEXT,
+                        dnd_enabled INTEGER, snoozed_until DATETIME
+                    );
+                    CREATE UNIQUE INDEX alert_scope_key ON alert_scope(account_id, coalesce(device_id, ''));
+                    CREATE TABLE fence (
+                        id TEXT PRIMARY KEY,
+                        account_id TEXT NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                        device_id TEXT REFERENCES device(id) ON DELETE CASCADE,
+                        name TEXT NOT NULL, role TEXT NOT NULL, geojson TEXT NOT NULL, created_at DATETIME NOT NULL
+                    );
+                    CREATE INDEX fence_account ON fence(account_id, created_at);
+                    CREATE TABLE quiet_window (
+                        id TEXT PRIMARY KEY,
+                        account_id TEXT NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                        device_id TEXT REFERENCES device(id) ON DELETE CASCADE,
+                        days TEXT NOT NULL, start_minute INTEGER NOT NULL, end_minute INTEGER NOT NULL,
+                        time_zone TEXT NOT NULL, created_at DATETIME NOT NULL
+                    );
+                    CREATE INDEX quiet_window_account ON quiet_window(account_id, created_at);
+                    CREATE TABLE account_alerting (
+                        account_id TEXT PRIMARY KEY REFERENCES account(id) ON DELETE CASCADE,
+                        emergency_name TEXT, emergency_phone TEXT,
+                        webhook_url TEXT, webhook_secret TEXT, webhook_created_at DATETIME
+                    );
+                    ALTER TABLE alert ADD COLUMN notified_ms INTEGER;
+                    -- Alerts still to post to their account's webhook: one row per alert, made with
+                    -- the alert and deleted once the receiver answered 2xx.
+                    CREATE TABLE webhook_delivery (
+                        alert_id TEXT PRIMARY KEY REFERENCES alert(id) ON DELETE CASCADE,
+                        account_id TEXT NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        next_attempt_at DATETIME NOT NULL,
+                        last_error TEXT
+                    );
+                    CREATE INDEX webhook_delivery_due ON webhook_delivery(next_attempt_at);
+                    """
+            )
+        }
         return migrator
     }
 }

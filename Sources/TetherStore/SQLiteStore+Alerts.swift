@@ -6,7 +6,18 @@ extension SQLiteStore {
     public func recordAlert(_ alert: Alert) async throws -> Alert? {
         try await self.dbWriter.write { db in
             try AlertRecord(alert).insert(db, onConflict: .ignore)
-            return db.changesCount > 0 ? alert : nil
+            guard db.changesCount > 0 else { return nil }
+            if !alert.isSuppressed {
+                // Queued with the alert, once: a webhook never sees an alert the store lacks.
+                try db.execute(
+                    sql: """
+                        INSERT INTO webhook_delivery (alert_id, account_id, next_attempt_at)
+                        SELECT ?, account_id, ? FROM account_alerting WHERE account_id = ? AND webhook_url IS NOT NULL
+                        """,
+                    arguments: [alert.id.rawValue, alert.createdAt, alert.account.rawValue]
+                )
+            }
+            return alert
         }
     }
 
@@ -41,6 +52,43 @@ extension SQLiteStore {
             return try request.order(Column("decided_ms").desc, Column("id")).limit(limit).fetchAll(db).map {
                 try $0.alert()
             }
+        }
+    }
+
+    public func alert(id: AlertID, account: AccountID) async throws -> Alert? {
+        try await self.dbWriter.read { db in
+            try AlertRecord.filter(Column("id") == id.rawValue && Column("account_id") == account.rawValue)
+                .fetchOne(db)?.alert()
+        }
+    }
+
+    public func repeatableAlerts(notifiedBefore: Int64, limit: Int) async throws -> [Alert] {
+        try await self.dbWriter.read { db in
+            try AlertRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM alert
+                    WHERE ended_ms IS NULL AND acknowledged_at IS NULL AND suppressed_by IS NULL
+                        AND kind IN ('anti_lost', 'keep_in', 'keep_out') AND coalesce(notified_ms, decided_ms) <= ?
+                    ORDER BY coalesce(notified_ms, decided_ms) LIMIT ?
+                    """,
+                arguments: [notifiedBefore, limit]
+            )
+            .map { try $0.alert() }
+        }
+    }
+
+    public func recordRepeat(id: AlertID, at: Int64) async throws -> Alert? {
+        try await self.dbWriter.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE alert SET repeat_count = repeat_count + 1, notified_ms = ?
+                    WHERE id = ? AND ended_ms IS NULL AND acknowledged_at IS NULL
+                    """,
+                arguments: [at, id.rawValue]
+            )
+            guard db.changesCount > 0 else { return nil }
+            return try AlertRecord.fetchOne(db, key: id.rawValue)?.alert()
         }
     }
 
@@ -79,6 +127,7 @@ struct AlertRecord: Codable, FetchableRecord, PersistableRecord {
     var endedMs: Int64?
     var acknowledgedAt: Date?
     var repeatCount: Int
+    var notifiedMs: Int64?
     var createdAt: Date
 
     init(_ alert: Alert) throws {
@@ -95,6 +144,7 @@ struct AlertRecord: Codable, FetchableRecord, PersistableRecord {
         self.endedMs = alert.endedAt
         self.acknowledgedAt = alert.acknowledgedAt
         self.repeatCount = alert.repeatCount
+        self.notifiedMs = alert.notifiedAt
         self.createdAt = alert.createdAt
     }
 
@@ -116,6 +166,7 @@ struct AlertRecord: Codable, FetchableRecord, PersistableRecord {
             endedAt: self.endedMs,
             acknowledgedAt: self.acknowledgedAt,
             repeatCount: self.repeatCount,
+            notifiedAt: self.notifiedMs,
             createdAt: self.createdAt
         )
     }

@@ -71,10 +71,18 @@ struct TelemetryIngestTransaction {
                 """,
             arguments: [batch.receivedAt, state.hwVersion, state.swVersion, batch.device.rawValue]
         )
+        var stored = fresh
+        if !estimated.isEmpty {
+            stored += estimated
+            stored = stored.enumerated()
+                .sorted { ($0.element.timestamp, $0.offset) < ($1.element.timestamp, $1.offset) }
+                .map(\.element)
+        }
         return TelemetryBatchOutcome(
             accepted: fresh.count,
             duplicate: batch.events.count - fresh.count,
-            estimated: estimated
+            estimated: estimated.count,
+            stored: stored
         )
     }
 
@@ -258,7 +266,7 @@ struct TelemetryIngestTransaction {
         stateBefore: DeviceStateRecord,
         state: inout DeviceStateRecord,
         receivedAt: Int64
-    ) throws -> Int {
+    ) throws -> [TelemetryEvent] {
         var fixes: [(time: Int64, position: Coordinate)] = events.compactMap { event in
             guard case .location(let fix) = event.payload, fix.source == .gnss,
                 fix.accuracyMeters <= Self.learningAccuracyMeters
@@ -270,7 +278,7 @@ struct TelemetryIngestTransaction {
         {
             fixes.append((time, Coordinate(uncheckedLatitude: last.latitude, longitude: last.longitude)))
         }
-        var estimated = 0
+        var estimated: [TelemetryEvent] = []
         for event in events {
             var heard: [(key: String, rssi: Int)]
             let minimumAccuracy: Double
@@ -314,7 +322,7 @@ struct TelemetryIngestTransaction {
                 payload: .location(fix)
             )
             if try self.insert(location, device: state.number, receivedAt: receivedAt) {
-                estimated += 1
+                estimated.append(location)
                 Self.updateLocation(fix, at: event.timestamp, state: &state)
             }
         }

@@ -29,13 +29,23 @@ public struct TelemetryBatchOutcome: Sendable, Hashable {
     public var estimated: Int
     /// The device was removed before the batch could be stored; nothing was.
     public var deviceRemoved: Bool
+    /// The events stored now, estimated positions included, in device-time order: what the
+    /// alert engine evaluates (a resent event is not evaluated twice).
+    public var stored: [TelemetryEvent]
 
     /// Creates an outcome.
-    public init(accepted: Int = 0, duplicate: Int = 0, estimated: Int = 0, deviceRemoved: Bool = false) {
+    public init(
+        accepted: Int = 0,
+        duplicate: Int = 0,
+        estimated: Int = 0,
+        deviceRemoved: Bool = false,
+        stored: [TelemetryEvent] = []
+    ) {
         self.accepted = accepted
         self.duplicate = duplicate
         self.estimated = estimated
         self.deviceRemoved = deviceRemoved
+        self.stored = stored
     }
 }
 

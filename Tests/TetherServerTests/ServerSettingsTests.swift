@@ -64,7 +64,7 @@ struct ServerSettingsTests {
             "refresh-token-ttl": "7d", "sign-in-failure-limit": "8", "sign-in-failure-window": "1h",
             "claim-failure-limit": "4", "claim-failure-window": "30m", "max-body-bytes": "65536",
             "ts-max-past": "off", "ts-max-future": "10m", "telemetry-retention": "7d", "aggregate-retention": "365d",
-            "durability": "power-loss", "log-level": "warning",
+            "durability": "power-loss", "clock": "event-time", "log-level": "warning",
         ]
         #expect(Set(values.keys) == Set(ServerSettings.keys))
         var environment: [String: String] = [:]
@@ -88,6 +88,7 @@ struct ServerSettingsTests {
         #expect(settings.config.maxBodyBytes == 65_536)
         #expect(settings.config.timestampWindow == TimestampWindow(maxPast: nil, maxFuture: .seconds(600)))
         #expect(settings.config.telemetryRetention == .seconds(7 * 86_400))
+        #expect(settings.config.alertClock == .eventTime)
         #expect(settings.config.aggregateRetention == .seconds(365 * 86_400))
         #expect(settings.durability == .powerLoss)
         #expect(settings.logLevel == "warning")
@@ -132,6 +133,7 @@ struct ServerSettingsTests {
         ("aggregate-retention", "731d"),
         ("durability", "sometimes"),
         ("durability", ""),
+        ("clock", "sundial"),
         ("log-level", "loud"),
     ])
     func aBadValueNamesItsSetting(key: String, value: String) {

@@ -24,6 +24,8 @@ public struct Alert: Sendable, Hashable {
     public var acknowledgedAt: Date?
     /// How many times it was repeated to the owner.
     public var repeatCount: Int
+    /// When the owner was last told, on the server's alert clock (milliseconds); repeats count from it.
+    public var notifiedAt: Int64?
     /// When the server recorded it.
     public var createdAt: Date
 
@@ -42,6 +44,7 @@ public struct Alert: Sendable, Hashable {
         endedAt: Int64? = nil,
         acknowledgedAt: Date? = nil,
         repeatCount: Int = 0,
+        notifiedAt: Int64? = nil,
         createdAt: Date
     ) {
         self.id = id
@@ -57,6 +60,7 @@ public struct Alert: Sendable, Hashable {
         self.endedAt = endedAt
         self.acknowledgedAt = acknowledgedAt
         self.repeatCount = repeatCount
+        self.notifiedAt = notifiedAt
         self.createdAt = createdAt
     }
 

@@ -35,13 +35,29 @@ public func buildApplication(
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
 
-    let handler = TetherAPIHandler(config: config, store: store, metrics: MetricsRegistry.shared)
+    let hub = AlertHub()
+    let alerts = AlertService(
+        store: store,
+        hub: hub,
+        clockMode: config.alertClock,
+        wallClock: config.clock,
+        logger: logger
+    )
+    let handler = TetherAPIHandler(
+        config: config,
+        store: store,
+        metrics: MetricsRegistry.shared,
+        alerts: alerts,
+        hub: hub
+    )
+    var pipeline = TelemetryPipeline(
+        ingestor: TelemetryIngestor(store: store),
+        window: config.timestampWindow,
+        clock: config.clock
+    )
+    pipeline.alerts = alerts
     let telemetry = TelemetryRoute(
-        pipeline: TelemetryPipeline(
-            ingestor: TelemetryIngestor(store: store),
-            window: config.timestampWindow,
-            clock: config.clock
-        ),
+        pipeline: pipeline,
         authenticator: handler.authenticator,
         maxBodyBytes: config.maxBodyBytes
     )
@@ -53,7 +69,19 @@ public func buildApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "tetherd"),
-        services: [RetentionService(store: store, config: config, logger: logger)],
+        services: [
+            RetentionService(store: store, config: config, logger: logger),
+            hub,
+            AlertTicker(alerts: alerts, interval: config.alertTickInterval, logger: logger),
+            WebhookDeliverer(
+                outbox: store,
+                interval: config.alertTickInterval,
+                backoffBase: config.webhookBackoffBase,
+                maxAttempts: 20,
+                clock: config.clock,
+                logger: logger
+            ),
+        ],
         onServerRunning: onServerRunning,
         logger: logger
     )

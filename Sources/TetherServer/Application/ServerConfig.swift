@@ -41,6 +41,13 @@ public struct ServerConfig: Sendable {
     public var aggregateRetention: Duration
     /// What "now" is. Default: the wall clock.
     public var clock: @Sendable () -> Date
+    /// What "now" is for silence and repeats: the wall clock (``clock``), or the newest event
+    /// time seen, for replays and time-compressed simulations. Default ``AlertClockMode/wall``.
+    public var alertClock: AlertClockMode = .wall
+    /// How often silence and repeats are checked, and webhook deliveries looked for. Default 1 s.
+    public var alertTickInterval: Duration = .seconds(1)
+    /// The first webhook retry waits this long, each next one twice as long (at most an hour). Default 1 s.
+    public var webhookBackoffBase: Duration = .seconds(1)
 
     /// Creates a configuration; every parameter has a safe default.
     public init(
@@ -106,4 +113,13 @@ public struct ServerConfig: Sendable {
             throw .invalidField("aggregate-retention", "must be at most 730d")
         }
     }
+}
+
+/// What "now" is for the alert checks that have no event to go by (silence, repeats).
+public enum AlertClockMode: String, Sendable, Hashable, CaseIterable {
+    /// The server's clock.
+    case wall
+    /// The newest device time the server has seen: replays and simulations give the same alerts
+    /// however fast they run.
+    case eventTime = "event-time"
 }

@@ -18,7 +18,7 @@ public struct ServerSettings: Sendable {
         "host", "port", "region", "data-dir", "pairing-code-ttl", "pairing-rate-limit", "bcrypt-cost",
         "access-token-ttl", "refresh-token-ttl", "sign-in-failure-limit", "sign-in-failure-window",
         "claim-failure-limit", "claim-failure-window", "max-body-bytes", "ts-max-past", "ts-max-future",
-        "telemetry-retention", "aggregate-retention", "durability", "log-level",
+        "telemetry-retention", "aggregate-retention", "durability", "clock", "log-level",
     ]
 
     /// Resolves every setting.
@@ -72,6 +72,12 @@ public struct ServerSettings: Sendable {
         }
         if let retention = sources.value("aggregate-retention") {
             config.aggregateRetention = try Duration(setting: retention, field: "aggregate-retention")
+        }
+        if let clock = sources.value("clock") {
+            guard let mode = AlertClockMode(rawValue: clock.trimmingCharacters(in: .whitespaces)) else {
+                throw .invalidField("clock", "must be wall or event-time")
+            }
+            config.alertClock = mode
         }
         try config.validate()
         self.config = config

@@ -14,6 +14,8 @@ public struct SecretToken: Sendable, Hashable {
         case deviceCredential = "tdc"
         /// An operator token.
         case `operator` = "top"
+        /// A webhook signing secret (kept in the store as it is: the server signs with it).
+        case webhookSecret = "whsec"
     }
 
     /// The token as given to its holder, e.g. `tat_3q…`.

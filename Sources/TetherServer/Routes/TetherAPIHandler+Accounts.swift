@@ -28,6 +28,7 @@ extension TetherAPIHandler {
     func deleteAccount(_ input: Operations.DeleteAccount.Input) async throws -> Operations.DeleteAccount.Output {
         let session = try await self.authenticator.session()
         guard try await self.store.deleteAccount(id: session.account) else { throw TetherError.unauthenticated }
+        await self.alerts.forget(account: session.account)
         self.logger.info("account deleted", metadata: ["tether.account.id": "\(session.account)"])
         return .ok(.init(body: .json(.init(deleted: true))))
     }
@@ -42,6 +43,19 @@ extension TetherAPIHandler {
             exportedAt: self.now,
             telemetry: try await self.exportTelemetry(data.devices, account: session.account)
         )
+        let settings = try await self.store.alertSettings(account: session.account)
+        export.alerts = try await self.store.alerts(account: session.account, device: nil, limit: .max).map {
+            Components.Schemas.Alert($0)
+        }
+        export.rules = .init(settings, devices: data.devices.map(\.id))
+        export.fences = try settings.fences.map(Components.Schemas.Fence.init)
+        let scopes =
+            [nil]
+            + Set(settings.switches.compactMap(\.device) + settings.quietWindows.compactMap(\.device))
+            .sorted { $0.rawValue < $1.rawValue }
+        export.dnd = scopes.map { Components.Schemas.DoNotDisturb(settings, device: $0) }
+        export.emergencyContact = settings.emergencyContact.map { .init(name: $0.name, phone: $0.phone) }
+        export.webhook = settings.webhook.map { .init($0, showingSecret: false) }
         for index in export.devices.indices {
             export.devices[index].telemetry = try await self.deviceTelemetry(
                 DeviceID(rawValue: export.devices[index].id),

@@ -43,6 +43,7 @@ extension TetherAPIHandler {
         guard let device = try await self.store.removeDevice(id: id, account: session.account) else {
             throw TetherError.notFound("device", field: "deviceId")
         }
+        await self.alerts.forget(device: device.id)
         self.logger.info("device removed", metadata: ["tether.device.id": "\(device.id)"])
         return .ok(.init(body: .json(.init(device))))
     }

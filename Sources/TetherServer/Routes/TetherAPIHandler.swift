@@ -15,10 +15,20 @@ struct TetherAPIHandler: APIProtocol {
     let authenticator: Authenticator
     let metrics: PrometheusCollectorRegistry
     let failedClaims: FailedClaimLimiter
+    let alerts: AlertService
+    let hub: AlertHub
 
-    init(config: ServerConfig, store: any TetherStorage, metrics: PrometheusCollectorRegistry) {
+    init(
+        config: ServerConfig,
+        store: any TetherStorage,
+        metrics: PrometheusCollectorRegistry,
+        alerts: AlertService,
+        hub: AlertHub
+    ) {
         self.config = config
         self.store = store
+        self.alerts = alerts
+        self.hub = hub
         self.passwords = PasswordHasher(cost: config.bcryptCost)
         self.authenticator = Authenticator(store: store, clock: config.clock)
         self.metrics = metrics

@@ -17,6 +17,9 @@ public struct TelemetryPipeline: Sendable {
     public let ingestor: TelemetryIngestor
     /// What "now" is for the timestamp window.
     public var clock: @Sendable () -> Date
+    /// Evaluates what was stored before the batch is answered, so an answered batch has had its
+    /// alerts decided; `nil` to store only (benchmarks of ingestion alone).
+    public var alerts: AlertService?
 
     private static let accepted = Counter(label: "tether_telemetry_events", dimensions: [("outcome", "accepted")])
     private static let duplicate = Counter(label: "tether_telemetry_events", dimensions: [("outcome", "duplicate")])
@@ -42,6 +45,20 @@ public struct TelemetryPipeline: Sendable {
     ///   whole body (nothing stored); ``TetherError/unauthenticated`` when the device was removed
     ///   meanwhile.
     public func ingest(body: Data, device: DeviceID, clientAddress: String?) async throws -> IngestReport {
+        try await self.ingest(body: body, device: device, owner: nil, clientAddress: clientAddress)
+    }
+
+    /// Ingests one batch body sent by `device`, then evaluates its alerts.
+    public func ingest(body: Data, device: Device, clientAddress: String?) async throws -> IngestReport {
+        try await self.ingest(body: body, device: device.id, owner: device, clientAddress: clientAddress)
+    }
+
+    private func ingest(
+        body: Data,
+        device: DeviceID,
+        owner: Device?,
+        clientAddress: String?
+    ) async throws -> IngestReport {
         let slots = try self.decoder.decode(body)
         let now = self.clock()
         var report = IngestReport()
@@ -67,6 +84,9 @@ public struct TelemetryPipeline: Sendable {
         // Even a batch with nothing valid (or an empty heartbeat) marks the device as seen.
         let outcome = try await self.ingestor.ingest(TelemetryBatch(device: device, events: events, receivedAt: now))
         guard !outcome.deviceRemoved else { throw TetherError.unauthenticated }
+        if let alerts = self.alerts, let owner {
+            try await alerts.evaluate(outcome.stored, from: owner)
+        }
         report.accepted = outcome.accepted
         report.duplicate = outcome.duplicate
         Self.accepted.increment(by: report.accepted)

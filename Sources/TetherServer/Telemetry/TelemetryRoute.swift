@@ -44,7 +44,7 @@ struct TelemetryRoute: Sendable {
         }
         let report = try await self.pipeline.ingest(
             body: Data(body.readableBytesView),
-            device: device.id,
+            device: device,
             clientAddress: context.clientAddress
         )
         let encoder = JSONEncoder()

@@ -1,0 +1,84 @@
+public import Foundation
+public import TetherCore
+public import TetherGeo
+
+extension AlertRules {
+    /// The rules that apply to `device` under the owner's settings.
+    ///
+    /// A fence whose stored shape no longer reads is left out (it was checked when it was
+    /// added, so this only guards against a damaged store).
+    public init(settings: AccountAlertSettings, device: DeviceID) {
+        let values = settings.effectiveRules(for: device)
+        let defaults = RuleSettings.defaults
+        self.init(
+            antiLost: AntiLostPolicy(
+                allowedDistance: values.allowedDistanceMeters ?? defaults.allowedDistanceMeters!,
+                dwellMilliseconds: Int64(values.dwellSeconds ?? defaults.dwellSeconds!) * 1_000
+            ),
+            fences: settings.fences(for: device).compactMap { record in
+                (try? FenceShape.geometry(geoJSON: record.geoJSON)).map {
+                    AlertFence(id: record.id, name: record.name, role: record.role, geometry: $0)
+                }
+            },
+            doNotDisturb: settings.doNotDisturb(for: device),
+            lowBatteryPercent: values.lowBatteryPercent ?? defaults.lowBatteryPercent!,
+            silentAfterMilliseconds: Int64(values.silentAfterSeconds ?? defaults.silentAfterSeconds!) * 1_000
+        )
+    }
+}
+
+/// Reads and writes a fence's shape as one GeoJSON `Feature`, the form it is stored and shown in.
+public enum FenceShape {
+    /// The geometry of a stored or submitted feature (or bare `Polygon`/`MultiPolygon` geometry,
+    /// or a `FeatureCollection` of exactly one feature).
+    ///
+    /// - Throws: ``GeoError`` naming the problem.
+    public static func geometry(geoJSON: String) throws -> FenceGeometry {
+        try self.geometry(data: Data(geoJSON.utf8))
+    }
+
+    /// See ``geometry(geoJSON:)``.
+    public static func geometry(data: Data) throws -> FenceGeometry {
+        let object = try JSONSerialization.jsonObject(with: data)
+        guard var dictionary = object as? [String: Any], let type = dictionary["type"] as? String else {
+            throw GeoError(field: "type", problem: "must be a GeoJSON Feature or geometry")
+        }
+        var features: [Any]
+        switch type {
+        case "FeatureCollection":
+            features = dictionary["features"] as? [Any] ?? []
+            guard features.count == 1 else {
+                throw GeoError(field: "features", problem: "must hold exactly one feature")
+            }
+        case "Feature":
+            features = [dictionary]
+        default:
+            dictionary = ["type": "Feature", "geometry": dictionary, "properties": [String: Any]()]
+            features = [dictionary]
+        }
+        let collection = try JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": features])
+        let fences = try JSONDecoder().decode(FenceCollection.self, from: collection).fences
+        return fences[0]
+    }
+
+    /// A circle as the GeoJSON `Feature` TetherGeo reads: a `Point` with `properties.radius_m`.
+    public static func circleFeature(center: Coordinate, radius: Double) -> String {
+        "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[\(center.longitude),"
+            + "\(center.latitude)]},\"properties\":{\"radius_m\":\(radius)}}"
+    }
+
+    /// `data` as one compact `Feature` (a bare geometry is wrapped, a one-feature collection unwrapped).
+    ///
+    /// - Throws: ``GeoError`` when it is not a fence.
+    public static func normalizedFeature(data: Data) throws -> String {
+        _ = try self.geometry(data: data)
+        var object = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        switch object["type"] as? String {
+        case "FeatureCollection": object = (object["features"] as! [Any])[0] as! [String: Any]
+        case "Feature": break
+        default: object = ["type": "Feature", "geometry": object, "properties": [String: Any]()]
+        }
+        let normalized = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return String(decoding: normalized, as: UTF8.self)
+    }
+}

@@ -1,0 +1,95 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import Metrics
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import TetherCore
+import TetherStore
+
+/// Posts queued alerts to their account's webhook, signed with ``WebhookSigner``, retrying with
+/// exponential backoff until the receiver answers 2xx.
+///
+/// A delivery is queued once per alert, with the alert, and removed for good after a 2xx answer,
+/// so a receiver that answers 2xx gets an alert once (`Tether-Alert-Id` names it; a crash between
+/// the answer and the removal is the one case that sends it again, with the same id).
+struct WebhookDeliverer: Service {
+    let outbox: any WebhookOutbox
+    let interval: Duration
+    /// The first retry waits this long; each next one twice as long, at most an hour.
+    let backoffBase: Duration
+    /// Attempts before a delivery is dropped (logged).
+    let maxAttempts: Int
+    let clock: @Sendable () -> Date
+    let logger: Logger
+
+    private static let delivered = Counter(label: "tether_webhook_deliveries", dimensions: [("outcome", "delivered")])
+    private static let failed = Counter(label: "tether_webhook_deliveries", dimensions: [("outcome", "failed")])
+
+    func run() async throws {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await self.deliverDue(client: client)
+                } catch {
+                    self.logger.error("webhook delivery pass failed", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: self.interval)
+            }
+        }
+        try await client.shutdown()
+    }
+
+    /// Makes one attempt at every delivery that is due.
+    func deliverDue(client: HTTPClient) async throws {
+        for delivery in try await self.outbox.dueWebhookDeliveries(now: self.clock(), limit: 100) {
+            try await self.deliver(delivery, client: client)
+        }
+    }
+
+    private func deliver(_ delivery: WebhookDelivery, client: HTTPClient) async throws {
+        let body = try AlertPayload.webhookBody(delivery.alert)
+        let timestamp = Int64(self.clock().timeIntervalSince1970)
+        var request = HTTPClientRequest(url: delivery.endpoint.url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "tetherd/\(TetherVersion.current)")
+        request.headers.add(name: "Tether-Alert-Id", value: delivery.alert.id.rawValue)
+        request.headers.add(
+            name: WebhookSigner.headerName,
+            value: WebhookSigner.signature(body: body, secret: delivery.endpoint.secret, timestamp: timestamp)
+        )
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let problem: String
+        do {
+            let response = try await client.execute(request, timeout: .seconds(10))
+            _ = try? await response.body.collect(upTo: 64 * 1024)
+            if (200..<300).contains(response.status.code) {
+                try await self.outbox.completeWebhookDelivery(alert: delivery.alert.id)
+                Self.delivered.increment()
+                return
+            }
+            problem = "HTTP \(response.status.code)"
+        } catch {
+            problem = "\(error)"
+        }
+        Self.failed.increment()
+        let attempt = delivery.attempts + 1
+        let next: Date? =
+            attempt >= self.maxAttempts
+            ? nil
+            : self.clock().addingTimeInterval(
+                min(3_600, self.backoffBase.timeInterval * Double(1 << min(attempt - 1, 20)))
+            )
+        self.logger.warning(
+            next == nil ? "webhook delivery dropped" : "webhook delivery failed",
+            metadata: [
+                "tether.alert.id": "\(delivery.alert.id)", "tether.webhook.attempt": "\(attempt)",
+                "error": "\(problem)",
+            ]
+        )
+        try await self.outbox.failWebhookDelivery(alert: delivery.alert.id, error: problem, next: next)
+    }
+}
