@@ -76,6 +76,13 @@ public struct AlertTimeline: Sendable {
     /// The rules in force.
     public var rules: AlertRules { self.current.rules }
 
+    /// Takes up a silence reported before a restart; see ``DeviceAlertEngine/resumeSilence(since:)``.
+    public mutating func resumeSilence(since episodeStart: Int64) {
+        self.checkpoint.resumeSilence(since: episodeStart)
+        self.current.resumeSilence(since: episodeStart)
+        self.reported["silent", default: []].append(ReportedEpisode(start: episodeStart, end: nil))
+    }
+
     /// The rules with an episode reported open (alerted, not yet ended).
     public var openRules: Set<String> {
         Set(self.reported.filter { $0.value.contains { $0.end == nil } }.keys)

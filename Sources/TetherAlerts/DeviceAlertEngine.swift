@@ -232,6 +232,13 @@ public struct DeviceAlertEngine: Sendable, Hashable {
         return decision
     }
 
+    /// Takes up a silence that an earlier run of the engine reported (its episode began at
+    /// `episodeStart`), so it is not reported again and its end names that episode.
+    public mutating func resumeSilence(since episodeStart: Int64) {
+        self.isSilent = true
+        self.episodeStarts["silent"] = episodeStart
+    }
+
     /// Ends a silence: the device was heard at `time`.
     mutating func silenceEnded(at time: Int64) -> AlertDecision {
         self.isSilent = false

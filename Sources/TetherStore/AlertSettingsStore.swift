@@ -40,6 +40,9 @@ public protocol AlertSettingsStore: Sendable {
 
     /// Sets (or with `nil` removes, dropping queued deliveries) the webhook; returns the previous one.
     func setWebhook(_ webhook: WebhookEndpoint?, account: AccountID) async throws -> WebhookEndpoint?
+
+    /// The accounts with a device that has sent telemetry: those whose alert engines a restart rebuilds.
+    func accountsWithTelemetry() async throws -> [AccountID]
 }
 
 /// What to do with a snooze.

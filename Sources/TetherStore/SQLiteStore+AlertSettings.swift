@@ -116,6 +116,21 @@ extension SQLiteStore {
     }
 }
 
+extension SQLiteStore {
+    public func accountsWithTelemetry() async throws -> [AccountID] {
+        try await self.dbWriter.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT d.account_id FROM device d JOIN device_state s ON s.device_id = d.id
+                    ORDER BY d.account_id
+                    """
+            )
+            .map(AccountID.init(rawValue:))
+        }
+    }
+}
+
 // MARK: Records
 
 /// An `alert_scope` row: the rule values and do-not-disturb switch of the account or one device.

@@ -115,6 +115,11 @@ struct ServerOptions: ParsableArguments {
     var durability: String?
 
     @Option(
+        help: "What now is for silence and repeats: wall or event-time (env: TETHER_CLOCK; default wall)."
+    )
+    var clock: String?
+
+    @Option(
         name: .customLong("log-level"),
         help: "trace, debug, info, notice, warning, error (env: TETHER_LOG_LEVEL; default info)."
     )
@@ -131,7 +136,7 @@ struct ServerOptions: ParsableArguments {
             ("claim-failure-limit", self.claimFailureLimit), ("claim-failure-window", self.claimFailureWindow),
             ("ts-max-past", self.timestampMaxPast), ("ts-max-future", self.timestampMaxFuture),
             ("telemetry-retention", self.telemetryRetention), ("aggregate-retention", self.aggregateRetention),
-            ("durability", self.durability), ("log-level", self.logLevel),
+            ("durability", self.durability), ("clock", self.clock), ("log-level", self.logLevel),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }

@@ -28,6 +28,10 @@ public actor AlertService {
     private var accounts: [AccountID: AccountState] = [:]
     /// The newest device time seen, for ``AlertClockMode/eventTime``.
     private var newestEventTime: Int64 = 0
+    /// Accounts being loaded, so concurrent first requests load once.
+    private var loading: [AccountID: Task<Void, any Error>] = [:]
+    /// How much recent telemetry rebuilds an account's engines after a start. Default 6 hours.
+    private let replayWindowMilliseconds: Int64
 
     private static let decided = Counter(label: "tether_alerts_decided")
 
@@ -49,8 +53,10 @@ public actor AlertService {
         hub: AlertHub,
         clockMode: AlertClockMode,
         wallClock: @escaping @Sendable () -> Date,
+        replayWindow: Duration = .seconds(6 * 3_600),
         logger: Logger
     ) {
+        self.replayWindowMilliseconds = Int64(replayWindow.timeInterval * 1_000)
         self.store = store
         self.hub = hub
         self.clockMode = clockMode
@@ -75,6 +81,12 @@ public actor AlertService {
         guard !events.isEmpty else { return [] }
         self.newestEventTime = max(self.newestEventTime, events.last?.timestamp ?? 0)
         try await self.ensureMonitored(device)
+        return try await self.record(self.apply(events, from: device))
+    }
+
+    /// Runs `events` of `device` through the engines: a device's own, and for a phone's fixes,
+    /// those of the devices that follow it.
+    private func apply(_ events: [TelemetryEvent], from device: Device) -> [(DeviceID, AlertDecision)] {
         var decided: [(DeviceID, AlertDecision)] = []
         if device.kind == .phone {
             let fixes = events.compactMap(AlertInputs.position)
@@ -88,19 +100,19 @@ public actor AlertService {
                 decided += self.devices[id]!.timeline.process(fixes.map(AlertInput.ownerFix)).map { (id, $0) }
             }
             let own = events.filter { AlertInputs.position($0) == nil }.flatMap(AlertInputs.own)
-            decided += self.devices[device.id]!.timeline.process(own).map { (device.id, $0) }
+            decided += self.devices[device.id]?.timeline.process(own).map { (device.id, $0) } ?? []
         } else {
             let inputs = events.flatMap(AlertInputs.own)
-            decided += self.devices[device.id]!.timeline.process(inputs).map { (device.id, $0) }
+            decided += self.devices[device.id]?.timeline.process(inputs).map { (device.id, $0) } ?? []
         }
-        return try await self.record(decided)
+        return decided
     }
 
     /// The owner changed rules, fences or do-not-disturb: every device of the account takes the
     /// new rules, and what they decide at once (a device already outside a new fence) is recorded.
     @discardableResult
     public func settingsChanged(account: AccountID) async throws -> [Alert] {
-        guard self.accounts[account] != nil else { return [] }
+        try await self.ensureAccount(account)
         let settings = try await self.store.alertSettings(account: account)
         self.accounts[account]?.settings = settings
         var decided: [(DeviceID, AlertDecision)] = []
@@ -109,6 +121,14 @@ public actor AlertService {
             decided += self.devices[id]!.timeline.replaceRules(rules).map { (id, $0) }
         }
         return try await self.record(decided)
+    }
+
+    /// Rebuilds the engines of every account that has sent telemetry, so silence and repeats
+    /// are judged after a restart even for devices that stay quiet. Run once at start.
+    public func recoverAll() async throws {
+        for account in try await self.store.accountsWithTelemetry() {
+            try await self.ensureAccount(account)
+        }
     }
 
     /// Forgets a removed device.
@@ -166,12 +186,13 @@ public actor AlertService {
     // MARK: Pieces
 
     private func ensureMonitored(_ device: Device) async throws {
-        if self.accounts[device.owner] == nil {
-            let settings = try await self.store.alertSettings(account: device.owner)
-            self.accounts[device.owner] = AccountState(settings: settings)
-        }
-        guard self.devices[device.id] == nil else { return }
-        let settings = self.accounts[device.owner]!.settings
+        try await self.ensureAccount(device.owner)
+        self.monitor(device)
+    }
+
+    /// Starts a timeline for `device` unless it has one.
+    private func monitor(_ device: Device) {
+        guard self.devices[device.id] == nil, let settings = self.accounts[device.owner]?.settings else { return }
         var timeline = AlertTimeline(rules: self.rules(for: device.id, kind: device.kind, settings: settings))
         // A device heard for the first time (since start) starts from its owner's last fix.
         if device.kind != .phone, let phone = self.phone(for: device.id, account: device.owner),
@@ -180,6 +201,70 @@ public actor AlertService {
             _ = timeline.process([.ownerFix(fix)])
         }
         self.devices[device.id] = MonitoredDevice(account: device.owner, kind: device.kind, timeline: timeline)
+    }
+
+    /// Loads the account once (concurrent callers wait for the same load).
+    private func ensureAccount(_ account: AccountID) async throws {
+        if self.accounts[account] != nil { return }
+        if let loading = self.loading[account] {
+            try await loading.value
+            return
+        }
+        let loading = Task { try await self.load(account) }
+        self.loading[account] = loading
+        defer { self.loading[account] = nil }
+        try await loading.value
+    }
+
+    /// Loads the account's settings and rebuilds its devices' engines by replaying their
+    /// stored telemetry: from ``replayWindowMilliseconds`` before the newest event, or from the
+    /// start of the oldest open episode when that is earlier (at most 7 days back). What the
+    /// replay decides that the store lacks (a crash after the commit, before the alert) is
+    /// recorded now; the rest is already stored and changes nothing.
+    private func load(_ account: AccountID) async throws {
+        let settings = try await self.store.alertSettings(account: account)
+        let devices = try await self.store.devices(account: account)
+        let openAlerts = try await self.store.alerts(account: account, device: nil, limit: 10_000)
+            .filter { $0.endedAt == nil }
+        var newest: Int64?
+        for device in devices {
+            let last = try await self.store.telemetry(
+                device: device.id,
+                account: account,
+                query: TelemetryQuery(since: Date(milliseconds: 0), limit: 1)
+            )
+            if let time = last?.first?.event.timestamp { newest = max(newest ?? time, time) }
+        }
+        self.accounts[account] = AccountState(settings: settings)
+        for device in devices { self.monitor(device) }
+        guard let newest else { return }
+
+        let oldestOpen = openAlerts.map(\.episodeStart).min() ?? newest
+        let from = max(newest - 7 * 86_400_000, min(newest - self.replayWindowMilliseconds, oldestOpen - 600_000))
+        var history: [(device: Device, event: TelemetryEvent)] = []
+        for device in devices {
+            let events = try await self.store.telemetry(
+                device: device.id,
+                account: account,
+                query: TelemetryQuery(since: Date(milliseconds: from), limit: 100_000)
+            )
+            history += (events ?? []).reversed().map { (device, $0.event) }
+        }
+        history.sort { $0.event.timestamp < $1.event.timestamp }
+        self.newestEventTime = max(self.newestEventTime, newest)
+        var decided: [(DeviceID, AlertDecision)] = []
+        var start = history.startIndex
+        // Consecutive events of one device go in as one batch, the rest in time order.
+        while start < history.endIndex {
+            let device = history[start].device
+            let end = history[start...].firstIndex { $0.device.id != device.id } ?? history.endIndex
+            decided += self.apply(history[start..<end].map(\.event), from: device)
+            start = end
+        }
+        for alert in openAlerts where alert.kind == .silent {
+            self.devices[alert.device]?.timeline.resumeSilence(since: alert.episodeStart)
+        }
+        _ = try await self.record(decided)
     }
 
     /// A phone is judged only on its own battery, emergency button and silence: it is the owner.

@@ -33,6 +33,8 @@ struct WebhookDeliverer: Service {
             while !Task.isCancelled {
                 do {
                     try await self.deliverDue(client: client)
+                } catch is CancellationError {
+                    return
                 } catch {
                     self.logger.error("webhook delivery pass failed", metadata: ["error": "\(error)"])
                 }

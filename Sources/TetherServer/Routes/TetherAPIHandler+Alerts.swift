@@ -88,7 +88,8 @@ enum AlertExplanation {
             let id = parts.count > 1 ? parts[1] : ""
             if let record = settings.quietWindows.first(where: { $0.id == id }) {
                 let window = record.window
-                let days = window.days.sorted().map(\.shortName).joined(separator: ",")
+                let days =
+                    window.days.count == 7 ? "daily" : window.days.sorted().map(\.shortName).joined(separator: ",")
                 text += ". Not told: do-not-disturb window \(id) (\(days) \(window.start)–\(window.end) "
                 text += "\(window.timeZoneIdentifier)) was on."
             } else {
