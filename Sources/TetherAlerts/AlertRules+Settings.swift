@@ -44,6 +44,7 @@ public enum FenceShape {
             throw GeoError(field: "type", problem: "must be a GeoJSON Feature or geometry")
         }
         var features: [Any]
+        var isBareGeometry = false
         switch type {
         case "FeatureCollection":
             features = dictionary["features"] as? [Any] ?? []
@@ -55,10 +56,17 @@ public enum FenceShape {
         default:
             dictionary = ["type": "Feature", "geometry": dictionary, "properties": [String: Any]()]
             features = [dictionary]
+            isBareGeometry = true
         }
         let collection = try JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": features])
-        let fences = try JSONDecoder().decode(FenceCollection.self, from: collection).fences
-        return fences[0]
+        do {
+            return try JSONDecoder().decode(FenceCollection.self, from: collection).fences[0]
+        } catch var error as GeoError {
+            // Name the field as the caller sent it: a bare geometry has no `geometry` member.
+            error.featureIndex = nil
+            if isBareGeometry, error.field.hasPrefix("geometry.") { error.field.removeFirst("geometry.".count) }
+            throw error
+        }
     }
 
     /// A circle as the GeoJSON `Feature` TetherGeo reads: a `Point` with `properties.radius_m`.
