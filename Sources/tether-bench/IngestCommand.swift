@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Synchronization
 import TetherCore
 import TetherServer
@@ -30,6 +31,9 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "Where the store goes (default: a fresh temporary folder, removed afterwards).")
     var dataDir: String?
 
+    @Flag(help: "Run every stored event through the alert engines as the server does.")
+    var alerts = false
+
     func validate() throws {
         guard self.batch >= 1, self.batch <= 1_000, self.concurrency >= 1 else {
             throw ValidationError("--batch must be 1-1000 and --concurrency at least 1")
@@ -53,8 +57,18 @@ struct IngestCommand: AsyncParsableCommand {
             durability: SQLiteStore.Durability(rawValue: self.durability)!
         )
         let fleet = try await StoreFleet.pair(serials: devices.map { "BENCH-\($0)" }, in: store)
-        let deviceIDs = Dictionary(uniqueKeysWithValues: zip(devices, fleet.devices.map(\.id)))
-        let pipeline = TelemetryPipeline(ingestor: TelemetryIngestor(store: store), window: .unbounded)
+        let paired = Dictionary(uniqueKeysWithValues: zip(devices, fleet.devices))
+        var alertPipeline = TelemetryPipeline(ingestor: TelemetryIngestor(store: store), window: .unbounded)
+        if self.alerts {
+            alertPipeline.alerts = AlertService(
+                store: store,
+                hub: AlertHub(),
+                clockMode: .eventTime,
+                wallClock: { Date() },
+                logger: Logger(label: "tether.bench")
+            )
+        }
+        let pipeline = alertPipeline
 
         let cursor = BatchCursor()
         let start = ContinuousClock.now
@@ -67,7 +81,7 @@ struct IngestCommand: AsyncParsableCommand {
                         guard index < batches.count else { return totals }
                         let report = try await pipeline.ingest(
                             body: batches[index].body,
-                            device: deviceIDs[batches[index].device]!,
+                            device: paired[batches[index].device]!,
                             clientAddress: nil
                         )
                         totals.accepted += report.accepted
@@ -88,7 +102,7 @@ struct IngestCommand: AsyncParsableCommand {
             "bench": "ingest", "rows_offered": offered, "rows_stored": stored, "seconds": Stopwatch.round(seconds),
             "rows_per_s": Int(Double(offered) / seconds), "duplicates": totals.duplicate, "rejected": totals.rejected,
             "batch": self.batch, "concurrency": self.concurrency, "durability": self.durability,
-            "devices": devices.count, "parse_s": Stopwatch.round(parseSeconds), "decode_in_timing": true,
+            "alerts": self.alerts, "devices": devices.count, "parse_s": Stopwatch.round(parseSeconds), "decode_in_timing": true,
         ])
     }
 }
