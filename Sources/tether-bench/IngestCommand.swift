@@ -102,7 +102,8 @@ struct IngestCommand: AsyncParsableCommand {
             "bench": "ingest", "rows_offered": offered, "rows_stored": stored, "seconds": Stopwatch.round(seconds),
             "rows_per_s": Int(Double(offered) / seconds), "duplicates": totals.duplicate, "rejected": totals.rejected,
             "batch": self.batch, "concurrency": self.concurrency, "durability": self.durability,
-            "alerts": self.alerts, "devices": devices.count, "parse_s": Stopwatch.round(parseSeconds), "decode_in_timing": true,
+            "alerts": self.alerts, "devices": devices.count, "parse_s": Stopwatch.round(parseSeconds),
+            "decode_in_timing": true,
         ])
     }
 }

@@ -168,6 +168,36 @@ import TetherTesting
         }
     }
 
+    @Test func doNotDisturbOffOrForAnotherDeviceSilencesNothing() async throws {
+        try await TestServer.withRunning(config: .alerting) { server in
+            let household = try await server.household()
+            // A window for the phone only does not silence the tracker.
+            _ = try await household.client.createQuietWindow(
+                body: .json(
+                    .init(days: "daily", from: "22:00", to: "07:00", tz: "Europe/Berlin", deviceId: household.phone.id)
+                )
+            )
+            .created
+            try await server.walkAway(household)
+            let back = alertEpoch + 400_000
+            for step in Int64(0)..<3 {
+                try await server.send([Wire.fix(back + step * 15_000)], as: household.phone)
+                try await server.send([Wire.fix(back + step * 15_000)], as: household.tracker)
+            }
+            // An account-wide window does, unless do-not-disturb is off.
+            _ = try await household.client.createQuietWindow(
+                body: .json(.init(days: "daily", from: "22:00", to: "07:00", tz: "Europe/Berlin"))
+            )
+            .created
+            let off = try await household.client.setDoNotDisturb(body: .json(.init(enabled: false))).ok.body.json
+            #expect(off.enabled == false)
+            try await server.walkAway(household, from: alertEpoch + 3_600_000)
+            let alerts = try await household.alerts()
+            try #require(alerts.count == 2)
+            #expect(alerts.allSatisfy { !$0.suppressed })
+        }
+    }
+
     @Test func aSnoozeSilencesUntilItEnds() async throws {
         try await TestServer.withRunning(config: .alerting) { server in
             let household = try await server.household()

@@ -205,11 +205,12 @@ public actor AlertService {
 
     /// Loads the account once (concurrent callers wait for the same load).
     private func ensureAccount(_ account: AccountID) async throws {
-        if self.accounts[account] != nil { return }
+        // While a load runs the account is half built: wait for it.
         if let loading = self.loading[account] {
             try await loading.value
             return
         }
+        if self.accounts[account] != nil { return }
         let loading = Task { try await self.load(account) }
         self.loading[account] = loading
         defer { self.loading[account] = nil }
