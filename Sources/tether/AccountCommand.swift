@@ -1,10 +1,14 @@
 import ArgumentParser
 
-/// `tether account …`: register, sign in and out, export or delete the account.
+/// `tether account …`: register, sign in and out, export or delete the account, and the
+/// account's emergency contact and alert webhook.
 struct AccountCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "account",
-        abstract: "Register, log in, export or delete your account.",
-        subcommands: [Register.self, Login.self, Logout.self, Whoami.self, Export.self, Delete.self]
+        abstract: "Register, log in, export or delete your account; its emergency contact and webhook.",
+        subcommands: [
+            Register.self, Login.self, Logout.self, Whoami.self, Export.self, Delete.self, EmergencyContact.self,
+            Webhook.self,
+        ]
     )
 }

@@ -64,6 +64,17 @@ struct ServerConnection {
     }
 }
 
+extension ServerConnection {
+    /// Runs a request that answers `404 not_found` when there is nothing to show; `nil` then.
+    func optional<Result>(_ request: (Client) async throws -> Result) async throws -> Result? {
+        do {
+            return try await self.call(request)
+        } catch let error as CLIError where error.status == 404 {
+            return nil
+        }
+    }
+}
+
 /// The saved session as an `AccessTokenProvider`: renews the access token with the refresh token
 /// (proactively when it has expired, or when the server says so) and saves the new tokens.
 actor ProfileSession: AccessTokenProvider {

@@ -6,7 +6,7 @@ import Foundation
 struct TetherCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tether",
-        abstract: "The Tether companion CLI: your account, pairing, devices and their telemetry.",
+        abstract: "The Tether companion CLI: your account, pairing, devices, their telemetry and alerts.",
         discussion: """
             The server comes from --server, else TETHER_SERVER, else the saved profile \
             ($XDG_CONFIG_HOME/tether/config.json). --json prints one JSON value for scripts.
@@ -14,7 +14,7 @@ struct TetherCommand: AsyncParsableCommand {
         version: CLIVersion.current,
         subcommands: [
             AccountCommand.self, PairCommand.self, DeviceCommand.self, DevicesCommand.self, TelemetryCommand.self,
-            UsageCommand.self,
+            UsageCommand.self, RulesCommand.self, FencesCommand.self, DoNotDisturbCommand.self, AlertsCommand.self,
         ]
     )
 

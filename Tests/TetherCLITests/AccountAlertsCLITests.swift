@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+import TetherTesting
+
+/// `tether account emergency-contact` and `tether account webhook` against a real `tetherd`.
+@Suite("tether account emergency-contact, webhook")
+struct AccountAlertsCLITests {
+    @Test func emergencyContactAndWebhook() async throws {
+        try await AlertsCLIServer.withRegistered("contact@example.org") { cli, _ in
+            let none = try #require(try await cli.json("account", "emergency-contact", "show") as? [String: Any])
+            #expect(none.keys.sorted() == ["name", "phone"] && none["name"] is NSNull)
+
+            let set = try #require(
+                try await cli.json(
+                    "account",
+                    "emergency-contact",
+                    "set",
+                    "--name",
+                    "Ann Example",
+                    "--phone",
+                    "+49 30 1234567"
+                )
+                    as? [String: Any]
+            )
+            #expect(set["name"] as? String == "Ann Example")
+            let bad = try await cli.run("account", "emergency-contact", "set", "--name", "Bob", "--phone", "call me")
+            #expect(bad.status == 1)
+            #expect(bad.stderr.contains("phone"))
+            let shown = try #require(try await cli.json("account", "emergency-contact", "show") as? [String: Any])
+            #expect(shown["name"] as? String == "Ann Example")
+            #expect(shown["phone"] as? String == "+49 30 1234567")
+
+            let webhook = try #require(
+                try await cli.json("account", "webhook", "set", "https://hooks.example.org/tether") as? [String: Any]
+            )
+            #expect((webhook["secret"] as? String)?.isEmpty == false)
+            let text = try await cli.run("account", "webhook", "set", "https://hooks.example.org/other")
+            #expect(text.stdout.contains("shown once"))
+            let badURL = try await cli.run("account", "webhook", "set", "ftp://hooks.example.org")
+            #expect(badURL.status == 1)
+            #expect(badURL.stderr.contains("url"))
+            let hook = try #require(try await cli.json("account", "webhook", "show") as? [String: Any])
+            #expect(hook["url"] as? String == "https://hooks.example.org/other")
+            #expect(hook.keys.contains("secret") && hook["secret"] is NSNull)  // never shown again
+            #expect(try await cli.run("account", "webhook", "remove").status == 0)
+            let gone = try #require(try await cli.json("account", "webhook", "show") as? [String: Any])
+            #expect(gone["url"] is NSNull)
+            #expect(try await cli.run("account", "webhook", "remove").status == 1)
+        }
+    }
+}
