@@ -1,5 +1,5 @@
 public import Foundation
-import OpenAPIRuntime
+public import OpenAPIRuntime
 import OpenAPIURLSession
 public import TetherAPI
 
@@ -14,7 +14,14 @@ public import TetherAPI
 /// ```
 public enum TetherClientFactory {
     /// A client of the server at `serverURL`, authenticating with `tokens` when given.
-    public static func client(serverURL: URL, tokens: (any AccessTokenProvider)? = nil) -> Client {
+    ///
+    /// URLSession, the default transport, hands a response body over on Linux only once it is
+    /// complete; pass an AsyncHTTPClient `transport` for responses that stream (`GET /v1/alerts/stream`).
+    public static func client(
+        serverURL: URL,
+        tokens: (any AccessTokenProvider)? = nil,
+        transport: (any ClientTransport)? = nil
+    ) -> Client {
         var middlewares: [any ClientMiddleware] = []
         if let tokens {
             middlewares.append(BearerTokenMiddleware(provider: tokens))
@@ -23,7 +30,7 @@ public enum TetherClientFactory {
         return Client(
             serverURL: serverURL,
             configuration: .tether,
-            transport: URLSessionTransport(),
+            transport: transport ?? URLSessionTransport(),
             middlewares: middlewares
         )
     }
