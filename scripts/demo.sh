@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: build, start `tetherd` on SQLite with a local region,
-# then walk through register → pair → claim → telemetry → list → rename → export with the `tether` CLI,
+# then walk through register → pair → claim → telemetry → anti-lost alert → list → rename → export with the `tether` CLI,
 # restart the server and show the data is still there. Each step is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -90,7 +90,46 @@ step "what the owner sees: the device with its telemetry, its history and its us
 
 step "the owner's phone pairs too"
 code="$("$bin/tether" pair start --no-wait --json | sed -n 's/.*"code":"\([^"]*\)".*/\1/p')"
-"$bin/tether" device claim "$code" --serial PHONE-0001 --model "Pixel 9" --kind phone --json
+phone_claim="$("$bin/tether" device claim "$code" --serial PHONE-0001 --model "Pixel 9" --kind phone --json)"
+echo "    $phone_claim"
+phone_credential="$(echo "$phone_claim" | sed -n 's/.*"credential":"\([^"]*\)".*/\1/p')"
+
+step "anti-lost rules: alert beyond 30 m, a safe place at the office, quiet hours at night"
+"$bin/tether" rules set --distance 30m --dwell 30s
+"$bin/tether" fences add circle --name Office --lat 52.5301 --lon 13.3849 --radius 150m --safe
+"$bin/tether" dnd add --days daily --from 23:00 --to 06:00 --tz Europe/Berlin
+"$bin/tether" fences list
+
+step "watch alerts live (in the background) while the owner walks away and leaves the tracker behind"
+"$bin/tether" alerts watch --count 1 --timeout 60s >"$work/watch.txt" 2>"$work/watch.err" &
+watch_pid=$!
+for _ in $(seq 1 100); do grep -q "Watching" "$work/watch.err" 2>/dev/null && break; sleep 0.1; done
+location() { # device credential, time, metres east of the tracker
+    local lon
+    lon="$(awk -v east="$3" 'BEGIN { printf "%.7f", 13.405 + east / (111320 * cos(52.52 * 3.14159265 / 180)) }')"
+    curl -fsS -o /dev/null -X POST "$TETHER_SERVER/v1/telemetry" -H "Authorization: Bearer $1" \
+        -H 'Content-Type: application/json' \
+        -d "{\"events\":[{\"event_id\":\"$(cat /proc/sys/kernel/random/uuid)\",\"ts\":$2,\"kind\":\"location\",\"lat\":52.52,\"lon\":$lon,\"accuracy_m\":5.0,\"source\":\"gnss\"}]}"
+}
+start="$(( $(date +%s%3N) + 1000 ))"   # after the batch above, so the walk is the newest news
+for step_index in $(seq 0 10); do
+    t=$(( start + step_index * 15000 ))
+    east=$(( step_index > 2 ? (step_index - 2) * 25 : 0 ))
+    location "$credential" "$t" 0
+    location "$phone_credential" "$t" "$east"
+    printf '    t+%3ss  phone %4s m east of the tracker\n' "$(( step_index * 15 ))" "$east"
+done
+wait "$watch_pid" || true
+cat "$work/watch.txt"
+
+step "the alert, and why it was raised"
+"$bin/tether" alerts list
+alert="$("$bin/tether" alerts list --json | sed -n 's/^\[{"id":"\([^"]*\)".*/\1/p')"
+[[ -n "$alert" ]] || alert="$("$bin/tether" alerts list --json | grep -o '"id":"[^"]*"' | head -n1 | cut -d'"' -f4)"
+"$bin/tether" alerts why "$alert"
+
+step "acknowledge it: no more repeats"
+"$bin/tether" alerts ack "$alert"
 
 step "list devices"
 "$bin/tether" devices list
