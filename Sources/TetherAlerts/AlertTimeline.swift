@@ -1,4 +1,4 @@
-import TetherCore
+public import TetherCore
 
 /// A device's alert engine that accepts inputs late and out of order, and never raises a second
 /// alert for an episode that is already open.
@@ -37,7 +37,7 @@ public struct AlertTimeline: Sendable {
         var isLate = false
         var heardDevice = false
         let wasSilent = self.current.isSilent
-        for input in inputs {
+        for input in inputs where !self.isPending(input) {
             if input.isFromDevice { heardDevice = true }
             if let newest = self.pending.last, AlertInput.inDeviceTimeOrder(input, newest) {
                 let position = self.pending.lastIndex { !AlertInput.inDeviceTimeOrder(input, $0) }.map { $0 + 1 } ?? 0
@@ -91,6 +91,17 @@ public struct AlertTimeline: Sendable {
     /// Judges silence at `now`; see ``DeviceAlertEngine/checkSilence(now:)``.
     public mutating func checkSilence(now: Int64) -> AlertDecision? {
         self.current.checkSilence(now: now).flatMap { self.report([$0]).first }
+    }
+
+    /// Whether the same input is already in the window (a resend, or a replay after a restart
+    /// that already covered it): it is not applied twice.
+    private func isPending(_ input: AlertInput) -> Bool {
+        self.pending.reversed().prefix { $0.time >= input.time }.contains(input)
+    }
+
+    /// See ``DeviceAlertEngine/silencer(for:at:)``.
+    public func silencer(for kind: AlertKind, at time: Int64) -> String? {
+        self.current.silencer(for: kind, at: time)
     }
 
     /// Folds inputs older than the window into the checkpoint.

@@ -257,11 +257,7 @@ public struct DeviceAlertEngine: Sendable, Hashable {
                 reason: evidence.reason.description
             )
             decision.fixes = [evidence.deviceFix, evidence.ownerFix].compactMap { $0 }
-            if let fix = evidence.deviceFix,
-                let safe = self.rules.fences.first(where: {
-                    $0.role == .safePlace && FenceRelation(fix, to: $0.geometry) == .inside
-                })
-            {
+            if let fix = evidence.deviceFix, let safe = self.safePlace(holding: fix) {
                 decision.suppressedBy = "safe:\(safe.id)"
             }
             return decision
@@ -295,6 +291,23 @@ public struct DeviceAlertEngine: Sendable, Hashable {
         return decisions
     }
 
+    /// What silences an alert of `kind` at `time` now, as `suppressed_by` names it: for
+    /// `anti_lost` a safe place holding the device's last fix, else do-not-disturb; `nil` when
+    /// the owner is to be told (always for `sos`). An open suppressed alert whose silencer has
+    /// lapsed (the device left the safe place, the snooze ran out) is told then.
+    public func silencer(for kind: AlertKind, at time: Int64) -> String? {
+        guard kind.isSilenceable else { return nil }
+        if kind == .antiLost, let fix = self.antiLost.deviceFix, let safe = self.safePlace(holding: fix) {
+            return "safe:\(safe.id)"
+        }
+        return self.rules.doNotDisturb.silencer(at: Date(milliseconds: time))?.description
+    }
+
+    /// The first safe place that holds the fix's whole accuracy circle.
+    private func safePlace(holding fix: PositionFix) -> AlertFence? {
+        self.rules.fences.first { $0.role == .safePlace && FenceRelation(fix, to: $0.geometry) == .inside }
+    }
+
     /// An alert (or an episode end) for `rule` decided at `time`. An end names the episode it
     /// ends by the time that episode began.
     private mutating func decision(
@@ -311,9 +324,7 @@ public struct DeviceAlertEngine: Sendable, Hashable {
             self.episodeStarts[rule] = time
         }
         var suppressedBy: String?
-        if kind.isSilenceable, !ends,
-            let silencer = self.rules.doNotDisturb.silencer(at: Date(milliseconds: time))
-        {
+        if kind.isSilenceable, !ends, let silencer = self.rules.doNotDisturb.silencer(at: Date(milliseconds: time)) {
             suppressedBy = silencer.description
         }
         return AlertDecision(

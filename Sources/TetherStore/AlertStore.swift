@@ -4,14 +4,22 @@ public import TetherCore
 /// Stores alerts, one per episode, per device, per rule: concurrent requests deciding the same
 /// episode store it once.
 public protocol AlertStore: Sendable {
-    /// Stores `alert` unless its device already has one for the same rule and episode start.
+    /// Stores `alert` unless its device already has one for the same rule and episode start, or
+    /// one of the same rule still open (except `sos`: every press is its own alert). An
+    /// unsuppressed alert is queued for the account's webhook in the same transaction.
     ///
     /// - Returns: the stored alert, or `nil` when the episode already had one (nothing changes).
     func recordAlert(_ alert: Alert) async throws -> Alert?
 
-    /// Marks the device's episode of `rule` that began at `episodeStart` as ended at `endedAt`.
-    /// Returns the alert, or `nil` when there is no such open episode.
+    /// Marks the device's open alert of `rule` as ended at `endedAt`: the one that began at
+    /// `episodeStart`, else the latest that began before the end. Returns it, or `nil` when
+    /// the rule has no open alert.
     func endAlertEpisode(device: DeviceID, rule: String, episodeStart: Int64, endedAt: Int64) async throws -> Alert?
+
+    /// Applies alerts raised and episodes ended in one transaction, in order; returns for each
+    /// change the alert stored or ended, or `nil` where ``recordAlert(_:)`` or
+    /// ``endAlertEpisode(device:rule:episodeStart:endedAt:)`` would have changed nothing.
+    func recordAlertChanges(_ changes: [AlertChange]) async throws -> [Alert?]
 
     /// The account's alerts (of one device when given), newest decision first.
     func alerts(account: AccountID, device: DeviceID?, limit: Int) async throws -> [Alert]
@@ -29,4 +37,21 @@ public protocol AlertStore: Sendable {
     /// Records that the owner was told again at `at`: one more repeat. `nil` when the alert was
     /// acknowledged or ended meanwhile (nothing changes).
     func recordRepeat(id: AlertID, at: Int64) async throws -> Alert?
+
+    /// Open alerts that were suppressed, whose silencer may have lapsed since.
+    func suppressedOpenAlerts(limit: Int) async throws -> [Alert]
+
+    /// The silencer of an open alert lapsed at `at` (the device left the safe place, the snooze
+    /// ran out): the owner is told now, and the webhook gets it. `nil` when it ended meanwhile.
+    func liftSuppression(id: AlertID, at: Int64, createdAt: Date) async throws -> Alert?
+
+    /// Moves an alert's last notification to `at` without telling anyone (a repeat that was due
+    /// while repeats are off or silenced), so it does not hold up the others.
+    func touchAlert(id: AlertID, at: Int64) async throws
+}
+
+/// An alert raised, or an episode ended, for ``AlertStore/recordAlertChanges(_:)``.
+public enum AlertChange: Sendable, Hashable {
+    case raise(Alert)
+    case end(device: DeviceID, rule: String, episodeStart: Int64, endedAt: Int64)
 }

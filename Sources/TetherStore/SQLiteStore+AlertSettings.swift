@@ -183,7 +183,8 @@ struct AlertScopeRecord: Codable, FetchableRecord, PersistableRecord {
         self.lowBatteryPct = update.lowBatteryPercent ?? self.lowBatteryPct
         self.silentAfterS = update.silentAfterSeconds ?? self.silentAfterS
         self.repeatIntervalS = update.repeatIntervalSeconds ?? self.repeatIntervalS
-        self.phoneId = update.phone?.rawValue ?? self.phoneId
+        // An empty phone id clears the choice (back to the account's freshest phone).
+        if let phone = update.phone { self.phoneId = phone.rawValue.isEmpty ? nil : phone.rawValue }
     }
 
     var rules: RuleSettings {

@@ -4,21 +4,7 @@ public import TetherCore
 
 extension SQLiteStore {
     public func recordAlert(_ alert: Alert) async throws -> Alert? {
-        try await self.dbWriter.write { db in
-            try AlertRecord(alert).insert(db, onConflict: .ignore)
-            guard db.changesCount > 0 else { return nil }
-            if !alert.isSuppressed {
-                // Queued with the alert, once: a webhook never sees an alert the store lacks.
-                try db.execute(
-                    sql: """
-                        INSERT INTO webhook_delivery (alert_id, account_id, next_attempt_at)
-                        SELECT ?, account_id, ? FROM account_alerting WHERE account_id = ? AND webhook_url IS NOT NULL
-                        """,
-                    arguments: [alert.id.rawValue, alert.createdAt, alert.account.rawValue]
-                )
-            }
-            return alert
-        }
+        try await self.recordAlertChanges([.raise(alert)])[0]
     }
 
     public func endAlertEpisode(
@@ -27,22 +13,68 @@ extension SQLiteStore {
         episodeStart: Int64,
         endedAt: Int64
     ) async throws -> Alert? {
-        try await self.dbWriter.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE alert SET ended_ms = ?
-                    WHERE device_id = ? AND rule = ? AND episode_start_ms = ? AND ended_ms IS NULL
-                    """,
-                arguments: [endedAt, device.rawValue, rule, episodeStart]
-            )
-            guard db.changesCount > 0 else { return nil }
-            return try AlertRecord.filter(
-                Column("device_id") == device.rawValue && Column("rule") == rule
-                    && Column("episode_start_ms") == episodeStart
-            )
-            .fetchOne(db)?
-            .alert()
+        try await self.recordAlertChanges([
+            .end(device: device, rule: rule, episodeStart: episodeStart, endedAt: endedAt)
+        ])[0]
+    }
+
+    public func recordAlertChanges(_ changes: [AlertChange]) async throws -> [Alert?] {
+        guard !changes.isEmpty else { return [] }
+        return try await self.dbWriter.write { db in
+            try changes.map { change in
+                switch change {
+                case .raise(let alert):
+                    try Self.raise(db, alert)
+                case .end(let device, let rule, let episodeStart, let endedAt):
+                    try Self.end(db, device: device, rule: rule, episodeStart: episodeStart, endedAt: endedAt)
+                }
+            }
         }
+    }
+
+    private static func raise(_ db: Database, _ alert: Alert) throws -> Alert? {
+        // An episode of a rule is open until it ends: a second alert for a rule that has one
+        // open is the same episode decided again (a replay with other fixes). Each SOS press
+        // is its own alert.
+        if alert.kind != .sos {
+            let open = try AlertRecord.filter(
+                Column("device_id") == alert.device.rawValue && Column("rule") == alert.rule
+                    && Column("ended_ms") == nil
+            )
+            .fetchCount(db)
+            guard open == 0 else { return nil }
+        }
+        try AlertRecord(alert).insert(db, onConflict: .ignore)
+        guard db.changesCount > 0 else { return nil }
+        if !alert.isSuppressed {
+            try Self.queueWebhookDelivery(db, alert: alert.id, account: alert.account, at: alert.createdAt)
+        }
+        return alert
+    }
+
+    private static func end(
+        _ db: Database,
+        device: DeviceID,
+        rule: String,
+        episodeStart: Int64,
+        endedAt: Int64
+    ) throws -> Alert? {
+        // The rule's open alert, which began at `episodeStart` or, when a replay after a
+        // restart dated the episode differently, before the end.
+        guard
+            var record = try AlertRecord.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM alert
+                    WHERE device_id = ? AND rule = ? AND ended_ms IS NULL AND episode_start_ms <= ?
+                    ORDER BY episode_start_ms = ? DESC, episode_start_ms DESC LIMIT 1
+                    """,
+                arguments: [device.rawValue, rule, max(endedAt, episodeStart), episodeStart]
+            )
+        else { return nil }
+        record.endedMs = endedAt
+        try record.update(db)
+        return try record.alert()
     }
 
     public func alerts(account: AccountID, device: DeviceID?, limit: Int) async throws -> [Alert] {
@@ -90,6 +122,61 @@ extension SQLiteStore {
             guard db.changesCount > 0 else { return nil }
             return try AlertRecord.fetchOne(db, key: id.rawValue)?.alert()
         }
+    }
+
+    public func suppressedOpenAlerts(limit: Int) async throws -> [Alert] {
+        try await self.dbWriter.read { db in
+            try AlertRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM alert WHERE ended_ms IS NULL AND suppressed_by IS NOT NULL
+                        AND kind IN ('anti_lost', 'keep_in', 'keep_out', 'low_battery', 'silent')
+                    ORDER BY decided_ms LIMIT ?
+                    """,
+                arguments: [limit]
+            )
+            .map { try $0.alert() }
+        }
+    }
+
+    public func liftSuppression(id: AlertID, at: Int64, createdAt: Date) async throws -> Alert? {
+        try await self.dbWriter.write { db in
+            guard
+                var record = try AlertRecord.filter(
+                    Column("id") == id.rawValue && Column("ended_ms") == nil && Column("suppressed_by") != nil
+                )
+                .fetchOne(db)
+            else { return nil }
+            record.suppressedBy = nil
+            record.notifiedMs = at
+            try record.update(db)
+            try Self.queueWebhookDelivery(db, alert: id, account: AccountID(rawValue: record.accountId), at: createdAt)
+            return try record.alert()
+        }
+    }
+
+    public func touchAlert(id: AlertID, at: Int64) async throws {
+        try await self.dbWriter.write { db in
+            try db.execute(sql: "UPDATE alert SET notified_ms = ? WHERE id = ?", arguments: [at, id.rawValue])
+        }
+    }
+
+    /// Queues the alert for the account's webhook, if it has one (once: the alert id is the key).
+    private static func queueWebhookDelivery(
+        _ db: Database,
+        alert: AlertID,
+        account: AccountID,
+        at: Date = Date()
+    )
+        throws
+    {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO webhook_delivery (alert_id, account_id, next_attempt_at)
+                SELECT ?, account_id, ? FROM account_alerting WHERE account_id = ? AND webhook_url IS NOT NULL
+                """,
+            arguments: [alert.rawValue, at, account.rawValue]
+        )
     }
 
     public func acknowledgeAlert(id: AlertID, account: AccountID, at date: Date) async throws -> Alert? {

@@ -108,6 +108,8 @@ extension SQLiteStore {
         try await self.dbWriter.write { db in
             guard let record = try Self.ownedDevice(db, id: id, account: account) else { return nil }
             try record.delete(db)
+            // Devices measured against this phone go back to the account's freshest phone.
+            try db.execute(sql: "UPDATE alert_scope SET phone_id = NULL WHERE phone_id = ?", arguments: [id.rawValue])
             return try record.device()
         }
     }

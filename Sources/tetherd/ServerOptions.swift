@@ -120,6 +120,12 @@ struct ServerOptions: ParsableArguments {
     var clock: String?
 
     @Option(
+        name: .customLong("webhook-targets"),
+        help: "public (no loopback or private addresses) or any (env: TETHER_WEBHOOK_TARGETS; default public)."
+    )
+    var webhookTargets: String?
+
+    @Option(
         name: .customLong("log-level"),
         help: "trace, debug, info, notice, warning, error (env: TETHER_LOG_LEVEL; default info)."
     )
@@ -136,7 +142,8 @@ struct ServerOptions: ParsableArguments {
             ("claim-failure-limit", self.claimFailureLimit), ("claim-failure-window", self.claimFailureWindow),
             ("ts-max-past", self.timestampMaxPast), ("ts-max-future", self.timestampMaxFuture),
             ("telemetry-retention", self.telemetryRetention), ("aggregate-retention", self.aggregateRetention),
-            ("durability", self.durability), ("clock", self.clock), ("log-level", self.logLevel),
+            ("durability", self.durability), ("clock", self.clock),
+            ("webhook-targets", self.webhookTargets), ("log-level", self.logLevel),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }

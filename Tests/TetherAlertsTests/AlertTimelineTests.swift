@@ -32,6 +32,26 @@ struct AlertTimelineTests {
     }
 
     @Test
+    func anInputSentTwiceCountsOnce() {
+        // A link loss while the phone walks away counts as one observation: sent three times
+        // (a resend, a replay after a restart), it must not make up the three an alert needs.
+        var timeline = AlertTimeline(rules: AlertRules())
+        let walking = (0..<3).map { step in
+            AlertInput.ownerFix(
+                PositionFix(
+                    time: Self.start + Int64(step) * 5_000,
+                    position: Earth.destination(from: Self.home, bearing: 90, distance: Double(step) * 8),
+                    accuracy: 5
+                )
+            )
+        }
+        _ = timeline.process([.deviceFix(PositionFix(time: Self.start, position: Self.home, accuracy: 5))] + walking)
+        let loss = AlertInput.link(.disconnected, at: Self.start + 11_000)
+        let decisions = [[loss], [loss], [loss]].flatMap { timeline.process($0) }
+        #expect(decisions.isEmpty)
+    }
+
+    @Test
     func inOrderTheTrackGivesOneAlertAndOneEnd() {
         let decisions = Self.decisions(of: [Self.leftBehind])
         #expect(decisions.map(\.rule) == ["anti_lost", "anti_lost"])

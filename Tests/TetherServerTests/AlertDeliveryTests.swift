@@ -181,3 +181,68 @@ import TetherTesting
         }
     }
 }
+
+/// Suppressions are judged again while an episode is open.
+@Suite struct AlertSuppressionLapseTests {
+    @Test func leavingTheSafePlaceWhileLostTellsTheOwner() async throws {
+        try await TestServer.withRunning(config: .alerting) { server in
+            let household = try await server.household()
+            _ = try await household.client.createFence(
+                body: .json(
+                    .init(
+                        name: "Home",
+                        role: .safe,
+                        circle: .init(lat: home.latitude, lon: home.longitude, radiusM: 100)
+                    )
+                )
+            )
+            .created
+            let reader = AlertStreamReader()
+            try await reader.open(server, token: household.user.accessToken)
+            let times = try await server.walkAway(household)
+            let silenced = try #require(try await household.alerts().first)
+            #expect(silenced.suppressedBy?.hasPrefix("safe:") == true)
+
+            // Someone carries the tracker out of the house, away from the owner.
+            let later = times.last! + 15_000
+            try await server.send([Wire.fix(later, east: 480)], as: household.phone)
+            try await server.send([Wire.fix(later, latitude: home.latitude + 0.003)], as: household.tracker)
+            try await eventually { try await household.alerts().first?.suppressed == false }
+            let told = try #require(try await household.alerts().first)
+            #expect(told.id == silenced.id)
+            #expect(told.suppressedBy == nil)
+            try await eventually { await reader.events.map(\.event).contains("unsuppressed") }
+            #expect(await reader.events.map(\.event) == ["alert", "unsuppressed"])
+            await reader.close()
+        }
+    }
+
+    @Test func aPhoneThatOnlySendsFixesIsNotSilent() async throws {
+        try await TestServer.withRunning(config: .alerting) { server in
+            let household = try await server.household()
+            _ = try await household.client.setAlertRules(body: .json(.init(silentAfterS: 600))).ok
+            for minute in Int64(0)...15 {
+                try await server.send([Wire.fix(alertEpoch + minute * 60_000)], as: household.phone)
+                try await server.send([Wire.fix(alertEpoch + minute * 60_000)], as: household.tracker)
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await household.alerts().isEmpty)
+        }
+    }
+
+    @Test func aSnoozedAlertDoesNotRepeat() async throws {
+        try await TestServer.withRunning(config: .alerting) { server in
+            let household = try await server.household()
+            _ = try await household.client.setAlertRules(body: .json(.init(repeatIntervalS: 60))).ok
+            let now = Date().milliseconds
+            let times = try await server.walkAway(household, from: now - 600_000, walk: 90)
+            let alert = try #require(try await household.alerts().first)
+            #expect(alert.suppressed == false)
+            _ = try await household.client.setDoNotDisturb(body: .json(.init(snoozeForS: 3_600))).ok
+            let repeats = try #require(try await household.alerts().first).repeatCount
+            try await server.send([Wire.fix(times.last! + 300_000)], as: household.tracker)
+            try await Task.sleep(for: .milliseconds(400))
+            #expect(try await household.alerts().first?.repeatCount == repeats)
+        }
+    }
+}

@@ -83,3 +83,41 @@ import TetherTesting
         )
     }
 }
+
+extension AlertRecoveryTests {
+    @Test func aFenceAlertRaisedOnTheLastFixIsNotRaisedAgainAfterARestart() async throws {
+        let directory = TemporaryDirectory.make()
+        defer { TemporaryDirectory.remove(directory) }
+        let household = try await TestServer.withRunning(config: .alerting, dataDirectory: directory) { server in
+            let household = try await server.household()
+            for step in Int64(0)..<5 {
+                try await server.send([Wire.fix(alertEpoch + step * 60_000)], as: household.tracker)
+            }
+            // A park 2 km north, added while the tracker is outside it: raised on its last fix.
+            _ = try await household.client.createFence(
+                body: .json(
+                    .init(
+                        name: "Park",
+                        role: .keepIn,
+                        circle: .init(lat: home.latitude + 0.018, lon: home.longitude, radiusM: 200)
+                    )
+                )
+            )
+            .created
+            return household
+        }
+        try await TestServer.withRunning(config: .alerting, dataDirectory: directory) { server in
+            let client = server.client(token: household.user.accessToken)
+            try await server.send([Wire.fix(alertEpoch + 600_000)], as: household.tracker)
+            // Back in the park: the one alert ends.
+            try await server.send(
+                [Wire.fix(alertEpoch + 660_000, latitude: home.latitude + 0.018)],
+                as: household.tracker
+            )
+            let alerts = try await client.listAlerts(query: .init()).ok.body.json
+            #expect(alerts.count == 1, "\(alerts)")
+            #expect(alerts.first?.ts.milliseconds == alertEpoch + 240_000)
+            #expect(alerts.first?.endedAt?.milliseconds == alertEpoch + 660_000)
+        }
+    }
+}

@@ -119,6 +119,21 @@ import TetherTesting
         }
     }
 
+    @Test(arguments: [
+        "http://127.0.0.1:8080/hook", "http://localhost/hook", "http://10.1.2.3/hook", "http://192.168.1.20/hook",
+        "http://[::1]/hook", "http://169.254.169.254/latest", "http://[fd00::1]/hook", "http://[::ffff:10.0.0.1]/hook",
+    ])
+    func webhooksToThisMachineOrItsNetworkAreRefusedByDefault(url: String) async throws {
+        try await TestServer.withRunning(config: .testing) { server in
+            let user = try await server.register()
+            await expectProblem(400, "invalid_field", field: "url") {
+                try await user.client.setWebhook(body: .json(.init(url: url))).ok
+            }
+            let accepted = try await user.client.setWebhook(body: .json(.init(url: "https://example.org/hook"))).ok
+            #expect(try accepted.body.json.url == "https://example.org/hook")
+        }
+    }
+
     @Test func anotherAccountsIdsAreUnknown() async throws {
         try await TestServer.withRunning(config: .alerting) { server in
             let ada = try await server.household("ada@example.org")

@@ -18,6 +18,8 @@ extension ServerConfig {
         config.alertClock = .eventTime
         config.alertTickInterval = .milliseconds(50)
         config.webhookBackoffBase = .milliseconds(50)
+        // The test receivers listen on loopback.
+        config.webhookTargets = .any
         return config
     }
 }

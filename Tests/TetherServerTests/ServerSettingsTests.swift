@@ -64,7 +64,8 @@ struct ServerSettingsTests {
             "refresh-token-ttl": "7d", "sign-in-failure-limit": "8", "sign-in-failure-window": "1h",
             "claim-failure-limit": "4", "claim-failure-window": "30m", "max-body-bytes": "65536",
             "ts-max-past": "off", "ts-max-future": "10m", "telemetry-retention": "7d", "aggregate-retention": "365d",
-            "durability": "power-loss", "clock": "event-time", "log-level": "warning",
+            "durability": "power-loss", "clock": "event-time",
+            "webhook-targets": "any", "log-level": "warning",
         ]
         #expect(Set(values.keys) == Set(ServerSettings.keys))
         var environment: [String: String] = [:]
@@ -89,6 +90,7 @@ struct ServerSettingsTests {
         #expect(settings.config.timestampWindow == TimestampWindow(maxPast: nil, maxFuture: .seconds(600)))
         #expect(settings.config.telemetryRetention == .seconds(7 * 86_400))
         #expect(settings.config.alertClock == .eventTime)
+        #expect(settings.config.webhookTargets == .any)
         #expect(settings.config.aggregateRetention == .seconds(365 * 86_400))
         #expect(settings.durability == .powerLoss)
         #expect(settings.logLevel == "warning")
@@ -134,6 +136,7 @@ struct ServerSettingsTests {
         ("durability", "sometimes"),
         ("durability", ""),
         ("clock", "sundial"),
+        ("webhook-targets", "lan"),
         ("log-level", "loud"),
     ])
     func aBadValueNamesItsSetting(key: String, value: String) {

@@ -50,7 +50,17 @@ struct AlertStoreTests {
             #expect(stored.count == 1)
             let listed = try await store.alerts(account: device.owner, device: nil, limit: 100)
             #expect(listed == stored)
-            // Another episode of the same rule, or another rule, is a new alert.
+            // While the episode is open, the rule has no other: a replay dating it differently
+            // is the same episode.
+            #expect(try await store.recordAlert(Self.alert(device, episodeStart: 9_000, decidedAt: 9_000)) == nil)
+            // Once it ended, another episode of the same rule, or another rule, is a new alert.
+            let first = try #require(stored.first)
+            _ = try await store.endAlertEpisode(
+                device: device.id,
+                rule: first.rule,
+                episodeStart: first.episodeStart,
+                endedAt: 8_000
+            )
             #expect(try await store.recordAlert(Self.alert(device, episodeStart: 9_000, decidedAt: 9_000)) != nil)
             #expect(try await store.recordAlert(Self.alert(device, rule: "keep_in:home")) != nil)
             #expect(try await store.alerts(account: device.owner, device: device.id, limit: 100).count == 3)

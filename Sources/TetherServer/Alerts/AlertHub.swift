@@ -12,6 +12,8 @@ public struct AlertNotification: Sendable, Hashable {
         case repeated = "repeat"
         /// The episode ended.
         case ended
+        /// A suppressed alert whose silencer lapsed while the episode was open: told now.
+        case unsuppressed
     }
 
     public var event: Event
@@ -20,8 +22,9 @@ public struct AlertNotification: Sendable, Hashable {
 
 /// Fans alert notifications out to the live streams of each account.
 ///
-/// A subscriber gets every notification of its account from the moment it subscribed, in the
-/// order they were published, and a keep-alive tick every ``keepAliveInterval``. When the server
+/// A subscriber gets the notifications of its account from the moment it subscribed, in the
+/// order they were published (a consumer 1,000 behind loses the oldest), and a keep-alive tick
+/// every ``keepAliveInterval``. When the server
 /// shuts down gracefully every stream finishes, so open `GET /v1/alerts/stream` requests end and
 /// do not hold the shutdown up.
 public actor AlertHub: Service {

@@ -15,23 +15,32 @@ public import TetherStore
 /// in its rules, else the account's phone with the freshest fix. The store keeps one alert per
 /// episode, per device, per rule, so concurrent or repeated decisions are stored once.
 ///
-/// Silence and repeats need a "now": the wall clock, or with ``AlertClockMode/eventTime`` the
-/// newest device time seen, so a replay or a time-compressed simulation gives the same alerts.
+/// A decision the store could not take is kept and retried every tick, so a failed write loses
+/// no alert; the telemetry itself was committed before. Engines are rebuilt after a start by
+/// replaying stored telemetry (`AlertService+Recovery.swift`); silence, repeats and lapsed
+/// suppressions are judged every tick (`AlertService+Clock.swift`) against the wall clock, or
+/// with ``AlertClockMode/eventTime`` the newest device time seen, so a replay or a
+/// time-compressed simulation gives the same alerts.
 public actor AlertService {
-    private let store: any TetherStorage
-    private let hub: AlertHub
-    private let clockMode: AlertClockMode
-    private let wallClock: @Sendable () -> Date
-    private let logger: Logger
+    let store: any TetherStorage
+    let hub: AlertHub
+    let clockMode: AlertClockMode
+    let wallClock: @Sendable () -> Date
+    let logger: Logger
 
-    private var devices: [DeviceID: MonitoredDevice] = [:]
-    private var accounts: [AccountID: AccountState] = [:]
-    /// The newest device time seen, for ``AlertClockMode/eventTime``.
-    private var newestEventTime: Int64 = 0
+    var devices: [DeviceID: MonitoredDevice] = [:]
+    var accounts: [AccountID: AccountState] = [:]
+    /// The newest device time seen, for ``AlertClockMode/eventTime`` (shared by every account:
+    /// that mode is for replays and simulations, not for serving many owners).
+    var newestEventTime: Int64 = 0
     /// Accounts being loaded, so concurrent first requests load once.
-    private var loading: [AccountID: Task<Void, any Error>] = [:]
-    /// How much recent telemetry rebuilds an account's engines after a start. Default 6 hours.
-    private let replayWindowMilliseconds: Int64
+    var loading: [AccountID: Task<Void, any Error>] = [:]
+    /// Settings reads in flight per account, so an older read never overwrites a newer one.
+    var settingsGeneration: [AccountID: Int] = [:]
+    /// Decisions the store did not take yet (it failed); retried every tick.
+    var unrecorded: [(DeviceID, AlertDecision)] = []
+    /// How much recent telemetry rebuilds an account's engines after a start.
+    let replayWindowMilliseconds: Int64
 
     private static let decided = Counter(label: "tether_alerts_decided")
 
@@ -48,6 +57,9 @@ public actor AlertService {
     }
 
     /// Creates the service.
+    ///
+    /// - Parameter replayWindow: How much recent telemetry rebuilds an account's engines after a
+    ///   start (more when an episode opened earlier). Default 6 hours.
     public init(
         store: any TetherStorage,
         hub: AlertHub,
@@ -75,18 +87,22 @@ public actor AlertService {
     // MARK: Inputs
 
     /// Evaluates events `device` just stored (device-time order), records what they decide, and
-    /// returns it.
+    /// returns the alerts that are new or ended.
+    ///
+    /// - Throws: only when the account's engines cannot be loaded; a decision the store cannot
+    ///   take is kept and retried, not thrown.
     @discardableResult
     public func evaluate(_ events: [TelemetryEvent], from device: Device) async throws -> [Alert] {
         guard !events.isEmpty else { return [] }
         self.newestEventTime = max(self.newestEventTime, events.last?.timestamp ?? 0)
-        try await self.ensureMonitored(device)
-        return try await self.record(self.apply(events, from: device))
+        try await self.ensureAccount(device.owner)
+        self.monitor(device)
+        return await self.record(self.apply(events, from: device))
     }
 
     /// Runs `events` of `device` through the engines: a device's own, and for a phone's fixes,
     /// those of the devices that follow it.
-    private func apply(_ events: [TelemetryEvent], from device: Device) -> [(DeviceID, AlertDecision)] {
+    func apply(_ events: [TelemetryEvent], from device: Device) -> [(DeviceID, AlertDecision)] {
         var decided: [(DeviceID, AlertDecision)] = []
         if device.kind == .phone {
             let fixes = events.compactMap(AlertInputs.position)
@@ -99,7 +115,11 @@ public actor AlertService {
             for id in self.devicesFollowing(phone: device.id, account: device.owner) where !fixes.isEmpty {
                 decided += self.devices[id]!.timeline.process(fixes.map(AlertInput.ownerFix)).map { (id, $0) }
             }
-            let own = events.filter { AlertInputs.position($0) == nil }.flatMap(AlertInputs.own)
+            // The phone's own engine hears its fixes as signs of life (it is the owner: no
+            // distance or fence applies to it).
+            let own = events.flatMap { event in
+                AlertInputs.position(event) == nil ? AlertInputs.own(event) : [.heartbeat(at: event.timestamp)]
+            }
             decided += self.devices[device.id]?.timeline.process(own).map { (device.id, $0) } ?? []
         } else {
             let inputs = events.flatMap(AlertInputs.own)
@@ -113,22 +133,18 @@ public actor AlertService {
     @discardableResult
     public func settingsChanged(account: AccountID) async throws -> [Alert] {
         try await self.ensureAccount(account)
+        let generation = (self.settingsGeneration[account] ?? 0) + 1
+        self.settingsGeneration[account] = generation
         let settings = try await self.store.alertSettings(account: account)
+        // A later change read newer settings meanwhile: it applies them.
+        guard self.settingsGeneration[account] == generation, self.accounts[account] != nil else { return [] }
         self.accounts[account]?.settings = settings
         var decided: [(DeviceID, AlertDecision)] = []
         for (id, device) in self.devices where device.account == account {
             let rules = self.rules(for: id, kind: device.kind, settings: settings)
             decided += self.devices[id]!.timeline.replaceRules(rules).map { (id, $0) }
         }
-        return try await self.record(decided)
-    }
-
-    /// Rebuilds the engines of every account that has sent telemetry, so silence and repeats
-    /// are judged after a restart even for devices that stay quiet. Run once at start.
-    public func recoverAll() async throws {
-        for account in try await self.store.accountsWithTelemetry() {
-            try await self.ensureAccount(account)
-        }
+        return await self.record(decided)
     }
 
     /// Forgets a removed device.
@@ -145,53 +161,10 @@ public actor AlertService {
         self.accounts[account] = nil
     }
 
-    // MARK: Checks against the clock
-
-    /// Judges silence for every device and repeats alerts that are due. Called every tick.
-    @discardableResult
-    public func tick() async throws -> [AlertNotification] {
-        let now = self.now
-        var decided: [(DeviceID, AlertDecision)] = []
-        for id in self.devices.keys {
-            if let decision = self.devices[id]!.timeline.checkSilence(now: now) {
-                decided.append((id, decision))
-            }
-        }
-        var notifications = try await self.record(decided).map { AlertNotification(event: .alert, alert: $0) }
-        notifications += try await self.repeatDue(now: now)
-        return notifications
-    }
-
-    /// Repeats open, unacknowledged alerts whose device's repeat interval has passed.
-    private func repeatDue(now: Int64) async throws -> [AlertNotification] {
-        var repeated: [AlertNotification] = []
-        for alert in try await self.store.repeatableAlerts(notifiedBefore: now - 60_000, limit: 1_000) {
-            let settings: AccountAlertSettings
-            if let cached = self.accounts[alert.account]?.settings {
-                settings = cached
-            } else {
-                settings = try await self.store.alertSettings(account: alert.account)
-            }
-            let interval = Int64(settings.effectiveRules(for: alert.device).repeatIntervalSeconds ?? 0) * 1_000
-            guard interval > 0, now - (alert.notifiedAt ?? alert.decidedAt) >= interval else { continue }
-            if let updated = try await self.store.recordRepeat(id: alert.id, at: now) {
-                let notification = AlertNotification(event: .repeated, alert: updated)
-                await self.hub.publish(notification)
-                repeated.append(notification)
-            }
-        }
-        return repeated
-    }
-
     // MARK: Pieces
 
-    private func ensureMonitored(_ device: Device) async throws {
-        try await self.ensureAccount(device.owner)
-        self.monitor(device)
-    }
-
     /// Starts a timeline for `device` unless it has one.
-    private func monitor(_ device: Device) {
+    func monitor(_ device: Device) {
         guard self.devices[device.id] == nil, let settings = self.accounts[device.owner]?.settings else { return }
         var timeline = AlertTimeline(rules: self.rules(for: device.id, kind: device.kind, settings: settings))
         // A device heard for the first time (since start) starts from its owner's last fix.
@@ -203,83 +176,20 @@ public actor AlertService {
         self.devices[device.id] = MonitoredDevice(account: device.owner, kind: device.kind, timeline: timeline)
     }
 
-    /// Loads the account once (concurrent callers wait for the same load).
-    private func ensureAccount(_ account: AccountID) async throws {
-        // While a load runs the account is half built: wait for it.
-        if let loading = self.loading[account] {
-            try await loading.value
-            return
-        }
-        if self.accounts[account] != nil { return }
-        let loading = Task { try await self.load(account) }
-        self.loading[account] = loading
-        defer { self.loading[account] = nil }
-        try await loading.value
-    }
-
-    /// Loads the account's settings and rebuilds its devices' engines by replaying their
-    /// stored telemetry: from ``replayWindowMilliseconds`` before the newest event, or from the
-    /// start of the oldest open episode when that is earlier (at most 7 days back). What the
-    /// replay decides that the store lacks (a crash after the commit, before the alert) is
-    /// recorded now; the rest is already stored and changes nothing.
-    private func load(_ account: AccountID) async throws {
-        let settings = try await self.store.alertSettings(account: account)
-        let devices = try await self.store.devices(account: account)
-        let openAlerts = try await self.store.alerts(account: account, device: nil, limit: 10_000)
-            .filter { $0.endedAt == nil }
-        var newest: Int64?
-        for device in devices {
-            let last = try await self.store.telemetry(
-                device: device.id,
-                account: account,
-                query: TelemetryQuery(since: Date(milliseconds: 0), limit: 1)
-            )
-            if let time = last?.first?.event.timestamp { newest = max(newest ?? time, time) }
-        }
-        self.accounts[account] = AccountState(settings: settings)
-        for device in devices { self.monitor(device) }
-        guard let newest else { return }
-
-        let oldestOpen = openAlerts.map(\.episodeStart).min() ?? newest
-        let from = max(newest - 7 * 86_400_000, min(newest - self.replayWindowMilliseconds, oldestOpen - 600_000))
-        var history: [(device: Device, event: TelemetryEvent)] = []
-        for device in devices {
-            let events = try await self.store.telemetry(
-                device: device.id,
-                account: account,
-                query: TelemetryQuery(since: Date(milliseconds: from), limit: 100_000)
-            )
-            history += (events ?? []).reversed().map { (device, $0.event) }
-        }
-        history.sort { $0.event.timestamp < $1.event.timestamp }
-        self.newestEventTime = max(self.newestEventTime, newest)
-        var decided: [(DeviceID, AlertDecision)] = []
-        var start = history.startIndex
-        // Consecutive events of one device go in as one batch, the rest in time order.
-        while start < history.endIndex {
-            let device = history[start].device
-            let end = history[start...].firstIndex { $0.device.id != device.id } ?? history.endIndex
-            decided += self.apply(history[start..<end].map(\.event), from: device)
-            start = end
-        }
-        for alert in openAlerts where alert.kind == .silent {
-            self.devices[alert.device]?.timeline.resumeSilence(since: alert.episodeStart)
-        }
-        _ = try await self.record(decided)
-    }
-
     /// A phone is judged only on its own battery, emergency button and silence: it is the owner.
-    private func rules(for device: DeviceID, kind: DeviceKind, settings: AccountAlertSettings) -> AlertRules {
+    func rules(for device: DeviceID, kind: DeviceKind, settings: AccountAlertSettings) -> AlertRules {
         var rules = AlertRules(settings: settings, device: device)
         if kind == .phone { rules.fences = [] }
         return rules
     }
 
-    /// The phone `device` is measured against: the one its rules name, else the account's
-    /// phone with the freshest fix.
-    private func phone(for device: DeviceID, account: AccountID) -> DeviceID? {
+    /// The phone `device` is measured against: the one its rules name (while that phone is
+    /// heard from), else the account's phone with the freshest fix.
+    func phone(for device: DeviceID, account: AccountID) -> DeviceID? {
         guard let state = self.accounts[account] else { return nil }
-        if let named = state.settings.effectiveRules(for: device).phone { return named }
+        if let named = state.settings.effectiveRules(for: device).phone, state.phoneFixes[named] != nil {
+            return named
+        }
         return state.phoneFixes.max { ($0.value.time, $0.key.rawValue) < ($1.value.time, $1.key.rawValue) }?.key
     }
 
@@ -290,60 +200,76 @@ public actor AlertService {
         }
     }
 
-    /// Stores decisions (alerts once per episode, ends once), tells the watchers, returns the
-    /// alerts that are new or ended.
-    private func record(_ decisions: [(DeviceID, AlertDecision)]) async throws -> [Alert] {
+    /// Stores decisions (alerts once per episode, ends once) in one transaction and tells the
+    /// watchers; returns the alerts that are new or ended. When the store fails, the decisions
+    /// wait in ``unrecorded`` for the next tick.
+    func record(_ decisions: [(DeviceID, AlertDecision)]) async -> [Alert] {
+        let changes = decisions.compactMap { device, decision in self.change(decision, of: device) }
+        guard !changes.isEmpty else { return [] }
+        let results: [Alert?]
+        do {
+            results = try await self.store.recordAlertChanges(changes)
+        } catch {
+            self.logger.error("alert decisions not stored; retrying", metadata: ["error": "\(error)"])
+            self.unrecorded += decisions
+            return []
+        }
         var changed: [Alert] = []
-        let now = self.now
-        for (device, decision) in decisions {
-            guard let account = self.devices[device]?.account else { continue }
-            if decision.endsEpisode {
-                guard
-                    let ended = try await self.store.endAlertEpisode(
-                        device: device,
-                        rule: decision.rule,
-                        episodeStart: decision.episodeStart,
-                        endedAt: decision.time
-                    )
-                else { continue }
-                changed.append(ended)
-                await self.hub.publish(AlertNotification(event: .ended, alert: ended))
-            } else {
-                let alert = Alert(
-                    device: device,
-                    account: account,
-                    kind: decision.kind,
-                    rule: decision.rule,
-                    episodeStart: decision.episodeStart,
-                    decidedAt: decision.time,
-                    reason: decision.reason,
-                    // An anti-lost decision uses the device's fix, then the phone's.
-                    fixes: decision.fixes.enumerated().map { index, fix in
-                        AlertFix(
-                            source: decision.kind == .antiLost && index == 1 ? "phone" : "device",
-                            time: fix.time,
-                            latitude: fix.position.latitude,
-                            longitude: fix.position.longitude,
-                            accuracyMeters: fix.accuracy
-                        )
-                    },
-                    suppressedBy: decision.suppressedBy,
-                    notifiedAt: now,
-                    createdAt: self.wallClock()
-                )
-                guard let stored = try await self.store.recordAlert(alert) else { continue }
-                Self.decided.increment()
-                self.logger.info(
-                    "alert",
-                    metadata: [
-                        "tether.alert.id": "\(stored.id)", "tether.alert.kind": "\(stored.kind.rawValue)",
-                        "tether.device.id": "\(device)", "tether.alert.suppressed_by": "\(stored.suppressedBy ?? "-")",
-                    ]
-                )
-                changed.append(stored)
-                await self.hub.publish(AlertNotification(event: .alert, alert: stored))
+        for (change, result) in zip(changes, results) {
+            guard let alert = result else { continue }
+            changed.append(alert)
+            if case .end = change {
+                await self.hub.publish(AlertNotification(event: .ended, alert: alert))
+                continue
             }
+            Self.decided.increment()
+            self.logger.info(
+                "alert",
+                metadata: [
+                    "tether.alert.id": "\(alert.id)", "tether.alert.kind": "\(alert.kind.rawValue)",
+                    "tether.device.id": "\(alert.device)",
+                    "tether.alert.suppressed_by": "\(alert.suppressedBy ?? "-")",
+                ]
+            )
+            await self.hub.publish(AlertNotification(event: .alert, alert: alert))
         }
         return changed
+    }
+
+    /// The store change a decision makes.
+    private func change(_ decision: AlertDecision, of device: DeviceID) -> AlertChange? {
+        guard let account = self.devices[device]?.account else { return nil }
+        if decision.endsEpisode {
+            return .end(
+                device: device,
+                rule: decision.rule,
+                episodeStart: decision.episodeStart,
+                endedAt: decision.time
+            )
+        }
+        return .raise(
+            Alert(
+                device: device,
+                account: account,
+                kind: decision.kind,
+                rule: decision.rule,
+                episodeStart: decision.episodeStart,
+                decidedAt: decision.time,
+                reason: decision.reason,
+                // An anti-lost decision uses the device's fix, then the phone's.
+                fixes: decision.fixes.enumerated().map { index, fix in
+                    AlertFix(
+                        source: decision.kind == .antiLost && index == 1 ? "phone" : "device",
+                        time: fix.time,
+                        latitude: fix.position.latitude,
+                        longitude: fix.position.longitude,
+                        accuracyMeters: fix.accuracy
+                    )
+                },
+                suppressedBy: decision.suppressedBy,
+                notifiedAt: self.now,
+                createdAt: self.wallClock()
+            )
+        )
     }
 }

@@ -21,6 +21,8 @@ struct WebhookDeliverer: Service {
     let backoffBase: Duration
     /// Attempts before a delivery is dropped (logged).
     let maxAttempts: Int
+    /// Which hosts may be posted to (checked again at delivery: the setting may have changed).
+    let targets: WebhookTargetPolicy
     let clock: @Sendable () -> Date
     let logger: Logger
 
@@ -28,7 +30,11 @@ struct WebhookDeliverer: Service {
     private static let failed = Counter(label: "tether_webhook_deliveries", dimensions: [("outcome", "failed")])
 
     func run() async throws {
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        // No redirects: a receiver must not send the post on to a host the policy refuses.
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(redirectConfiguration: .disallow)
+        )
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
@@ -44,10 +50,16 @@ struct WebhookDeliverer: Service {
         try await client.shutdown()
     }
 
-    /// Makes one attempt at every delivery that is due.
+    /// Makes one attempt at every delivery that is due, up to 8 at once, so one slow receiver
+    /// does not hold up the others.
     func deliverDue(client: HTTPClient) async throws {
-        for delivery in try await self.outbox.dueWebhookDeliveries(now: self.clock(), limit: 100) {
-            try await self.deliver(delivery, client: client)
+        let due = try await self.outbox.dueWebhookDeliveries(now: self.clock(), limit: 100)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, delivery) in due.enumerated() {
+                if index >= 8 { try await group.next() }
+                group.addTask { try await self.deliver(delivery, client: client) }
+            }
+            try await group.waitForAll()
         }
     }
 
@@ -65,11 +77,15 @@ struct WebhookDeliverer: Service {
         )
         request.body = .bytes(ByteBuffer(bytes: body))
         let problem: String
+        guard self.targets.allows(host: delivery.endpoint.url.host ?? "") else {
+            try await self.outbox.failWebhookDelivery(alert: delivery.alert.id, error: "host refused", next: nil)
+            return
+        }
         do {
             let response = try await client.execute(request, timeout: .seconds(10))
             _ = try? await response.body.collect(upTo: 64 * 1024)
             if (200..<300).contains(response.status.code) {
-                try await self.outbox.completeWebhookDelivery(alert: delivery.alert.id)
+                try await self.complete(delivery)
                 Self.delivered.increment()
                 return
             }
@@ -93,5 +109,16 @@ struct WebhookDeliverer: Service {
             ]
         )
         try await self.outbox.failWebhookDelivery(alert: delivery.alert.id, error: problem, next: next)
+    }
+
+    /// Records a 2xx, trying a few times: a delivery left queued would be posted again.
+    private func complete(_ delivery: WebhookDelivery) async throws {
+        for attempt in 1...5 {
+            do {
+                return try await self.outbox.completeWebhookDelivery(alert: delivery.alert.id)
+            } catch  where attempt < 5 {
+                try await Task.sleep(for: .milliseconds(100 * attempt))
+            }
+        }
     }
 }

@@ -78,6 +78,7 @@ public func buildApplication(
                 interval: config.alertTickInterval,
                 backoffBase: config.webhookBackoffBase,
                 maxAttempts: 20,
+                targets: config.webhookTargets,
                 clock: config.clock,
                 logger: logger
             ),

@@ -48,6 +48,8 @@ public struct ServerConfig: Sendable {
     public var alertTickInterval: Duration = .seconds(1)
     /// The first webhook retry waits this long, each next one twice as long (at most an hour). Default 1 s.
     public var webhookBackoffBase: Duration = .seconds(1)
+    /// Which hosts webhooks may post to. Default ``WebhookTargetPolicy/publicOnly``.
+    public var webhookTargets: WebhookTargetPolicy = .publicOnly
 
     /// Creates a configuration; every parameter has a safe default.
     public init(

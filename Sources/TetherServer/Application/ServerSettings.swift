@@ -18,7 +18,7 @@ public struct ServerSettings: Sendable {
         "host", "port", "region", "data-dir", "pairing-code-ttl", "pairing-rate-limit", "bcrypt-cost",
         "access-token-ttl", "refresh-token-ttl", "sign-in-failure-limit", "sign-in-failure-window",
         "claim-failure-limit", "claim-failure-window", "max-body-bytes", "ts-max-past", "ts-max-future",
-        "telemetry-retention", "aggregate-retention", "durability", "clock", "log-level",
+        "telemetry-retention", "aggregate-retention", "durability", "clock", "webhook-targets", "log-level",
     ]
 
     /// Resolves every setting.
@@ -78,6 +78,12 @@ public struct ServerSettings: Sendable {
                 throw .invalidField("clock", "must be wall or event-time")
             }
             config.alertClock = mode
+        }
+        if let targets = sources.value("webhook-targets") {
+            guard let policy = WebhookTargetPolicy(rawValue: targets.trimmingCharacters(in: .whitespaces)) else {
+                throw .invalidField("webhook-targets", "must be public or any")
+            }
+            config.webhookTargets = policy
         }
         try config.validate()
         self.config = config

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import OpenAPIRuntime
 import TetherAPI
 import TetherAlerts
@@ -27,11 +28,14 @@ extension TetherAPIHandler {
             lowBatteryPercent: body.lowBatteryPct,
             silentAfterSeconds: body.silentAfterS,
             repeatIntervalSeconds: body.repeatIntervalS,
-            phone: try await self.ownedDevice(body.phoneId, account: session.account, field: "phone_id", kind: .phone)
+            // An empty phone id clears the choice.
+            phone: body.phoneId == ""
+                ? DeviceID(rawValue: "")
+                : try await self.ownedDevice(body.phoneId, account: session.account, field: "phone_id", kind: .phone)
         )
         try update.validate()
         let rules = try await self.store.updateRuleSettings(account: session.account, update)
-        try await self.alerts.settingsChanged(account: session.account)
+        await self.applySettings(account: session.account)
         return .ok(.init(body: .json(.init(rules))))
     }
 
@@ -43,7 +47,7 @@ extension TetherAPIHandler {
             let device = try await self.ownedDevice(input.query.deviceId, account: session.account, field: "device_id")
         else { throw TetherError.invalidField("device_id", "is required") }
         try await self.store.clearRuleSettings(account: session.account, device: device)
-        try await self.alerts.settingsChanged(account: session.account)
+        await self.applySettings(account: session.account)
         let settings = try await self.store.alertSettings(account: session.account)
         return .ok(.init(body: .json(.init(settings.accountRules))))
     }
@@ -63,6 +67,9 @@ extension TetherAPIHandler {
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
         let name = try DeviceField.label(body.name, field: "name")
         let geoJSON = try Self.fenceShape(circle: body.circle, geojson: body.geojson)
+        guard try await self.store.alertSettings(account: session.account).fences.count < Self.maxFences else {
+            throw TetherError.invalidField("name", "cannot be added: an account holds at most \(Self.maxFences) fences")
+        }
         let fence = FenceRecord(
             id: "fen_" + UUID().uuidString.lowercased().prefix(12),
             account: session.account,
@@ -73,7 +80,7 @@ extension TetherAPIHandler {
             createdAt: self.now
         )
         try await self.store.addFence(fence)
-        try await self.alerts.settingsChanged(account: session.account)
+        await self.applySettings(account: session.account)
         return .created(.init(body: .json(try .init(fence))))
     }
 
@@ -82,9 +89,16 @@ extension TetherAPIHandler {
         guard let fence = try await self.store.removeFence(id: input.path.fenceId, account: session.account) else {
             throw TetherError.notFound("fence", field: "fenceId")
         }
-        try await self.alerts.settingsChanged(account: session.account)
+        await self.applySettings(account: session.account)
         return .ok(.init(body: .json(try .init(fence))))
     }
+
+    /// The circle radii accepted, in metres.
+    private static let radii = 1.0...1_000_000
+    /// Fences one account may hold: every fix is judged against each of its device's fences.
+    static let maxFences = 1_000
+    /// Do-not-disturb windows one account may hold.
+    static let maxQuietWindows = 100
 
     /// The fence's shape as one GeoJSON feature, from exactly one of `circle` and `geojson`.
     private static func fenceShape(
@@ -99,13 +113,22 @@ extension TetherAPIHandler {
             } catch {
                 throw TetherError.invalidField("circle", "needs lat in -90…90 and lon in -180…180")
             }
-            guard circle.radiusM.isFinite, (1...1_000_000).contains(circle.radiusM) else {
+            guard Self.radii.contains(circle.radiusM) else {
                 throw TetherError.invalidField("circle.radius_m", "must be between 1 and 1000000 metres")
             }
             return FenceShape.circleFeature(center: center, radius: circle.radiusM)
         case (nil, let geojson?):
             do {
-                return try FenceShape.normalizedFeature(data: try JSONEncoder().encode(geojson.additionalProperties))
+                let data = try JSONEncoder().encode(geojson.additionalProperties)
+                if case .circle(_, let radius) = try FenceShape.geometry(data: data), !Self.radii.contains(radius) {
+                    throw TetherError.invalidField(
+                        "geojson.properties.radius_m",
+                        "must be between 1 and 1000000 metres"
+                    )
+                }
+                return try FenceShape.normalizedFeature(data: data)
+            } catch let error as TetherError {
+                throw error
             } catch let error as GeoError {
                 throw TetherError.invalidField("geojson.\(error.field)", error.problem)
             } catch {
@@ -160,7 +183,7 @@ extension TetherAPIHandler {
             enabled: body.enabled,
             snooze: snooze
         )
-        try await self.alerts.settingsChanged(account: session.account)
+        await self.applySettings(account: session.account)
         let settings = try await self.store.alertSettings(account: session.account)
         return .ok(.init(body: .json(.init(settings, device: device))))
     }
@@ -176,6 +199,13 @@ extension TetherAPIHandler {
             end: try LocalTime(body.to, field: "to"),
             timeZone: body.tz
         )
+        guard try await self.store.alertSettings(account: session.account).quietWindows.count < Self.maxQuietWindows
+        else {
+            throw TetherError.invalidField(
+                "days",
+                "cannot be added: an account holds at most \(Self.maxQuietWindows) do-not-disturb windows"
+            )
+        }
         let record = QuietWindowRecord(
             id: "dnd_" + UUID().uuidString.lowercased().prefix(12),
             account: session.account,
@@ -183,7 +213,7 @@ extension TetherAPIHandler {
             window: window
         )
         try await self.store.addQuietWindow(record, createdAt: self.now)
-        try await self.alerts.settingsChanged(account: session.account)
+        await self.applySettings(account: session.account)
         return .created(.init(body: .json(.init(record))))
     }
 
@@ -193,7 +223,7 @@ extension TetherAPIHandler {
         let session = try await self.authenticator.session()
         guard let record = try await self.store.removeQuietWindow(id: input.path.windowId, account: session.account)
         else { throw TetherError.notFound("do-not-disturb window", field: "windowId") }
-        try await self.alerts.settingsChanged(account: session.account)
+        await self.applySettings(account: session.account)
         return .ok(.init(body: .json(.init(record))))
     }
 
@@ -230,8 +260,15 @@ extension TetherAPIHandler {
     func setWebhook(_ input: Operations.SetWebhook.Input) async throws -> Operations.SetWebhook.Output {
         let session = try await self.authenticator.session()
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
+        let url = try WebhookEndpoint.url(body.url)
+        guard self.config.webhookTargets.allows(host: url.host ?? "") else {
+            throw TetherError.invalidField(
+                "url",
+                "must name a public host; this server does not post to loopback or private addresses"
+            )
+        }
         let webhook = WebhookEndpoint(
-            url: try WebhookEndpoint.url(body.url),
+            url: url,
             secret: SecretToken.generate(.webhookSecret).text,
             createdAt: self.now
         )
@@ -248,6 +285,17 @@ extension TetherAPIHandler {
     }
 
     // MARK: Pieces
+
+    /// Hands a saved change to the alert engines. The change is stored whatever happens here,
+    /// so a failure is logged (the engines take it up when the account is next loaded), not
+    /// answered as a failed request that a retry would repeat.
+    func applySettings(account: AccountID) async {
+        do {
+            try await self.alerts.settingsChanged(account: account)
+        } catch {
+            self.logger.error("alert engines did not take a settings change", metadata: ["error": "\(error)"])
+        }
+    }
 
     /// The account's device named by `id` (`nil` when no id is given); another account's id, or
     /// one of the wrong kind, is refused naming `field`.
