@@ -8,7 +8,7 @@ extension AlertsCommand {
     /// `tether alerts watch`: follows `GET /v1/alerts/stream`, printing each event as it arrives.
     struct Watch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Follow alerts live: one line per event (alert, repeat, ended).",
+            abstract: "Follow alerts live: one line per event (alert, repeat, unsuppressed, ended).",
             discussion: """
                 With --json, one alert object per line with an "event" key. A note goes to stderr once \
                 the server has subscribed. --count and --timeout let scripts wait for alerts.
