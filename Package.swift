@@ -17,12 +17,14 @@ let package = Package(
         .executable(name: "tetherd", targets: ["tetherd"]),
         .executable(name: "tether", targets: ["tether"]),
         .executable(name: "tether-bench", targets: ["tether-bench"]),
+        .executable(name: "tether-sim", targets: ["tether-sim"]),
         .library(name: "TetherCore", targets: ["TetherCore"]),
         .library(name: "TetherGeo", targets: ["TetherGeo"]),
         .library(name: "TetherAlerts", targets: ["TetherAlerts"]),
         .library(name: "TetherClient", targets: ["TetherClient"]),
         .library(name: "TetherServer", targets: ["TetherServer"]),
         .library(name: "TetherTesting", targets: ["TetherTesting"]),
+        .library(name: "TetherSimulator", targets: ["TetherSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -138,6 +140,24 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The device simulator speaks HTTP only: no TetherServer or TetherStore here.
+        .target(
+            name: "TetherSimulator",
+            dependencies: [
+                "TetherCore",
+                "TetherGeo",
+                "TetherAPI",
+                "TetherClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+            ],
+            path: "simulators/Sources/TetherSimulator",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Executables
 
         .executableTarget(
@@ -184,6 +204,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        .executableTarget(
+            name: "tether-sim",
+            dependencies: [
+                "TetherSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "simulators/Sources/tether-sim",
             swiftSettings: swiftSettings
         ),
 
@@ -254,6 +284,17 @@ let package = Package(
                 "TetherClient",
                 "TetherAPI",
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TetherSimulatorTests",
+            dependencies: [
+                "TetherSimulator",
+                "TetherCore",
+                "TetherGeo",
+                "TetherTesting",
+            ],
+            path: "simulators/Tests/TetherSimulatorTests",
             swiftSettings: swiftSettings
         ),
     ]

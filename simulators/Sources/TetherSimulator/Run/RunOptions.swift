@@ -1,0 +1,33 @@
+public import Foundation
+
+/// How a run talks to the server and how long it waits.
+public struct RunOptions: Sendable {
+    /// The server under test, e.g. `http://127.0.0.1:8080`. It runs with `--clock event-time`
+    /// and no telemetry time window (`--ts-max-past off --ts-max-future off`).
+    public var serverURL: URL
+    /// Event time per wall time: `60` posts a minute of events per second. `nil` posts as fast
+    /// as the server answers.
+    public var speed: Double?
+    /// The longest wait for expected alerts after the last upload.
+    public var timeout: Duration
+    /// How long no alert may arrive before a scenario counts as finished; longer than the
+    /// server's alert tick (1 s), so an unexpected silence or repeat is seen.
+    public var settle: Duration
+    /// Where progress lines go (one per step and owner); standard error in `tether-sim`.
+    public var progress: @Sendable (String) -> Void
+
+    /// Options with the defaults: as fast as possible, a 15 s timeout, 1.5 s to settle.
+    public init(
+        serverURL: URL,
+        speed: Double? = nil,
+        timeout: Duration = .seconds(15),
+        settle: Duration = .milliseconds(1_500),
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
+        self.serverURL = serverURL
+        self.speed = speed
+        self.timeout = timeout
+        self.settle = settle
+        self.progress = progress
+    }
+}

@@ -1,0 +1,48 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import TetherAPI
+
+/// Posts telemetry batches with a device credential, the way device firmware does
+/// (`POST /v1/telemetry`, `../shared/WIRE.md`).
+struct TelemetrySender: Sendable {
+    let serverURL: URL
+    let client: HTTPClient
+
+    init(serverURL: URL, client: HTTPClient = .shared) {
+        self.serverURL = serverURL
+        self.client = client
+    }
+
+    /// Sends `events` as one batch and checks that every event was stored (or was a resend).
+    func send(_ events: [WireEvent], credential: String, device: String) async throws {
+        let body = try JSONEncoder().encode(WireBatch(events: events))
+        var request = HTTPClientRequest(url: self.serverURL.appendingPathComponent("v1/telemetry").absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Authorization", value: "Bearer \(credential)")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        let response: HTTPClientResponse
+        let answer: ByteBuffer
+        do {
+            response = try await self.client.execute(request, timeout: .seconds(30))
+            answer = try await response.body.collect(upTo: 1 << 20)
+        } catch {
+            throw SimulationError(
+                "posting \(device)'s telemetry: cannot reach the server at \(self.serverURL.absoluteString): \(error)"
+            )
+        }
+        let text = String(buffer: answer)
+        guard response.status == .ok else {
+            throw SimulationError("posting \(device)'s telemetry: HTTP \(response.status.code): \(text)")
+        }
+        let report = try JSONDecoder().decode(Components.Schemas.IngestReport.self, from: Data(text.utf8))
+        guard report.rejected == 0, report.accepted + report.duplicate == events.count else {
+            let reasons = report.errors.prefix(3).map { "event \($0.index): \($0.reason)" }.joined(separator: "; ")
+            throw SimulationError(
+                "posting \(device)'s telemetry: \(report.rejected) of \(events.count) events rejected (\(reasons))"
+            )
+        }
+    }
+}

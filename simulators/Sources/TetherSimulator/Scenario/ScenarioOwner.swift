@@ -1,0 +1,40 @@
+/// A person with an account: their devices (a phone among them) and their alert settings.
+public struct ScenarioOwner: Sendable, Hashable, Decodable {
+    /// An emergency contact, shown with every `sos` alert.
+    public struct Contact: Sendable, Hashable, Decodable {
+        public var name: String
+        public var phone: String
+    }
+
+    /// Names the owner in progress lines; also the default email's local part.
+    public var name: String
+    /// The email to register; the run adds a unique tag (`ada+k3x9p@example.org`).
+    public var email: String
+    public var devices: [ScenarioDevice]
+    /// Account-wide rule values.
+    public var rules: RuleValues?
+    public var fences: [FenceSpec]
+    public var dnd: DoNotDisturbSpec?
+    public var emergencyContact: Contact?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, email, devices, rules, fences, dnd
+        case emergencyContact = "emergency_contact"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.name = try container.decode(String.self, forKey: .name)
+        self.email = try container.decodeIfPresent(String.self, forKey: .email) ?? "\(self.name)@sim.example.org"
+        guard self.email.split(separator: "@").count == 2 else {
+            throw container.invalid(.email, "must look like name@example.org")
+        }
+        self.devices = try container.decode([ScenarioDevice].self, forKey: .devices)
+        guard !self.devices.isEmpty else { throw container.invalid(.devices, "must list at least one device") }
+        self.rules = try container.decodeIfPresent(RuleValues.self, forKey: .rules)
+        self.fences = try container.decodeIfPresent([FenceSpec].self, forKey: .fences) ?? []
+        self.dnd = try container.decodeIfPresent(DoNotDisturbSpec.self, forKey: .dnd)
+        self.emergencyContact = try container.decodeIfPresent(Contact.self, forKey: .emergencyContact)
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import TetherCore
+import TetherSimulator
+
+/// `tether-sim run SCENARIO… | --all --server URL`: runs scenarios and compares the alerts.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run scenarios against a server and check the alerts they must raise.",
+        discussion: """
+            A SCENARIO is a path to a JSON file or the name of one in the scenario folder \
+            (simulators/scenarios, found above the working directory or the executable, or --scenarios). \
+            Progress goes to stderr, the pass/fail table (or --json) to stdout; the exit status is 1 \
+            when any scenario fails.
+            """
+    )
+
+    @Argument(help: "Scenario files or names.")
+    var scenarios: [String] = []
+
+    @Flag(help: "Run every scenario in the scenario folder.")
+    var all = false
+
+    @Option(help: "The server, e.g. http://127.0.0.1:8080 (else TETHER_SERVER).")
+    var server: String?
+
+    @Option(help: "The scenario folder.")
+    var scenariosDirectory: String?
+
+    @Option(help: "Event time per wall time, e.g. 60 posts a minute of events per second; default as fast as possible.")
+    var speed: Double?
+
+    @Option(help: "The longest wait for expected alerts after the last upload, like 15s.")
+    var timeout = "15s"
+
+    @Option(help: "How long no alert may arrive before a scenario is done, like 1500ms.")
+    var settle = "1500ms"
+
+    @Flag(help: "Print {\"passed\", \"failed\", \"scenarios\": […]} on stdout instead of the table.")
+    var json = false
+
+    func validate() throws {
+        guard self.all != !self.scenarios.isEmpty else {
+            throw ValidationError("name scenarios or pass --all, not both")
+        }
+        guard self.serverURL != nil else {
+            throw ValidationError("--server URL (or TETHER_SERVER) must be an http(s) URL")
+        }
+        if let speed, !(speed > 0) { throw ValidationError("--speed must be above 0") }
+        _ = try Duration(setting: self.timeout, field: "--timeout")
+        _ = try Duration(setting: self.settle, field: "--settle")
+    }
+
+    func run() async throws {
+        let directory =
+            self.scenariosDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) }
+            ?? ScenarioLoader.defaultDirectory(searchingFrom: [
+                URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true),
+                URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent(),
+            ])
+        let files: [URL]
+        if self.all {
+            guard let directory else {
+                throw ValidationError("no simulators/scenarios folder found; pass --scenarios-directory")
+            }
+            files = try ScenarioLoader.files(in: directory)
+        } else {
+            files = self.scenarios.map { ScenarioLoader.file($0, in: directory) }
+        }
+        let scenarios = try files.map { url throws(ScenarioError) in try ScenarioLoader.load(contentsOf: url) }
+        let options = RunOptions(
+            serverURL: self.serverURL!,
+            speed: self.speed,
+            timeout: try Duration(setting: self.timeout, field: "--timeout"),
+            settle: try Duration(setting: self.settle, field: "--settle"),
+            progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        )
+        let results = await SuiteRunner(options: options).run(scenarios)
+        if self.json {
+            print(try SuiteReport(results).json())
+        } else {
+            print(ResultTable.render(results))
+        }
+        if results.contains(where: { !$0.passed }) { throw ExitCode.failure }
+    }
+
+    private var serverURL: URL? {
+        guard let text = self.server ?? ProcessInfo.processInfo.environment["TETHER_SERVER"],
+            let url = URL(string: text), ["http", "https"].contains(url.scheme ?? "")
+        else { return nil }
+        return url
+    }
+}
