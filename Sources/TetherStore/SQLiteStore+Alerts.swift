@@ -32,19 +32,24 @@ extension SQLiteStore {
         }
     }
 
+    // The two paths every decision takes use cached statements and no Codable: a busy fleet
+    // raises and ends alerts at thousands per second.
+
     private static func raise(_ db: Database, _ alert: Alert) throws -> Alert? {
         // An episode of a rule is open until it ends: a second alert for a rule that has one
         // open is the same episode decided again (a replay with other fixes). Each SOS press
         // is its own alert.
         if alert.kind != .sos {
-            let open = try AlertRecord.filter(
-                Column("device_id") == alert.device.rawValue && Column("rule") == alert.rule
-                    && Column("ended_ms") == nil
+            let open = try db.cachedStatement(
+                sql: "SELECT 1 FROM alert WHERE device_id = ? AND rule = ? AND ended_ms IS NULL LIMIT 1"
             )
-            .fetchCount(db)
-            guard open == 0 else { return nil }
+            guard try Int.fetchOne(open, arguments: [alert.device.rawValue, alert.rule]) == nil else { return nil }
         }
-        try AlertRecord(alert).insert(db, onConflict: .ignore)
+        let insert = try db.cachedStatement(
+            sql:
+                "INSERT OR IGNORE INTO alert (\(AlertRows.columns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        )
+        try insert.execute(arguments: AlertRows.arguments(alert))
         guard db.changesCount > 0 else { return nil }
         if !alert.isSuppressed {
             try Self.queueWebhookDelivery(db, alert: alert.id, account: alert.account, at: alert.createdAt)
@@ -61,20 +66,24 @@ extension SQLiteStore {
     ) throws -> Alert? {
         // The rule's open alert, which began at `episodeStart` or, when a replay after a
         // restart dated the episode differently, before the end.
+        let select = try db.cachedStatement(
+            sql: """
+                SELECT \(AlertRows.columns) FROM alert
+                WHERE device_id = ? AND rule = ? AND ended_ms IS NULL AND episode_start_ms <= ?
+                ORDER BY episode_start_ms = ? DESC, episode_start_ms DESC LIMIT 1
+                """
+        )
         guard
-            var record = try AlertRecord.fetchOne(
-                db,
-                sql: """
-                    SELECT * FROM alert
-                    WHERE device_id = ? AND rule = ? AND ended_ms IS NULL AND episode_start_ms <= ?
-                    ORDER BY episode_start_ms = ? DESC, episode_start_ms DESC LIMIT 1
-                    """,
+            let row = try Row.fetchOne(
+                select,
                 arguments: [device.rawValue, rule, max(endedAt, episodeStart), episodeStart]
             )
         else { return nil }
-        record.endedMs = endedAt
-        try record.update(db)
-        return try record.alert()
+        var alert = try AlertRows.alert(row)
+        let update = try db.cachedStatement(sql: "UPDATE alert SET ended_ms = ? WHERE id = ?")
+        try update.execute(arguments: [endedAt, alert.id.rawValue])
+        alert.endedAt = endedAt
+        return alert
     }
 
     public func alerts(account: AccountID, device: DeviceID?, limit: Int) async throws -> [Alert] {
@@ -226,7 +235,7 @@ struct AlertRecord: Codable, FetchableRecord, PersistableRecord {
         self.episodeStartMs = alert.episodeStart
         self.decidedMs = alert.decidedAt
         self.reason = alert.reason
-        self.fixes = String(decoding: try JSONEncoder().encode(alert.fixes), as: UTF8.self)
+        self.fixes = AlertRows.json(alert.fixes)
         self.suppressedBy = alert.suppressedBy
         self.endedMs = alert.endedAt
         self.acknowledgedAt = alert.acknowledgedAt
@@ -256,5 +265,55 @@ struct AlertRecord: Codable, FetchableRecord, PersistableRecord {
             notifiedAt: self.notifiedMs,
             createdAt: self.createdAt
         )
+    }
+}
+
+/// `alert` rows read and written by hand, for the hot paths.
+enum AlertRows {
+    /// Every column, in the order of ``arguments(_:)``.
+    static let columns =
+        "id, device_id, account_id, kind, rule, episode_start_ms, decided_ms, reason, fixes, suppressed_by, "
+        + "ended_ms, acknowledged_at, repeat_count, notified_ms, created_at"
+
+    static func arguments(_ alert: Alert) -> StatementArguments {
+        [
+            alert.id.rawValue, alert.device.rawValue, alert.account.rawValue, alert.kind.rawValue, alert.rule,
+            alert.episodeStart, alert.decidedAt, alert.reason, self.json(alert.fixes), alert.suppressedBy,
+            alert.endedAt, alert.acknowledgedAt, alert.repeatCount, alert.notifiedAt, alert.createdAt,
+        ]
+    }
+
+    static func alert(_ row: Row) throws -> Alert {
+        guard let kind = AlertKind(rawValue: row["kind"]) else {
+            throw StoreCorruption(table: "alert", column: "kind")
+        }
+        let fixes: String = row["fixes"]
+        return Alert(
+            id: AlertID(rawValue: row["id"]),
+            device: DeviceID(rawValue: row["device_id"]),
+            account: AccountID(rawValue: row["account_id"]),
+            kind: kind,
+            rule: row["rule"],
+            episodeStart: row["episode_start_ms"],
+            decidedAt: row["decided_ms"],
+            reason: row["reason"],
+            fixes: try JSONDecoder().decode([AlertFix].self, from: Data(fixes.utf8)),
+            suppressedBy: row["suppressed_by"],
+            endedAt: row["ended_ms"],
+            acknowledgedAt: row["acknowledged_at"],
+            repeatCount: row["repeat_count"],
+            notifiedAt: row["notified_ms"],
+            createdAt: row["created_at"]
+        )
+    }
+
+    /// The fixes as the JSON array ``AlertFix`` decodes from (sources are plain words).
+    static func json(_ fixes: [AlertFix]) -> String {
+        "["
+            + fixes.map { fix in
+                "{\"source\":\"\(fix.source)\",\"ts_ms\":\(fix.time),\"lat\":\(fix.latitude),"
+                    + "\"lon\":\(fix.longitude),\"accuracy_m\":\(fix.accuracyMeters)}"
+            }
+            .joined(separator: ",") + "]"
     }
 }
