@@ -153,6 +153,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             path: "simulators/Sources/TetherSimulator",
             swiftSettings: swiftSettings
@@ -290,6 +291,7 @@ let package = Package(
             name: "TetherSimulatorTests",
             dependencies: [
                 "TetherSimulator",
+                "TetherAlerts",
                 "TetherCore",
                 "TetherGeo",
                 "TetherTesting",
@@ -319,6 +321,24 @@ if Context.environment["TETHER_BENCHMARKS"] != nil {
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             path: "Benchmarks/TetherServerBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+    package.targets.append(
+        .executableTarget(
+            name: "TetherAlertsBenchmarks",
+            dependencies: [
+                "TetherAlerts",
+                "TetherCore",
+                "TetherGeo",
+                "TetherServer",
+                "TetherStore",
+                "TetherTesting",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/TetherAlertsBenchmarks",
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         )

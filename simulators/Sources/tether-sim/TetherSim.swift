@@ -10,6 +10,6 @@ struct TetherSim: AsyncParsableCommand {
             The server under test runs with an event-time alert clock and no telemetry time window:
               tetherd --clock event-time --ts-max-past off --ts-max-future off --pairing-rate-limit 100000
             """,
-        subcommands: [RunCommand.self]
+        subcommands: [RunCommand.self, LoadCommand.self]
     )
 }
