@@ -42,10 +42,7 @@ import TetherTesting
             let household = try await server.household()
             try await server.walkAway(household)
             let back = alertEpoch + 400_000
-            for step in Int64(0)..<3 {
-                try await server.send([Wire.fix(back + step * 15_000)], as: household.phone)
-                try await server.send([Wire.fix(back + step * 15_000)], as: household.tracker)
-            }
+            try await server.comeBack(household, at: back)
             let alerts = try await household.alerts()
             try #require(alerts.count == 1)
             #expect(alerts[0].endedAt?.milliseconds == back)
@@ -180,10 +177,7 @@ import TetherTesting
             .created
             try await server.walkAway(household)
             let back = alertEpoch + 400_000
-            for step in Int64(0)..<3 {
-                try await server.send([Wire.fix(back + step * 15_000)], as: household.phone)
-                try await server.send([Wire.fix(back + step * 15_000)], as: household.tracker)
-            }
+            try await server.comeBack(household, at: back)
             // An account-wide window does, unless do-not-disturb is off.
             _ = try await household.client.createQuietWindow(
                 body: .json(.init(days: "daily", from: "22:00", to: "07:00", tz: "Europe/Berlin"))
@@ -206,10 +200,7 @@ import TetherTesting
             // Within the snooze: silenced.
             try await server.walkAway(household, from: now - 600_000)
             let back = now
-            for step in Int64(0)..<3 {
-                try await server.send([Wire.fix(back + step * 15_000)], as: household.phone)
-                try await server.send([Wire.fix(back + step * 15_000)], as: household.tracker)
-            }
+            try await server.comeBack(household, at: back)
             // Two hours later the snooze has run out: told.
             try await server.walkAway(household, from: now + 7_200_000)
             let alerts = try await household.alerts()

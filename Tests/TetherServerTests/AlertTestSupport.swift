@@ -83,6 +83,16 @@ extension TestServer {
     }
 }
 
+extension TestServer {
+    /// The owner is back with the tracker at ``home`` from `time` on: three fixes of both, 15 s apart.
+    func comeBack(_ household: Household, at time: Int64) async throws {
+        for step in Int64(0)..<3 {
+            try await self.send([Wire.fix(time + step * 15_000)], as: household.phone)
+            try await self.send([Wire.fix(time + step * 15_000)], as: household.tracker)
+        }
+    }
+}
+
 extension Wire {
     /// A `location` event `east` metres east of the position, accuracy 5 m.
     static func fix(
