@@ -291,7 +291,6 @@ let package = Package(
             name: "TetherSimulatorTests",
             dependencies: [
                 "TetherSimulator",
-                "TetherAlerts",
                 "TetherCore",
                 "TetherGeo",
                 "TetherTesting",

@@ -76,11 +76,12 @@ struct RunCommand: AsyncParsableCommand {
             settle: try Duration(setting: self.settle, field: "--settle"),
             progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         )
+        let began = ContinuousClock.now
         let results = await SuiteRunner(options: options).run(scenarios)
         if self.json {
             print(try SuiteReport(results).json())
         } else {
-            print(ResultTable.render(results))
+            print(ResultTable.render(results, elapsed: began.duration(to: .now)))
         }
         if results.contains(where: { !$0.passed }) { throw ExitCode.failure }
     }

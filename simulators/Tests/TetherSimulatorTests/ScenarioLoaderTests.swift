@@ -199,6 +199,13 @@ import TetherSimulator
                 == "bad.json: owners: must list at least one owner"
         )
         #expect(self.error(#"{"start": "now"}"#)?.description == "bad.json: owners: is required")
+        let variant = #", "variants": [{"name": "late", "devices": {"tagg": {"batch_size": 1}}}]"#
+        #expect(
+            self.error(self.scenario(extra: variant))?.description
+                == "bad.json: variants[0].devices: no device named 'tagg'"
+        )
+        let twice = #", "variants": [{"name": "a"}, {"name": "a"}]"#
+        #expect(self.error(self.scenario(extra: twice))?.description == "bad.json: variants[1].name: 'a' is used twice")
         let circular = #"{"start": "now", "places": {"a": {"place": "b"}, "b": {"place": "a"}}, "owners": []}"#
         #expect(self.error(circular)?.description == "bad.json: places.a.place: places refer to each other in a circle")
     }
@@ -207,7 +214,7 @@ import TetherSimulator
         let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("../../scenarios").standardizedFileURL
         let files = try ScenarioLoader.files(in: directory)
-        #expect(files.count >= 5)
+        #expect(files.count >= 10)
         for file in files {
             let scenario = try ScenarioLoader.load(contentsOf: file)
             #expect(!scenario.owners.isEmpty, "\(file.lastPathComponent)")

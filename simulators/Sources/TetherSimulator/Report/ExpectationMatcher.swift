@@ -26,29 +26,29 @@ enum ExpectationMatcher {
             guard let found = unmatched.firstIndex(where: { self.fits($0, expected, fenceIDs: fenceIDs) }) else {
                 let near = unmatched.filter { $0.kind == expected.kind && $0.device == expected.device }
                 var line = "missing: \(self.describe(expected))"
-                if !near.isEmpty { line += "; got " + near.map(\.summary).joined(separator: ", ") }
+                if !near.isEmpty { line += "; got " + near.map(\.details).joined(separator: ", ") }
                 problems.append(line)
                 continue
             }
             let alert = unmatched.remove(at: found)
             outcomes[index].match = alert
             if let ended = expected.ended, ended != (alert.endedAt != nil) {
-                problems.append("\(alert.summary): expected its episode \(ended ? "to have ended" : "to be open")")
+                problems.append("\(alert.details): expected its episode \(ended ? "to have ended" : "to be open")")
             }
             if let toldLater = expected.toldLater, toldLater != alert.toldLater {
                 problems.append(
-                    "\(alert.summary): expected it \(toldLater ? "to be told later (unsuppressed)" : "never to be told")"
+                    "\(alert.details): expected it \(toldLater ? "to be told later (unsuppressed)" : "never to be told")"
                 )
             }
         }
         if expectations.noOtherAlerts {
-            problems += unmatched.map { "unexpected: \($0.summary)" }
+            problems += unmatched.map { "unexpected: \($0.details)" }
         }
         return (outcomes, problems)
     }
 
     /// Whether every expected alert has arrived (whatever became of its episode since).
-    static func allArrived(_ expected: [ExpectedAlert], received: [ReceivedAlert]) -> Bool {
+    static func allArrived(_ expected: [ExpectedAlert], received: [ReceivedAlert], fenceIDs: [String: String]) -> Bool {
         let presence = expected.map {
             var bare = $0
             bare.ended = nil
@@ -59,7 +59,7 @@ enum ExpectationMatcher {
             Expectations(alerts: presence, noOtherAlerts: false),
             received: received,
             deviceIDs: [:],
-            fenceIDs: [:]
+            fenceIDs: fenceIDs
         )
         .problems.isEmpty
     }

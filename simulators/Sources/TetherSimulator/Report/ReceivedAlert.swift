@@ -3,7 +3,7 @@ public import TetherAPI
 
 /// An alert the server raised during a run, as the stream delivered it and the alert list
 /// showed it at the end.
-public struct ReceivedAlert: Sendable, Hashable {
+public struct ReceivedAlert: Sendable {
     public var id: String
     public var kind: Components.Schemas.AlertKind
     /// The id the server gave the device.
@@ -16,6 +16,8 @@ public struct ReceivedAlert: Sendable, Hashable {
     public var suppressedBy: String?
     public var endedAt: Date?
     public var reason: String
+    /// The fixes that decided it: `device` or `phone`, with their offsets and accuracy.
+    public var fixes: [(source: String, offset: Int64, accuracy: Double)] = []
     /// Whether a suppressed alert was told later (stream event `unsuppressed`): its silencer
     /// lapsed while the episode was open.
     public var toldLater = false
@@ -28,6 +30,23 @@ public struct ReceivedAlert: Sendable, Hashable {
         var text = "\(self.kind.rawValue) of \(self.device) at \(Offset.text(self.offset))"
         if let suppressedBy { text += " (suppressed by \(suppressedBy))" }
         return text + " \"\(self.reason)\""
+    }
+
+    /// The summary with the fixes that decided it and when the episode ended.
+    public var details: String {
+        var text = self.summary
+        if !self.fixes.isEmpty {
+            text +=
+                " from "
+                + self.fixes.map { "\($0.source) fix at \(Offset.text($0.offset)) ±\(Int($0.accuracy)) m" }
+                .joined(separator: ", ")
+        }
+        if let endedAt {
+            text +=
+                "; ended at \(Offset.text(self.offset + Int64((endedAt.timeIntervalSince(self.ts) * 1_000).rounded())))"
+        }
+        if self.toldLater { text += "; told later" }
+        return text
     }
 }
 

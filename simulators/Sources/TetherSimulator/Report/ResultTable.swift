@@ -1,7 +1,8 @@
 /// The pass/fail table `tether-sim run` prints: one row per scenario run, its problems under it.
 public enum ResultTable {
-    /// The table for `results`, ending with a summary line.
-    public static func render(_ results: [ScenarioResult]) -> String {
+    /// The table for `results`, ending with a summary line; `elapsed` is the wall time of the
+    /// whole run (variants run side by side, so their times overlap).
+    public static func render(_ results: [ScenarioResult], elapsed: Duration? = nil) -> String {
         let width = max(24, (results.map(\.name.count).max() ?? 0) + 2)
         func pad(_ text: String, _ size: Int) -> String {
             text.count >= size ? text + " " : text + String(repeating: " ", count: size - text.count)
@@ -22,7 +23,7 @@ public enum ResultTable {
             }
         }
         let failed = results.filter { !$0.passed }.count
-        let total = results.reduce(Duration.zero) { $0 + $1.duration }
+        let total = elapsed ?? results.reduce(Duration.zero) { $0 + $1.duration }
         lines.append("passed \(results.count - failed), failed \(failed) in \(Self.seconds(total))")
         return lines.joined(separator: "\n")
     }

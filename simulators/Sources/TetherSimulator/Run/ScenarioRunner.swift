@@ -26,6 +26,7 @@ public struct ScenarioRunner: Sendable {
         now: Date = Date()
     ) async -> ScenarioResult {
         let name = variant.map { "\(scenario.name):\($0.name)" } ?? scenario.name
+        let expect = variant?.expect ?? scenario.expect
         let began = ContinuousClock.now
         let start = scenario.start.resolved(now: now)
         let identity = RunIdentity(suiteTag: suiteTag ?? RunIdentity.randomTag(), number: number)
@@ -60,12 +61,13 @@ public struct ScenarioRunner: Sendable {
                     + "event time \(Self.iso(start)) to \(Offset.text(span))"
             )
             try await self.post(plan, devices: devices, start: start)
-            progress("waiting for \(scenario.expect.alerts.count) expected alert(s)")
+            progress("waiting for \(expect.alerts.count) expected alert(s)")
             let posted = ContinuousClock.now
             try await self.waitForAlerts(
-                scenario.expect,
+                expect,
                 watchers: watchers,
                 devices: devices,
+                fences: fences,
                 start: start,
                 since: posted
             )
@@ -74,7 +76,7 @@ public struct ScenarioRunner: Sendable {
             for watcher in watchers { await watcher.stop() }
             watchers = []
             let matched = ExpectationMatcher.match(
-                scenario.expect,
+                expect,
                 received: received,
                 deviceIDs: devices.mapValues(\.id),
                 fenceIDs: fences
@@ -92,6 +94,7 @@ public struct ScenarioRunner: Sendable {
                 batches: plan.count,
                 duration: began.duration(to: .now)
             )
+            for alert in received { progress("received \(alert.details)") }
             progress("\(result.passed ? "pass" : "FAIL"): \(received.count) alert(s) received")
             return result
         } catch {
@@ -106,9 +109,11 @@ public struct ScenarioRunner: Sendable {
         let composer = EventComposer(world: RadioWorld(scenario, runTag: runTag), seed: scenario.seed)
         let shared = (variant?.upload ?? UploadSettings()).resolved(over: scenario.upload.resolved(over: .defaults))
         let devices = scenario.devices.map { device in
-            (
+            // The variant's word for one device, then the device's own, then the shared settings.
+            let own = (device.upload ?? UploadSettings()).resolved(over: shared)
+            return (
                 name: device.name, events: composer.events(for: device),
-                upload: (device.upload ?? UploadSettings()).resolved(over: shared)
+                upload: (variant?.devices[device.name] ?? UploadSettings()).resolved(over: own)
             )
         }
         return UploadPlanner.plan(devices, seed: scenario.seed)
@@ -137,6 +142,7 @@ public struct ScenarioRunner: Sendable {
         _ expect: Expectations,
         watchers: [AlertWatcher],
         devices: [String: ProvisionedDevice],
+        fences: [String: String],
         start: Date,
         since posted: ContinuousClock.Instant
     ) async throws {
@@ -150,7 +156,7 @@ public struct ScenarioRunner: Sendable {
                 }
                 if let arrival = await watcher.lastArrival { last = max(last, arrival) }
             }
-            let complete = ExpectationMatcher.allArrived(expect.alerts, received: alerts)
+            let complete = ExpectationMatcher.allArrived(expect.alerts, received: alerts, fenceIDs: fences)
             if complete, last.duration(to: .now) >= self.options.settle { return }
             if posted.duration(to: .now) >= self.options.timeout { return }
             try await Task.sleep(for: .milliseconds(50))
@@ -223,7 +229,14 @@ public struct ScenarioRunner: Sendable {
             offset: Int64(((alert.ts.timeIntervalSince1970 - start.timeIntervalSince1970) * 1_000).rounded()),
             suppressedBy: alert.suppressedBy,
             endedAt: alert.endedAt,
-            reason: alert.reason
+            reason: alert.reason,
+            fixes: alert.fixes.map {
+                (
+                    $0.source,
+                    Int64((($0.ts.timeIntervalSince1970 - start.timeIntervalSince1970) * 1_000).rounded()),
+                    $0.accuracyM
+                )
+            }
         )
     }
 

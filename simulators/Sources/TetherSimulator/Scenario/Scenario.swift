@@ -24,13 +24,18 @@ public struct Scenario: Sendable, Hashable, Decodable {
     public var variants: [Variant]
     public var expect: Expectations
 
-    /// Another way of uploading the same scenario.
+    /// Another way of uploading the same scenario: upload settings for every device, or for
+    /// some by name, and the expectations when they differ from the scenario's.
     public struct Variant: Sendable, Hashable, Decodable {
         public var name: String
         public var upload: UploadSettings
+        /// Upload settings of single devices, by name, over ``upload``.
+        public var devices: [String: UploadSettings]
+        /// What this variant must lead to; the scenario's ``Scenario/expect`` when `nil`.
+        public var expect: Expectations?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case name, upload
+            case name, upload, devices, expect
         }
 
         public init(from decoder: any Decoder) throws {
@@ -38,6 +43,8 @@ public struct Scenario: Sendable, Hashable, Decodable {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             self.name = try container.decode(String.self, forKey: .name)
             self.upload = try container.decodeIfPresent(UploadSettings.self, forKey: .upload) ?? UploadSettings()
+            self.devices = try container.decodeIfPresent([String: UploadSettings].self, forKey: .devices) ?? [:]
+            self.expect = try container.decodeIfPresent(Expectations.self, forKey: .expect)
         }
     }
 

@@ -51,12 +51,28 @@ enum ScenarioValidation {
             )
         }
         var variants: Set<String> = []
-        for (index, variant) in scenario.variants.enumerated() where !variants.insert(variant.name).inserted {
-            throw ScenarioError(
-                file: file,
-                field: "variants[\(index)].name",
-                problem: "'\(variant.name)' is used twice"
-            )
+        for (index, variant) in scenario.variants.enumerated() {
+            guard variants.insert(variant.name).inserted else {
+                throw ScenarioError(
+                    file: file,
+                    field: "variants[\(index)].name",
+                    problem: "'\(variant.name)' is used twice"
+                )
+            }
+            if let name = variant.devices.keys.sorted().first(where: { !seen.contains($0) }) {
+                throw ScenarioError(
+                    file: file,
+                    field: "variants[\(index)].devices",
+                    problem: "no device named '\(name)'"
+                )
+            }
+            for (alert, expected) in (variant.expect?.alerts ?? []).enumerated() where !seen.contains(expected.device) {
+                throw ScenarioError(
+                    file: file,
+                    field: "variants[\(index)].expect.alerts[\(alert)].device",
+                    problem: "no device named '\(expected.device)'"
+                )
+            }
         }
     }
 }
