@@ -35,6 +35,9 @@ enum ExpectationMatcher {
             if let ended = expected.ended, ended != (alert.endedAt != nil) {
                 problems.append("\(alert.details): expected its episode \(ended ? "to have ended" : "to be open")")
             }
+            if let repeats = expected.repeats, repeats != alert.repeats {
+                problems.append("\(alert.details): expected \(repeats) repeat(s), got \(alert.repeats)")
+            }
             if let toldLater = expected.toldLater, toldLater != alert.toldLater {
                 problems.append(
                     "\(alert.details): expected it \(toldLater ? "to be told later (unsuppressed)" : "never to be told")"
@@ -53,6 +56,7 @@ enum ExpectationMatcher {
             var bare = $0
             bare.ended = nil
             bare.toldLater = nil
+            bare.repeats = nil
             return bare
         }
         return self.match(

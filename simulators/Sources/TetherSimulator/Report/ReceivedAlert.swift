@@ -18,6 +18,8 @@ public struct ReceivedAlert: Sendable {
     public var reason: String
     /// The fixes that decided it: `device` or `phone`, with their offsets and accuracy.
     public var fixes: [(source: String, offset: Int64, accuracy: Double)] = []
+    /// How many `repeat` events the stream delivered for it.
+    public var repeats = 0
     /// Whether a suppressed alert was told later (stream event `unsuppressed`): its silencer
     /// lapsed while the episode was open.
     public var toldLater = false
@@ -46,12 +48,14 @@ public struct ReceivedAlert: Sendable {
                 "; ended at \(Offset.text(self.offset + Int64((endedAt.timeIntervalSince(self.ts) * 1_000).rounded())))"
         }
         if self.toldLater { text += "; told later" }
+        if self.repeats > 0 { text += "; repeated \(self.repeats)×" }
         return text
     }
 }
 
 /// Event-time offsets as people write them: `+2m30s`, `+6h`, `-5s`.
 public enum Offset {
+    /// `milliseconds` after the start as text, largest unit first.
     public static func text(_ milliseconds: Int64) -> String {
         var rest = abs(milliseconds)
         var text = milliseconds < 0 ? "-" : "+"

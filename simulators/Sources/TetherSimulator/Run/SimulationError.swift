@@ -2,6 +2,7 @@
 public struct SimulationError: Error, Sendable, CustomStringConvertible {
     public var description: String
 
+    /// An error that reads `description`.
     public init(_ description: String) {
         self.description = description
     }

@@ -6,6 +6,7 @@ public struct Expectations: Sendable, Hashable, Decodable {
     /// Whether an alert that no expectation matches fails the scenario. Default `true`.
     public var noOtherAlerts: Bool
 
+    /// Expects `alerts`, and unless `noOtherAlerts` is `false`, nothing else.
     public init(alerts: [ExpectedAlert] = [], noOtherAlerts: Bool = true) {
         self.alerts = alerts
         self.noOtherAlerts = noOtherAlerts
@@ -40,6 +41,8 @@ public struct ExpectedAlert: Sendable, Hashable, Decodable {
     public var suppressedBy: String?
     /// Whether its episode must have ended (`true`) or still be open (`false`) at the end.
     public var ended: Bool?
+    /// How many times it must have been repeated (stream event `repeat`) by the end.
+    public var repeats: Int?
     /// For a suppressed alert: whether it must have been told later, when its silencer lapsed
     /// while the episode was open (`true`), or never (`false`).
     public var toldLater: Bool?
@@ -52,6 +55,7 @@ public struct ExpectedAlert: Sendable, Hashable, Decodable {
         case kind, device, from, to, at, suppressed, ended
         case suppressedBy = "suppressed_by"
         case toldLater = "told_later"
+        case repeats
     }
 
     public init(from decoder: any Decoder) throws {
@@ -77,6 +81,7 @@ public struct ExpectedAlert: Sendable, Hashable, Decodable {
         }
         self.ended = try container.decodeIfPresent(Bool.self, forKey: .ended)
         self.toldLater = try container.decodeIfPresent(Bool.self, forKey: .toldLater)
+        self.repeats = try container.contains(.repeats) ? container.integer(.repeats, in: 0...1_000) : nil
         if self.toldLater != nil, !self.suppressed {
             throw container.invalid(.toldLater, "only a suppressed alert can be told later")
         }

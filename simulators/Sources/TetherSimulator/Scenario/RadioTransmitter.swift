@@ -10,6 +10,7 @@ public struct RadioTransmitter: Sendable, Hashable, Decodable {
     /// How far it is heard, in metres; `nil` for the kind's default (60 m Wi-Fi, 3 km cell).
     public var range: Double?
 
+    /// A transmitter at `position`, heard within `range` metres.
     public init(name: String, position: Coordinate, range: Double? = nil) {
         self.name = name
         self.position = position

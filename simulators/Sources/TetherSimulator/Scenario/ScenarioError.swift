@@ -10,6 +10,7 @@ public struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible 
     /// What is wrong.
     public var problem: String
 
+    /// The error of `field` in `file`.
     public init(file: String, field: String, problem: String) {
         self.file = file
         self.field = field

@@ -3,7 +3,19 @@ public struct ScenarioOwner: Sendable, Hashable, Decodable {
     /// An emergency contact, shown with every `sos` alert.
     public struct Contact: Sendable, Hashable, Decodable {
         public var name: String
+        /// Digits with an optional leading `+`, spaces, dashes and parentheses.
         public var phone: String
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name, phone
+        }
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.name = try container.decode(String.self, forKey: .name)
+            self.phone = try container.decode(String.self, forKey: .phone)
+        }
     }
 
     /// Names the owner in progress lines; also the default email's local part.

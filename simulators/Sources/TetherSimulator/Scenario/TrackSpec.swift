@@ -18,6 +18,7 @@ public struct TrackSpec: Sendable, Hashable, Decodable {
         case wildFixes = "wild_fixes"
     }
 
+    /// A track from `start` through `legs`.
     public init(start: Coordinate, sensors: SensorSettings = SensorSettings(), legs: [Leg], wildFixes: [WildFix] = []) {
         self.start = start
         self.sensors = sensors
@@ -52,6 +53,7 @@ public struct Leg: Sendable, Hashable, Decodable {
     /// Sensor changes for this leg only.
     public var sensors: SensorSettings
 
+    /// A leg that moves as `motion`, with `sensors` changed for it.
     public init(_ motion: Motion, sensors: SensorSettings = SensorSettings()) {
         self.motion = motion
         self.sensors = sensors

@@ -43,6 +43,7 @@ public struct SimEvent: Sendable, Hashable {
     public var time: Int64
     public var payload: Payload
 
+    /// An event `time` milliseconds after the start.
     public init(time: Int64, payload: Payload) {
         self.time = time
         self.payload = payload
