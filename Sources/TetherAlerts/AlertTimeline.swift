@@ -48,7 +48,9 @@ public struct AlertTimeline: Sendable {
                 if !isLate { decided += self.current.process(input) }
             }
         }
+        var replayedFrom: Int64?
         if isLate {
+            replayedFrom = self.pending.first?.time
             // Replay the window once, so a batch gives the same answer in any order.
             var replay = self.checkpoint
             decided = self.pending.flatMap { replay.process($0) }
@@ -63,7 +65,7 @@ public struct AlertTimeline: Sendable {
             self.current = replay
         }
         self.advanceCheckpoint()
-        return self.report(decided)
+        return self.report(decided, replayedFrom: replayedFrom)
     }
 
     /// Replaces the rules; see ``DeviceAlertEngine/replaceRules(_:)``. Returns what the change
@@ -126,7 +128,11 @@ public struct AlertTimeline: Sendable {
     /// (perhaps decided by a different fix now that a late one arrived) reports nothing new; an
     /// episode nobody was told about is reported, with its end if it already ended; an end for
     /// an episode that opened before the window closes the one reported open.
-    private mutating func report(_ decisions: [AlertDecision]) -> [AlertDecision] {
+    ///
+    /// After a replay of the window from `replayedFrom`, an episode reported open that began in
+    /// the window and that the replay neither finds nor still has open never happened (a late
+    /// upload showed the device with its owner after all): it is withdrawn, ended at its start.
+    private mutating func report(_ decisions: [AlertDecision], replayedFrom: Int64? = nil) -> [AlertDecision] {
         var reported: [AlertDecision] = []
         var episodes: [String: [ReplayedEpisode]] = [:]
         var endsOfEarlierEpisodes: [AlertDecision] = []
@@ -144,7 +150,12 @@ public struct AlertTimeline: Sendable {
         // An end is reported under the start of the episode that was reported, which a replay
         // may have decided from another fix.
         for var end in endsOfEarlierEpisodes {
-            if let open = self.reported[end.rule]?.firstIndex(where: { $0.end == nil }) {
+            // Only an episode that began before this end: a replay may re-derive the end of an
+            // episode older than the window while a later one is open. (A silence is not
+            // replayed; a late input of the device ends it whatever its time.)
+            if let open = self.reported[end.rule]?.firstIndex(where: {
+                $0.end == nil && ($0.start <= end.time || end.rule == "silent")
+            }) {
                 self.reported[end.rule]![open].end = end.time
                 end.episodeStart = self.reported[end.rule]![open].start
                 reported.append(end)
@@ -170,7 +181,42 @@ public struct AlertTimeline: Sendable {
                 }
             }
         }
+        if let replayedFrom {
+            reported += self.withdrawUnconfirmed(since: replayedFrom, replayed: episodes)
+        }
         return reported.sorted { $0.time < $1.time }
+    }
+
+    /// Ends the episodes reported open since `start` that the replay did not confirm.
+    private mutating func withdrawUnconfirmed(
+        since start: Int64,
+        replayed: [String: [ReplayedEpisode]]
+    ) -> [AlertDecision] {
+        var withdrawn: [AlertDecision] = []
+        // Silence is judged against the clock, never replayed.
+        for rule in self.reported.keys where rule != "silent" && !self.current.hasOpenEpisode(rule: rule) {
+            guard let kind = AlertKind(rawValue: String(rule.prefix { $0 != ":" })) else { continue }
+            for index in self.reported[rule]!.indices {
+                let episode = self.reported[rule]![index]
+                guard episode.end == nil, episode.start >= start else { continue }
+                let confirmed = replayed[rule]?.contains { episode.start <= ($0.end?.time ?? .max) } ?? false
+                guard !confirmed else { continue }
+                self.reported[rule]![index].end = episode.start
+                withdrawn.append(
+                    AlertDecision(
+                        kind: kind,
+                        rule: rule,
+                        episodeStart: episode.start,
+                        time: episode.start,
+                        reason: "withdrawn: later uploads show it did not happen",
+                        fixes: [],
+                        suppressedBy: nil,
+                        endsEpisode: true
+                    )
+                )
+            }
+        }
+        return withdrawn
     }
 }
 

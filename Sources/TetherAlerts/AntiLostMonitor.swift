@@ -145,7 +145,11 @@ public struct AntiLostMonitor: Sendable, Hashable {
         }
         let distance = Earth.distance(deviceFix.position, ownerFix.position)
         let uncertainty = deviceFix.accuracy + ownerFix.accuracy
-        if distance - uncertainty > self.policy.allowedDistance {
+        // A device fix judged against an older phone fix: the owner may have moved since, as
+        // fast as they were last seen moving. Driving together, a device fix against a phone fix
+        // a minute old is not apart.
+        let drift = Double(max(0, deviceFix.time - ownerFix.time)) / 1_000 * self.ownerSpeed
+        if distance - uncertainty - drift > self.policy.allowedDistance {
             return self.apart(at: time, reason: .separation(meters: distance))
         }
         if distance + uncertainty < self.policy.allowedDistance - self.policy.recoveryMargin {
@@ -159,6 +163,13 @@ public struct AntiLostMonitor: Sendable, Hashable {
             self.state = .withOwner
         }
         return nil
+    }
+
+    /// The owner's speed between their last two fixes, in metres per second (at most 70).
+    private var ownerSpeed: Double {
+        guard let ownerFix, let previousOwnerFix, ownerFix.time > previousOwnerFix.time else { return 0 }
+        let seconds = Double(ownerFix.time - previousOwnerFix.time) / 1_000
+        return min(70, Earth.distance(previousOwnerFix.position, ownerFix.position) / seconds)
     }
 
     private mutating func apart(at time: Int64, reason: AntiLostReason) -> AntiLostDecision? {

@@ -232,6 +232,11 @@ public struct DeviceAlertEngine: Sendable, Hashable {
         return decision
     }
 
+    /// Whether the engine has an episode of `rule` open.
+    func hasOpenEpisode(rule: String) -> Bool {
+        self.episodeStarts[rule] != nil
+    }
+
     /// Takes up a silence that an earlier run of the engine reported (its episode began at
     /// `episodeStart`), so it is not reported again and its end names that episode.
     public mutating func resumeSilence(since episodeStart: Int64) {
