@@ -238,6 +238,51 @@ extension SQLiteStore {
 
     /// Runs `read` with the number of the account's device: `[]` when the device has sent no
     /// telemetry yet, `nil` when it is not the account's.
+    public func newestTelemetryTime(account: AccountID) async throws -> Int64? {
+        try await self.dbWriter.read { db in
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT max(s.last_event_ms) FROM device_state s JOIN device d ON d.id = s.device_id
+                    WHERE d.account_id = ?
+                    """,
+                arguments: [account.rawValue]
+            )
+        }
+    }
+
+    public func accountTelemetry(
+        account: AccountID,
+        since: Int64,
+        limit: Int
+    ) async throws -> [(DeviceID, TelemetryEvent)] {
+        try await self.dbWriter.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.id AS device_id, e.event_id, e.ts_ms, e.kind, e.payload
+                    FROM device d JOIN device_state s ON s.device_id = d.id
+                    JOIN telemetry_event e ON e.device = s.number AND e.ts_ms >= ?
+                    WHERE d.account_id = ?
+                    ORDER BY e.ts_ms, e.id LIMIT ?
+                    """,
+                arguments: [since, account.rawValue, limit]
+            )
+            return try rows.map { row in
+                let kindText: String = row["kind"]
+                guard let id = TelemetryColumns.uuid(row["event_id"]), let kind = TelemetryKind(rawValue: kindText)
+                else {
+                    throw StoreCorruption(table: "telemetry_event", column: "event_id")
+                }
+                let payload = try TelemetryColumns.payload(kind: kind, json: row["payload"])
+                return (
+                    DeviceID(rawValue: row["device_id"]),
+                    TelemetryEvent(id: id, timestamp: row["ts_ms"], payload: payload)
+                )
+            }
+        }
+    }
+
     private static func readOwned<Item>(
         _ db: Database,
         device: DeviceID,

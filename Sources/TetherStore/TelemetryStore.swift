@@ -62,6 +62,13 @@ public protocol TelemetryStore: Sendable {
     /// The device's events that match `query`, newest first.
     func telemetry(device: DeviceID, account: AccountID, query: TelemetryQuery) async throws -> [StoredTelemetryEvent]?
 
+    /// The newest device time of any event of the account's devices; `nil` before the first.
+    func newestTelemetryTime(account: AccountID) async throws -> Int64?
+
+    /// The events of every device of the account from device time `since` on, oldest first, at
+    /// most `limit` (what rebuilds the alert engines after a start, in one read).
+    func accountTelemetry(account: AccountID, since: Int64, limit: Int) async throws -> [(DeviceID, TelemetryEvent)]
+
     /// What ingestion derived about the device.
     func telemetryState(device: DeviceID, account: AccountID) async throws -> DeviceTelemetryState?
 

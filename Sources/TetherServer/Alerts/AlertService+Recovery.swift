@@ -56,31 +56,16 @@ extension AlertService {
         let settings = try await self.store.alertSettings(account: account)
         let devices = try await self.store.devices(account: account)
         let stored = try await self.store.alerts(account: account, device: nil, limit: 10_000)
-        var newest: Int64?
-        for device in devices {
-            let last = try await self.store.telemetry(
-                device: device.id,
-                account: account,
-                query: TelemetryQuery(since: Date(milliseconds: 0), limit: 1)
-            )
-            if let time = last?.first?.event.timestamp { newest = max(newest ?? time, time) }
-        }
+        let newest = try await self.store.newestTelemetryTime(account: account)
         self.accounts[account] = AccountState(settings: settings)
         for device in devices { self.monitor(device) }
         guard let newest else { return }
 
         let oldestOpen = stored.filter { $0.endedAt == nil }.map(\.episodeStart).min() ?? newest
         let from = max(newest - 7 * 86_400_000, min(newest - self.replayWindowMilliseconds, oldestOpen - 600_000))
-        var history: [(device: Device, event: TelemetryEvent)] = []
-        for device in devices {
-            let events = try await self.store.telemetry(
-                device: device.id,
-                account: account,
-                query: TelemetryQuery(since: Date(milliseconds: from), limit: 100_000)
-            )
-            history += (events ?? []).reversed().map { (device, $0.event) }
-        }
-        history.sort { $0.event.timestamp < $1.event.timestamp }
+        let byID = Dictionary(uniqueKeysWithValues: devices.map { ($0.id, $0) })
+        let history = try await self.store.accountTelemetry(account: account, since: from, limit: 1_000_000)
+            .compactMap { id, event in byID[id].map { (device: $0, event: event) } }
         self.newestEventTime = max(self.newestEventTime, newest)
         var decided: [(DeviceID, AlertDecision)] = []
         var start = history.startIndex
