@@ -84,6 +84,13 @@ public actor AlertService {
         }
     }
 
+    /// "Now" for a snooze an owner sets: the alert clock, or the wall clock before any event
+    /// was seen in ``AlertClockMode/eventTime``.
+    public func snoozeClock() -> Date {
+        self.clockMode == .eventTime && self.newestEventTime > 0
+            ? Date(milliseconds: self.newestEventTime) : self.wallClock()
+    }
+
     // MARK: Inputs
 
     /// Evaluates events `device` just stored (device-time order), records what they decide, and

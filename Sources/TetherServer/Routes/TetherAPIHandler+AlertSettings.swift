@@ -155,20 +155,26 @@ extension TetherAPIHandler {
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
         let device = try await self.ownedDevice(body.deviceId, account: session.account, field: "device_id")
         var snooze = SnoozeChange.keep
+        // A snooze is judged against the alert clock (event time in a simulation), so it is set
+        // from it too.
+        let now = await self.alerts.snoozeClock()
         switch (body.snoozeUntil, body.snoozeForS, body.clearSnooze ?? false) {
         case (nil, nil, false):
             break
         case (let until?, nil, false):
-            guard until > self.now else { throw TetherError.invalidField("snooze_until", "must be in the future") }
-            guard until.timeIntervalSince(self.now) <= 7 * 86_400 else {
-                throw TetherError.invalidField("snooze_until", "must be at most 7 days ahead")
+            // On an event-time clock (replays, simulations) the events may be of any date.
+            if self.config.alertClock == .wall {
+                guard until > now else { throw TetherError.invalidField("snooze_until", "must be in the future") }
+                guard until.timeIntervalSince(now) <= 7 * 86_400 else {
+                    throw TetherError.invalidField("snooze_until", "must be at most 7 days ahead")
+                }
             }
             snooze = .set(until)
         case (nil, let seconds?, false):
             guard (1...(7 * 86_400)).contains(seconds) else {
                 throw TetherError.invalidField("snooze_for_s", "must be between 1 second and 7 days")
             }
-            snooze = .set(self.now.addingTimeInterval(Double(seconds)))
+            snooze = .set(now.addingTimeInterval(Double(seconds)))
         case (nil, nil, true):
             snooze = .clear
         default:

@@ -43,7 +43,10 @@ public struct ScenarioRunner: Sendable {
                     "\(owner.name): registered \(provisioned.email), paired "
                         + owner.devices.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", ")
                 )
-                let settings = try await SettingsApplier(serverURL: self.options.serverURL).apply(provisioned)
+                let settings = try await SettingsApplier(serverURL: self.options.serverURL).apply(
+                    provisioned,
+                    start: start
+                )
                 fences.merge(settings.fences) { first, _ in first }
                 watchers.append(
                     try await APIStep(serverURL: self.options.serverURL)("opening \(owner.name)'s alert stream") {

@@ -11,7 +11,9 @@ struct SettingsApplier: Sendable {
 
     /// Applies everything `owner.spec` sets; returns the fence ids by name (for `safe:<name>`
     /// in expectations) and one line saying what was set.
-    func apply(_ owner: ProvisionedOwner) async throws -> (fences: [String: String], summary: String) {
+    /// A snooze is sent as an instant after `start`, the scenario's start: the server judges it
+    /// against event time.
+    func apply(_ owner: ProvisionedOwner, start: Date) async throws -> (fences: [String: String], summary: String) {
         let spec = owner.spec
         let client = owner.client
         var applied: [String] = []
@@ -76,7 +78,12 @@ struct SettingsApplier: Sendable {
             if let snooze = dnd.snooze {
                 _ = try await step("snoozing for \(snooze.seconds) s") {
                     try await client.setDoNotDisturb(
-                        body: .json(.init(deviceId: id(snooze.device), snoozeForS: snooze.seconds))
+                        body: .json(
+                            .init(
+                                deviceId: id(snooze.device),
+                                snoozeUntil: start.addingTimeInterval(Double(snooze.seconds))
+                            )
+                        )
                     )
                     .ok
                 }
