@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
 
-echo "==> building tetherd and tether (the first build takes several minutes)"
+echo "==> building tetherd, tether and tether-sim (the first build takes several minutes)"
 swift build --product tetherd
 swift build --product tether
+swift build --product tether-sim
 bin="$(swift build --show-bin-path)"
 
 work="$(mktemp -d -t tether-demo.XXXXXX)"
@@ -155,5 +156,22 @@ start_server
 echo "correct horse battery staple" | "$bin/tether" account login --email ada@example.org --password-stdin
 "$bin/tether" devices list
 
+step "the device simulator: a scenario on a second region server (event-time clock, any device time)"
+kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
+: >"$work/tetherd.log"
+"$bin/tetherd" --host 127.0.0.1 --port 0 --region local --data-dir "$work/sim-data" --clock event-time \
+    --ts-max-past off --ts-max-future off --bcrypt-cost 4 --pairing-rate-limit 100000 2>"$work/tetherd.log" &
+server_pid=$!
+for _ in $(seq 1 100); do
+    port="$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/tetherd.log" | head -n1)"
+    [[ -n "$port" ]] && break
+    sleep 0.1
+done
+echo "    tetherd (pid $server_pid) serves http://127.0.0.1:$port"
+# Progress (pairing, telemetry, each alert as it arrives) on stderr, then the pass/fail table.
+"$bin/tether-sim" run walk-away safe-place sos-during-dnd --server "http://127.0.0.1:$port" \
+    --scenarios-directory simulators/scenarios 2>&1
+
 step "done"
+echo "The whole scenario suite: tether-sim run --all; a load run: tether-sim load (see the README)."
 echo "Run the tests with: ./scripts/test.sh"
