@@ -35,7 +35,6 @@ public struct LoadGenerator: Sendable {
         }
         let pairingSeconds = pairingStart.duration(to: .now).timeInterval
 
-        let statistics = LoadStatistics()
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(
             idleTimeout: .seconds(60),
@@ -43,6 +42,7 @@ public struct LoadGenerator: Sendable {
         )
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let start = ContinuousClock.now
+        let statistics = LoadStatistics(start: start)
         let reporter = Task {
             while !Task.isCancelled {
                 try await Task.sleep(for: .seconds(1))
@@ -67,6 +67,8 @@ public struct LoadGenerator: Sendable {
             eventsPerSecond: Double(final.acked) / seconds,
             p50Milliseconds: final.p50Milliseconds,
             p99Milliseconds: final.p99Milliseconds,
+            steadyP50Milliseconds: final.steadyP50Milliseconds,
+            steadyP99Milliseconds: final.steadyP99Milliseconds,
             durationSeconds: seconds,
             errors: final.errors,
             devices: fleet.credentials.count,
@@ -124,7 +126,11 @@ public struct LoadGenerator: Sendable {
                                 continue
                             }
                             let microseconds = sentAt.duration(to: .now).nanoseconds / 1_000
-                            statistics.acked(report.accepted + report.duplicate, microseconds: UInt64(microseconds))
+                            statistics.acked(
+                                report.accepted + report.duplicate,
+                                sentAt: sentAt,
+                                microseconds: UInt64(microseconds)
+                            )
                         } catch {
                             statistics.failed()
                         }

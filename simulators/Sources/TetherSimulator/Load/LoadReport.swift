@@ -5,6 +5,9 @@ public struct LoadReport: Sendable, Codable, Hashable {
     public var eventsPerSecond: Double
     public var p50Milliseconds: Double
     public var p99Milliseconds: Double
+    /// The same percentiles for batches sent after the first seconds of warm-up.
+    public var steadyP50Milliseconds: Double
+    public var steadyP99Milliseconds: Double
     public var durationSeconds: Double
     public var errors: Int
     /// Devices paired through the real flow, and how long that took.
@@ -19,6 +22,8 @@ public struct LoadReport: Sendable, Codable, Hashable {
         case eventsPerSecond = "events_per_s"
         case p50Milliseconds = "p50_ms"
         case p99Milliseconds = "p99_ms"
+        case steadyP50Milliseconds = "steady_p50_ms"
+        case steadyP99Milliseconds = "steady_p99_ms"
         case durationSeconds = "duration_s"
         case errors
         case devices
@@ -34,6 +39,7 @@ public struct LoadReport: Sendable, Codable, Hashable {
         events acked      \(self.eventsAcked)
         rate              \(Int(self.eventsPerSecond.rounded())) events/s (offered \(self.offeredRate))
         ack latency       p50 \(Self.format(self.p50Milliseconds)) ms, p99 \(Self.format(self.p99Milliseconds)) ms
+        after warm-up     p50 \(Self.format(self.steadyP50Milliseconds)) ms, p99 \(Self.format(self.steadyP99Milliseconds)) ms
         duration          \(Self.format(self.durationSeconds)) s
         errors            \(self.errors)
         """
