@@ -64,7 +64,11 @@ final class LoadStatistics: Sendable {
                 p50Milliseconds: state.latencies.totalCount == 0
                     ? 0 : Double(state.latencies.valueAtPercentile(50)) / 1_000,
                 p99Milliseconds: state.latencies.totalCount == 0
-                    ? 0 : Double(state.latencies.valueAtPercentile(99)) / 1_000
+                    ? 0 : Double(state.latencies.valueAtPercentile(99)) / 1_000,
+                steadyP50Milliseconds: state.steady.totalCount == 0
+                    ? 0 : Double(state.steady.valueAtPercentile(50)) / 1_000,
+                steadyP99Milliseconds: state.steady.totalCount == 0
+                    ? 0 : Double(state.steady.valueAtPercentile(99)) / 1_000
             )
         }
     }
