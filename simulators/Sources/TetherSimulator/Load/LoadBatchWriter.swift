@@ -15,12 +15,14 @@ struct LoadBatchWriter: Sendable {
 
     private var generator: SystemRandomNumberGenerator = SystemRandomNumberGenerator()
 
-    /// The body of `size` events of `track`'s device, a second apart after its last event.
+    /// The body of `size` events of `track`'s device, the last one now: at most a second apart,
+    /// all after the device's previous batch, none in the future (the server refuses those).
     mutating func body(size: Int, track: inout DeviceTrack) -> Data {
         var text = "{\"events\":["
         text.reserveCapacity(size * 150 + 16)
         let now = Int64(Date().timeIntervalSince1970 * 1_000)
-        var time = max(track.lastTime + 1_000, now - Int64(size) * 1_000)
+        let step = min(1_000, max(1, (now - track.lastTime) / Int64(size)))
+        var time = max(track.lastTime + 1, now - Int64(size - 1) * step)
         for index in 0..<size {
             if index > 0 { text += "," }
             let id = UUID().uuidString
@@ -38,9 +40,9 @@ struct LoadBatchWriter: Sendable {
                 text += "{\"event_id\":\"\(id)\",\"ts\":\(time),\"kind\":\"location\",\"lat\":\(track.latitude)"
                 text += ",\"lon\":\(track.longitude),\"accuracy_m\":8.0,\"source\":\"gnss\"}"
             }
-            time += 1_000
+            time += step
         }
-        track.lastTime = time - 1_000
+        track.lastTime = time - step
         text += "]}"
         return Data(text.utf8)
     }

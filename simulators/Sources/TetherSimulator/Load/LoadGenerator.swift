@@ -120,8 +120,10 @@ public struct LoadGenerator: Sendable {
                                 let report = try? JSONDecoder().decode(
                                     Acknowledgement.self,
                                     from: Data(answer.readableBytesView)
-                                )
+                                ),
+                                report.rejected == 0
                             else {
+                                // No answer, not 200, or events refused: the batch was not fully taken.
                                 statistics.failed()
                                 continue
                             }
@@ -153,6 +155,7 @@ public struct LoadGenerator: Sendable {
     private struct Acknowledgement: Decodable {
         var accepted: Int
         var duplicate: Int
+        var rejected: Int
     }
 }
 

@@ -9,6 +9,7 @@ public struct LoadReport: Sendable, Codable, Hashable {
     public var steadyP50Milliseconds: Double
     public var steadyP99Milliseconds: Double
     public var durationSeconds: Double
+    /// Batches not fully acknowledged: no answer, not 200, or events refused.
     public var errors: Int
     /// Devices paired through the real flow, and how long that took.
     public var devices: Int
