@@ -6,13 +6,25 @@ extension SQLiteStore {
     public func createPairingRequest(_ request: PairingRequest, limit: SlidingWindowLimit?) async throws -> Bool {
         try await self.dbWriter.write { db in
             if let limit {
-                let recent = try Date.fetchAll(
+                let arguments: StatementArguments = [
+                    request.account.rawValue, limit.windowStart(endingAt: request.createdAt),
+                ]
+                // Counting first: the times are needed only when the window is full (an owner
+                // pairing a fleet would otherwise read all its recent codes for each new one).
+                let count = try Int.fetchOne(
                     db,
-                    sql: "SELECT created_at FROM pairing_request WHERE account_id = ? AND created_at > ?",
-                    arguments: [request.account.rawValue, limit.windowStart(endingAt: request.createdAt)]
+                    sql: "SELECT count(*) FROM pairing_request WHERE account_id = ? AND created_at > ?",
+                    arguments: arguments
                 )
-                if case .refused(let retryAfter) = limit.decide(recent: recent, now: request.createdAt) {
-                    throw TetherError.pairingRateLimited(limitPerHour: limit.limit, retryAfterSeconds: retryAfter)
+                if count ?? 0 >= limit.limit {
+                    let recent = try Date.fetchAll(
+                        db,
+                        sql: "SELECT created_at FROM pairing_request WHERE account_id = ? AND created_at > ?",
+                        arguments: arguments
+                    )
+                    if case .refused(let retryAfter) = limit.decide(recent: recent, now: request.createdAt) {
+                        throw TetherError.pairingRateLimited(limitPerHour: limit.limit, retryAfterSeconds: retryAfter)
+                    }
                 }
             }
             let taken = try PairingRequestRecord.filter(Column("code_hash") == request.codeHash).fetchCount(db) > 0
