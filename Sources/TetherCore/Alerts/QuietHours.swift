@@ -105,7 +105,9 @@ public struct QuietWindow: Sendable, Hashable {
     public var start: LocalTime
     public var end: LocalTime
     /// The IANA time zone, as given (`Europe/Berlin`).
-    public var timeZoneIdentifier: String
+    public private(set) var timeZoneIdentifier: String
+    /// That zone, looked up once.
+    private var timeZone: TimeZone
 
     /// Validates the window.
     ///
@@ -113,13 +115,14 @@ public struct QuietWindow: Sendable, Hashable {
     public init(days: Set<Weekday>, start: LocalTime, end: LocalTime, timeZone: String) throws(TetherError) {
         guard !days.isEmpty else { throw .invalidField("days", "must name at least one day") }
         guard start != end else { throw .invalidField("to", "must differ from the start time") }
-        guard TimeZone(identifier: timeZone) != nil, timeZone.contains("/") || timeZone == "UTC" else {
+        guard let zone = TimeZone(identifier: timeZone), timeZone.contains("/") || timeZone == "UTC" else {
             throw .invalidField("tz", "must be an IANA time zone like Europe/Berlin")
         }
         self.days = days
         self.start = start
         self.end = end
         self.timeZoneIdentifier = timeZone
+        self.timeZone = zone
     }
 
     /// Whether the window ends on the day after it starts.
@@ -131,9 +134,20 @@ public struct QuietWindow: Sendable, Hashable {
     /// instants: a start or end that does not exist (spring forward) moves to the next time that
     /// does, a repeated one (fall back) means its first occurrence. So a 02:30–05:00 window on the
     /// night clocks go back is quiet for its whole, longer, night.
+    ///
+    /// Away from a change of the zone's offset (no change within 36 hours either side) local
+    /// time is the instant plus one offset, so the check is arithmetic on the local minute of the
+    /// day; near a change it goes through `Calendar` as above. The check runs for every alert
+    /// decided, and `Calendar` costs tens of microseconds.
     public func contains(_ date: Date) -> Bool {
+        let offset = self.timeZone.secondsFromGMT(for: date)
+        if self.timeZone.secondsFromGMT(for: date.addingTimeInterval(-129_600)) == offset,
+            self.timeZone.secondsFromGMT(for: date.addingTimeInterval(129_600)) == offset
+        {
+            return self.contains(localSeconds: Int64((date.timeIntervalSince1970).rounded(.down)) + Int64(offset))
+        }
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: self.timeZoneIdentifier) ?? .gmt
+        calendar.timeZone = self.timeZone
         let today = calendar.startOfDay(for: date)
         for daysBack in [0, 1] {
             guard let day = calendar.date(byAdding: .day, value: -daysBack, to: today),
@@ -145,6 +159,24 @@ public struct QuietWindow: Sendable, Hashable {
             if start <= date, date < end { return true }
         }
         return false
+    }
+
+    /// Whether local wall time `seconds` (since 1970-01-01 00:00 local) falls in the window.
+    private func contains(localSeconds seconds: Int64) -> Bool {
+        let (day, second) = seconds.quotientAndRemainder(dividingBy: 86_400)
+        let (localDay, minute) = second < 0 ? (day - 1, Int(second + 86_400) / 60) : (day, Int(second) / 60)
+        let today = Self.weekday(ofLocalDay: localDay)
+        if self.crossesMidnight {
+            if minute >= self.start.minutes, self.days.contains(today) { return true }
+            return minute < self.end.minutes && self.days.contains(Self.weekday(ofLocalDay: localDay - 1))
+        }
+        return self.days.contains(today) && self.start.minutes <= minute && minute < self.end.minutes
+    }
+
+    /// The ISO weekday of a day counted from 1970-01-01, a Thursday.
+    private static func weekday(ofLocalDay day: Int64) -> Weekday {
+        let fromMonday = Int(((day + 3) % 7 + 7) % 7)
+        return Weekday(rawValue: fromMonday + 1)!
     }
 
     /// The ISO weekday of `date` in the calendar's zone (Foundation counts Sunday as 1).
