@@ -103,8 +103,9 @@ actor ProfileSession: AccessTokenProvider {
             grant = try await client.refreshSession(body: .json(.init(refreshToken: refreshToken))).ok.body.json
         } catch  where TetherClientFailure.problem(error)?.status == 401 {
             // Refresh tokens rotate: another `tether` process may have just renewed the session
-            // and be about to save its tokens; adopt them when they appear.
-            for _ in 0..<30 {
+            // and be about to save its tokens; adopt them when they appear (up to 10 s: on a
+            // busy machine the winner can take seconds between the server's answer and the save).
+            for _ in 0..<100 {
                 if self.adoptSavedSession() { return true }
                 try await Task.sleep(for: .milliseconds(100))
             }
