@@ -56,6 +56,12 @@ public struct SQLiteStore: TetherStorage {
         try SQLiteStore(dbWriter: DatabaseQueue())
     }
 
+    /// Closes every connection (and so its file descriptors) at once, instead of whenever the
+    /// last reference to the pool goes.
+    public func close() throws {
+        try self.dbWriter.close()
+    }
+
     public func ping() async throws {
         _ = try await self.dbWriter.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }

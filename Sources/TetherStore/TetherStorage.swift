@@ -12,4 +12,7 @@ public protocol TetherStorage: AccountStore, SessionStore, DeviceStore, Operator
     /// before `now`, pairing codes that expired at or before `pairingCodesBefore`, failed sign-ins
     /// at or before `failedSignInsBefore`. Returns how many records went.
     func pruneExpired(now: Date, pairingCodesBefore: Date, failedSignInsBefore: Date) async throws -> Int
+
+    /// Closes the store's connections once the server has stopped; later calls fail.
+    func close() throws
 }

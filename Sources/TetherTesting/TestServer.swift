@@ -36,12 +36,24 @@ public struct TestServer: Sendable {
         dataDirectory: URL? = nil,
         _ body: (TestServer) async throws -> Result
     ) async throws -> Result {
+        try await ServerSlots.withSlot {
+            try await Self.run(config: config, dataDirectory: dataDirectory, body)
+        }
+    }
+
+    private static func run<Result: Sendable>(
+        config: ServerConfig,
+        dataDirectory: URL?,
+        _ body: (TestServer) async throws -> Result
+    ) async throws -> Result {
         let directory = dataDirectory ?? TemporaryDirectory.make()
         defer { if dataDirectory == nil { TemporaryDirectory.remove(directory) } }
         var config = config
         config.host = "127.0.0.1"
         config.port = 0
         let store = try SQLiteStore.open(directory: directory)
+        // Closed once the server has stopped, so a suite of servers does not pile up descriptors.
+        defer { try? store.close() }
         var logger = Logger(label: "tether.test-server")
         logger.logLevel = .warning
 

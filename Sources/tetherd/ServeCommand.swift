@@ -30,5 +30,6 @@ struct ServeCommand: AsyncParsableCommand {
         let app = try buildApplication(config: settings.config, store: store, logger: logger)
         // runService() installs SIGINT/SIGTERM handlers; shutdown lets in-flight requests finish.
         try await app.runService()
+        try store.close()
     }
 }

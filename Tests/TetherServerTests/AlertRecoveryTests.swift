@@ -40,6 +40,7 @@ import TetherTesting
         }
         // As if the server committed these batches and died before its alert engines ran.
         let store = try SQLiteStore.open(directory: directory)
+        defer { try? store.close() }
         var batches: [TelemetryBatch] = []
         for step in Int64(0)..<20 {
             let time = alertEpoch + step * 15_000

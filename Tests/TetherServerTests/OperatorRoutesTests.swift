@@ -12,6 +12,7 @@ struct OperatorRoutesTests {
     private func operatorToken(for server: TestServer) async throws -> String {
         let token = SecretToken.generate(.operator)
         let store = try SQLiteStore.open(directory: server.dataDirectory)
+        defer { try? store.close() }
         try await store.addOperatorToken(hash: token.digest, createdAt: Date())
         return token.text
     }

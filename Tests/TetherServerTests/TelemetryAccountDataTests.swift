@@ -46,6 +46,7 @@ struct TelemetryAccountDataTests {
             _ = try await server.send([Wire.sos(Self.now - 500)], as: grace)
             // A second connection to the server's own database file (WAL allows it).
             let store = try SQLiteStore.open(directory: server.dataDirectory)
+            defer { try? store.close() }
             #expect(try await store.telemetryEventCount() == 3)
 
             _ = try await ada.user.client.deleteAccount().ok

@@ -106,7 +106,9 @@ extension TestServer {
     /// Adds an operator token to the running server's database, as `tetherd operator-token` does.
     func addOperatorToken() async throws -> String {
         let token = SecretToken.generate(.operator)
-        try await SQLiteStore.open(directory: self.dataDirectory).addOperatorToken(
+        let store = try SQLiteStore.open(directory: self.dataDirectory)
+        defer { try? store.close() }
+        try await store.addOperatorToken(
             hash: token.digest,
             createdAt: Date()
         )

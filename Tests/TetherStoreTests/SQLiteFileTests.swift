@@ -8,6 +8,7 @@ struct SQLiteFileTests {
     func fileDatabaseUsesWriteAheadLogging() async throws {
         try await withTemporaryDirectory { directory in
             let store = try SQLiteStore.open(directory: directory)
+            defer { try? store.close() }
             #expect(try await store.journalMode() == "wal")
             let path = directory.appendingPathComponent(SQLiteStore.fileName).path
             #expect(FileManager.default.fileExists(atPath: path))
@@ -25,6 +26,7 @@ struct SQLiteFileTests {
         try await withTemporaryDirectory { directory in
             let nested = directory.appendingPathComponent("a/b/data", isDirectory: true)
             let store = try SQLiteStore.open(directory: nested)
+            defer { try? store.close() }
             try await Fixtures(store: store).account()
             #expect(FileManager.default.fileExists(atPath: nested.appendingPathComponent(SQLiteStore.fileName).path))
         }
@@ -36,6 +38,7 @@ struct SQLiteFileTests {
             let (ada, session, device): (Account, Session, Device)
             do {
                 let store = try SQLiteStore.open(directory: directory)
+                defer { try? store.close() }
                 let fixtures = Fixtures(store: store)
                 ada = try await fixtures.account("ada@example.org")
                 session = try await fixtures.session(for: ada, tag: "one")
@@ -45,6 +48,8 @@ struct SQLiteFileTests {
             }
 
             let reopened = try SQLiteStore.open(directory: directory)
+
+            defer { try? reopened.close() }
             #expect(try await reopened.account(id: ada.id) == ada)
             #expect(try await reopened.session(accessTokenHash: "access-one") == session)
             #expect(try await reopened.device(credentialHash: "credential") == device)

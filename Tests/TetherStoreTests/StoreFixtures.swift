@@ -26,7 +26,9 @@ func withStore<Result>(_ kind: StoreKind, _ body: (SQLiteStore) async throws -> 
         return try await body(SQLiteStore.inMemory())
     case .file:
         return try await withTemporaryDirectory { directory in
-            try await body(SQLiteStore.open(directory: directory))
+            let store = try SQLiteStore.open(directory: directory)
+            defer { try? store.close() }
+            return try await body(store)
         }
     }
 }

@@ -240,6 +240,7 @@ struct TelemetryStoreTests {
     func dailyStatisticsCountByKindModelAndVersionAndNameNoOne() async throws {
         try await withTemporaryDirectory { directory in
             let store = try SQLiteStore.open(directory: directory)
+            defer { try? store.close() }
             let (_, tag) = try await pairedDevice(store)  // model TAG-1, no version yet
             let grace = try await Fixtures(store: store).account("grace@example.org")
             let other = try await Fixtures(store: store).device(for: grace)
@@ -319,6 +320,7 @@ struct TelemetryStoreTests {
     func removingTheOnlyDeviceLeavesNoRowOfIt() async throws {
         try await withTemporaryDirectory { directory in
             let store = try SQLiteStore.open(directory: directory)
+            defer { try? store.close() }
             let (ada, device) = try await pairedDevice(store)
             try await store.ingest(
                 [
