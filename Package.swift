@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "TetherGeo", targets: ["TetherGeo"]),
         .library(name: "TetherAlerts", targets: ["TetherAlerts"]),
         .library(name: "TetherClient", targets: ["TetherClient"]),
+        .library(name: "TetherSync", targets: ["TetherSync"]),
         .library(name: "TetherServer", targets: ["TetherServer"]),
         .library(name: "TetherTesting", targets: ["TetherTesting"]),
         .library(name: "TetherSimulator", targets: ["TetherSimulator"]),
@@ -74,6 +75,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TetherSync",
+            dependencies: [
+                "TetherCore",
+                "TetherGeo",
+                "TetherStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TetherAPI",
             dependencies: [
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -95,6 +106,7 @@ let package = Package(
                 "TetherGeo",
                 "TetherAlerts",
                 "TetherStore",
+                "TetherSync",
                 "TetherAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -177,6 +189,7 @@ let package = Package(
             name: "tether",
             dependencies: [
                 "TetherCore",
+                "TetherSync",
                 "TetherClient",
                 "TetherAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -224,6 +237,17 @@ let package = Package(
             name: "TetherCoreTests",
             dependencies: [
                 "TetherCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TetherSyncTests",
+            dependencies: [
+                "TetherCore",
+                "TetherGeo",
+                "TetherSync",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings

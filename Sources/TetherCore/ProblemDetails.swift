@@ -17,6 +17,10 @@ public struct ProblemDetails: Codable, Sendable, Hashable {
     public var field: String?
     /// For `429`: seconds until a retry may succeed.
     public var retryAfterSeconds: Int?
+    /// For `421 wrong_region`: the account's home region.
+    public var homeRegion: String?
+    /// For `421 wrong_region`: the base URL of the home region's server.
+    public var homeURL: String?
 
     /// Creates a problem document.
     public init(
@@ -40,6 +44,8 @@ public struct ProblemDetails: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case type, title, status, detail, code, field
         case retryAfterSeconds = "retry_after_s"
+        case homeRegion = "home_region"
+        case homeURL = "home_url"
     }
 }
 
@@ -58,5 +64,7 @@ extension ProblemDetails {
             field: error.field,
             retryAfterSeconds: error.retryAfterSeconds
         )
+        self.homeRegion = error.home?.region.rawValue
+        self.homeURL = error.home?.url
     }
 }

@@ -28,6 +28,8 @@ public struct TetherError: Error, Sendable, Hashable, CustomStringConvertible {
         case tooLarge
         /// The body is not in a media type the endpoint reads (415).
         case unsupportedMediaType
+        /// The account lives in another region; ask that region's server (421).
+        case misdirected
         /// Too many attempts; retry later (429).
         case rateLimited
         /// A dependency is not available (503).
@@ -46,6 +48,16 @@ public struct TetherError: Error, Sendable, Hashable, CustomStringConvertible {
     public var detail: String
     /// For ``Kind/rateLimited``: seconds until a retry may succeed.
     public var retryAfterSeconds: Int?
+    /// For ``Kind/misdirected``: the account's home region and its server's base URL.
+    public var home: (region: RegionID, url: String)? {
+        get { self.homeRegion.map { ($0, self.homeURL ?? "") } }
+        set {
+            self.homeRegion = newValue?.region
+            self.homeURL = newValue?.url
+        }
+    }
+    private var homeRegion: RegionID?
+    private var homeURL: String?
 
     /// Creates an error; prefer the static members below.
     public init(code: String, kind: Kind, field: String? = nil, detail: String, retryAfterSeconds: Int? = nil) {
@@ -61,6 +73,22 @@ public struct TetherError: Error, Sendable, Hashable, CustomStringConvertible {
             return "\(self.code) (\(field)): \(self.detail)"
         }
         return "\(self.code): \(self.detail)"
+    }
+}
+
+// MARK: - Regions
+
+extension TetherError {
+    /// The account (or the credential presented) belongs to another region: `421 wrong_region`
+    /// with the home region's base URL, which clients follow.
+    public static func wrongRegion(home region: RegionID, url: String) -> TetherError {
+        var error = TetherError(
+            code: "wrong_region",
+            kind: .misdirected,
+            detail: "This account lives in region \(region); send the request to \(url)."
+        )
+        error.home = (region, url)
+        return error
     }
 }
 

@@ -195,6 +195,20 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("v6: account directory") { db in
+            // Keyed email hash -> home region; no other personal data. Reservations (confirmed = 0)
+            // lapse at expires_at.
+            try db.execute(
+                sql: """
+                    CREATE TABLE directory_entry (
+                        email_hash TEXT PRIMARY KEY,
+                        region TEXT NOT NULL,
+                        confirmed INTEGER NOT NULL,
+                        expires_at DATETIME
+                    );
+                    """
+            )
+        }
         return migrator
     }
 }

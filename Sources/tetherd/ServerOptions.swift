@@ -17,6 +17,9 @@ struct ServerOptions: ParsableArguments {
     @Option(help: "This server's region id (env: TETHER_REGION; default local).")
     var region: String?
 
+    @Option(help: "The region directory file, JSON (env: TETHER_REGIONS; default: this region alone).")
+    var regions: String?
+
     @Option(
         name: .customLong("data-dir"),
         help: "Directory for the SQLite database (env: TETHER_DATA_DIR; default ./tether-data)."
@@ -134,7 +137,8 @@ struct ServerOptions: ParsableArguments {
     /// The flags that were given, by setting key.
     var flags: [String: String] {
         let pairs: [(String, String?)] = [
-            ("host", self.host), ("port", self.port), ("region", self.region), ("data-dir", self.dataDirectory),
+            ("host", self.host), ("port", self.port), ("region", self.region), ("regions", self.regions),
+            ("data-dir", self.dataDirectory),
             ("pairing-code-ttl", self.pairingCodeTTL), ("pairing-rate-limit", self.pairingRateLimit),
             ("bcrypt-cost", self.bcryptCost), ("access-token-ttl", self.accessTokenTTL),
             ("refresh-token-ttl", self.refreshTokenTTL), ("sign-in-failure-limit", self.signInFailureLimit),

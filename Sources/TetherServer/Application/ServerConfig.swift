@@ -1,5 +1,6 @@
 public import Foundation
 public import TetherCore
+public import TetherSync
 
 /// The settings of one region server, with safe defaults.
 ///
@@ -50,6 +51,13 @@ public struct ServerConfig: Sendable {
     public var webhookBackoffBase: Duration = .seconds(1)
     /// Which hosts webhooks may post to. Default ``WebhookTargetPolicy/publicOnly``.
     public var webhookTargets: WebhookTargetPolicy = .publicOnly
+    /// The region directory (`--regions FILE`); `nil` runs this region alone, home to every account.
+    public var regions: RegionDirectory?
+
+    /// The region directory in force: the configured one, or this region alone.
+    public var directory: RegionDirectory {
+        self.regions ?? .standalone(self.region, url: URL(string: "http://\(self.host):\(self.port)")!)
+    }
 
     /// Creates a configuration; every parameter has a safe default.
     public init(
@@ -97,6 +105,9 @@ public struct ServerConfig: Sendable {
     ///
     /// - Throws: ``TetherError/invalidField(_:_:)`` naming the setting.
     public func validate() throws(TetherError) {
+        if let regions, regions.region(self.region) == nil {
+            throw .invalidField("region", "\"\(self.region)\" is not in the region directory")
+        }
         guard (0...65_535).contains(self.port) else { throw .invalidField("port", "must be 0-65535") }
         guard (4...31).contains(self.bcryptCost) else { throw .invalidField("bcrypt-cost", "must be 4-31") }
         guard self.pairingRateLimitPerHour >= 1 else { throw .invalidField("pairing-rate-limit", "must be at least 1") }

@@ -1,6 +1,7 @@
 public import Foundation
 public import TetherCore
 public import TetherStore
+import TetherSync
 
 /// All settings of `tetherd serve`, resolved from ``SettingSources``.
 public struct ServerSettings: Sendable {
@@ -15,7 +16,7 @@ public struct ServerSettings: Sendable {
 
     /// The keys ``init(resolving:)`` reads, in the order the README lists them.
     public static let keys = [
-        "host", "port", "region", "data-dir", "pairing-code-ttl", "pairing-rate-limit", "bcrypt-cost",
+        "host", "port", "region", "regions", "data-dir", "pairing-code-ttl", "pairing-rate-limit", "bcrypt-cost",
         "access-token-ttl", "refresh-token-ttl", "sign-in-failure-limit", "sign-in-failure-window",
         "claim-failure-limit", "claim-failure-window", "max-body-bytes", "ts-max-past", "ts-max-future",
         "telemetry-retention", "aggregate-retention", "durability", "clock", "webhook-targets", "log-level",
@@ -84,6 +85,15 @@ public struct ServerSettings: Sendable {
                 throw .invalidField("webhook-targets", "must be public or any")
             }
             config.webhookTargets = policy
+        }
+        if let file = sources.value("regions") {
+            do {
+                config.regions = try RegionDirectory.load(from: URL(fileURLWithPath: file))
+            } catch let error as TetherError {
+                throw .invalidField("regions", "\(file): \(error.field.map { "\($0) " } ?? "")\(error.detail)")
+            } catch {
+                throw .invalidField("regions", "cannot read \(file): \(error.localizedDescription)")
+            }
         }
         try config.validate()
         self.config = config

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+public import TetherCore
 
 /// A high-entropy bearer secret (256 random bits, base64url) with a kind prefix, stored only
 /// as its SHA-256 digest. Looking one up costs one hash and one indexed read: microseconds.
@@ -21,14 +22,24 @@ public struct SecretToken: Sendable, Hashable {
     /// The token as given to its holder, e.g. `tat_3q…`.
     public let text: String
 
-    /// A new random token of `kind`.
-    public static func generate(_ kind: Kind) -> SecretToken {
+    /// A new random token of `kind`; a token issued for an account or a device names its
+    /// `region` (`tat_eu_3q…`), so any region server can send its holder home.
+    public static func generate(_ kind: Kind, region: RegionID? = nil) -> SecretToken {
         let key = SymmetricKey(size: .bits256)
         let encoded = key.withUnsafeBytes { Data($0) }.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
-        return SecretToken(text: "\(kind.rawValue)_\(encoded)")
+        let scope = region.map { "\($0.rawValue)_" } ?? ""
+        return SecretToken(text: "\(kind.rawValue)_\(scope)\(encoded)")
+    }
+
+    /// The region a token names after its kind prefix, when it names one (`eu` in `tat_eu_3q…`).
+    /// The random part can also hold `_`, so only a known region counts: `isRegion` says which.
+    public func region(where isRegion: (RegionID) -> Bool) -> RegionID? {
+        let parts = self.text.split(separator: "_", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, let region = RegionID(rawValue: String(parts[1])), isRegion(region) else { return nil }
+        return region
     }
 
     /// Wraps a token a caller presented.

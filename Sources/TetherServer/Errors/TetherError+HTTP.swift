@@ -15,6 +15,7 @@ extension TetherError.Kind {
         case .gone: .gone
         case .tooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType
+        case .misdirected: .misdirectedRequest
         case .rateLimited: .tooManyRequests
         case .unavailable: .serviceUnavailable
         case .internal: .internalServerError

@@ -76,7 +76,7 @@ extension TetherAPIHandler {
             self.logger.warning("pairing claims throttled", metadata: ["tether.client": "\(client)"])
             throw TetherError.tooManyClaimAttempts(retryAfterSeconds: retryAfter)
         }
-        let credential = SecretToken.generate(.deviceCredential)
+        let credential = SecretToken.generate(.deviceCredential, region: self.config.region)
         let device: Device
         do {
             device = try await self.store.claimPairingCode(

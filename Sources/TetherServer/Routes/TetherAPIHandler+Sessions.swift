@@ -36,8 +36,8 @@ extension TetherAPIHandler {
         let presented = SecretToken(text: body.refreshToken)
         guard presented.hasKind(.refresh) else { throw TetherError.refreshTokenInvalid }
         let now = self.now
-        let access = SecretToken.generate(.access)
-        let refresh = SecretToken.generate(.refresh)
+        let access = SecretToken.generate(.access, region: self.config.region)
+        let refresh = SecretToken.generate(.refresh, region: self.config.region)
         let (accessLifetime, refreshLifetime) = (self.config.accessTokenLifetime, self.config.refreshTokenLifetime)
         let rotated = try await self.store.rotateSession(refreshTokenHash: presented.digest, now: now) { session in
             session.accessTokenHash = access.digest
@@ -60,8 +60,8 @@ extension TetherAPIHandler {
     /// A new session for `account` opened at `now`, and the grant that shows its tokens (the
     /// only time they are shown); the caller stores the session.
     func newSession(for account: Account, at now: Date) -> (Session, Components.Schemas.SessionGrant) {
-        let access = SecretToken.generate(.access)
-        let refresh = SecretToken.generate(.refresh)
+        let access = SecretToken.generate(.access, region: self.config.region)
+        let refresh = SecretToken.generate(.refresh, region: self.config.region)
         let session = Session(
             id: .random(),
             account: account.id,

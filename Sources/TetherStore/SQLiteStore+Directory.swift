@@ -1,0 +1,66 @@
+public import Foundation
+import GRDB
+public import TetherCore
+
+extension SQLiteStore {
+    public func reserveDirectoryEntry(
+        emailHash: String,
+        region: RegionID,
+        expiresAt: Date,
+        now: Date
+    ) async throws -> RegionID {
+        try await self.dbWriter.write { db in
+            if let holder = try Self.directoryRow(db, emailHash: emailHash, now: now) {
+                guard holder.region == region else { return holder.region }
+                if holder.confirmed { return region }
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO directory_entry (email_hash, region, confirmed, expires_at) VALUES (?, ?, 0, ?)
+                    ON CONFLICT (email_hash) DO UPDATE SET region = excluded.region, confirmed = 0,
+                        expires_at = excluded.expires_at
+                    """,
+                arguments: [emailHash, region.rawValue, expiresAt]
+            )
+            return region
+        }
+    }
+
+    public func confirmDirectoryEntry(emailHash: String, region: RegionID, at: Date) async throws {
+        try await self.dbWriter.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO directory_entry (email_hash, region, confirmed, expires_at) VALUES (?, ?, 1, NULL)
+                    ON CONFLICT (email_hash) DO UPDATE SET region = excluded.region, confirmed = 1, expires_at = NULL
+                    """,
+                arguments: [emailHash, region.rawValue]
+            )
+        }
+    }
+
+    public func releaseDirectoryEntry(emailHash: String, region: RegionID) async throws {
+        try await self.dbWriter.write { db in
+            try db.execute(
+                sql: "DELETE FROM directory_entry WHERE email_hash = ? AND region = ?",
+                arguments: [emailHash, region.rawValue]
+            )
+        }
+    }
+
+    public func directoryEntry(emailHash: String, now: Date) async throws -> DirectoryEntry? {
+        try await self.dbWriter.read { db in try Self.directoryRow(db, emailHash: emailHash, now: now) }
+    }
+
+    private static func directoryRow(_ db: Database, emailHash: String, now: Date) throws -> DirectoryEntry? {
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT region, confirmed FROM directory_entry
+                WHERE email_hash = ? AND (confirmed = 1 OR expires_at > ?)
+                """,
+            arguments: [emailHash, now]
+        )
+        guard let row, let region = RegionID(rawValue: row["region"]) else { return nil }
+        return DirectoryEntry(emailHash: emailHash, region: region, confirmed: row["confirmed"])
+    }
+}

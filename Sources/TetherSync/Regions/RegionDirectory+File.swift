@@ -1,0 +1,68 @@
+public import Foundation
+public import TetherCore
+import TetherGeo
+
+extension RegionDirectory {
+    /// Reads a region directory file (JSON, format in `protocols/sync.md`).
+    ///
+    /// - Throws: ``TetherError/invalidField(_:_:)`` naming what is wrong, or the file's read error.
+    public static func load(from file: URL) throws -> RegionDirectory {
+        try self.decode(Data(contentsOf: file))
+    }
+
+    /// Parses a region directory document.
+    ///
+    /// - Throws: ``TetherError/invalidField(_:_:)`` naming what is wrong.
+    public static func decode(_ data: Data) throws(TetherError) -> RegionDirectory {
+        let file: DirectoryFile
+        do {
+            file = try JSONDecoder().decode(DirectoryFile.self, from: data)
+        } catch let error as GeoError {
+            throw .invalidField("area", error.description)
+        } catch let error as TetherError {
+            throw error
+        } catch {
+            throw .invalidField("regions", "is not a valid region directory: \(error)")
+        }
+        guard let keyBytes = Data(base64Encoded: file.directoryKey) else {
+            throw .invalidField("directory_key", "must be base64")
+        }
+        var regions: [Region] = []
+        for (index, entry) in file.regions.enumerated() {
+            let field = "regions[\(index)]"
+            let id = try RegionID(validating: entry.id, field: "\(field).id")
+            guard let url = URL(string: entry.url), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+                throw .invalidField("\(field).url", "must be an http or https URL")
+            }
+            guard RegionID(rawValue: entry.group) != nil else {
+                throw .invalidField("\(field).group", "must be 1-32 lower-case letters, digits or '-'")
+            }
+            let replicas = try (entry.replicas ?? []).map { text throws(TetherError) in
+                try RegionID(validating: text, field: "\(field).replicas")
+            }
+            regions.append(
+                Region(id: id, url: url, group: entry.group, area: entry.area?.fences ?? [], replicas: replicas)
+            )
+        }
+        return try RegionDirectory(regions: regions, key: DirectoryKey(bytes: keyBytes))
+    }
+}
+
+/// The file's JSON shape.
+private struct DirectoryFile: Decodable {
+    struct Entry: Decodable {
+        var id: String
+        var url: String
+        var group: String
+        var area: FenceCollection?
+        var replicas: [String]?
+    }
+
+    var directoryKey: String
+    var regions: [Entry]
+
+    enum CodingKeys: String, CodingKey {
+        case directoryKey = "directory_key"
+        case regions
+    }
+}

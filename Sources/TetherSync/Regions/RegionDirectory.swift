@@ -1,0 +1,100 @@
+public import Foundation
+public import TetherCore
+public import TetherGeo
+
+/// The region directory: every region server, where it listens, which jurisdiction group it
+/// belongs to, the area it serves, and which regions may hold replicas of its data. Every
+/// `tetherd` of a deployment reads the same file (`--regions FILE`); its format is in
+/// `protocols/sync.md`.
+///
+/// ```swift
+/// let directory = try RegionDirectory.load(from: URL(fileURLWithPath: "regions.json"))
+/// let home = directory.homeRegion(for: try Coordinate(latitude: 48.14, longitude: 11.58))
+/// ```
+public struct RegionDirectory: Sendable {
+    /// One region server.
+    public struct Region: Sendable {
+        /// The region's id (`eu`, `us`).
+        public var id: RegionID
+        /// The base URL its server answers on (`https://eu.tether.example`).
+        public var url: URL
+        /// The jurisdiction group (`eu`, `us`, `sg`, `in`, `cn`): data never leaves it.
+        public var group: String
+        /// The area it serves; a location inside it makes this the home region.
+        public var area: [FenceGeometry]
+        /// Regions that may hold replicas of this region's data, all in the same group.
+        public var replicas: [RegionID]
+
+        /// Creates a region entry.
+        public init(id: RegionID, url: URL, group: String, area: [FenceGeometry], replicas: [RegionID] = []) {
+            self.id = id
+            self.url = url
+            self.group = group
+            self.area = area
+            self.replicas = replicas
+        }
+    }
+
+    /// The regions, in file order (the first whose area holds a location wins).
+    public let regions: [Region]
+    /// The secret every region shares: it keys the email hash of directory entries and
+    /// authenticates one region server to another.
+    public let key: DirectoryKey
+
+    /// Validates `regions`: ids unique, replicas known and inside their region's group.
+    ///
+    /// - Throws: ``TetherError/invalidField(_:_:)`` naming the offending entry.
+    public init(regions: [Region], key: DirectoryKey) throws(TetherError) {
+        guard !regions.isEmpty else { throw .invalidField("regions", "must list at least one region") }
+        var groups: [RegionID: String] = [:]
+        for (index, region) in regions.enumerated() {
+            guard groups.updateValue(region.group, forKey: region.id) == nil else {
+                throw .invalidField("regions[\(index)].id", "\"\(region.id)\" appears twice")
+            }
+        }
+        for (index, region) in regions.enumerated() {
+            for replica in region.replicas {
+                guard let group = groups[replica] else {
+                    throw .invalidField("regions[\(index)].replicas", "names unknown region \"\(replica)\"")
+                }
+                guard group == region.group else {
+                    throw .invalidField(
+                        "regions[\(index)].replicas",
+                        "\"\(replica)\" is in group \"\(group)\"; replicas must stay in \"\(region.group)\""
+                    )
+                }
+            }
+        }
+        self.regions = regions
+        self.key = key
+    }
+
+    /// The directory of a server that runs alone: one region, home to every location.
+    public static func standalone(_ region: RegionID, url: URL) -> RegionDirectory {
+        let only = Region(id: region, url: url, group: region.rawValue, area: [])
+        return try! RegionDirectory(regions: [only], key: .random())
+    }
+
+    /// The region with `id`, if the directory lists it.
+    public func region(_ id: RegionID) -> Region? {
+        self.regions.first { $0.id == id }
+    }
+
+    /// The home region for a phone at `location`: the first region whose area holds it, else
+    /// the region whose area's edge is nearest (a ship at sea, an area left out of every map).
+    public func homeRegion(for location: Coordinate) -> Region {
+        if let inside = self.regions.first(where: { region in region.area.contains { $0.contains(location) } }) {
+            return inside
+        }
+        return self.regions.min { self.distance(from: location, to: $0) < self.distance(from: location, to: $1) }!
+    }
+
+    /// The regions other than `region`: the peers a region server talks to.
+    public func peers(of region: RegionID) -> [Region] {
+        self.regions.filter { $0.id != region }
+    }
+
+    private func distance(from location: Coordinate, to region: Region) -> Double {
+        region.area.map { $0.distanceToBoundary(from: location) }.min() ?? .infinity
+    }
+}
