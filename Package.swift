@@ -108,7 +108,9 @@ let package = Package(
                 "TetherStore",
                 "TetherSync",
                 "TetherAPI",
+                "TetherClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -286,6 +288,7 @@ let package = Package(
             dependencies: [
                 "TetherCore",
                 "TetherStore",
+                "TetherSync",
                 "TetherServer",
                 "TetherClient",
                 "TetherAPI",

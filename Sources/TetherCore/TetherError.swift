@@ -90,6 +90,16 @@ extension TetherError {
         error.home = (region, url)
         return error
     }
+
+    /// A peer region server could not be asked, so an operation that needs every region's
+    /// word (registering an email) cannot go ahead: `503 peer_unavailable`.
+    public static func peerUnavailable(_ region: RegionID) -> TetherError {
+        TetherError(
+            code: "peer_unavailable",
+            kind: .unavailable,
+            detail: "Region \(region) cannot be reached to check that the email is free; try again later."
+        )
+    }
 }
 
 // MARK: - Input

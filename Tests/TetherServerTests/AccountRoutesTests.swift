@@ -28,7 +28,7 @@ struct AccountRoutesTests {
     }
 
     @Test
-    func theHomeRegionIsTheServersRegionAndTheHintIsRecorded() async throws {
+    func aServerAloneIsHomeToEveryLocationAndTheHintIsRecorded() async throws {
         var config = ServerConfig.testing
         config.region = try RegionID(validating: "eu")
         try await TestServer.withRunning(config: config) { server in
@@ -39,11 +39,16 @@ struct AccountRoutesTests {
             #expect(signup.longitude == 13.405)
             #expect(signup.requestedRegion == nil)
 
-            let chosen = try await server.register("grace@example.org", region: "us-east")
+            let chosen = try await server.register("grace@example.org", region: "eu")
             #expect(chosen.grant.account.region == "eu")
             let chosenSignup = try await chosen.client.exportAccount().ok.body.json.signup
-            #expect(chosenSignup.requestedRegion == "us-east")
+            #expect(chosenSignup.requestedRegion == "eu")
             #expect(chosenSignup.latitude == nil)
+
+            // A server that runs alone knows no other region.
+            await expectProblem(400, "invalid_field", field: "region") {
+                try await server.register("alan@example.org", region: "us-east")
+            }
         }
     }
 

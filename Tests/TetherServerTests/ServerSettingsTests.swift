@@ -3,9 +3,27 @@ import Testing
 import TetherCore
 import TetherServer
 import TetherStore
+import TetherSync
 import TetherTesting
 
 struct ServerSettingsTests {
+    static func regionsFile(with region: String) -> URL {
+        try! RegionDirectoryFile.write([
+            .init(id: region, port: 9090, group: "ap"), .init(id: "eu", port: 9091, group: "eu"),
+        ])
+    }
+
+    @Test
+    func aRegionMissingFromItsDirectoryIsRefused() {
+        let file = Self.regionsFile(with: "us")
+        #expect(throws: TetherError.invalidField("region", "\"eu-west\" is not in the region directory")) {
+            try ServerSettings(resolving: SettingSources(file: ["region": "eu-west", "regions": file.path]))
+        }
+        #expect(throws: TetherError.self) {
+            try ServerSettings(resolving: SettingSources(file: ["regions": "/nonexistent/regions.json"]))
+        }
+    }
+
     @Test
     func defaultsApplyWhenNothingIsSet() throws {
         let settings = try ServerSettings(resolving: SettingSources())
@@ -65,7 +83,7 @@ struct ServerSettingsTests {
             "claim-failure-limit": "4", "claim-failure-window": "30m", "max-body-bytes": "65536",
             "ts-max-past": "off", "ts-max-future": "10m", "telemetry-retention": "7d", "aggregate-retention": "365d",
             "durability": "power-loss", "clock": "event-time",
-            "webhook-targets": "any", "log-level": "warning",
+            "webhook-targets": "any", "log-level": "warning", "regions": Self.regionsFile(with: "ap-south").path,
         ]
         #expect(Set(values.keys) == Set(ServerSettings.keys))
         var environment: [String: String] = [:]
@@ -94,6 +112,7 @@ struct ServerSettingsTests {
         #expect(settings.config.aggregateRetention == .seconds(365 * 86_400))
         #expect(settings.durability == .powerLoss)
         #expect(settings.logLevel == "warning")
+        #expect(settings.config.regions?.regions.map(\.id.rawValue) == ["ap-south", "eu"])
     }
 
     @Test

@@ -27,11 +27,12 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     try config.validate()
     let router = Router(context: TetherRequestContext.self)
+    let routing = RegionRouting(config: config, store: store, peers: PeerDirectoryClient(directory: config.directory))
     // Outermost first: metrics see the final status of every response, errors included, and
     // every response, error or not, carries X-Request-Id.
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
-    router.add(middleware: RequestScopeMiddleware())
+    router.add(middleware: RequestScopeMiddleware(routing: routing))
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
 
@@ -48,7 +49,8 @@ public func buildApplication(
         store: store,
         metrics: MetricsRegistry.shared,
         alerts: alerts,
-        hub: hub
+        hub: hub,
+        routing: routing
     )
     var pipeline = TelemetryPipeline(
         ingestor: TelemetryIngestor(store: store),

@@ -2,9 +2,12 @@ import HTTPTypes
 import Hummingbird
 
 /// Binds ``RequestScope`` (bearer token, request logger) for the handlers below it and echoes
-/// the request id in `X-Request-Id`.
+/// the request id in `X-Request-Id`. A credential another region issued is sent home here with
+/// `421 wrong_region`, before any route runs: every endpoint, telemetry included.
 struct RequestScopeMiddleware: RouterMiddleware {
     typealias Context = TetherRequestContext
+
+    let routing: RegionRouting
 
     func handle(
         _ request: Request,
@@ -12,6 +15,9 @@ struct RequestScopeMiddleware: RouterMiddleware {
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let scope = RequestScope(headers: request.headers, logger: context.logger, clientAddress: context.clientAddress)
+        if let token = scope.bearerToken {
+            try self.routing.requireIssuedHere(SecretToken(text: token))
+        }
         var response = try await RequestScope.$current.withValue(scope) {
             try await next(request, context)
         }

@@ -10,12 +10,25 @@ extension TetherAPIHandler {
         let email = try EmailAddress(body.email)
         try PasswordPolicy.validate(body.password)
         let signup = try Self.signupHint(latitude: body.latitude, longitude: body.longitude, region: body.region)
+        try self.routing.requireHome(try self.routing.homeRegion(for: signup))
         let now = self.now
         let account = Account(id: .random(), email: email, homeRegion: self.config.region, createdAt: now)
         let passwordHash = try await self.passwords.hash(body.password)
         // Registering signs in: the account and its first session are stored together.
         let (session, grant) = self.newSession(for: account, at: now)
-        try await self.store.createAccount(account, passwordHash: passwordHash, signup: signup, session: session)
+        // Every region holds the email for this one first, so it cannot register twice.
+        try await self.routing.reserve(email)
+        do {
+            try await self.store.createAccount(account, passwordHash: passwordHash, signup: signup, session: session)
+        } catch let error as TetherError where error == .emailTaken {
+            // The email is registered here already (from before the directory knew it): say so everywhere.
+            try await self.routing.confirm(email, logger: self.logger)
+            throw error
+        } catch {
+            await self.routing.withdraw(email)
+            throw error
+        }
+        try await self.routing.confirm(email, logger: self.logger)
         self.logger.info("account registered", metadata: ["tether.account.id": "\(account.id)"])
         return .created(.init(body: .json(grant)))
     }
@@ -27,8 +40,12 @@ extension TetherAPIHandler {
 
     func deleteAccount(_ input: Operations.DeleteAccount.Input) async throws -> Operations.DeleteAccount.Output {
         let session = try await self.authenticator.session()
-        guard try await self.store.deleteAccount(id: session.account) else { throw TetherError.unauthenticated }
+        let account = try await self.store.account(id: session.account)
+        guard let account, try await self.store.deleteAccount(id: session.account) else {
+            throw TetherError.unauthenticated
+        }
         await self.alerts.forget(account: session.account)
+        await self.routing.withdraw(account.email)
         self.logger.info("account deleted", metadata: ["tether.account.id": "\(session.account)"])
         return .ok(.init(body: .json(.init(deleted: true))))
     }

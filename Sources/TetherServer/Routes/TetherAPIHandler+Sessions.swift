@@ -20,6 +20,9 @@ extension TetherAPIHandler {
             throw TetherError.tooManyAttempts(retryAfterSeconds: retryAfter)
         }
         let stored = try await self.store.accountForSignIn(email: email)
+        if stored == nil {
+            try await self.routing.requireNotElsewhere(email)
+        }
         guard try await self.passwords.verify(body.password, hash: stored?.passwordHash), let account = stored?.account
         else {
             self.logger.notice("sign-in failed", metadata: ["tether.account.known": "\(stored != nil)"])
@@ -35,6 +38,7 @@ extension TetherAPIHandler {
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
         let presented = SecretToken(text: body.refreshToken)
         guard presented.hasKind(.refresh) else { throw TetherError.refreshTokenInvalid }
+        try self.routing.requireIssuedHere(presented)
         let now = self.now
         let access = SecretToken.generate(.access, region: self.config.region)
         let refresh = SecretToken.generate(.refresh, region: self.config.region)

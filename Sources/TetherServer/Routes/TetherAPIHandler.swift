@@ -17,15 +17,18 @@ struct TetherAPIHandler: APIProtocol {
     let failedClaims: FailedClaimLimiter
     let alerts: AlertService
     let hub: AlertHub
+    let routing: RegionRouting
 
     init(
         config: ServerConfig,
         store: any TetherStorage,
         metrics: PrometheusCollectorRegistry,
         alerts: AlertService,
-        hub: AlertHub
+        hub: AlertHub,
+        routing: RegionRouting
     ) {
         self.config = config
+        self.routing = routing
         self.store = store
         self.alerts = alerts
         self.hub = hub

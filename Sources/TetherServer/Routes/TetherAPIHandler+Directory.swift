@@ -1,0 +1,81 @@
+import Foundation
+import TetherAPI
+import TetherCore
+import TetherStore
+import TetherSync
+
+/// The account directory's peer endpoints: other region servers reserve, confirm and withdraw
+/// emails (as keyed hashes) here.
+extension TetherAPIHandler {
+    func getDirectoryEntry(
+        _ input: Operations.GetDirectoryEntry.Input
+    ) async throws
+        -> Operations.GetDirectoryEntry.Output
+    {
+        try self.requirePeer()
+        let hash = try Self.emailHash(input.path.emailHash)
+        guard let entry = try await self.store.directoryEntry(emailHash: hash, now: self.now) else {
+            throw TetherError.notFound("directory entry", field: "email_hash")
+        }
+        return .ok(.init(body: .json(.init(region: entry.region.rawValue, confirmed: entry.confirmed))))
+    }
+
+    func putDirectoryEntry(
+        _ input: Operations.PutDirectoryEntry.Input
+    ) async throws
+        -> Operations.PutDirectoryEntry.Output
+    {
+        try self.requirePeer()
+        guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
+        let hash = try Self.emailHash(input.path.emailHash)
+        let region = try self.knownRegion(body.region)
+        let now = self.now
+        if body.confirmed {
+            try await self.store.confirmDirectoryEntry(emailHash: hash, region: region, at: now)
+        } else {
+            let holder = try await self.store.reserveDirectoryEntry(
+                emailHash: hash,
+                region: region,
+                expiresAt: now.addingTimeInterval(RegionRouting.reservationLifetime.timeInterval),
+                now: now
+            )
+            guard holder == region else { throw TetherError.emailTaken }
+        }
+        return .ok(.init(body: .json(.init(region: region.rawValue, confirmed: body.confirmed))))
+    }
+
+    func removeDirectoryEntry(
+        _ input: Operations.RemoveDirectoryEntry.Input
+    ) async throws
+        -> Operations.RemoveDirectoryEntry.Output
+    {
+        try self.requirePeer()
+        let hash = try Self.emailHash(input.path.emailHash)
+        try await self.store.releaseDirectoryEntry(emailHash: hash, region: try self.knownRegion(input.query.region))
+        return .noContent(.init())
+    }
+
+    /// Requires the peer token of this deployment's directory.
+    private func requirePeer() throws {
+        let expected = Array(self.routing.directory.key.peerToken.utf8)
+        guard let presented = RequestScope.current.bearerToken.map({ Array($0.utf8) }),
+            presented.count == expected.count,
+            zip(presented, expected).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
+        else { throw TetherError.unauthenticated }
+    }
+
+    private func knownRegion(_ text: String) throws -> RegionID {
+        let region = try RegionID(validating: text)
+        guard self.routing.directory.region(region) != nil else {
+            throw TetherError.invalidField("region", "\"\(region)\" is not a region of this deployment")
+        }
+        return region
+    }
+
+    private static func emailHash(_ text: String) throws(TetherError) -> String {
+        guard text.utf8.count == 64, text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+            throw .invalidField("email_hash", "must be 64 lower-case hex digits")
+        }
+        return text
+    }
+}

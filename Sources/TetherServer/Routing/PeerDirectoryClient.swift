@@ -1,0 +1,83 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import OpenAPIAsyncHTTPClient
+import TetherAPI
+import TetherClient
+import TetherCore
+import TetherSync
+
+/// Speaks the directory endpoints of peer region servers (`/v1/directory/…`), with the peer
+/// token derived from the directory key.
+struct PeerDirectoryClient: Sendable {
+    let token: String
+    let transport: AsyncHTTPClientTransport
+
+    /// A client presenting `directory`'s peer token, with a short timeout: registration waits
+    /// on it.
+    init(directory: RegionDirectory, timeout: Duration = .seconds(5)) {
+        self.token = directory.key.peerToken
+        self.transport = AsyncHTTPClientTransport(
+            configuration: .init(client: .shared, timeout: .seconds(timeout.components.seconds))
+        )
+    }
+
+    /// Reserves `emailHash` for `region` at `peer`.
+    ///
+    /// - Throws: `409 email_taken` when the peer knows the email in another region;
+    ///   `503 peer_unavailable` when the peer cannot be asked.
+    func reserve(emailHash: String, for region: RegionID, at peer: RegionDirectory.Region) async throws {
+        try await self.put(emailHash: emailHash, region: region, confirmed: false, at: peer)
+    }
+
+    /// Confirms `emailHash` as registered in `region` at `peer`.
+    func confirm(emailHash: String, for region: RegionID, at peer: RegionDirectory.Region) async throws {
+        try await self.put(emailHash: emailHash, region: region, confirmed: true, at: peer)
+    }
+
+    /// Drops `region`'s entry for `emailHash` at `peer`.
+    func release(emailHash: String, for region: RegionID, at peer: RegionDirectory.Region) async throws {
+        try await self.calling(peer) { client in
+            _ = try await client.removeDirectoryEntry(
+                path: .init(emailHash: emailHash),
+                query: .init(region: region.rawValue)
+            ).noContent
+        }
+    }
+
+    private func put(
+        emailHash: String,
+        region: RegionID,
+        confirmed: Bool,
+        at peer: RegionDirectory.Region
+    )
+        async throws
+    {
+        try await self.calling(peer) { client in
+            _ = try await client.putDirectoryEntry(
+                path: .init(emailHash: emailHash),
+                body: .json(.init(region: region.rawValue, confirmed: confirmed))
+            ).ok
+        }
+    }
+
+    /// Runs `call`; a problem the peer answered passes through (`409 email_taken`), anything
+    /// else (refused connection, timeout) becomes `503 peer_unavailable`.
+    private func calling(_ peer: RegionDirectory.Region, _ call: (Client) async throws -> Void) async throws {
+        let client = TetherClientFactory.client(
+            serverURL: peer.url,
+            tokens: StaticToken(self.token),
+            transport: self.transport
+        )
+        do {
+            try await call(client)
+        } catch {
+            if let problem = TetherClientFailure.problem(error), problem.status < 500 {
+                throw problem.code == TetherError.emailTaken.code
+                    ? TetherError.emailTaken
+                    : TetherError(code: problem.code, kind: .conflict, detail: problem.problem.detail ?? "")
+            }
+            throw TetherError.peerUnavailable(peer.id)
+        }
+    }
+}
