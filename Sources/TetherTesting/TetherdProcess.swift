@@ -1,5 +1,9 @@
 public import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The built `tetherd` binary running as a child process on 127.0.0.1 with an ephemeral port,
 /// for tests of what only a real process shows: flags and environment, signals, crashes.
 public struct TetherdProcess: Sendable {
@@ -8,16 +12,18 @@ public struct TetherdProcess: Sendable {
     /// `http://127.0.0.1:PORT`.
     public let baseURL: URL
 
-    /// Starts `tetherd serve` on port 0 with `arguments` and `environment`, and waits until it
-    /// logs the port it bound.
+    /// Starts `tetherd serve` on `port` (0: any free one) with `arguments` and `environment`,
+    /// and waits until it logs the port it bound.
     public static func start(
         dataDirectory: URL,
+        port: Int = 0,
         arguments: [String] = [],
         environment: [String: String] = [:]
     ) async throws -> TetherdProcess {
         let runner = CommandRunner("tetherd", environment: environment)
         let command = try runner.start(
-            ["--host", "127.0.0.1", "--port", "0", "--data-dir", dataDirectory.path, "--bcrypt-cost", "4"] + arguments
+            ["--host", "127.0.0.1", "--port", "\(port)", "--data-dir", dataDirectory.path, "--bcrypt-cost", "4"]
+                + arguments
         )
         for _ in 0..<200 {
             if let port = Self.listeningPort(in: command.standardError()) {
@@ -48,4 +54,40 @@ public enum TetherdProcessError: Error, CustomStringConvertible {
         case .didNotStart(let status, let log): "tetherd did not start (status \(status)): \(log)"
         }
     }
+}
+
+/// Free loopback ports, for servers that must know each other's address before they start
+/// (the regions of one directory file).
+public enum FreePort {
+    /// `count` distinct ports that were free a moment ago: each is bound on 127.0.0.1 with port 0,
+    /// read, and released.
+    public static func pick(_ count: Int) throws -> [Int] {
+        var sockets: [Int32] = []
+        defer { sockets.forEach { close($0) } }
+        var ports: [Int] = []
+        for _ in 0..<count {
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard socket >= 0 else { throw FreePortError.noSocket }
+            sockets.append(socket)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                    bind(socket, address, length) == 0 && getsockname(socket, address, &length) == 0
+                }
+            }
+            guard bound else { throw FreePortError.noSocket }
+            ports.append(Int(UInt16(bigEndian: address.sin_port)))
+        }
+        return ports
+    }
+}
+
+/// Why ``FreePort`` found none.
+public enum FreePortError: Error {
+    /// A socket could not be made or bound.
+    case noSocket
 }

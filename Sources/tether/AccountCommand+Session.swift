@@ -122,8 +122,8 @@ extension AccountCommand {
         var profile = try Profile.load()
         let connection = try ServerConnection.anonymous(global, profile: profile)
         let password = try PasswordInput.read(fromStandardInput: passwordFromStandardInput)
-        let (grant, opening) = try await connection.call { try await request($0, password) }
-        profile.apply(grant, server: connection.serverURL)
+        let ((grant, opening), server) = try await connection.followingHomeRegion { try await request($0, password) }
+        profile.apply(grant, server: server)
         try profile.save()
         let output = AccountOutput(account: grant.account)
         try Output(global).emit(output) { "\(opening) \(output.text)." }

@@ -2,6 +2,7 @@ import Foundation
 import OpenAPIRuntime
 import TetherAPI
 import TetherClient
+import TetherCore
 
 /// A client of one region server, and the one place where request failures become CLI errors.
 struct ServerConnection {
@@ -50,21 +51,42 @@ struct ServerConnection {
     func call<Result>(_ request: (Client) async throws -> Result) async throws -> Result {
         do {
             return try await request(self.client)
-        } catch let error as CLIError {
-            throw error
         } catch {
-            if let cliError = TetherClientFailure.underlying(error) as? CLIError {
-                throw cliError
-            }
-            throw CLIError(
-                TetherClientFailure.describe(error, serverURL: self.serverURL),
-                status: TetherClientFailure.problem(error)?.status
-            )
+            throw self.cliError(for: error)
         }
+    }
+
+    /// `error` as one line for a person.
+    private func cliError(for error: any Error) -> CLIError {
+        if let cliError = TetherClientFailure.underlying(error) as? CLIError {
+            return cliError
+        }
+        return CLIError(
+            TetherClientFailure.describe(error, serverURL: self.serverURL),
+            status: TetherClientFailure.problem(error)?.status
+        )
     }
 }
 
 extension ServerConnection {
+    /// Runs a request that sends no credential (register, login); when this server answers
+    /// `421 wrong_region`, sends it once more to the home region's server it names. Returns the
+    /// result and the server that gave it, which the profile then keeps.
+    func followingHomeRegion<Result>(_ request: (Client) async throws -> Result) async throws -> (Result, URL) {
+        do {
+            return (try await request(self.client), self.serverURL)
+        } catch {
+            guard let problem = TetherClientFailure.problem(error)?.problem, problem.code == "wrong_region",
+                let home = problem.homeURL.flatMap(URL.init(string:)), ["http", "https"].contains(home.scheme ?? ""),
+                home.host != nil
+            else { throw self.cliError(for: error) }
+            let note = "home region \(problem.homeRegion ?? "?"): continuing at \(home.absoluteString)\n"
+            FileHandle.standardError.write(Data(note.utf8))
+            let homeConnection = ServerConnection(serverURL: home, client: TetherClientFactory.client(serverURL: home))
+            return (try await homeConnection.call(request), home)
+        }
+    }
+
     /// Runs a request that answers `404 not_found` when there is nothing to show; `nil` then.
     func optional<Result>(_ request: (Client) async throws -> Result) async throws -> Result? {
         do {
