@@ -63,7 +63,7 @@ public enum FreePort {
     /// read, and released.
     public static func pick(_ count: Int) throws -> [Int] {
         var sockets: [Int32] = []
-        defer { sockets.forEach { close($0) } }
+        defer { for socket in sockets { close(socket) } }
         var ports: [Int] = []
         for _ in 0..<count {
             let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
