@@ -45,7 +45,12 @@ public struct RadioLandmark: Sendable, Hashable {
 /// The estimate is the centroid of the transmitters weighted by received amplitude
 /// (`10^(rssi/20)`, so a transmitter 20 dB louder counts ten times as much). Its accuracy
 /// radius is the weighted root-mean-square distance of the transmitters from the estimate plus
-/// their mean spread, and never less than `minimumAccuracyMeters`.
+/// twice their mean spread, and never less than `minimumAccuracyMeters`.
+///
+/// Twice, because the spread (how far from the learned position the transmitter was heard)
+/// stands for two errors: the device is somewhere within hearing range of the transmitter, and
+/// the learned position itself can be off by about that range when every fix came from one
+/// side (a cell tower learned only from the road leading to it).
 public enum RadioPositionEstimator {
     /// A known transmitter and how loud it was heard.
     public struct Observation: Sendable, Hashable {
@@ -89,7 +94,7 @@ public enum RadioPositionEstimator {
             let distance = Earth.distance(position, observation.landmark.position)
             squaredDistances += distance * distance * geoPow10(Double(observation.rssi) / 20)
         }
-        let accuracy = (squaredDistances / totalWeight).squareRoot() + spread / totalWeight
+        let accuracy = (squaredDistances / totalWeight).squareRoot() + 2 * spread / totalWeight
         return (position, max(accuracy, minimumAccuracyMeters))
     }
 }

@@ -61,14 +61,14 @@ struct RadioLandmarkTests {
     }
 
     @Test
-    func oneTransmitterIsTheEstimateWithItsSpreadAsAccuracy() throws {
+    func oneTransmitterIsTheEstimateWithTwiceItsSpreadAsAccuracy() throws {
         let landmark = RadioLandmark(position: Self.berlin, samples: 10, spreadMeters: 35)
         let estimate = try #require(
             RadioPositionEstimator.estimate([.init(landmark: landmark, rssi: -70)], minimumAccuracyMeters: 20)
         )
         // Weighting and dividing back may leave a rounding error.
         #expect(estimate.position.distance(to: Self.berlin) < 1e-6)
-        #expect(abs(estimate.accuracyMeters - 35) < 1e-6)
+        #expect(abs(estimate.accuracyMeters - 70) < 1e-6)
         let tight = RadioLandmark(position: Self.berlin, samples: 10, spreadMeters: 5)
         #expect(
             RadioPositionEstimator.estimate([.init(landmark: tight, rssi: -70)], minimumAccuracyMeters: 20)?

@@ -215,9 +215,11 @@ import TetherSimulator
             .appendingPathComponent("../../scenarios").standardizedFileURL
         let files = try ScenarioLoader.files(in: directory)
         #expect(files.count >= 10)
-        // The known server issues are run by hand, but they must read too.
-        let knownIssues = try ScenarioLoader.files(in: directory.appendingPathComponent("known-issues"))
-        #expect(!knownIssues.isEmpty)
+        // The known server issues (when there are any) are run by hand, but they must read too.
+        let knownIssuesDirectory = directory.appendingPathComponent("known-issues")
+        let knownIssues =
+            FileManager.default.fileExists(atPath: knownIssuesDirectory.path)
+            ? try ScenarioLoader.files(in: knownIssuesDirectory) : []
         for file in files + knownIssues {
             let scenario = try ScenarioLoader.load(contentsOf: file)
             #expect(!scenario.owners.isEmpty, "\(file.lastPathComponent)")
