@@ -57,6 +57,18 @@ struct TetherdProcessTests {
             .run(["--data-dir", directory.path])
         #expect(badDuration.status != 0)
         #expect(badDuration.stderr.contains("pairing-code-ttl"))
+
+        // A region directory that lets a replica leave its jurisdiction group is refused at start.
+        let regions = try RegionDirectoryFile.write([
+            .init(id: "eu", port: 9, group: "eu", replicas: ["us"]), .init(id: "us", port: 10, group: "us"),
+        ])
+        let leaky = try await runner.run(["--data-dir", directory.path, "--region", "eu", "--regions", regions.path])
+        #expect(leaky.status != 0)
+        #expect(leaky.stderr.contains("regions[0].replicas"), "\(leaky.stderr)")
+        let sound = try RegionDirectoryFile.write([.init(id: "eu", port: 9, group: "eu")])
+        let missing = try await runner.run(["--data-dir", directory.path, "--region", "sg", "--regions", sound.path])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("not in the region directory"), "\(missing.stderr)")
     }
 
     @Test func acknowledgedDataSurvivesSIGKILLAndARestart() async throws {

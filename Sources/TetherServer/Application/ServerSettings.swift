@@ -90,7 +90,7 @@ public struct ServerSettings: Sendable {
             do {
                 config.regions = try RegionDirectory.load(from: URL(fileURLWithPath: file))
             } catch let error as TetherError {
-                throw .invalidField("regions", "\(file): \(error.field.map { "\($0) " } ?? "")\(error.detail)")
+                throw .invalidField("regions", "\(file): \(error.detail)")
             } catch {
                 throw .invalidField("regions", "cannot read \(file): \(error.localizedDescription)")
             }
