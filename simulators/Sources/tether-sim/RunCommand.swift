@@ -12,7 +12,10 @@ struct RunCommand: AsyncParsableCommand {
             A SCENARIO is a path to a JSON file or the name of one in the scenario folder \
             (simulators/scenarios, found above the working directory or the executable, or --scenarios). \
             Progress goes to stderr, the pass/fail table (or --json) to stdout; the exit status is 1 \
-            when any scenario fails.
+            when any scenario fails. A scenario across regions (it lists "regions") runs against the \
+            servers of a region directory file (--regions FILE, the file the tetherd regions run with); \
+            any other against --server. Named, a scenario whose servers are not given is an error; with \
+            --all it is skipped, with a note on stderr and under the table.
             """
     )
 
@@ -24,6 +27,9 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "The server, e.g. http://127.0.0.1:8080 (else TETHER_SERVER).")
     var server: String?
+
+    @Option(help: "A region directory file naming each region's server, for scenarios across regions.")
+    var regions: String?
 
     @Option(help: "The scenario folder.")
     var scenariosDirectory: String?
@@ -44,8 +50,12 @@ struct RunCommand: AsyncParsableCommand {
         guard self.all != !self.scenarios.isEmpty else {
             throw ValidationError("name scenarios or pass --all, not both")
         }
-        guard self.serverURL != nil else {
-            throw ValidationError("--server URL (or TETHER_SERVER) must be an http(s) URL")
+        if self.server != nil || ProcessInfo.processInfo.environment["TETHER_SERVER"] != nil || self.regions == nil {
+            guard self.serverURL != nil else {
+                throw ValidationError(
+                    "--server URL (or TETHER_SERVER) must be an http(s) URL, or give --regions FILE for scenarios across regions"
+                )
+            }
         }
         if let speed, !(speed > 0) { throw ValidationError("--speed must be above 0") }
         _ = try Duration(setting: self.timeout, field: "--timeout")
@@ -68,20 +78,36 @@ struct RunCommand: AsyncParsableCommand {
         } else {
             files = self.scenarios.map { ScenarioLoader.file($0, in: directory) }
         }
-        let scenarios = try files.map { url throws(ScenarioError) in try ScenarioLoader.load(contentsOf: url) }
+        var scenarios = try files.map { url throws(ScenarioError) in try ScenarioLoader.load(contentsOf: url) }
+        let regionServers = try self.regions.map { path throws(SimulationError) in
+            try RegionDirectory.servers(contentsOf: URL(fileURLWithPath: path))
+        }
         let options = RunOptions(
-            serverURL: self.serverURL!,
+            serverURL: self.serverURL,
+            regionServers: regionServers ?? [:],
             speed: self.speed,
             timeout: try Duration(setting: self.timeout, field: "--timeout"),
             settle: try Duration(setting: self.settle, field: "--settle"),
             progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         )
+        let skipped = scenarios.compactMap { scenario in
+            options.missingServers(for: scenario).map { (name: scenario.name, reason: $0) }
+        }
+        if !skipped.isEmpty {
+            guard self.all else {
+                throw ValidationError(skipped.map { "\($0.name) \($0.reason)" }.joined(separator: "; "))
+            }
+            for note in ResultTable.skipNotes(skipped) {
+                FileHandle.standardError.write(Data((note + "\n").utf8))
+            }
+            scenarios.removeAll { options.missingServers(for: $0) != nil }
+        }
         let began = ContinuousClock.now
         let results = await SuiteRunner(options: options).run(scenarios)
         if self.json {
             print(try SuiteReport(results).json())
         } else {
-            print(ResultTable.render(results, elapsed: began.duration(to: .now)))
+            print(ResultTable.render(results, elapsed: began.duration(to: .now), skipped: skipped))
         }
         if results.contains(where: { !$0.passed }) { throw ExitCode.failure }
     }

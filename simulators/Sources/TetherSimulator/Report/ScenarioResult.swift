@@ -22,6 +22,8 @@ public struct ScenarioResult: Sendable {
     public var events: Int
     public var batches: Int
     public var duration: Duration
+    /// In a scenario across regions, each owner's home region by owner name; else empty.
+    public var homeRegions: [String: String] = [:]
 
     /// Whether everything expected arrived and nothing else went wrong.
     public var passed: Bool { self.problems.isEmpty }

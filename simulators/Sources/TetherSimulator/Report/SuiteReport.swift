@@ -3,6 +3,7 @@ import TetherAPI
 
 /// The `--json` output of `tether-sim run`:
 /// `{"passed": N, "failed": N, "scenarios": [{"name", "passed", "expected": [{"kind", "device_id", "ts"}], "received": [same]}]}`.
+/// A scenario across regions adds `"home_regions": {"owner": "region"}` to its entry.
 ///
 /// An expected alert's `ts` is the start of its window; a received alert's is its own `ts`.
 /// Times are ISO 8601 in UTC with milliseconds.
@@ -26,6 +27,13 @@ public struct SuiteReport: Encodable, Sendable {
         public var passed: Bool
         public var expected: [AlertEntry]
         public var received: [AlertEntry]
+        /// In a scenario across regions, each owner's home region by owner name; absent otherwise.
+        public var homeRegions: [String: String]?
+
+        enum CodingKeys: String, CodingKey {
+            case name, passed, expected, received
+            case homeRegions = "home_regions"
+        }
     }
 
     public var passed: Int
@@ -49,7 +57,8 @@ public struct SuiteReport: Encodable, Sendable {
                 },
                 received: result.received.map {
                     AlertEntry(kind: $0.kind.rawValue, deviceID: $0.deviceID, ts: ScenarioRunner.iso($0.ts))
-                }
+                },
+                homeRegions: result.homeRegions.isEmpty ? nil : result.homeRegions
             )
         }
     }

@@ -2,9 +2,13 @@ public import Foundation
 
 /// How a run talks to the server and how long it waits.
 public struct RunOptions: Sendable {
-    /// The server under test, e.g. `http://127.0.0.1:8080`. It runs with `--clock event-time`
-    /// and no telemetry time window (`--ts-max-past off --ts-max-future off`).
-    public var serverURL: URL
+    /// The server under test for scenarios against one server, e.g. `http://127.0.0.1:8080`.
+    /// It runs with `--clock event-time` and no telemetry time window (`--ts-max-past off
+    /// --ts-max-future off`). `nil` when only region servers are given.
+    public var serverURL: URL?
+    /// The servers of each region by region id, for scenarios across regions (from a region
+    /// directory file, ``RegionDirectory``). They run with the same flags as ``serverURL``.
+    public var regionServers: [String: URL]
     /// Event time per wall time: `60` posts a minute of events per second. `nil` posts as fast
     /// as the server answers.
     public var speed: Double?
@@ -18,16 +22,30 @@ public struct RunOptions: Sendable {
 
     /// Options with the defaults: as fast as possible, a 15 s timeout, 1.5 s to settle.
     public init(
-        serverURL: URL,
+        serverURL: URL? = nil,
+        regionServers: [String: URL] = [:],
         speed: Double? = nil,
         timeout: Duration = .seconds(15),
         settle: Duration = .milliseconds(1_500),
         progress: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.serverURL = serverURL
+        self.regionServers = regionServers
         self.speed = speed
         self.timeout = timeout
         self.settle = settle
         self.progress = progress
+    }
+
+    /// What `scenario` needs that these options lack, as a sentence (`nil` when it can run):
+    /// a scenario across regions needs a server for each of its regions, any other one the
+    /// single server.
+    public func missingServers(for scenario: Scenario) -> String? {
+        guard scenario.spansRegions else {
+            return self.serverURL == nil ? "needs a single server (--server URL)" : nil
+        }
+        let missing = scenario.regions.map(\.id).filter { self.regionServers[$0] == nil }
+        guard !missing.isEmpty else { return nil }
+        return "runs across regions and needs a server for \(missing.joined(separator: ", ")) (--regions FILE)"
     }
 }

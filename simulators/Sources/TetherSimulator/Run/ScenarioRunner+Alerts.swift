@@ -42,7 +42,7 @@ extension ScenarioRunner {
         var problems: [String] = []
         for (owner, watcher) in zip(owners, watchers) {
             let names = owner.devices.values.reduce(into: [String: String]()) { $0[$1.id] = $1.name }
-            let listed = try await APIStep(serverURL: self.options.serverURL)("listing \(owner.spec.name)'s alerts") {
+            let listed = try await APIStep(serverURL: owner.serverURL)("listing \(owner.spec.name)'s alerts") {
                 try await owner.client.listAlerts(query: .init(limit: 1_000)).ok.body.json
             }
             let notifications = await watcher.notifications

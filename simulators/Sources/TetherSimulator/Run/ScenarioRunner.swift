@@ -8,12 +8,10 @@ import TetherClient
 /// scenario says), waits for the alerts, and compares them with the expected ones.
 public struct ScenarioRunner: Sendable {
     public let options: RunOptions
-    let sender: TelemetrySender
 
     /// A runner with `options`.
     public init(options: RunOptions) {
         self.options = options
-        self.sender = TelemetrySender(serverURL: options.serverURL)
     }
 
     /// Runs `scenario` (with `variant`'s upload settings, if given) as run `number` of a suite
@@ -31,25 +29,32 @@ public struct ScenarioRunner: Sendable {
         let start = scenario.start.resolved(now: now)
         let identity = RunIdentity(suiteTag: suiteTag ?? RunIdentity.randomTag(), number: number)
         var watchers: [AlertWatcher] = []
+        if let missing = self.options.missingServers(for: scenario) {
+            self.options.progress("[\(name)] FAIL: \(missing)")
+            return .broken(name, start: start, problem: "\(name) \(missing)", duration: began.duration(to: .now))
+        }
         do {
             let plan = self.plan(scenario, variant: variant, runTag: identity.tag)
             let progress = { (line: String) in self.options.progress("[\(name)] \(line)") }
             var owners: [ProvisionedOwner] = []
             var fences: [String: String] = [:]
             for owner in scenario.owners {
-                let provisioned = try await AccountProvisioner(serverURL: self.options.serverURL, identity: identity)
-                    .provision(owner)
+                let provisioned = try await AccountProvisioner(
+                    serverURL: self.contactURL(for: owner, in: scenario),
+                    identity: identity
+                )
+                .provision(owner)
                 progress(
-                    "\(owner.name): registered \(provisioned.email), paired "
+                    "\(owner.name): registered \(provisioned.email)\(Self.where(provisioned, in: scenario)), paired "
                         + owner.devices.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: ", ")
                 )
-                let settings = try await SettingsApplier(serverURL: self.options.serverURL).apply(
+                let settings = try await SettingsApplier(serverURL: provisioned.serverURL).apply(
                     provisioned,
                     start: start
                 )
                 fences.merge(settings.fences) { first, _ in first }
                 watchers.append(
-                    try await APIStep(serverURL: self.options.serverURL)("opening \(owner.name)'s alert stream") {
+                    try await APIStep(serverURL: provisioned.serverURL)("opening \(owner.name)'s alert stream") {
                         try await AlertWatcher.open(provisioned.client)
                     }
                 )
@@ -63,19 +68,24 @@ public struct ScenarioRunner: Sendable {
                 "posting \(plan.count) batches (\(events) events) from \(devices.count) devices, "
                     + "event time \(Self.iso(start)) to \(Offset.text(span))"
             )
-            try await self.post(plan, devices: devices, start: start)
+            let probes = self.probes(expect, owners: owners)
+            let posted = try await self.post(plan, devices: devices, start: start, probes: probes)
+            var problems = posted.problems
+            for line in posted.notes { progress(line) }
             progress("waiting for \(expect.alerts.count) expected alert(s)")
-            let posted = ContinuousClock.now
             try await self.waitForAlerts(
                 expect,
                 watchers: watchers,
                 devices: devices,
                 fences: fences,
                 start: start,
-                since: posted
+                since: .now
             )
 
-            var (received, problems) = try await self.collect(owners: owners, watchers: watchers, start: start)
+            var (received, collected) = try await self.collect(owners: owners, watchers: watchers, start: start)
+            problems += collected
+            problems += self.homeRegionProblems(expect, owners: owners, scenario: scenario)
+            problems += try await self.storedAtHome(posted.probed, owners: owners, start: start)
             for watcher in watchers { await watcher.stop() }
             watchers = []
             let matched = ExpectationMatcher.match(
@@ -95,7 +105,9 @@ public struct ScenarioRunner: Sendable {
                 problems: problems,
                 events: events,
                 batches: plan.count,
-                duration: began.duration(to: .now)
+                duration: began.duration(to: .now),
+                homeRegions: scenario.spansRegions
+                    ? Dictionary(uniqueKeysWithValues: owners.map { ($0.spec.name, $0.region) }) : [:]
             )
             for alert in received { progress("received \(alert.details)") }
             progress("\(result.passed ? "pass" : "FAIL"): \(received.count) alert(s) received")
@@ -122,10 +134,21 @@ public struct ScenarioRunner: Sendable {
         return UploadPlanner.plan(devices, seed: scenario.seed)
     }
 
-    /// Posts the batches one after the other, at `--speed` pace when one is set.
-    private func post(_ plan: [PlannedBatch], devices: [String: ProvisionedDevice], start: Date) async throws {
+    /// Posts the batches one after the other, at `--speed` pace when one is set, each to its
+    /// device's home server. A device with a probe has its first batch posted to every other
+    /// region first; what their answers got wrong comes back as problems, with the event ids of
+    /// each probed batch (to be found at home later) and a line saying what the probes saw.
+    private func post(
+        _ plan: [PlannedBatch],
+        devices: [String: ProvisionedDevice],
+        start: Date,
+        probes: [String: TelemetryProbe]
+    ) async throws -> (problems: [String], probed: [String: [UUID]], notes: [String]) {
         let began = ContinuousClock.now
         let startMilliseconds = Int64((start.timeIntervalSince1970 * 1_000).rounded())
+        var problems: [String] = []
+        var probed: [String: [UUID]] = [:]
+        var notes: [String] = []
         for batch in plan {
             if let speed = self.options.speed {
                 let due = began + .milliseconds(Int64(Double(batch.sendAt) / speed))
@@ -135,8 +158,19 @@ public struct ScenarioRunner: Sendable {
             let events = batch.events.map {
                 WireEvent(id: UUID(), timestamp: startMilliseconds + $0.time, payload: $0.payload)
             }
-            try await self.sender.send(events, credential: device.credential, device: device.name)
+            if let probe = probes[batch.device], probed[batch.device] == nil {
+                let found = try await self.refusals(of: events, device: device, probe: probe)
+                problems += found.problems
+                notes.append(found.note)
+                probed[batch.device] = events.map(\.id)
+            }
+            try await TelemetrySender(serverURL: device.serverURL).send(
+                events,
+                credential: device.credential,
+                device: device.name
+            )
         }
+        return (problems, probed, notes)
     }
 
     /// `2026-01-10T09:00:00.000Z`.

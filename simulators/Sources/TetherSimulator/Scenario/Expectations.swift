@@ -5,16 +5,32 @@ public struct Expectations: Sendable, Hashable, Decodable {
     public var alerts: [ExpectedAlert]
     /// Whether an alert that no expectation matches fails the scenario. Default `true`.
     public var noOtherAlerts: Bool
+    /// In a scenario across regions: the home region each named owner must end up in, by owner name.
+    public var homeRegions: [String: String]
+    /// In a scenario across regions: devices whose telemetry must reach only their home region.
+    /// The run posts such a device's first batch to every other region first, which must refuse
+    /// it with `421 wrong_region` naming the home region and its URL, then posts it home, where
+    /// it must be stored.
+    public var telemetryOnlyAtHome: [String]
 
     /// Expects `alerts`, and unless `noOtherAlerts` is `false`, nothing else.
-    public init(alerts: [ExpectedAlert] = [], noOtherAlerts: Bool = true) {
+    public init(
+        alerts: [ExpectedAlert] = [],
+        noOtherAlerts: Bool = true,
+        homeRegions: [String: String] = [:],
+        telemetryOnlyAtHome: [String] = []
+    ) {
         self.alerts = alerts
         self.noOtherAlerts = noOtherAlerts
+        self.homeRegions = homeRegions
+        self.telemetryOnlyAtHome = telemetryOnlyAtHome
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case alerts
         case noOtherAlerts = "no_other_alerts"
+        case homeRegions = "home_regions"
+        case telemetryOnlyAtHome = "telemetry_only_at_home"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -22,6 +38,9 @@ public struct Expectations: Sendable, Hashable, Decodable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.alerts = try container.decodeIfPresent([ExpectedAlert].self, forKey: .alerts) ?? []
         self.noOtherAlerts = try container.decodeIfPresent(Bool.self, forKey: .noOtherAlerts) ?? true
+        self.homeRegions = try container.decodeIfPresent([String: String].self, forKey: .homeRegions) ?? [:]
+        self.telemetryOnlyAtHome =
+            try container.decodeIfPresent([String].self, forKey: .telemetryOnlyAtHome) ?? []
     }
 }
 

@@ -23,6 +23,11 @@ public struct Scenario: Sendable, Hashable, Decodable {
     /// the same alerts.
     public var variants: [Variant]
     public var expect: Expectations
+    /// The regions of a scenario across regions; empty for a scenario against one server.
+    public var regions: [ScenarioRegion]
+
+    /// Whether the scenario runs across regions (it lists ``regions``).
+    public var spansRegions: Bool { !self.regions.isEmpty }
 
     /// Another way of uploading the same scenario: upload settings for every device, or for
     /// some by name, and the expectations when they differ from the scenario's.
@@ -49,7 +54,7 @@ public struct Scenario: Sendable, Hashable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, description, start, seed, places, owners, upload, variants, expect
+        case name, description, start, seed, places, owners, upload, variants, expect, regions
         case accessPoints = "access_points"
         case cellTowers = "cell_towers"
     }
@@ -69,6 +74,7 @@ public struct Scenario: Sendable, Hashable, Decodable {
         self.upload = try container.decodeIfPresent(UploadSettings.self, forKey: .upload) ?? UploadSettings()
         self.variants = try container.decodeIfPresent([Variant].self, forKey: .variants) ?? []
         self.expect = try container.decodeIfPresent(Expectations.self, forKey: .expect) ?? Expectations()
+        self.regions = try container.decodeIfPresent([ScenarioRegion].self, forKey: .regions) ?? []
     }
 
     /// Every device of every owner, in file order.

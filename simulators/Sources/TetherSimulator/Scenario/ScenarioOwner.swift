@@ -1,3 +1,5 @@
+public import TetherGeo
+
 /// A person with an account: their devices (a phone among them) and their alert settings.
 public struct ScenarioOwner: Sendable, Hashable, Decodable {
     /// An emergency contact, shown with every `sos` alert.
@@ -28,10 +30,17 @@ public struct ScenarioOwner: Sendable, Hashable, Decodable {
     public var fences: [FenceSpec]
     public var dnd: DoNotDisturbSpec?
     public var emergencyContact: Contact?
+    /// Where the phone is when the owner registers: sent as `latitude`/`longitude`, so the
+    /// servers choose the home region from it.
+    public var location: Coordinate?
+    /// In a scenario across regions, the id of the region whose server the owner contacts first
+    /// (default the scenario's first region); it sends the owner home when it is not theirs.
+    public var firstContact: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, email, devices, rules, fences, dnd
+        case name, email, devices, rules, fences, dnd, location
         case emergencyContact = "emergency_contact"
+        case firstContact = "first_contact"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -48,5 +57,7 @@ public struct ScenarioOwner: Sendable, Hashable, Decodable {
         self.fences = try container.decodeIfPresent([FenceSpec].self, forKey: .fences) ?? []
         self.dnd = try container.decodeIfPresent(DoNotDisturbSpec.self, forKey: .dnd)
         self.emergencyContact = try container.decodeIfPresent(Contact.self, forKey: .emergencyContact)
+        self.location = try container.decodeIfPresent(ScenarioPoint.self, forKey: .location)?.coordinate
+        self.firstContact = try container.decodeIfPresent(String.self, forKey: .firstContact)
     }
 }

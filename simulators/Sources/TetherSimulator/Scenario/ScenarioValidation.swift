@@ -74,5 +74,6 @@ enum ScenarioValidation {
                 )
             }
         }
+        try self.checkRegions(scenario, file: file)
     }
 }
