@@ -28,6 +28,14 @@ public protocol DirectoryStore: Sendable {
 
     /// The entry for `emailHash`, if one is confirmed or still reserved at `now`.
     func directoryEntry(emailHash: String, now: Date) async throws -> DirectoryEntry?
+
+    /// Up to `limit` emails of this region's accounts, in order, after `after` (from the start
+    /// when `nil`): the pages in which ``confirmDirectoryEntries(emailHashes:region:)`` brings
+    /// accounts made before the directory into it.
+    func accountEmails(after: String?, limit: Int) async throws -> [EmailAddress]
+
+    /// Confirms `region` for every hash in one transaction.
+    func confirmDirectoryEntries(emailHashes: [String], region: RegionID) async throws
 }
 
 /// Where an account lives, as the directory says.

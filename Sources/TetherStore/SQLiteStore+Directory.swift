@@ -51,6 +51,30 @@ extension SQLiteStore {
         try await self.dbWriter.read { db in try Self.directoryRow(db, emailHash: emailHash, now: now) }
     }
 
+    public func accountEmails(after: String?, limit: Int) async throws -> [EmailAddress] {
+        try await self.dbWriter.read { db in
+            try String.fetchAll(
+                db,
+                sql: "SELECT email FROM account WHERE email > ? ORDER BY email LIMIT ?",
+                arguments: [after ?? "", limit]
+            ).compactMap { try? EmailAddress($0) }
+        }
+    }
+
+    public func confirmDirectoryEntries(emailHashes: [String], region: RegionID) async throws {
+        try await self.dbWriter.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO directory_entry (email_hash, region, confirmed, expires_at) VALUES (?, ?, 1, NULL)
+                    ON CONFLICT (email_hash) DO UPDATE SET region = excluded.region, confirmed = 1, expires_at = NULL
+                    """
+            )
+            for hash in emailHashes {
+                try statement.execute(arguments: [hash, region.rawValue])
+            }
+        }
+    }
+
     private static func directoryRow(_ db: Database, emailHash: String, now: Date) throws -> DirectoryEntry? {
         let row = try Row.fetchOne(
             db,

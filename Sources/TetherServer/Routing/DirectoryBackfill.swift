@@ -1,0 +1,38 @@
+import Logging
+import ServiceLifecycle
+import TetherCore
+import TetherStore
+import TetherSync
+
+/// Once at start, lists every account of this region in its own account directory, so an email
+/// registered before the directory existed is refused when a peer asks to reserve it. Idempotent:
+/// accounts already listed are confirmed again.
+struct DirectoryBackfill: Service {
+    let routing: RegionRouting
+    let store: any DirectoryStore
+    let logger: Logger
+    /// Accounts per transaction.
+    var pageSize = 1_000
+
+    func run() async throws {
+        var after: String?
+        var listed = 0
+        do {
+            while true {
+                let emails = try await self.store.accountEmails(after: after, limit: self.pageSize)
+                guard let last = emails.last else { break }
+                try await self.store.confirmDirectoryEntries(
+                    emailHashes: emails.map { self.routing.directory.key.emailHash($0) },
+                    region: self.routing.region
+                )
+                listed += emails.count
+                after = last.value
+            }
+            self.logger.info("account directory up to date", metadata: ["tether.accounts": "\(listed)"])
+        } catch {
+            self.logger.error("account directory backfill failed", metadata: ["tether.error": "\(error)"])
+        }
+        // A service that returns early would stop the group: wait for shutdown like the others.
+        try? await gracefulShutdown()
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import TetherCore
+import TetherServer
+import TetherStore
+import TetherSync
+import TetherTesting
+
+/// Accounts made before the account directory existed are listed in it when the server starts,
+/// so a peer asking to reserve one of their emails is refused.
+@Suite struct DirectoryBackfillTests {
+    @Test func accountsFromBeforeTheDirectoryAreListedAtStart() async throws {
+        let directory = TemporaryDirectory.make()
+        defer { TemporaryDirectory.remove(directory) }
+        let file = try RegionDirectoryFile.write([.init(id: "eu", port: 9, group: "eu")])
+        let regions = try RegionDirectory.load(from: file)
+        let emails = try (0..<3).map { try EmailAddress("early-\($0)@example.org") }
+        do {
+            let store = try SQLiteStore.open(directory: directory)
+            defer { try? store.close() }
+            for email in emails {
+                let account = Account(
+                    id: .random(),
+                    email: email,
+                    homeRegion: RegionID(rawValue: "eu")!,
+                    createdAt: Date()
+                )
+                try await store.createAccount(account, passwordHash: "x", signup: SignupHint(), session: nil)
+            }
+            #expect(try await store.directoryEntry(emailHash: regions.key.emailHash(emails[0]), now: Date()) == nil)
+        }
+
+        var config = ServerConfig.testing
+        config.region = RegionID(rawValue: "eu")!
+        config.regions = regions
+        try await TestServer.withRunning(config: config, dataDirectory: directory) { server in
+            let store = try SQLiteStore.open(directory: directory)
+            defer { try? store.close() }
+            try await eventually {
+                try await store.directoryEntry(emailHash: regions.key.emailHash(emails[2]), now: Date()) != nil
+            }
+            for email in emails {
+                let entry = try await store.directoryEntry(emailHash: regions.key.emailHash(email), now: Date())
+                #expect(
+                    entry
+                        == DirectoryEntry(
+                            emailHash: regions.key.emailHash(email),
+                            region: config.region,
+                            confirmed: true
+                        )
+                )
+            }
+        }
+    }
+}
