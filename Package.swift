@@ -144,6 +144,7 @@ let package = Package(
             dependencies: [
                 "TetherCore",
                 "TetherStore",
+                "TetherSync",
                 "TetherServer",
                 "TetherClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -180,6 +181,7 @@ let package = Package(
             dependencies: [
                 "TetherCore",
                 "TetherStore",
+                "TetherSync",
                 "TetherServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -308,6 +310,8 @@ let package = Package(
             name: "TetherCLITests",
             dependencies: [
                 "TetherCore",
+                "TetherStore",
+                "TetherSync",
                 "TetherTesting",
                 "TetherClient",
                 "TetherAPI",
@@ -365,6 +369,20 @@ if Context.environment["TETHER_BENCHMARKS"] != nil {
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/TetherAlertsBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+    package.targets.append(
+        .executableTarget(
+            name: "TetherSyncBenchmarks",
+            dependencies: [
+                "TetherCore",
+                "TetherSync",
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Benchmarks/TetherSyncBenchmarks",
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         )

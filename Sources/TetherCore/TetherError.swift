@@ -22,6 +22,9 @@ public struct TetherError: Error, Sendable, Hashable, CustomStringConvertible {
         case notFound
         /// The request conflicts with the stored state (409).
         case conflict
+        /// The request is well-formed but its content fails a check, e.g. a chunk whose bytes do
+        /// not hash to its id (422).
+        case unprocessable
         /// The thing existed but is no longer usable (410).
         case gone
         /// The body is larger than allowed (413).

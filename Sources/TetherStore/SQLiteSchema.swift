@@ -209,6 +209,47 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("v7: backup keys, chunks and snapshots") { db in
+            try db.execute(
+                sql: """
+                    -- One data key per account, wrapped by the region's KEK (kek_id names which).
+                    CREATE TABLE backup_key (
+                        account_id TEXT PRIMARY KEY REFERENCES account(id) ON DELETE CASCADE,
+                        kek_id TEXT NOT NULL,
+                        wrapped BLOB NOT NULL,
+                        created_at DATETIME NOT NULL
+                    );
+                    -- The chunks an account holds (their sealed bytes are blobs); touched_at is the
+                    -- last upload or presence check, which prune's grace period counts from.
+                    CREATE TABLE backup_chunk (
+                        account_id TEXT NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                        id TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        stored_size INTEGER NOT NULL,
+                        touched_at DATETIME NOT NULL,
+                        PRIMARY KEY (account_id, id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE backup_snapshot (
+                        id TEXT PRIMARY KEY,
+                        account_id TEXT NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                        created_at DATETIME NOT NULL,
+                        files INTEGER NOT NULL,
+                        bytes INTEGER NOT NULL,
+                        manifest BLOB NOT NULL
+                    );
+                    CREATE INDEX backup_snapshot_account ON backup_snapshot(account_id, created_at);
+                    -- Which chunks each snapshot references: a referenced chunk cannot be deleted.
+                    CREATE TABLE backup_snapshot_chunk (
+                        snapshot_id TEXT NOT NULL REFERENCES backup_snapshot(id) ON DELETE CASCADE,
+                        account_id TEXT NOT NULL,
+                        chunk_id TEXT NOT NULL,
+                        PRIMARY KEY (snapshot_id, chunk_id),
+                        FOREIGN KEY (account_id, chunk_id) REFERENCES backup_chunk(account_id, id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX backup_snapshot_chunk_ref ON backup_snapshot_chunk(account_id, chunk_id);
+                    """
+            )
+        }
         return migrator
     }
 }

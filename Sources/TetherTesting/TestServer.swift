@@ -5,6 +5,7 @@ import NIOCore
 import ServiceLifecycle
 public import TetherServer
 import TetherStore
+import TetherSync
 
 /// A real `tetherd` app on 127.0.0.1 with an ephemeral port and a SQLite database in a
 /// temporary directory, for the length of a closure.
@@ -58,7 +59,8 @@ public struct TestServer: Sendable {
         logger.logLevel = .warning
 
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let app = try buildApplication(config: config, store: store, logger: logger) { channel in
+        let backups = try BackupVault.open(dataDirectory: directory, store: store, clock: config.clock)
+        let app = try buildApplication(config: config, store: store, logger: logger, backups: backups) { channel in
             portSink.yield(channel.localAddress?.port ?? 0)
             portSink.finish()
         }

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import TetherServer
 import TetherStore
+import TetherSync
 
 /// `tetherd serve` (the default): runs the server until SIGINT or SIGTERM.
 struct ServeCommand: AsyncParsableCommand {
@@ -27,7 +28,14 @@ struct ServeCommand: AsyncParsableCommand {
                 "tether.durability": "\(settings.durability.rawValue)",
             ]
         )
-        let app = try buildApplication(config: settings.config, store: store, logger: logger)
+        let backups = try BackupVault.open(
+            dataDirectory: settings.dataDirectory,
+            kekFile: settings.kekFile,
+            store: store,
+            clock: settings.config.clock
+        )
+        logger.info("backups", metadata: ["tether.kek.id": "\(backups.kek.id)"])
+        let app = try buildApplication(config: settings.config, store: store, logger: logger, backups: backups)
         // runService() installs SIGINT/SIGTERM handlers; shutdown lets in-flight requests finish.
         try await app.runService()
         try store.close()

@@ -129,6 +129,12 @@ struct ServerOptions: ParsableArguments {
     var webhookTargets: String?
 
     @Option(
+        name: .customLong("kek-file"),
+        help: "The key-encryption key file for backups (env: TETHER_KEK_FILE; default <data-dir>/keys/region.kek)."
+    )
+    var kekFile: String?
+
+    @Option(
         name: .customLong("log-level"),
         help: "trace, debug, info, notice, warning, error (env: TETHER_LOG_LEVEL; default info)."
     )
@@ -148,6 +154,7 @@ struct ServerOptions: ParsableArguments {
             ("telemetry-retention", self.telemetryRetention), ("aggregate-retention", self.aggregateRetention),
             ("durability", self.durability), ("clock", self.clock),
             ("webhook-targets", self.webhookTargets), ("log-level", self.logLevel),
+            ("kek-file", self.kekFile),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }

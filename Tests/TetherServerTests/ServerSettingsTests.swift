@@ -84,6 +84,7 @@ struct ServerSettingsTests {
             "ts-max-past": "off", "ts-max-future": "10m", "telemetry-retention": "7d", "aggregate-retention": "365d",
             "durability": "power-loss", "clock": "event-time",
             "webhook-targets": "any", "log-level": "warning", "regions": Self.regionsFile(with: "ap-south").path,
+            "kek-file": "/etc/tether/region.kek",
         ]
         #expect(Set(values.keys) == Set(ServerSettings.keys))
         var environment: [String: String] = [:]
@@ -93,6 +94,7 @@ struct ServerSettingsTests {
         let settings = try ServerSettings(resolving: SettingSources(environment: environment))
         #expect(settings.config.host == "0.0.0.0")
         #expect(settings.config.port == 9_090)
+        #expect(settings.kekFile?.path == "/etc/tether/region.kek")
         #expect(settings.config.region.rawValue == "ap-south")
         #expect(settings.dataDirectory.path == "/var/lib/tether")
         #expect(settings.config.pairingCodeLifetime == .seconds(300))

@@ -5,6 +5,7 @@ import OpenAPIHummingbird
 import OpenAPIRuntime
 import TetherAPI
 public import TetherStore
+public import TetherSync
 
 /// Builds the region server: the generated OpenAPI routes behind Tether's middleware.
 ///
@@ -18,11 +19,13 @@ public import TetherStore
 ///   - config: The server's settings; validated here.
 ///   - store: Where accounts, sessions and devices live.
 ///   - logger: The server's logger; each request logs with its `hb.request.id`.
+///   - backups: Where backups are kept (`protocols/backup.md`); without one their endpoints answer 503.
 ///   - onServerRunning: Called with the listening channel (tests read the bound port from it).
 public func buildApplication(
     config: ServerConfig,
     store: any TetherStorage,
     logger: Logger,
+    backups: BackupVault? = nil,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     try config.validate()
@@ -34,7 +37,12 @@ public func buildApplication(
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: RequestScopeMiddleware(routing: routing))
     router.add(middleware: ProblemMiddleware())
-    router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
+    router.add(
+        middleware: BodyLimitMiddleware(
+            maxBytes: config.maxBodyBytes,
+            larger: [("/v1/backup/snapshots", BackupVault.maxManifestBytes)]
+        )
+    )
 
     let hub = AlertHub()
     let alerts = AlertService(
@@ -44,7 +52,7 @@ public func buildApplication(
         wallClock: config.clock,
         logger: logger
     )
-    let handler = TetherAPIHandler(
+    var handler = TetherAPIHandler(
         config: config,
         store: store,
         metrics: MetricsRegistry.shared,
@@ -52,6 +60,7 @@ public func buildApplication(
         hub: hub,
         routing: routing
     )
+    handler.backups = backups
     var pipeline = TelemetryPipeline(
         ingestor: TelemetryIngestor(store: store),
         window: config.timestampWindow,

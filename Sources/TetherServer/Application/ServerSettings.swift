@@ -9,6 +9,9 @@ public struct ServerSettings: Sendable {
     public var config: ServerConfig
     /// Where the SQLite database and keys live. Default `./tether-data`.
     public var dataDirectory: URL
+    /// The region's key-encryption key file (`--kek-file`); `nil`: `<data-dir>/keys/region.kek`,
+    /// created at first start.
+    public var kekFile: URL?
     /// The log level. Default `info`.
     public var logLevel: String
     /// What a commit survives. Default ``SQLiteStore/Durability/processCrash``.
@@ -20,6 +23,7 @@ public struct ServerSettings: Sendable {
         "access-token-ttl", "refresh-token-ttl", "sign-in-failure-limit", "sign-in-failure-window",
         "claim-failure-limit", "claim-failure-window", "max-body-bytes", "ts-max-past", "ts-max-future",
         "telemetry-retention", "aggregate-retention", "durability", "clock", "webhook-targets", "log-level",
+        "kek-file",
     ]
 
     /// Resolves every setting.
@@ -103,6 +107,7 @@ public struct ServerSettings: Sendable {
         }
         self.durability = durability
         self.dataDirectory = URL(fileURLWithPath: sources.value("data-dir") ?? "tether-data", isDirectory: true)
+        self.kekFile = sources.value("kek-file").map { URL(fileURLWithPath: $0) }
         self.logLevel = sources.value("log-level") ?? "info"
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(self.logLevel) else {

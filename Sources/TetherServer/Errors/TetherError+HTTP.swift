@@ -12,6 +12,7 @@ extension TetherError.Kind {
         case .forbidden: .forbidden
         case .notFound: .notFound
         case .conflict: .conflict
+        case .unprocessable: .unprocessableContent
         case .gone: .gone
         case .tooLarge: .contentTooLarge
         case .unsupportedMediaType: .unsupportedMediaType

@@ -44,6 +44,8 @@ extension TetherAPIHandler {
         guard let account, try await self.store.deleteAccount(id: session.account) else {
             throw TetherError.unauthenticated
         }
+        // The rows went with the account (its wrapped data key first of all); the blobs follow.
+        try await self.deleteAccountBackups(session.account)
         await self.alerts.forget(account: session.account)
         await self.routing.withdraw(account.email)
         self.logger.info("account deleted", metadata: ["tether.account.id": "\(session.account)"])
@@ -73,6 +75,7 @@ extension TetherAPIHandler {
         export.dnd = scopes.map { Components.Schemas.DoNotDisturb(settings, device: $0) }
         export.emergencyContact = settings.emergencyContact.map { .init(name: $0.name, phone: $0.phone) }
         export.webhook = settings.webhook.map { .init($0, showingSecret: false) }
+        export.backups = try await self.exportBackupSnapshots(session.account)
         for index in export.devices.indices {
             export.devices[index].telemetry = try await self.deviceTelemetry(
                 DeviceID(rawValue: export.devices[index].id),

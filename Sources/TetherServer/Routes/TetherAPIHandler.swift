@@ -4,6 +4,7 @@ import Prometheus
 import TetherAPI
 import TetherCore
 import TetherStore
+import TetherSync
 
 /// Implements the generated `APIProtocol`: one method per operation of `protocols/openapi.yaml`,
 /// grouped by concern in `TetherAPIHandler+*.swift`. Handlers validate input, call the store and
@@ -18,6 +19,8 @@ struct TetherAPIHandler: APIProtocol {
     let alerts: AlertService
     let hub: AlertHub
     let routing: RegionRouting
+    /// Backups; `nil` answers their endpoints with `503 backups_unavailable`.
+    var backups: BackupVault?
 
     init(
         config: ServerConfig,

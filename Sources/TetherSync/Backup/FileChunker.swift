@@ -1,4 +1,4 @@
-public import TetherCore
+import TetherCore
 
 #if canImport(Glibc)
 import Glibc

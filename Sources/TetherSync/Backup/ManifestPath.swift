@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A path as the bytes a Linux file name holds, so any name round-trips: spaces, newlines,
 /// Unicode, and bytes that are not UTF-8 at all.

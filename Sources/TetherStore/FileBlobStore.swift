@@ -1,0 +1,125 @@
+public import Foundation
+public import TetherCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A ``BlobStore`` on the file system: `<root>/<account>/<key[0..<2]>/<key>`, by default under
+/// `<data-dir>/blobs/`.
+///
+/// A put writes a temporary file, fsyncs it, renames it into place and fsyncs the directory,
+/// so a blob is either absent or whole after a crash, and durable once acknowledged. Deleting an
+/// account removes its directory.
+public struct FileBlobStore: BlobStore {
+    /// The directory holding one directory per account.
+    public let root: URL
+
+    /// A store under `root` (created when needed).
+    public init(root: URL) throws {
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        self.root = root
+    }
+
+    /// The default place inside a data directory: `blobs/`.
+    public static func open(dataDirectory: URL) throws -> FileBlobStore {
+        try FileBlobStore(root: dataDirectory.appendingPathComponent("blobs", isDirectory: true))
+    }
+
+    /// The file a blob lives in (tests flip bytes in it).
+    public func file(account: AccountID, key: String) throws -> URL {
+        let name = try Self.safe(key)
+        return try self.accountDirectory(account)
+            .appendingPathComponent(String(name.prefix(2)), isDirectory: true)
+            .appendingPathComponent(name)
+    }
+
+    public func put(_ data: Data, account: AccountID, key: String) async throws {
+        let file = try self.file(account: account, key: key)
+        let directory = file.deletingLastPathComponent()
+        if !FileManager.default.fileExists(atPath: directory.path) {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            Self.syncDirectory(directory.deletingLastPathComponent().path)
+        }
+        let temporary = directory.appendingPathComponent(".tmp-\(UUID().uuidString)").path
+        let descriptor = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw Self.failure("create", errno) }
+        var failure: Int32 = 0
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return
+                }
+                offset += written
+            }
+        }
+        if failure == 0 && fsync(descriptor) != 0 { failure = errno }
+        close(descriptor)
+        if failure == 0 && rename(temporary, file.path) != 0 { failure = errno }
+        guard failure == 0 else {
+            unlink(temporary)
+            throw Self.failure("write", failure)
+        }
+        Self.syncDirectory(directory.path)
+    }
+
+    public func get(account: AccountID, key: String) async throws -> Data? {
+        let path = try self.file(account: account, key: key).path
+        guard access(path, F_OK) == 0 else { return nil }
+        return FileManager.default.contents(atPath: path)
+    }
+
+    public func delete(account: AccountID, keys: [String]) async throws {
+        var directories = Set<String>()
+        for key in keys {
+            let file = try self.file(account: account, key: key)
+            if unlink(file.path) == 0 { directories.insert(file.deletingLastPathComponent().path) }
+        }
+        for directory in directories { Self.syncDirectory(directory) }
+    }
+
+    public func deleteAll(account: AccountID) async throws {
+        let directory = try self.accountDirectory(account)
+        if FileManager.default.fileExists(atPath: directory.path) {
+            try FileManager.default.removeItem(at: directory)
+            Self.syncDirectory(self.root.path)
+        }
+    }
+
+    private func accountDirectory(_ account: AccountID) throws -> URL {
+        self.root.appendingPathComponent(try Self.safe(account.rawValue), isDirectory: true)
+    }
+
+    /// Keys and account ids become file names: letters, digits, `-` and `_` only.
+    private static func safe(_ name: String) throws -> String {
+        guard (1...128).contains(name.utf8.count),
+            name.utf8.allSatisfy({
+                $0 == 0x2D || $0 == 0x5F || (0x30...0x39).contains($0) || (0x61...0x7A).contains($0)
+            })
+        else {
+            throw TetherError.invalidField("key", "must be lower-case letters, digits, - or _")
+        }
+        return name
+    }
+
+    private static func syncDirectory(_ path: String) {
+        let descriptor = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        close(descriptor)
+    }
+
+    private static func failure(_ operation: String, _ code: Int32) -> TetherError {
+        TetherError(
+            code: "blob_write_failed",
+            kind: .unavailable,
+            detail: "Could not \(operation) a blob (errno \(code))."
+        )
+    }
+}
