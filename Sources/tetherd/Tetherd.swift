@@ -13,7 +13,7 @@ struct Tetherd: AsyncParsableCommand {
             which wins over the file.
             """,
         version: TetherVersion.current,
-        subcommands: [ServeCommand.self, OperatorTokenCommand.self],
+        subcommands: [ServeCommand.self, OperatorTokenCommand.self, RotateKEKCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }
