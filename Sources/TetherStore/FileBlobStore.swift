@@ -37,6 +37,10 @@ public struct FileBlobStore: BlobStore {
     }
 
     public func put(_ data: Data, account: AccountID, key: String) async throws {
+        try await Self.offload { try self.write(data, account: account, key: key) }
+    }
+
+    private func write(_ data: Data, account: AccountID, key: String) throws {
         let file = try self.file(account: account, key: key)
         let directory = file.deletingLastPathComponent()
         if !FileManager.default.fileExists(atPath: directory.path) {
@@ -71,15 +75,21 @@ public struct FileBlobStore: BlobStore {
 
     public func get(account: AccountID, key: String) async throws -> Data? {
         let path = try self.file(account: account, key: key).path
-        guard access(path, F_OK) == 0 else { return nil }
-        return FileManager.default.contents(atPath: path)
+        return try await Self.offload {
+            guard access(path, F_OK) == 0 else { return nil }
+            return FileManager.default.contents(atPath: path)
+        }
     }
 
     public func delete(account: AccountID, keys: [String]) async throws {
+        try await Self.offload { try self.remove(account: account, keys: keys) }
+    }
+
+    private func remove(account: AccountID, keys: [String]) throws {
         var directories = Set<String>()
         for key in keys {
             let file = try self.file(account: account, key: key)
-            if unlink(file.path) == 0 { directories.insert(file.deletingLastPathComponent().path) }
+            if Glibc.unlink(file.path) == 0 { directories.insert(file.deletingLastPathComponent().path) }
         }
         for directory in directories { Self.syncDirectory(directory) }
     }
@@ -106,6 +116,16 @@ public struct FileBlobStore: BlobStore {
             throw TetherError.invalidField("key", "must be lower-case letters, digits, - or _")
         }
         return name
+    }
+
+    /// Runs blocking file work (writes, fsyncs) on a Dispatch thread, so it never holds one of
+    /// Swift concurrency's few cooperative threads while the disk syncs.
+    private static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(with: Result { try work() })
+            }
+        }
     }
 
     private static func syncDirectory(_ path: String) {

@@ -13,6 +13,9 @@ final class BackupUploader {
     private var pending: [(id: ChunkID, data: Data)] = []
     private var pendingIDs = Set<ChunkID>()
     private var pendingBytes = 0
+    /// The batch being sent, and its ids.
+    private var inFlight: Task<Outcome, any Error>?
+    private var inFlightIDs = Set<ChunkID>()
     /// Ids the server holds (it said so, or acknowledged the upload).
     private var stored = Set<ChunkID>()
 
@@ -40,7 +43,7 @@ final class BackupUploader {
     /// Takes one chunk of the push; may send a batch.
     func add(_ id: ChunkID, _ data: Data) async throws {
         self.chunks += 1
-        guard !self.stored.contains(id), !self.pendingIDs.contains(id) else {
+        guard !self.stored.contains(id), !self.pendingIDs.contains(id), !self.inFlightIDs.contains(id) else {
             self.deduplicatedBytes += Int64(data.count)
             return
         }
@@ -48,68 +51,102 @@ final class BackupUploader {
         self.pendingIDs.insert(id)
         self.pendingBytes += data.count
         if self.pendingBytes >= Self.batchBytes || self.pending.count >= Self.batchChunks {
-            try await self.flush()
+            try await self.send()
         }
     }
 
-    /// Asks about and uploads what is waiting.
+    /// Sends what is waiting and waits until every chunk of the push is acknowledged.
     func flush() async throws {
+        try await self.send()
+        try await self.settle()
+    }
+
+    /// Starts sending the waiting batch, after the one in flight is done: reading and hashing
+    /// the next batch overlaps the uploads of this one, with at most two batches in memory.
+    private func send() async throws {
+        try await self.settle()
         guard !self.pending.isEmpty else { return }
-        let ids = self.pending.map(\.id.rawValue)
-        let missing = Set(
-            try await self.connection.call {
-                try await $0.findMissingBackupChunks(body: .json(.init(ids: ids))).ok.body.json.missing
-            }
-        )
-        var sends: [(id: ChunkID, data: Data)] = []
-        for chunk in self.pending {
-            if missing.contains(chunk.id.rawValue) {
-                sends.append(chunk)
-            } else {
-                self.deduplicatedBytes += Int64(chunk.data.count)
-                self.stored.insert(chunk.id)
-            }
-        }
+        let batch = self.pending
+        self.inFlightIDs = self.pendingIDs
         self.pending = []
         self.pendingIDs = []
         self.pendingBytes = 0
-        try await self.upload(sends)
-    }
-
-    private func upload(_ sends: [(id: ChunkID, data: Data)]) async throws {
         let connection = self.connection
         let pause = self.pause
+        self.inFlight = Task.detached { [batch, connection, pause] in
+            try await BatchUpload.run(batch, connection: connection, pause: pause)
+        }
+    }
+
+    /// Waits for the batch in flight and counts what it did.
+    private func settle() async throws {
+        guard let task = self.inFlight else { return }
+        self.inFlight = nil
+        self.inFlightIDs = []
+        let outcome = try await task.value
+        for (id, size) in outcome.present {
+            self.stored.insert(id)
+            self.deduplicatedBytes += Int64(size)
+        }
+        for (id, size) in outcome.sent {
+            self.stored.insert(id)
+            self.newChunks += 1
+            self.newBytes += Int64(size)
+            self.transferredBytes += Int64(size)
+            self.progress.add(sent: size)
+        }
+    }
+
+    /// What one batch found: chunks the server had, and chunks it acknowledged.
+    struct Outcome: Sendable {
+        var present: [(ChunkID, Int)] = []
+        var sent: [(ChunkID, Int)] = []
+    }
+
+}
+
+/// One batch's upload, apart from the uploader so the task that runs it shares no state.
+private enum BatchUpload {
+    /// Asks which of `batch` the server lacks and uploads those, four at a time.
+    static func run(
+        _ batch: [(id: ChunkID, data: Data)],
+        connection: ServerConnection,
+        pause: Duration?
+    ) async throws -> BackupUploader.Outcome {
+        let ids = batch.map(\.id.rawValue)
+        let missing = Set(
+            try await connection.call {
+                try await $0.findMissingBackupChunks(body: .json(.init(ids: ids))).ok.body.json.missing
+            }
+        )
+        var outcome = BackupUploader.Outcome()
         try await withThrowingTaskGroup(of: (ChunkID, Int).self) { group in
             var running = 0
-            for send in sends {
-                if running == Self.concurrentUploads, let (id, size) = try await group.next() {
-                    self.acknowledged(id, size: size)
+            for chunk in batch {
+                guard missing.contains(chunk.id.rawValue) else {
+                    outcome.present.append((chunk.id, chunk.data.count))
+                    continue
+                }
+                if running == BackupUploader.concurrentUploads, let done = try await group.next() {
+                    outcome.sent.append(done)
                     running -= 1
                 }
                 group.addTask {
                     _ = try await connection.call {
                         try await $0.putBackupChunk(
-                            path: .init(chunkId: send.id.rawValue),
-                            body: .binary(HTTPBody(send.data))
-                        )
-                        .ok
+                            path: .init(chunkId: chunk.id.rawValue),
+                            body: .binary(HTTPBody(chunk.data))
+                        ).ok
                     }
                     if let pause { try await Task.sleep(for: pause) }
-                    return (send.id, send.data.count)
+                    return (chunk.id, chunk.data.count)
                 }
                 running += 1
             }
-            while let (id, size) = try await group.next() {
-                self.acknowledged(id, size: size)
+            while let done = try await group.next() {
+                outcome.sent.append(done)
             }
         }
-    }
-
-    private func acknowledged(_ id: ChunkID, size: Int) {
-        self.stored.insert(id)
-        self.newChunks += 1
-        self.newBytes += Int64(size)
-        self.transferredBytes += Int64(size)
-        self.progress.add(sent: size)
+        return outcome
     }
 }
