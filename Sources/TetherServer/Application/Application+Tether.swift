@@ -40,7 +40,10 @@ public func buildApplication(
     router.add(
         middleware: BodyLimitMiddleware(
             maxBytes: config.maxBodyBytes,
-            larger: [("/v1/backup/snapshots", BackupVault.maxManifestBytes)]
+            larger: [
+                ("/v1/backup/snapshots", BackupVault.maxManifestBytes),
+                ("/v1/backup/chunks/", BackupVault.maxChunkBytes),
+            ]
         )
     )
 
@@ -82,6 +85,7 @@ public func buildApplication(
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "tetherd"),
         services: [
             RetentionService(store: store, config: config, logger: logger),
+            DirectoryBackfill(routing: routing, store: store, logger: logger),
             hub,
             AlertTicker(alerts: alerts, interval: config.alertTickInterval, logger: logger),
             WebhookDeliverer(
