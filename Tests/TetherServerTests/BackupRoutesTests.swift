@@ -259,6 +259,19 @@ struct BackupRoutesTests {
         }
     }
 
+    @Test func chunksUpToTheMaximumAreTakenWhateverTheBodyLimit() async throws {
+        var config = ServerConfig.testing
+        config.maxBodyBytes = 4_096
+        try await TestServer.withRunning(config: config) { server in
+            let ada = try await server.register()
+            let hasher = try await self.hasher(ada)
+            let chunk = Data(repeating: 42, count: BackupVault.maxChunkBytes)
+            #expect(try await self.put(ada, chunk, id: hasher.id(of: chunk)).size == chunk.count)
+            let snapshot = try await self.commit(ada, BackupManifest(entries: [self.file("big", chunk, hasher)]))
+            #expect(snapshot.bytes == Int64(chunk.count))
+        }
+    }
+
     @Test func theKEKFileIsCreatedPrivateAtFirstStart() async throws {
         try await TestServer.withRunning { server in
             let file = KeyEncryptionKey.defaultFile(dataDirectory: server.dataDirectory)
