@@ -22,7 +22,7 @@ import TetherTesting
         try await body(server.baseURL)
     }
 
-    @Test(.timeLimit(.minutes(2))) func everyScenarioPasses() async throws {
+    @Test(.timeLimit(.minutes(6))) func everyScenarioPasses() async throws {
         // The scenarios across regions need a server per region: RegionScenarioTests runs them.
         let scenarios = try ScenarioLoader.files(in: Self.scenarios).map { try ScenarioLoader.load(contentsOf: $0) }
             .filter { !$0.spansRegions }
