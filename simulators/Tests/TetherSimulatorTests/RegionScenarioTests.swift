@@ -60,7 +60,7 @@ import TetherTesting
             .filter(\.spansRegions)
     }
 
-    @Test(.timeLimit(.minutes(1))) func everyScenarioAcrossRegionsPasses() async throws {
+    @Test(.timeLimit(.minutes(3))) func everyScenarioAcrossRegionsPasses() async throws {
         let scenarios = try Self.scenariosAcrossRegions()
         #expect(scenarios.count >= 2)
         let regions = try await Regions.start(for: scenarios)
@@ -81,7 +81,7 @@ import TetherTesting
         #expect(home.received.map(\.device) == ["tag"])
     }
 
-    @Test(.timeLimit(.minutes(1))) func theBinaryRunsThemWithARegionDirectoryAndFailsOnAWrongHome() async throws {
+    @Test(.timeLimit(.minutes(3))) func theBinaryRunsThemWithARegionDirectoryAndFailsOnAWrongHome() async throws {
         let regions = try await Regions.start(for: try Self.scenariosAcrossRegions())
         defer { regions.stop() }
         let sim = CommandRunner("tether-sim")
