@@ -30,7 +30,7 @@ extension BackupCommand {
         }
 
         func run() async throws {
-            let (connection, _) = try ServerConnection.signedIn(self.global)
+            let connection = try BackupCommand.connection(self.global)
             let hasher = try await BackupCommand.hasher(connection)
             var items: [BackupTree.Item]
             do {

@@ -21,7 +21,7 @@ extension BackupCommand {
         var to: String = "."
 
         func run() async throws {
-            let (connection, _) = try ServerConnection.signedIn(self.global)
+            let connection = try BackupCommand.connection(self.global)
             let hasher = try await BackupCommand.hasher(connection)
             let manifest = try await BackupCommand.manifest(connection, snapshot: self.snapshot)
             let files = manifest.entries.filter { $0.kind == .file }

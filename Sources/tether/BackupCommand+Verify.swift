@@ -20,7 +20,7 @@ extension BackupCommand {
         var deep = false
 
         func run() async throws {
-            let (connection, _) = try ServerConnection.signedIn(self.global)
+            let connection = try BackupCommand.connection(self.global)
             let report = try await connection.call { try await $0.verifyBackups().ok.body.json }
             var output = BackupVerifyOutput(
                 ok: report.corruptChunks.isEmpty && report.corruptSnapshots.isEmpty,

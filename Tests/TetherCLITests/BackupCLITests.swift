@@ -155,7 +155,15 @@ struct BackupCLITests {
             let killed = try await push.wait()
             #expect(killed.status != 0)
             #expect(try await store.backupSnapshots(account: AccountID(rawValue: account)).isEmpty)
-            let acknowledged = try await store.backupChunks(account: AccountID(rawValue: account))
+            // An upload whose body had arrived is still recorded after the client died: wait
+            // until the count holds still.
+            var acknowledged = try await store.backupChunks(account: AccountID(rawValue: account))
+            while true {
+                try await Task.sleep(for: .milliseconds(500))
+                let now = try await store.backupChunks(account: AccountID(rawValue: account))
+                if now.count == acknowledged.count { break }
+                acknowledged = now
+            }
             let acknowledgedBytes = acknowledged.reduce(0) { $0 + $1.size }
             #expect(acknowledged.count >= 6)
             #expect(acknowledgedBytes < size)
