@@ -30,7 +30,7 @@ final class BackupUploader {
     /// The most chunks waiting for one `missing` question (the server takes up to 10,000).
     static let batchChunks = 1_000
     /// Uploads in flight at once.
-    static let concurrentUploads = 4
+    static let concurrentUploads = 8
     /// Tests slow uploads down with `TETHER_BACKUP_UPLOAD_PAUSE_MS` to kill a push midway.
     private let pause: Duration? = ProcessInfo.processInfo.environment["TETHER_BACKUP_UPLOAD_PAUSE_MS"]
         .flatMap(Int.init).map { .milliseconds($0) }
