@@ -4,7 +4,7 @@ import TetherAPI
 import TetherSync
 
 /// Sends a push's chunks: collects them into batches (16 MiB or 1,000 chunks), asks the server
-/// which of a batch it lacks, and uploads only those, four at a time. A chunk the server
+/// which of a batch it lacks, and uploads only those, eight at a time. A chunk the server
 /// acknowledged is never sent again, in this push or the next, so a push that was killed and
 /// is run again resumes where it stopped.
 final class BackupUploader {
@@ -107,7 +107,7 @@ final class BackupUploader {
 
 /// One batch's upload, apart from the uploader so the task that runs it shares no state.
 private enum BatchUpload {
-    /// Asks which of `batch` the server lacks and uploads those, four at a time.
+    /// Asks which of `batch` the server lacks and uploads those, eight at a time.
     static func run(
         _ batch: [(id: ChunkID, data: Data)],
         connection: ServerConnection,
