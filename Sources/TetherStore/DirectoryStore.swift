@@ -7,20 +7,18 @@ public import TetherCore
 /// An entry starts as a reservation while its home region registers the account, so one email
 /// cannot register in two regions at once, and becomes confirmed once the account exists.
 public protocol DirectoryStore: Sendable {
-    /// Records that `region` is registering `emailHash`, unless another region holds it.
+    /// Records that `region` is registering `emailHash`, unless a region holds it already.
     ///
     /// A lapsed reservation (its `expiresAt` passed before `now`) no longer holds the hash.
-    /// Returns the region that holds the hash afterwards: `region` when the reservation stands.
+    /// Returns the entry that holds the hash afterwards: `region`'s new or renewed reservation,
+    /// or the entry that was there (another region's, or `region`'s confirmed one, left as it is).
     func reserveDirectoryEntry(
         emailHash: String,
         region: RegionID,
         expiresAt: Date,
         now: Date
     ) async throws
-        -> RegionID
-
-    /// Makes `region`'s entry for `emailHash` permanent (creating it when missing).
-    func confirmDirectoryEntry(emailHash: String, region: RegionID, at: Date) async throws
+        -> DirectoryEntry
 
     /// Drops the entry for `emailHash` when `region` holds it (a registration that failed, or an
     /// account deleted).
@@ -34,7 +32,7 @@ public protocol DirectoryStore: Sendable {
     /// accounts made before the directory into it.
     func accountEmails(after: String?, limit: Int) async throws -> [EmailAddress]
 
-    /// Confirms `region` for every hash in one transaction.
+    /// Makes `region`'s entry for every hash permanent (creating those missing), in one transaction.
     func confirmDirectoryEntries(emailHashes: [String], region: RegionID) async throws
 }
 

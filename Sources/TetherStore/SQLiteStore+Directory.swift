@@ -8,11 +8,12 @@ extension SQLiteStore {
         region: RegionID,
         expiresAt: Date,
         now: Date
-    ) async throws -> RegionID {
+    ) async throws -> DirectoryEntry {
         try await self.dbWriter.write { db in
-            if let holder = try Self.directoryRow(db, emailHash: emailHash, now: now) {
-                guard holder.region == region else { return holder.region }
-                if holder.confirmed { return region }
+            if let holder = try Self.directoryRow(db, emailHash: emailHash, now: now),
+                holder.region != region || holder.confirmed
+            {
+                return holder
             }
             try db.execute(
                 sql: """
@@ -22,19 +23,7 @@ extension SQLiteStore {
                     """,
                 arguments: [emailHash, region.rawValue, expiresAt]
             )
-            return region
-        }
-    }
-
-    public func confirmDirectoryEntry(emailHash: String, region: RegionID, at: Date) async throws {
-        try await self.dbWriter.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO directory_entry (email_hash, region, confirmed, expires_at) VALUES (?, ?, 1, NULL)
-                    ON CONFLICT (email_hash) DO UPDATE SET region = excluded.region, confirmed = 1, expires_at = NULL
-                    """,
-                arguments: [emailHash, region.rawValue]
-            )
+            return DirectoryEntry(emailHash: emailHash, region: region, confirmed: false)
         }
     }
 

@@ -30,11 +30,7 @@ public enum WebhookSigner {
         }
         guard let timestamp, abs(now - timestamp) <= tolerance else { return false }
         let expected = self.mac(body: body, secret: secret, timestamp: timestamp)
-        // Compare in constant time, so timing tells an attacker nothing about the expected value.
-        return signatures.contains { candidate in
-            candidate.utf8.count == expected.utf8.count
-                && zip(candidate.utf8, expected.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-        }
+        return signatures.contains { ConstantTime.equal($0, expected) }
     }
 
     private static func mac(body: Data, secret: String, timestamp: Int64) -> String {

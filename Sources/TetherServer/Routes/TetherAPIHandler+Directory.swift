@@ -31,7 +31,7 @@ extension TetherAPIHandler {
         let region = try self.knownRegion(body.region)
         let now = self.now
         if body.confirmed {
-            try await self.store.confirmDirectoryEntry(emailHash: hash, region: region, at: now)
+            try await self.store.confirmDirectoryEntries(emailHashes: [hash], region: region)
         } else {
             let holder = try await self.store.reserveDirectoryEntry(
                 emailHash: hash,
@@ -39,7 +39,7 @@ extension TetherAPIHandler {
                 expiresAt: now.addingTimeInterval(RegionRouting.reservationLifetime.timeInterval),
                 now: now
             )
-            guard holder == region else { throw TetherError.emailTaken }
+            guard holder.region == region else { throw TetherError.emailTaken }
         }
         return .ok(.init(body: .json(.init(region: region.rawValue, confirmed: body.confirmed))))
     }
@@ -57,10 +57,8 @@ extension TetherAPIHandler {
 
     /// Requires the peer token of this deployment's directory.
     private func requirePeer() throws {
-        let expected = Array(self.routing.directory.key.peerToken.utf8)
-        guard let presented = RequestScope.current.bearerToken.map({ Array($0.utf8) }),
-            presented.count == expected.count,
-            zip(presented, expected).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
+        guard let presented = RequestScope.current.bearerToken,
+            ConstantTime.equal(presented, self.routing.directory.key.peerToken)
         else { throw TetherError.unauthenticated }
     }
 

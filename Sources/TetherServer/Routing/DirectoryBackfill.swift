@@ -6,7 +6,8 @@ import TetherSync
 
 /// Once at start, lists every account of this region in its own account directory, so an email
 /// registered before the directory existed is refused when a peer asks to reserve it. Idempotent:
-/// accounts already listed are confirmed again.
+/// accounts already listed are confirmed again. A server that runs alone keeps no directory and
+/// skips it.
 struct DirectoryBackfill: Service {
     let routing: RegionRouting
     let store: any DirectoryStore
@@ -15,6 +16,14 @@ struct DirectoryBackfill: Service {
     var pageSize = 1_000
 
     func run() async throws {
+        if self.routing.keepsDirectory {
+            await self.listEveryAccount()
+        }
+        // A service that returns early would stop the group: wait for shutdown like the others.
+        try? await gracefulShutdown()
+    }
+
+    private func listEveryAccount() async {
         var after: String?
         var listed = 0
         do {
@@ -32,7 +41,5 @@ struct DirectoryBackfill: Service {
         } catch {
             self.logger.error("account directory backfill failed", metadata: ["tether.error": "\(error)"])
         }
-        // A service that returns early would stop the group: wait for shutdown like the others.
-        try? await gracefulShutdown()
     }
 }

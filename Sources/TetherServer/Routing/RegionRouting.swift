@@ -8,7 +8,9 @@ import TetherSync
 /// Where accounts live and how this region server sends a request home: the home region of a
 /// new account, the region a credential names, and the account directory shared with peers.
 ///
-/// A server that runs alone (no `--regions`) is home to everything and has no peers.
+/// A server that runs alone (no `--regions`) is home to everything, has no peers and keeps no
+/// directory: its directory key is random per start, so entries would be unreadable after a
+/// restart, and its account table alone keeps emails unique.
 struct RegionRouting: Sendable {
     /// How long a peer holds a reservation that its home region never confirmed.
     static let reservationLifetime: Duration = .seconds(600)
@@ -18,6 +20,8 @@ struct RegionRouting: Sendable {
     let store: any DirectoryStore
     let peers: PeerDirectoryClient
     let clock: @Sendable () -> Date
+    /// Whether a region directory file is configured, so the account directory is kept.
+    let keepsDirectory: Bool
 
     init(config: ServerConfig, store: any DirectoryStore, peers: PeerDirectoryClient) {
         self.region = config.region
@@ -25,6 +29,7 @@ struct RegionRouting: Sendable {
         self.store = store
         self.peers = peers
         self.clock = config.clock
+        self.keepsDirectory = config.regions != nil
     }
 
     /// The region a new account belongs to: the chosen region, else the one serving the phone's
@@ -54,14 +59,15 @@ struct RegionRouting: Sendable {
 
     /// Throws `421 wrong_region` when `token` was issued by another region of the directory.
     func requireIssuedHere(_ token: SecretToken) throws(TetherError) {
-        guard let issuer = token.region(where: { self.directory.region($0) != nil }), issuer != self.region,
-            let home = self.directory.region(issuer)
+        guard let home = token.region(where: { self.directory.region($0) != nil }).flatMap(self.directory.region),
+            home.id != self.region
         else { return }
         throw .wrongRegion(home: home.id, url: home.url.absoluteString)
     }
 
     /// Throws `421 wrong_region` when the directory lists `email` in another region.
     func requireNotElsewhere(_ email: EmailAddress) async throws {
+        guard self.keepsDirectory else { return }
         let hash = self.directory.key.emailHash(email)
         guard let entry = try await self.store.directoryEntry(emailHash: hash, now: self.clock()),
             entry.region != self.region, let home = self.directory.region(entry.region)
@@ -75,19 +81,17 @@ struct RegionRouting: Sendable {
     /// - Throws: `409 email_taken` when a region holds the email; `503 peer_unavailable` when a
     ///   peer cannot be asked (registering anyway could let one email live in two regions).
     func reserve(_ email: EmailAddress) async throws {
+        guard self.keepsDirectory else { return }
         let hash = self.directory.key.emailHash(email)
         let now = self.clock()
-        let expiry = now.addingTimeInterval(Self.reservationLifetime.timeInterval)
-        if let entry = try await self.store.directoryEntry(emailHash: hash, now: now), entry.confirmed {
-            throw TetherError.emailTaken
-        }
         let holder = try await self.store.reserveDirectoryEntry(
             emailHash: hash,
             region: self.region,
-            expiresAt: expiry,
+            expiresAt: now.addingTimeInterval(Self.reservationLifetime.timeInterval),
             now: now
         )
-        guard holder == self.region else { throw TetherError.emailTaken }
+        // Another region's entry, or this region's confirmed one: the email is registered.
+        guard holder.region == self.region, !holder.confirmed else { throw TetherError.emailTaken }
         var reserved: [RegionDirectory.Region] = []
         for peer in self.directory.peers(of: self.region) {
             do {
@@ -104,8 +108,9 @@ struct RegionRouting: Sendable {
     /// Confirms `email` as registered here, locally and at every peer; a peer that cannot be
     /// told now keeps the reservation until it lapses (anti-entropy, in the next step, repairs it).
     func confirm(_ email: EmailAddress, logger: Logger) async throws {
+        guard self.keepsDirectory else { return }
         let hash = self.directory.key.emailHash(email)
-        try await self.store.confirmDirectoryEntry(emailHash: hash, region: self.region, at: self.clock())
+        try await self.store.confirmDirectoryEntries(emailHashes: [hash], region: self.region)
         for peer in self.directory.peers(of: self.region) {
             do {
                 try await self.peers.confirm(emailHash: hash, for: self.region, at: peer)
@@ -121,6 +126,7 @@ struct RegionRouting: Sendable {
     /// Withdraws `email` from the directory here and at every peer (a failed registration, a
     /// deleted account).
     func withdraw(_ email: EmailAddress) async {
+        guard self.keepsDirectory else { return }
         let hash = self.directory.key.emailHash(email)
         try? await self.store.releaseDirectoryEntry(emailHash: hash, region: self.region)
         await self.release(hash: hash, at: self.directory.peers(of: self.region))
