@@ -18,6 +18,9 @@ public protocol DeviceStore: Sendable {
     /// The account's pairing request with `id`.
     func pairingRequest(id: PairingID, account: AccountID) async throws -> PairingRequest?
 
+    /// The pairing request whose code has the digest `codeHash`, whatever its state.
+    func pairingRequest(codeHash: String) async throws -> PairingRequest?
+
     /// Claims a pending code and pairs the device, in one transaction: nothing changes on error.
     ///
     /// A serial already paired to the same account is re-paired (same id, new credential).

@@ -54,6 +54,12 @@ extension SQLiteStore {
         }
     }
 
+    public func pairingRequest(codeHash: String) async throws -> PairingRequest? {
+        try await self.dbWriter.read { db in
+            try PairingRequestRecord.filter(Column("code_hash") == codeHash).fetchOne(db)?.request
+        }
+    }
+
     public func claimPairingCode(
         codeHash: String,
         claim: DeviceClaim,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TetherAPI
 
 /// `tether device …`: the device side of pairing (used by the simulator and tests).
@@ -56,9 +57,15 @@ struct DeviceCommand: AsyncParsableCommand {
                 swVersion: self.swVersion,
                 name: self.name
             )
-            let grant = try await connection.call { try await $0.claimDevice(body: .json(request)).created.body.json }
-            try Output(self.global).emit(["device_id": grant.deviceId, "credential": grant.credential]) {
-                "Paired as device \(grant.deviceId).\nDevice credential (shown once): \(grant.credential)"
+            // A code claimed at another region is sent to the owner's home region, where the
+            // device then posts its telemetry.
+            let (grant, server) = try await connection.followingHomeRegion {
+                try await $0.claimDevice(body: .json(request)).created.body.json
+            }
+            let output = ["device_id": grant.deviceId, "credential": grant.credential, "server": server.absoluteString]
+            try Output(self.global).emit(output) {
+                "Paired as device \(grant.deviceId) at \(server.absoluteString).\n"
+                    + "Device credential (shown once): \(grant.credential)"
             }
         }
     }

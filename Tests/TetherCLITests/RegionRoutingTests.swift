@@ -166,6 +166,52 @@ struct RegionRoutingTests {
         }
     }
 
+    @Test func aPairingCodeClaimedAtAnotherRegionSendsTheDeviceHome() async throws {
+        let regions = try await Regions.start()
+        defer { regions.stop() }
+        let owner = CLIHarness(serverURL: regions.eu.baseURL)
+        try await owner.register("edsger@example.org")
+        let code = try await owner.pairingCode()
+        let claim = Components.Schemas.ClaimRequest(code: code, serial: "US-CLAIM-1", model: "TAG-1")
+
+        // The US server did not issue the code, but its peer did: 421 to the owner's home.
+        let usClient = TetherClientFactory.client(serverURL: regions.us.baseURL)
+        do {
+            _ = try await usClient.claimDevice(body: .json(claim)).created
+            Issue.record("the US server paired a device to an EU code")
+        } catch {
+            let problem = TetherClientFailure.problem(error)
+            #expect(problem?.status == 421)
+            #expect(problem?.problem.homeURL == regions.eu.baseURL.absoluteString)
+        }
+
+        // A code no region issued stays a plain 404.
+        do {
+            let unknown = Components.Schemas.ClaimRequest(code: "2345-6789", serial: "US-CLAIM-2", model: "TAG-1")
+            _ = try await usClient.claimDevice(body: .json(unknown)).created
+            Issue.record("an unknown code paired a device")
+        } catch {
+            #expect(TetherClientFailure.problem(error)?.code == "pairing_code_not_found")
+        }
+
+        // The CLI follows the 421, pairs at home and says where the device now lives.
+        let device = CLIHarness(serverURL: regions.us.baseURL)
+        let claimed = try await device.run(
+            "device",
+            "claim",
+            code,
+            "--serial",
+            "US-CLAIM-1",
+            "--model",
+            "TAG-1",
+            "--json"
+        )
+        #expect(claimed.status == 0, "\(claimed.stderr)")
+        #expect(try claimed.jsonObject()["server"] as? String == regions.eu.baseURL.absoluteString)
+        let devices = try await owner.run("devices", "list", "--json")
+        #expect(devices.stdout.contains("US-CLAIM-1"), "\(devices.stdout)")
+    }
+
     @Test func registrationWaitsForEveryRegionToAgree() async throws {
         let regions = try await Regions.start()
         defer { regions.stop() }

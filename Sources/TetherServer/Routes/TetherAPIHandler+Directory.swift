@@ -55,6 +55,18 @@ extension TetherAPIHandler {
         return .noContent(.init())
     }
 
+    func getPairingCodeRegion(
+        _ input: Operations.GetPairingCodeRegion.Input
+    ) async throws
+        -> Operations.GetPairingCodeRegion.Output
+    {
+        try self.requirePeer()
+        let hash = try Self.hexDigest(input.path.codeHash, field: "code_hash")
+        guard let request = try await self.store.pairingRequest(codeHash: hash), request.state(at: self.now) == .pending
+        else { throw TetherError.pairingCodeNotFound }
+        return .ok(.init(body: .json(.init(region: self.config.region.rawValue))))
+    }
+
     /// Requires the peer token of this deployment's directory.
     private func requirePeer() throws {
         guard let presented = RequestScope.current.bearerToken,
@@ -71,8 +83,13 @@ extension TetherAPIHandler {
     }
 
     private static func emailHash(_ text: String) throws(TetherError) -> String {
+        try self.hexDigest(text, field: "email_hash")
+    }
+
+    /// `text` when it is a SHA-256 digest in 64 lower-case hex digits.
+    private static func hexDigest(_ text: String, field: String) throws(TetherError) -> String {
         guard text.utf8.count == 64, text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
-            throw .invalidField("email_hash", "must be 64 lower-case hex digits")
+            throw .invalidField(field, "must be 64 lower-case hex digits")
         }
         return text
     }

@@ -77,14 +77,20 @@ extension TetherAPIHandler {
             throw TetherError.tooManyClaimAttempts(retryAfterSeconds: retryAfter)
         }
         let credential = SecretToken.generate(.deviceCredential, region: self.config.region)
+        let codeHash = SecretToken.digest(of: code.normalised)
         let device: Device
         do {
             device = try await self.store.claimPairingCode(
-                codeHash: SecretToken.digest(of: code.normalised),
+                codeHash: codeHash,
                 claim: claim,
                 credentialHash: credential.digest,
                 now: now
             )
+        } catch let error as TetherError where error.code == TetherError.pairingCodeNotFound.code {
+            // The owner's home region may have issued it; that sends the device there. The attempt
+            // still counts as a wrong code here.
+            try await self.routing.requirePairingCodeNotElsewhere(codeHash: codeHash)
+            throw error
         } catch let error as TetherError where error.field == "code" {
             throw error
         } catch {

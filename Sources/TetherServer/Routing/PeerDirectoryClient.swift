@@ -45,6 +45,20 @@ struct PeerDirectoryClient: Sendable {
         }
     }
 
+    /// The region `peer` names for a pending pairing code with the digest `codeHash`, or `nil`
+    /// when it issued no such code or cannot be asked (the claim then stays a plain 404).
+    func pairingCodeRegion(codeHash: String, at peer: RegionDirectory.Region) async -> RegionID? {
+        let client = TetherClientFactory.client(
+            serverURL: peer.url,
+            tokens: StaticToken(self.token),
+            transport: self.transport
+        )
+        guard let found = try? await client.getPairingCodeRegion(path: .init(codeHash: codeHash)).ok.body.json else {
+            return nil
+        }
+        return try? RegionID(validating: found.region)
+    }
+
     private func put(
         emailHash: String,
         region: RegionID,

@@ -132,6 +132,27 @@ struct RegionRouting: Sendable {
         await self.release(hash: hash, at: self.directory.peers(of: self.region))
     }
 
+    /// Throws `421 wrong_region` when a peer issued the pending pairing code with the digest
+    /// `codeHash`: pairing codes do not name their region, so the peers are asked, all at once.
+    func requirePairingCodeNotElsewhere(codeHash: String) async throws(TetherError) {
+        guard self.keepsDirectory else { return }
+        let peers = self.directory.peers(of: self.region)
+        let home = await withTaskGroup(of: RegionID?.self) { group in
+            for peer in peers {
+                group.addTask { await self.peers.pairingCodeRegion(codeHash: codeHash, at: peer) }
+            }
+            for await answer in group {
+                if let answer, answer != self.region {
+                    group.cancelAll()
+                    return self.directory.region(answer)
+                }
+            }
+            return nil
+        }
+        guard let home else { return }
+        throw .wrongRegion(home: home.id, url: home.url.absoluteString)
+    }
+
     private func release(hash: String, at peers: [RegionDirectory.Region]) async {
         for peer in peers {
             try? await self.peers.release(emailHash: hash, for: self.region, at: peer)
