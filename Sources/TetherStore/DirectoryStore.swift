@@ -4,36 +4,93 @@ public import TetherCore
 /// The account directory as one region server holds it: keyed email hash → home region, and
 /// nothing else about the person (the email itself stays in its home region's account table).
 ///
-/// An entry starts as a reservation while its home region registers the account, so one email
-/// cannot register in two regions at once, and becomes confirmed once the account exists.
+/// Two tables: local **reservations**, made while a home region registers an email so one email
+/// cannot register in two regions at once, and replicated **records** (confirmed or deleted, at
+/// a version only the home region authors), which anti-entropy keeps equal between regions.
 public protocol DirectoryStore: Sendable {
     /// Records that `region` is registering `emailHash`, unless a region holds it already.
     ///
-    /// A lapsed reservation (its `expiresAt` passed before `now`) no longer holds the hash.
-    /// Returns the entry that holds the hash afterwards: `region`'s new or renewed reservation,
-    /// or the entry that was there (another region's, or `region`'s confirmed one, left as it is).
+    /// A lapsed reservation (its `expiresAt` passed before `now`) no longer holds the hash, nor
+    /// does a tombstone. Returns the entry that holds the hash afterwards (`region`'s new or
+    /// renewed reservation, or the confirmed record or reservation that was there, left as it
+    /// is) and the highest version this replica knows for the hash.
     func reserveDirectoryEntry(
         emailHash: String,
         region: RegionID,
         expiresAt: Date,
         now: Date
     ) async throws
-        -> DirectoryEntry
+        -> DirectoryReservation
 
-    /// Drops the entry for `emailHash` when `region` holds it (a registration that failed, or an
-    /// account deleted).
-    func releaseDirectoryEntry(emailHash: String, region: RegionID) async throws
+    /// Drops `region`'s reservation of `emailHash` (a registration that failed). Records stay.
+    func releaseDirectoryReservation(emailHash: String, region: RegionID) async throws
 
-    /// The entry for `emailHash`, if one is confirmed or still reserved at `now`.
+    /// The entry for `emailHash`: its confirmed record, else a reservation still live at `now`.
     func directoryEntry(emailHash: String, now: Date) async throws -> DirectoryEntry?
 
     /// Up to `limit` emails of this region's accounts, in order, after `after` (from the start
-    /// when `nil`): the pages in which ``confirmDirectoryEntries(emailHashes:region:)`` brings
-    /// accounts made before the directory into it.
+    /// when `nil`): the pages in which the start-up backfill lists accounts made before the
+    /// directory.
     func accountEmails(after: String?, limit: Int) async throws -> [EmailAddress]
 
-    /// Makes `region`'s entry for every hash permanent (creating those missing), in one transaction.
-    func confirmDirectoryEntries(emailHashes: [String], region: RegionID) async throws
+    /// Authors a new version for every hash whose record is not already `state` in `region`, in
+    /// one transaction, and drops `region`'s reservations of them. Only the home region calls
+    /// this.
+    ///
+    /// Each version is above `now`'s wall clock, above every version this replica holds and
+    /// above `floor` (the highest version peers reported while reserving).
+    /// - Returns: the records written (hashes already so are left out).
+    @discardableResult
+    func authorDirectoryRecords(
+        emailHashes: [String],
+        region: RegionID,
+        state: DirectoryRecord.State,
+        now: Date,
+        floor: DirectoryVersion?
+    ) async throws
+        -> [DirectoryRecord]
+
+    /// Applies records received from `origin`, in one transaction: each replaces the local
+    /// record only when it supersedes it. A tombstone authored before `tombstoneCutoff` is
+    /// ignored (past its retention). Idempotent.
+    /// - Returns: the records that changed this replica.
+    @discardableResult
+    func applyDirectoryRecords(
+        _ records: [DirectoryRecord],
+        from origin: RegionID,
+        tombstoneCutoff: Date
+    ) async throws
+        -> [DirectoryRecord]
+
+    /// The records for `emailHashes` that this replica holds.
+    func directoryRecords(emailHashes: [String]) async throws -> [DirectoryRecord]
+
+    /// Every record whose hash starts with one of `prefixes` (lower-case hex; `""` is all),
+    /// leaving out tombstones authored before `tombstoneCutoff`.
+    func directoryRecords(prefixes: [String], tombstoneCutoff: Date) async throws -> [DirectoryRecord]
+
+    /// Up to `limit` records changed after `seq` in this replica, in change order, leaving out
+    /// those received from `peer` (it has them).
+    func directoryRecords(
+        changedAfter seq: Int64,
+        notFrom peer: RegionID,
+        limit: Int
+    ) async throws
+        -> [SequencedDirectoryRecord]
+
+    /// The last change sequence number of this replica (`0` when it holds no record).
+    func directoryChangeSequence() async throws -> Int64
+
+    /// Deletes tombstones authored before `cutoff`.
+    /// - Returns: how many were deleted.
+    @discardableResult
+    func purgeDirectoryTombstones(authoredBefore cutoff: Date) async throws -> Int
+
+    /// Where replication of `stream` with `peer` last stopped, if it ever completed.
+    func replicationCheckpoint(stream: String, peer: RegionID) async throws -> ReplicationCheckpoint?
+
+    /// Saves where replication of a stream with a peer stopped.
+    func saveReplicationCheckpoint(_ checkpoint: ReplicationCheckpoint) async throws
 }
 
 /// Where an account lives, as the directory says.
@@ -50,5 +107,42 @@ public struct DirectoryEntry: Sendable, Hashable {
         self.emailHash = emailHash
         self.region = region
         self.confirmed = confirmed
+    }
+}
+
+/// What a reservation found: the entry that holds the hash, and the newest version known for it.
+public struct DirectoryReservation: Sendable, Hashable {
+    /// The entry holding the hash after the call.
+    public var holder: DirectoryEntry
+    /// The highest version of the hash's record here (a tombstone's included), if any.
+    public var latestVersion: DirectoryVersion?
+
+    /// Creates a reservation outcome.
+    public init(holder: DirectoryEntry, latestVersion: DirectoryVersion?) {
+        self.holder = holder
+        self.latestVersion = latestVersion
+    }
+}
+
+/// Where replication of one stream with one peer stopped: restarts resume from here.
+public struct ReplicationCheckpoint: Sendable, Hashable {
+    /// The replicated stream (`directory`).
+    public var stream: String
+    /// The peer region.
+    public var peer: RegionID
+    /// Every local change up to this sequence number is known to be at the peer.
+    public var pushedSeq: Int64
+    /// The summary root both replicas agreed on at the end of the round (hex).
+    public var rootHash: String
+    /// When the round completed.
+    public var completedAt: Date
+
+    /// Creates a checkpoint.
+    public init(stream: String, peer: RegionID, pushedSeq: Int64, rootHash: String, completedAt: Date) {
+        self.stream = stream
+        self.peer = peer
+        self.pushedSeq = pushedSeq
+        self.rootHash = rootHash
+        self.completedAt = completedAt
     }
 }

@@ -250,6 +250,50 @@ enum SQLiteSchema {
                     """
             )
         }
+        migrator.registerMigration("v8: directory versions and tombstones") { db in
+            try db.execute(
+                sql: """
+                    -- The replicated account directory: one versioned record per keyed email hash,
+                    -- confirmed or deleted (a tombstone). Only the home region (region) authors
+                    -- versions: hybrid logical timestamps (Unix ms << 16 | counter). seq orders this
+                    -- replica's own changes (authored or applied) for incremental pushes; origin is
+                    -- the peer a record came from (NULL: authored here), which pushes skip.
+                    CREATE TABLE directory_record (
+                        email_hash TEXT PRIMARY KEY,
+                        region TEXT NOT NULL,
+                        state TEXT NOT NULL CHECK (state IN ('confirmed', 'deleted')),
+                        version INTEGER NOT NULL,
+                        seq INTEGER NOT NULL UNIQUE,
+                        origin TEXT
+                    ) WITHOUT ROWID;
+                    CREATE INDEX directory_record_version ON directory_record(version);
+                    -- Reservations while a home region registers an email: local, never replicated.
+                    CREATE TABLE directory_reservation (
+                        email_hash TEXT PRIMARY KEY,
+                        region TEXT NOT NULL,
+                        expires_at DATETIME NOT NULL
+                    ) WITHOUT ROWID;
+                    -- Where replication with each peer stopped, per replicated stream ('directory',
+                    -- later settings and backups): the local seq pushed and the agreed summary root.
+                    CREATE TABLE replication_checkpoint (
+                        stream TEXT NOT NULL,
+                        peer TEXT NOT NULL,
+                        pushed_seq INTEGER NOT NULL,
+                        root_hash TEXT NOT NULL,
+                        completed_at DATETIME NOT NULL,
+                        PRIMARY KEY (stream, peer)
+                    ) WITHOUT ROWID;
+                    -- Entries made before versions get version 1, lower than any authored since.
+                    INSERT INTO directory_record (email_hash, region, state, version, seq)
+                        SELECT email_hash, region, 'confirmed', 1, ROW_NUMBER() OVER (ORDER BY email_hash)
+                        FROM directory_entry WHERE confirmed = 1;
+                    INSERT INTO directory_reservation (email_hash, region, expires_at)
+                        SELECT email_hash, region, expires_at FROM directory_entry
+                        WHERE confirmed = 0 AND expires_at IS NOT NULL;
+                    DROP TABLE directory_entry;
+                    """
+            )
+        }
         return migrator
     }
 }

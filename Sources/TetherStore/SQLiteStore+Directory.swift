@@ -8,36 +8,39 @@ extension SQLiteStore {
         region: RegionID,
         expiresAt: Date,
         now: Date
-    ) async throws -> DirectoryEntry {
+    ) async throws -> DirectoryReservation {
         try await self.dbWriter.write { db in
-            if let holder = try Self.directoryRow(db, emailHash: emailHash, now: now),
+            let latest = try Self.directoryRecord(db, emailHash: emailHash)?.version
+            if let holder = try Self.directoryHolder(db, emailHash: emailHash, now: now),
                 holder.region != region || holder.confirmed
             {
-                return holder
+                return DirectoryReservation(holder: holder, latestVersion: latest)
             }
             try db.execute(
                 sql: """
-                    INSERT INTO directory_entry (email_hash, region, confirmed, expires_at) VALUES (?, ?, 0, ?)
-                    ON CONFLICT (email_hash) DO UPDATE SET region = excluded.region, confirmed = 0,
-                        expires_at = excluded.expires_at
+                    INSERT INTO directory_reservation (email_hash, region, expires_at) VALUES (?, ?, ?)
+                    ON CONFLICT (email_hash) DO UPDATE SET region = excluded.region, expires_at = excluded.expires_at
                     """,
                 arguments: [emailHash, region.rawValue, expiresAt]
             )
-            return DirectoryEntry(emailHash: emailHash, region: region, confirmed: false)
+            return DirectoryReservation(
+                holder: DirectoryEntry(emailHash: emailHash, region: region, confirmed: false),
+                latestVersion: latest
+            )
         }
     }
 
-    public func releaseDirectoryEntry(emailHash: String, region: RegionID) async throws {
+    public func releaseDirectoryReservation(emailHash: String, region: RegionID) async throws {
         try await self.dbWriter.write { db in
             try db.execute(
-                sql: "DELETE FROM directory_entry WHERE email_hash = ? AND region = ?",
+                sql: "DELETE FROM directory_reservation WHERE email_hash = ? AND region = ?",
                 arguments: [emailHash, region.rawValue]
             )
         }
     }
 
     public func directoryEntry(emailHash: String, now: Date) async throws -> DirectoryEntry? {
-        try await self.dbWriter.read { db in try Self.directoryRow(db, emailHash: emailHash, now: now) }
+        try await self.dbWriter.read { db in try Self.directoryHolder(db, emailHash: emailHash, now: now) }
     }
 
     public func accountEmails(after: String?, limit: Int) async throws -> [EmailAddress] {
@@ -50,30 +53,52 @@ extension SQLiteStore {
         }
     }
 
-    public func confirmDirectoryEntries(emailHashes: [String], region: RegionID) async throws {
+    @discardableResult
+    public func authorDirectoryRecords(
+        emailHashes: [String],
+        region: RegionID,
+        state: DirectoryRecord.State,
+        now: Date,
+        floor: DirectoryVersion?
+    ) async throws -> [DirectoryRecord] {
         try await self.dbWriter.write { db in
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO directory_entry (email_hash, region, confirmed, expires_at) VALUES (?, ?, 1, NULL)
-                    ON CONFLICT (email_hash) DO UPDATE SET region = excluded.region, confirmed = 1, expires_at = NULL
-                    """
+            let highest = try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM directory_record") ?? 0
+            var version = max(
+                DirectoryVersion(wallClock: now),
+                DirectoryVersion(rawValue: highest).successor,
+                floor?.successor ?? DirectoryVersion(rawValue: 0)
             )
+            var written: [DirectoryRecord] = []
             for hash in emailHashes {
-                try statement.execute(arguments: [hash, region.rawValue])
+                try db.execute(
+                    sql: "DELETE FROM directory_reservation WHERE email_hash = ? AND region = ?",
+                    arguments: [hash, region.rawValue]
+                )
+                if let current = try Self.directoryRecord(db, emailHash: hash),
+                    current.region == region, current.state == state
+                {
+                    continue
+                }
+                let record = DirectoryRecord(emailHash: hash, region: region, state: state, version: version)
+                try Self.writeDirectoryRecord(db, record, origin: nil)
+                written.append(record)
+                version = version.successor
             }
+            return written
         }
     }
 
-    private static func directoryRow(_ db: Database, emailHash: String, now: Date) throws -> DirectoryEntry? {
+    /// The confirmed record, else a live reservation.
+    private static func directoryHolder(_ db: Database, emailHash: String, now: Date) throws -> DirectoryEntry? {
+        if let record = try self.directoryRecord(db, emailHash: emailHash), record.state == .confirmed {
+            return DirectoryEntry(emailHash: emailHash, region: record.region, confirmed: true)
+        }
         let row = try Row.fetchOne(
             db,
-            sql: """
-                SELECT region, confirmed FROM directory_entry
-                WHERE email_hash = ? AND (confirmed = 1 OR expires_at > ?)
-                """,
+            sql: "SELECT region FROM directory_reservation WHERE email_hash = ? AND expires_at > ?",
             arguments: [emailHash, now]
         )
         guard let row, let region = RegionID(rawValue: row["region"]) else { return nil }
-        return DirectoryEntry(emailHash: emailHash, region: region, confirmed: row["confirmed"])
+        return DirectoryEntry(emailHash: emailHash, region: region, confirmed: false)
     }
 }

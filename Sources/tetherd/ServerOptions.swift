@@ -113,6 +113,20 @@ struct ServerOptions: ParsableArguments {
     var aggregateRetention: String?
 
     @Option(
+        name: .customLong("directory-sync-interval"),
+        help:
+            "How often the account directory is reconciled with peers (env: TETHER_DIRECTORY_SYNC_INTERVAL; default 30s)."
+    )
+    var directorySyncInterval: String?
+
+    @Option(
+        name: .customLong("directory-tombstone-retention"),
+        help:
+            "How long deleted accounts' directory tombstones are kept (env: TETHER_DIRECTORY_TOMBSTONE_RETENTION; default 30d)."
+    )
+    var directoryTombstoneRetention: String?
+
+    @Option(
         help: "process-crash (synchronous=NORMAL) or power-loss (FULL) (env: TETHER_DURABILITY; default process-crash)."
     )
     var durability: String?
@@ -154,7 +168,8 @@ struct ServerOptions: ParsableArguments {
             ("telemetry-retention", self.telemetryRetention), ("aggregate-retention", self.aggregateRetention),
             ("durability", self.durability), ("clock", self.clock),
             ("webhook-targets", self.webhookTargets), ("log-level", self.logLevel),
-            ("kek-file", self.kekFile),
+            ("kek-file", self.kekFile), ("directory-sync-interval", self.directorySyncInterval),
+            ("directory-tombstone-retention", self.directoryTombstoneRetention),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }

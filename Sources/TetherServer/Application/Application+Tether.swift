@@ -86,6 +86,12 @@ public func buildApplication(
         services: [
             RetentionService(store: store, config: config, logger: logger),
             DirectoryBackfill(routing: routing, store: store, logger: logger),
+            DirectoryReplication(
+                routing: routing,
+                store: store,
+                interval: config.directorySyncInterval,
+                logger: logger
+            ),
             hub,
             AlertTicker(alerts: alerts, interval: config.alertTickInterval, logger: logger),
             WebhookDeliverer(

@@ -53,6 +53,12 @@ public struct ServerConfig: Sendable {
     public var webhookTargets: WebhookTargetPolicy = .publicOnly
     /// The region directory (`--regions FILE`); `nil` runs this region alone, home to every account.
     public var regions: RegionDirectory?
+    /// How often the account directory is reconciled with every peer (anti-entropy). Default 30 s.
+    public var directorySyncInterval: Duration = .seconds(30)
+    /// How long a directory tombstone (a deleted account's entry) is kept, counted from its
+    /// version's time: longer than any region may be down, or a stale replica could bring the
+    /// entry back. Default 30 days.
+    public var directoryTombstoneRetention: Duration = .seconds(30 * 86_400)
 
     /// The region directory in force: the configured one, or this region alone.
     public var directory: RegionDirectory {
@@ -118,7 +124,8 @@ public struct ServerConfig: Sendable {
             ("pairing-code-ttl", self.pairingCodeLifetime), ("access-token-ttl", self.accessTokenLifetime),
             ("refresh-token-ttl", self.refreshTokenLifetime), ("sign-in-failure-window", self.signInFailureWindow),
             ("claim-failure-window", self.claimFailureWindow), ("telemetry-retention", self.telemetryRetention),
-            ("aggregate-retention", self.aggregateRetention),
+            ("aggregate-retention", self.aggregateRetention), ("directory-sync-interval", self.directorySyncInterval),
+            ("directory-tombstone-retention", self.directoryTombstoneRetention),
         ] where duration <= .zero {
             throw .invalidField(name, "must be longer than zero")
         }

@@ -23,7 +23,7 @@ public struct ServerSettings: Sendable {
         "access-token-ttl", "refresh-token-ttl", "sign-in-failure-limit", "sign-in-failure-window",
         "claim-failure-limit", "claim-failure-window", "max-body-bytes", "ts-max-past", "ts-max-future",
         "telemetry-retention", "aggregate-retention", "durability", "clock", "webhook-targets", "log-level",
-        "kek-file",
+        "kek-file", "directory-sync-interval", "directory-tombstone-retention",
     ]
 
     /// Resolves every setting.
@@ -77,6 +77,15 @@ public struct ServerSettings: Sendable {
         }
         if let retention = sources.value("aggregate-retention") {
             config.aggregateRetention = try Duration(setting: retention, field: "aggregate-retention")
+        }
+        if let interval = sources.value("directory-sync-interval") {
+            config.directorySyncInterval = try Duration(setting: interval, field: "directory-sync-interval")
+        }
+        if let retention = sources.value("directory-tombstone-retention") {
+            config.directoryTombstoneRetention = try Duration(
+                setting: retention,
+                field: "directory-tombstone-retention"
+            )
         }
         if let clock = sources.value("clock") {
             guard let mode = AlertClockMode(rawValue: clock.trimmingCharacters(in: .whitespaces)) else {

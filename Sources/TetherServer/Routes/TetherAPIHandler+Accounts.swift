@@ -17,18 +17,18 @@ extension TetherAPIHandler {
         // Registering signs in: the account and its first session are stored together.
         let (session, grant) = self.newSession(for: account, at: now)
         // Every region holds the email for this one first, so it cannot register twice.
-        try await self.routing.reserve(email)
+        let floor = try await self.routing.reserve(email)
         do {
             try await self.store.createAccount(account, passwordHash: passwordHash, signup: signup, session: session)
         } catch let error as TetherError where error == .emailTaken {
             // The email is registered here already (from before the directory knew it): say so everywhere.
-            try await self.routing.confirm(email, logger: self.logger)
+            try await self.routing.confirm(email, above: floor)
             throw error
         } catch {
-            await self.routing.withdraw(email)
+            await self.routing.release(email)
             throw error
         }
-        try await self.routing.confirm(email, logger: self.logger)
+        try await self.routing.confirm(email, above: floor)
         self.logger.info("account registered", metadata: ["tether.account.id": "\(account.id)"])
         return .created(.init(body: .json(grant)))
     }
@@ -47,7 +47,7 @@ extension TetherAPIHandler {
         // The rows went with the account (its wrapped data key first of all); the blobs follow.
         try await self.deleteAccountBackups(session.account)
         await self.alerts.forget(account: session.account)
-        await self.routing.withdraw(account.email)
+        try await self.routing.withdraw(account.email)
         self.logger.info("account deleted", metadata: ["tether.account.id": "\(session.account)"])
         return .ok(.init(body: .json(.init(deleted: true))))
     }

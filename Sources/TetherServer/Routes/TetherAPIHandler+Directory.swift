@@ -4,8 +4,8 @@ import TetherCore
 import TetherStore
 import TetherSync
 
-/// The account directory's peer endpoints: other region servers reserve, confirm and withdraw
-/// emails (as keyed hashes) here.
+/// The account directory's peer endpoints: other region servers reserve emails (as keyed
+/// hashes) here while they register them, and look entries up.
 extension TetherAPIHandler {
     func getDirectoryEntry(
         _ input: Operations.GetDirectoryEntry.Input
@@ -29,19 +29,31 @@ extension TetherAPIHandler {
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
         let hash = try Self.emailHash(input.path.emailHash)
         let region = try self.knownRegion(body.region)
-        let now = self.now
-        if body.confirmed {
-            try await self.store.confirmDirectoryEntries(emailHashes: [hash], region: region)
-        } else {
-            let holder = try await self.store.reserveDirectoryEntry(
-                emailHash: hash,
-                region: region,
-                expiresAt: now.addingTimeInterval(RegionRouting.reservationLifetime.timeInterval),
-                now: now
+        guard !body.confirmed else {
+            throw TetherError.invalidField(
+                "confirmed",
+                "must be false: confirmations replicate as records (/v1/directory/replication)"
             )
-            guard holder.region == region else { throw TetherError.emailTaken }
         }
-        return .ok(.init(body: .json(.init(region: region.rawValue, confirmed: body.confirmed))))
+        let now = self.now
+        let reservation = try await self.store.reserveDirectoryEntry(
+            emailHash: hash,
+            region: region,
+            expiresAt: now.addingTimeInterval(RegionRouting.reservationLifetime.timeInterval),
+            now: now
+        )
+        guard reservation.holder.region == region else { throw TetherError.emailTaken }
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        region: region.rawValue,
+                        confirmed: reservation.holder.confirmed,
+                        version: reservation.latestVersion?.rawValue
+                    )
+                )
+            )
+        )
     }
 
     func removeDirectoryEntry(
@@ -51,7 +63,10 @@ extension TetherAPIHandler {
     {
         try self.requirePeer()
         let hash = try Self.emailHash(input.path.emailHash)
-        try await self.store.releaseDirectoryEntry(emailHash: hash, region: try self.knownRegion(input.query.region))
+        try await self.store.releaseDirectoryReservation(
+            emailHash: hash,
+            region: try self.knownRegion(input.query.region)
+        )
         return .noContent(.init())
     }
 
@@ -68,13 +83,13 @@ extension TetherAPIHandler {
     }
 
     /// Requires the peer token of this deployment's directory.
-    private func requirePeer() throws {
+    func requirePeer() throws {
         guard let presented = RequestScope.current.bearerToken,
             ConstantTime.equal(presented, self.routing.directory.key.peerToken)
         else { throw TetherError.unauthenticated }
     }
 
-    private func knownRegion(_ text: String) throws -> RegionID {
+    func knownRegion(_ text: String) throws -> RegionID {
         let region = try RegionID(validating: text)
         guard self.routing.directory.region(region) != nil else {
             throw TetherError.invalidField("region", "\"\(region)\" is not a region of this deployment")
@@ -87,7 +102,7 @@ extension TetherAPIHandler {
     }
 
     /// `text` when it is a SHA-256 digest in 64 lower-case hex digits.
-    private static func hexDigest(_ text: String, field: String) throws(TetherError) -> String {
+    static func hexDigest(_ text: String, field: String) throws(TetherError) -> String {
         guard text.utf8.count == 64, text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
             throw .invalidField(field, "must be 64 lower-case hex digits")
         }

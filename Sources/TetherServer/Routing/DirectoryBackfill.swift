@@ -6,7 +6,7 @@ import TetherSync
 
 /// Once at start, lists every account of this region in its own account directory, so an email
 /// registered before the directory existed is refused when a peer asks to reserve it. Idempotent:
-/// accounts already listed are confirmed again. A server that runs alone keeps no directory and
+/// accounts already listed keep their version. A server that runs alone keeps no directory and
 /// skips it.
 struct DirectoryBackfill: Service {
     let routing: RegionRouting
@@ -30,9 +30,12 @@ struct DirectoryBackfill: Service {
             while true {
                 let emails = try await self.store.accountEmails(after: after, limit: self.pageSize)
                 guard let last = emails.last else { break }
-                try await self.store.confirmDirectoryEntries(
+                try await self.store.authorDirectoryRecords(
                     emailHashes: emails.map { self.routing.directory.key.emailHash($0) },
-                    region: self.routing.region
+                    region: self.routing.region,
+                    state: .confirmed,
+                    now: self.routing.clock(),
+                    floor: nil
                 )
                 listed += emails.count
                 after = last.value

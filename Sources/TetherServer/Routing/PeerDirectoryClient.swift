@@ -5,6 +5,7 @@ import OpenAPIAsyncHTTPClient
 import TetherAPI
 import TetherClient
 import TetherCore
+import TetherStore
 import TetherSync
 
 /// Speaks the directory endpoints of peer region servers (`/v1/directory/…`), with the peer
@@ -24,18 +25,28 @@ struct PeerDirectoryClient: Sendable {
 
     /// Reserves `emailHash` for `region` at `peer`.
     ///
+    /// - Returns: the highest version of the entry's record the peer holds, if any.
     /// - Throws: `409 email_taken` when the peer knows the email in another region;
     ///   `503 peer_unavailable` when the peer cannot be asked.
-    func reserve(emailHash: String, for region: RegionID, at peer: RegionDirectory.Region) async throws {
-        try await self.put(emailHash: emailHash, region: region, confirmed: false, at: peer)
+    func reserve(
+        emailHash: String,
+        for region: RegionID,
+        at peer: RegionDirectory.Region
+    ) async throws
+        -> DirectoryVersion?
+    {
+        var version: DirectoryVersion?
+        try await self.calling(peer) { client in
+            let entry = try await client.putDirectoryEntry(
+                path: .init(emailHash: emailHash),
+                body: .json(.init(region: region.rawValue, confirmed: false))
+            ).ok.body.json
+            version = entry.version.map(DirectoryVersion.init(rawValue:))
+        }
+        return version
     }
 
-    /// Confirms `emailHash` as registered in `region` at `peer`.
-    func confirm(emailHash: String, for region: RegionID, at peer: RegionDirectory.Region) async throws {
-        try await self.put(emailHash: emailHash, region: region, confirmed: true, at: peer)
-    }
-
-    /// Drops `region`'s entry for `emailHash` at `peer`.
+    /// Drops `region`'s reservation of `emailHash` at `peer`.
     func release(emailHash: String, for region: RegionID, at peer: RegionDirectory.Region) async throws {
         try await self.calling(peer) { client in
             _ = try await client.removeDirectoryEntry(
@@ -59,25 +70,9 @@ struct PeerDirectoryClient: Sendable {
         return try? RegionID(validating: found.region)
     }
 
-    private func put(
-        emailHash: String,
-        region: RegionID,
-        confirmed: Bool,
-        at peer: RegionDirectory.Region
-    )
-        async throws
-    {
-        try await self.calling(peer) { client in
-            _ = try await client.putDirectoryEntry(
-                path: .init(emailHash: emailHash),
-                body: .json(.init(region: region.rawValue, confirmed: confirmed))
-            ).ok
-        }
-    }
-
     /// Runs `call`; a problem the peer answered passes through (`409 email_taken`), anything
     /// else (refused connection, timeout) becomes `503 peer_unavailable`.
-    private func calling(_ peer: RegionDirectory.Region, _ call: (Client) async throws -> Void) async throws {
+    func calling(_ peer: RegionDirectory.Region, _ call: (Client) async throws -> Void) async throws {
         let client = TetherClientFactory.client(
             serverURL: peer.url,
             tokens: StaticToken(self.token),

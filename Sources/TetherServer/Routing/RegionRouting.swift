@@ -22,12 +22,19 @@ struct RegionRouting: Sendable {
     let clock: @Sendable () -> Date
     /// Whether a region directory file is configured, so the account directory is kept.
     let keepsDirectory: Bool
+    /// The replicated directory: its summary, and what replication exchanged.
+    let replica: DirectoryReplica
 
     init(config: ServerConfig, store: any DirectoryStore, peers: PeerDirectoryClient) {
         self.region = config.region
         self.directory = config.directory
         self.store = store
         self.peers = peers
+        self.replica = DirectoryReplica(
+            store: store,
+            retention: config.directoryTombstoneRetention,
+            clock: config.clock
+        )
         self.clock = config.clock
         self.keepsDirectory = config.regions != nil
     }
@@ -78,58 +85,80 @@ struct RegionRouting: Sendable {
     /// Reserves `email` for this region here and at every peer, so no other region can register
     /// it meanwhile. On any refusal every reservation made is released again.
     ///
+    /// - Returns: the highest version any region reported for the email's record (a tombstone
+    ///   of an earlier account included), which ``confirm(_:above:)`` authors above.
     /// - Throws: `409 email_taken` when a region holds the email; `503 peer_unavailable` when a
     ///   peer cannot be asked (registering anyway could let one email live in two regions).
-    func reserve(_ email: EmailAddress) async throws {
-        guard self.keepsDirectory else { return }
+    @discardableResult
+    func reserve(_ email: EmailAddress) async throws -> DirectoryVersion? {
+        guard self.keepsDirectory else { return nil }
         let hash = self.directory.key.emailHash(email)
         let now = self.clock()
-        let holder = try await self.store.reserveDirectoryEntry(
+        let reservation = try await self.store.reserveDirectoryEntry(
             emailHash: hash,
             region: self.region,
             expiresAt: now.addingTimeInterval(Self.reservationLifetime.timeInterval),
             now: now
         )
         // Another region's entry, or this region's confirmed one: the email is registered.
-        guard holder.region == self.region, !holder.confirmed else { throw TetherError.emailTaken }
+        guard reservation.holder.region == self.region, !reservation.holder.confirmed else {
+            throw TetherError.emailTaken
+        }
+        var floor = reservation.latestVersion
         var reserved: [RegionDirectory.Region] = []
         for peer in self.directory.peers(of: self.region) {
             do {
-                try await self.peers.reserve(emailHash: hash, for: self.region, at: peer)
+                let seen = try await self.peers.reserve(emailHash: hash, for: self.region, at: peer)
+                floor = [floor, seen].compactMap { $0 }.max()
                 reserved.append(peer)
             } catch {
                 await self.release(hash: hash, at: reserved)
-                try? await self.store.releaseDirectoryEntry(emailHash: hash, region: self.region)
+                try? await self.store.releaseDirectoryReservation(emailHash: hash, region: self.region)
                 throw error
             }
         }
+        return floor
     }
 
-    /// Confirms `email` as registered here, locally and at every peer; a peer that cannot be
-    /// told now keeps the reservation until it lapses (anti-entropy, in the next step, repairs it).
-    func confirm(_ email: EmailAddress, logger: Logger) async throws {
+    /// Records `email` as registered here: a new confirmed version, authored above `floor`,
+    /// pushed to the peers that answer; the others catch up through anti-entropy
+    /// (``DirectoryReplication``).
+    func confirm(_ email: EmailAddress, above floor: DirectoryVersion? = nil) async throws {
         guard self.keepsDirectory else { return }
         let hash = self.directory.key.emailHash(email)
-        try await self.store.confirmDirectoryEntries(emailHashes: [hash], region: self.region)
-        for peer in self.directory.peers(of: self.region) {
-            do {
-                try await self.peers.confirm(emailHash: hash, for: self.region, at: peer)
-            } catch {
-                logger.warning(
-                    "directory push failed",
-                    metadata: ["tether.peer": "\(peer.id)", "tether.error": "\(error)"]
-                )
-            }
-        }
+        let written = try await self.store.authorDirectoryRecords(
+            emailHashes: [hash],
+            region: self.region,
+            state: .confirmed,
+            now: self.clock(),
+            floor: floor
+        )
+        await self.push(written)
     }
 
-    /// Withdraws `email` from the directory here and at every peer (a failed registration, a
-    /// deleted account).
-    func withdraw(_ email: EmailAddress) async {
+    /// Drops this region's reservations of `email` here and at every peer (a registration that
+    /// failed before the account existed).
+    func release(_ email: EmailAddress) async {
         guard self.keepsDirectory else { return }
         let hash = self.directory.key.emailHash(email)
-        try? await self.store.releaseDirectoryEntry(emailHash: hash, region: self.region)
+        try? await self.store.releaseDirectoryReservation(emailHash: hash, region: self.region)
         await self.release(hash: hash, at: self.directory.peers(of: self.region))
+    }
+
+    /// Records `email`'s account as deleted: a tombstone, pushed to the peers that answer and
+    /// carried by anti-entropy to the others; it outlives any replica's downtime, so no stale
+    /// replica brings the entry back.
+    func withdraw(_ email: EmailAddress) async throws {
+        guard self.keepsDirectory else { return }
+        let hash = self.directory.key.emailHash(email)
+        let written = try await self.store.authorDirectoryRecords(
+            emailHashes: [hash],
+            region: self.region,
+            state: .deleted,
+            now: self.clock(),
+            floor: nil
+        )
+        await self.push(written)
     }
 
     /// Throws `421 wrong_region` when a peer issued the pending pairing code with the digest
@@ -151,6 +180,20 @@ struct RegionRouting: Sendable {
         }
         guard let home else { return }
         throw .wrongRegion(home: home.id, url: home.url.absoluteString)
+    }
+
+    /// Sends records this region authored to every peer at once, best effort: a peer that does
+    /// not answer gets them from the next anti-entropy round.
+    private func push(_ records: [DirectoryRecord]) async {
+        guard !records.isEmpty else { return }
+        await withTaskGroup(of: Void.self) { group in
+            for peer in self.directory.peers(of: self.region) {
+                group.addTask {
+                    guard (try? await self.peers.send(records, from: self.region, to: peer)) != nil else { return }
+                    await self.replica.sent(records.count, to: peer.id)
+                }
+            }
+        }
     }
 
     private func release(hash: String, at peers: [RegionDirectory.Region]) async {

@@ -1,0 +1,122 @@
+import Foundation
+import Metrics
+import TetherCore
+import TetherStore
+import TetherSync
+
+/// This region's replica of the account directory as replication sees it: the range summary
+/// (cached until the replica changes), the tombstone cutoff, and what replication exchanged
+/// since start, for `GET /v1/directory/replication/status` and the metrics.
+actor DirectoryReplica {
+    /// The replicated stream's name in the checkpoint table.
+    static let stream = "directory"
+    /// How long a cached summary serves at most (tombstones expire without a change).
+    static let summaryLifetime: TimeInterval = 60
+
+    /// What one reconciliation round with a peer exchanged.
+    struct RoundReport: Sendable, Hashable {
+        /// Changes after the checkpoint pushed to the peer.
+        var pushed = 0
+        /// Records fetched after the summary walk.
+        var fetched = 0
+        /// Records sent after the summary walk.
+        var sent = 0
+        /// Fetched records that changed this replica.
+        var applied = 0
+        /// Summary nodes the peer answered with.
+        var nodes = 0
+        /// Entries listed in them.
+        var entries = 0
+        /// Summary requests.
+        var queries = 0
+    }
+
+    /// Totals since start, and the last round and error per peer.
+    struct Counters: Sendable {
+        var rounds = 0
+        var recordsSent = 0
+        var recordsReceived = 0
+        var recordsApplied = 0
+        var lastRounds: [RegionID: RoundReport] = [:]
+        var lastErrors: [RegionID: String] = [:]
+    }
+
+    let store: any DirectoryStore
+    let retention: Duration
+    let clock: @Sendable () -> Date
+    private(set) var counters = Counters()
+    private var cached: (seq: Int64, builtAt: Date, summary: RangeSummary)?
+
+    init(store: any DirectoryStore, retention: Duration, clock: @escaping @Sendable () -> Date) {
+        self.store = store
+        self.retention = retention
+        self.clock = clock
+    }
+
+    /// Tombstones authored before this are past their retention: left out of summaries and
+    /// ignored when received.
+    nonisolated func tombstoneCutoff() -> Date {
+        self.clock().addingTimeInterval(-self.retention.timeInterval)
+    }
+
+    /// The range summary of every record (expired tombstones left out).
+    func summary() async throws -> RangeSummary {
+        let seq = try await self.store.directoryChangeSequence()
+        let now = self.clock()
+        if let cached, cached.seq == seq, now.timeIntervalSince(cached.builtAt) < Self.summaryLifetime {
+            return cached.summary
+        }
+        let records = try await self.store.directoryRecords(prefixes: [""], tombstoneCutoff: self.tombstoneCutoff())
+        let summary = RangeSummary(records: records)
+        self.cached = (seq, now, summary)
+        return summary
+    }
+
+    /// Applies records that `peer` sent or this region fetched from it.
+    /// - Returns: how many changed this replica.
+    func apply(_ records: [DirectoryRecord], from peer: RegionID) async throws -> Int {
+        let changed = try await self.store.applyDirectoryRecords(
+            records,
+            from: peer,
+            tombstoneCutoff: self.tombstoneCutoff()
+        )
+        self.counters.recordsReceived += records.count
+        self.counters.recordsApplied += changed.count
+        Counter(label: "tether_directory_records_received", dimensions: [("peer", peer.rawValue)])
+            .increment(by: records.count)
+        Counter(label: "tether_directory_records_applied", dimensions: [("peer", peer.rawValue)])
+            .increment(by: changed.count)
+        return changed.count
+    }
+
+    /// Counts records sent to `peer`.
+    func sent(_ count: Int, to peer: RegionID) {
+        self.counters.recordsSent += count
+        Counter(label: "tether_directory_records_sent", dimensions: [("peer", peer.rawValue)]).increment(by: count)
+    }
+
+    /// Records a completed round with `peer`.
+    func completed(_ report: RoundReport, with peer: RegionID, duration: Duration) {
+        self.counters.rounds += 1
+        self.counters.lastRounds[peer] = report
+        self.counters.lastErrors[peer] = nil
+        Counter(label: "tether_directory_rounds", dimensions: [("peer", peer.rawValue), ("outcome", "completed")])
+            .increment()
+        Metrics.Timer(label: "tether_directory_round_duration", dimensions: [("peer", peer.rawValue)])
+            .recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// Records a round with `peer` that failed.
+    func failed(with peer: RegionID, error: any Error) {
+        self.counters.lastErrors[peer] = "\(error)"
+        Counter(label: "tether_directory_rounds", dimensions: [("peer", peer.rawValue), ("outcome", "failed")])
+            .increment()
+    }
+}
+
+extension Duration {
+    /// The duration in whole nanoseconds.
+    fileprivate var nanoseconds: Int64 {
+        self.components.seconds * 1_000_000_000 + self.components.attoseconds / 1_000_000_000
+    }
+}

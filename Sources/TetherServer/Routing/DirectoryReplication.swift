@@ -1,0 +1,161 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TetherCore
+import TetherStore
+import TetherSync
+
+/// Anti-entropy for the account directory: every ``interval`` this region reconciles its
+/// directory records with every peer, so a peer that missed a push (down, unreachable) catches
+/// up, and a region that was down catches up with everyone.
+///
+/// A round with one peer:
+/// 1. pushes this region's changes after the peer's checkpoint (``ReplicationCheckpoint``),
+///    leaving out records that came from that peer;
+/// 2. walks the peer's range summary top-down (``RangeReconciliation``), one request per level;
+/// 3. fetches the records that differ and applies the newer ones, then sends those of its own
+///    that are newer than the peer's;
+/// 4. saves the checkpoint: the change sequence the round started at, and the summary root.
+///
+/// Apply is idempotent and changes a replica only for a newer version, and a relayed record
+/// keeps its author's version, so records never loop. A server without peers skips it.
+struct DirectoryReplication: Service {
+    let routing: RegionRouting
+    let store: any DirectoryStore
+    let interval: Duration
+    let logger: Logger
+    /// Records per request.
+    var pageSize = 1_000
+
+    func run() async throws {
+        let peers = self.routing.directory.peers(of: self.routing.region)
+        guard self.routing.keepsDirectory, !peers.isEmpty else {
+            try? await gracefulShutdown()
+            return
+        }
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.purgeTombstones()
+                for peer in peers {
+                    await self.reconcileReportingErrors(with: peer)
+                }
+                try await Task.sleep(for: self.interval)
+            }
+        }
+    }
+
+    private func reconcileReportingErrors(with peer: RegionDirectory.Region) async {
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let report = try await self.reconcile(with: peer)
+            await self.routing.replica.completed(report, with: peer.id, duration: clock.now - start)
+            if report != DirectoryReplica.RoundReport(nodes: report.nodes, queries: report.queries) {
+                self.logger.info(
+                    "account directory reconciled",
+                    metadata: [
+                        "tether.peer": "\(peer.id)", "tether.pushed": "\(report.pushed)",
+                        "tether.fetched": "\(report.fetched)", "tether.applied": "\(report.applied)",
+                        "tether.sent": "\(report.sent)", "tether.nodes": "\(report.nodes)",
+                    ]
+                )
+            }
+        } catch is CancellationError {
+            return
+        } catch {
+            await self.routing.replica.failed(with: peer.id, error: error)
+            self.logger.notice(
+                "account directory reconciliation failed",
+                metadata: ["tether.peer": "\(peer.id)", "tether.error": "\(error)"]
+            )
+        }
+    }
+
+    /// One round with `peer`.
+    func reconcile(with peer: RegionDirectory.Region) async throws -> DirectoryReplica.RoundReport {
+        let replica = self.routing.replica
+        let peers = self.routing.peers
+        let region = self.routing.region
+        var report = DirectoryReplica.RoundReport()
+        let checkpoint = try await self.store.replicationCheckpoint(stream: DirectoryReplica.stream, peer: peer.id)
+        let startSeq = try await self.store.directoryChangeSequence()
+
+        // 1. What changed here since the checkpoint. (Without one, the walk finds everything.)
+        if var cursor = checkpoint?.pushedSeq, cursor < startSeq {
+            while true {
+                let page = try await self.store.directoryRecords(
+                    changedAfter: cursor,
+                    notFrom: peer.id,
+                    limit: self.pageSize
+                )
+                guard let last = page.last else { break }
+                try await peers.send(page.map(\.record), from: region, to: peer)
+                await replica.sent(page.count, to: peer.id)
+                report.pushed += page.count
+                cursor = last.seq
+            }
+        }
+
+        // 2. The summary walk.
+        let summary = try await replica.summary()
+        var walk = RangeReconciliation(local: summary)
+        while !walk.isFinished {
+            try walk.receive(try await peers.rangeSummary(walk.queries, at: peer))
+            report.queries += 1
+        }
+        report.nodes = walk.nodesReceived
+        report.entries = walk.entriesReceived
+
+        // 3. Fetch what differs, apply what is newer.
+        var fetched: [String: DirectoryRecord] = [:]
+        let keys = walk.keysToFetch.sorted()
+        let prefixes = walk.prefixesToFetch.sorted()
+        for (index, start) in stride(from: 0, to: max(keys.count, 1), by: self.pageSize).enumerated() {
+            let page = Array(keys[start..<min(start + self.pageSize, keys.count)])
+            let pagePrefixes = index == 0 ? prefixes : []
+            guard !page.isEmpty || !pagePrefixes.isEmpty else { continue }
+            let records = try await peers.fetch(emailHashes: page, prefixes: pagePrefixes, at: peer)
+            report.fetched += records.count
+            report.applied += try await replica.apply(records, from: peer.id)
+            for record in records { fetched[record.emailHash] = record }
+        }
+
+        // 4. Send ours where they are newer than the peer's.
+        let cutoff = DirectoryVersion(wallClock: replica.tombstoneCutoff())
+        let ours = try await self.store.directoryRecords(emailHashes: walk.allKeysToSend).filter { record in
+            guard record.state == .confirmed || record.version >= cutoff else { return false }
+            guard let theirs = fetched[record.emailHash] else { return true }
+            return record.supersedes(theirs)
+        }
+        for start in stride(from: 0, to: ours.count, by: self.pageSize) {
+            let page = Array(ours[start..<min(start + self.pageSize, ours.count)])
+            try await peers.send(page, from: region, to: peer)
+            await replica.sent(page.count, to: peer.id)
+            report.sent += page.count
+        }
+
+        try await self.store.saveReplicationCheckpoint(
+            ReplicationCheckpoint(
+                stream: DirectoryReplica.stream,
+                peer: peer.id,
+                pushedSeq: max(startSeq, checkpoint?.pushedSeq ?? 0),
+                rootHash: summary.root.hash.hex,
+                completedAt: self.routing.clock()
+            )
+        )
+        return report
+    }
+
+    private func purgeTombstones() async {
+        do {
+            let purged = try await self.store.purgeDirectoryTombstones(
+                authoredBefore: self.routing.replica.tombstoneCutoff()
+            )
+            if purged > 0 {
+                self.logger.info("directory tombstones past retention purged", metadata: ["tether.purged": "\(purged)"])
+            }
+        } catch {
+            self.logger.error("directory tombstone purge failed", metadata: ["tether.error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+import TetherCore
+import TetherStore
+
+/// The versioned account directory: idempotent apply, tombstones, authored versions, the change
+/// sequence and checkpoints.
+struct DirectoryReplicationStoreTests {
+    static let eu = RegionID(rawValue: "eu")!
+    static let us = RegionID(rawValue: "us")!
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    static let longAgo = Self.now.addingTimeInterval(-30 * 86_400)
+
+    static func hash(_ seed: Int) -> String { String(format: "%064x", seed) }
+
+    static func record(
+        _ seed: Int,
+        _ region: RegionID,
+        _ state: DirectoryRecord.State,
+        at date: Date
+    )
+        -> DirectoryRecord
+    {
+        DirectoryRecord(
+            emailHash: Self.hash(seed),
+            region: region,
+            state: state,
+            version: DirectoryVersion(wallClock: date)
+        )
+    }
+
+    @Test func applyingTwiceOrAnOlderVersionChangesNothing() async throws {
+        let store = try SQLiteStore.inMemory()
+        let confirmed = Self.record(1, Self.eu, .confirmed, at: Self.now)
+        #expect(
+            try await store.applyDirectoryRecords([confirmed], from: Self.us, tombstoneCutoff: Self.longAgo).count == 1
+        )
+        let seq = try await store.directoryChangeSequence()
+        #expect(
+            try await store.applyDirectoryRecords([confirmed], from: Self.us, tombstoneCutoff: Self.longAgo).isEmpty
+        )
+        let older = Self.record(1, Self.eu, .deleted, at: Self.now.addingTimeInterval(-1))
+        #expect(try await store.applyDirectoryRecords([older], from: Self.us, tombstoneCutoff: Self.longAgo).isEmpty)
+        #expect(try await store.directoryChangeSequence() == seq)
+        #expect(try await store.directoryRecords(emailHashes: [Self.hash(1)]) == [confirmed])
+    }
+
+    @Test func aTombstoneKeepsAStaleConfirmationOut() async throws {
+        let store = try SQLiteStore.inMemory()
+        let confirmed = Self.record(2, Self.eu, .confirmed, at: Self.now)
+        let deleted = Self.record(2, Self.eu, .deleted, at: Self.now.addingTimeInterval(5))
+        try await store.applyDirectoryRecords([deleted], from: Self.eu, tombstoneCutoff: Self.longAgo)
+        #expect(
+            try await store.applyDirectoryRecords([confirmed], from: Self.us, tombstoneCutoff: Self.longAgo).isEmpty
+        )
+        #expect(try await store.directoryEntry(emailHash: Self.hash(2), now: Self.now) == nil)
+        // A tombstone past its retention is not taken in, nor listed.
+        let expired = Self.record(3, Self.eu, .deleted, at: Self.longAgo.addingTimeInterval(-1))
+        #expect(try await store.applyDirectoryRecords([expired], from: Self.eu, tombstoneCutoff: Self.longAgo).isEmpty)
+        #expect(
+            try await store.directoryRecords(prefixes: [""], tombstoneCutoff: Self.now.addingTimeInterval(10)).isEmpty
+        )
+        #expect(try await store.purgeDirectoryTombstones(authoredBefore: Self.now.addingTimeInterval(10)) == 1)
+    }
+
+    @Test func authoredVersionsOrderAfterEverythingKnown() async throws {
+        let store = try SQLiteStore.inMemory()
+        // A tombstone from a region whose clock runs an hour ahead.
+        let ahead = Self.record(4, Self.us, .deleted, at: Self.now.addingTimeInterval(3_600))
+        try await store.applyDirectoryRecords([ahead], from: Self.us, tombstoneCutoff: Self.longAgo)
+        let floor = DirectoryVersion(wallClock: Self.now.addingTimeInterval(7_200))
+        let written = try await store.authorDirectoryRecords(
+            emailHashes: [Self.hash(4), Self.hash(5)],
+            region: Self.eu,
+            state: .confirmed,
+            now: Self.now,
+            floor: floor
+        )
+        #expect(written.count == 2)
+        #expect(written.allSatisfy { $0.version > floor && $0.version > ahead.version })
+        #expect(written[0].version < written[1].version)
+        // Already so: no new version.
+        let again = try await store.authorDirectoryRecords(
+            emailHashes: [Self.hash(4)],
+            region: Self.eu,
+            state: .confirmed,
+            now: Self.now,
+            floor: nil
+        )
+        #expect(again.isEmpty)
+        #expect(try await store.directoryEntry(emailHash: Self.hash(4), now: Self.now)?.confirmed == true)
+    }
+
+    @Test func reservationsHoldUntilTheyLapseAndReportTheLatestVersion() async throws {
+        let store = try SQLiteStore.inMemory()
+        let deleted = Self.record(6, Self.eu, .deleted, at: Self.now)
+        try await store.applyDirectoryRecords([deleted], from: Self.eu, tombstoneCutoff: Self.longAgo)
+        let reservation = try await store.reserveDirectoryEntry(
+            emailHash: Self.hash(6),
+            region: Self.us,
+            expiresAt: Self.now.addingTimeInterval(600),
+            now: Self.now
+        )
+        #expect(reservation.holder.region == Self.us && !reservation.holder.confirmed)
+        #expect(reservation.latestVersion == deleted.version)
+        let rival = try await store.reserveDirectoryEntry(
+            emailHash: Self.hash(6),
+            region: Self.eu,
+            expiresAt: Self.now.addingTimeInterval(600),
+            now: Self.now
+        )
+        #expect(rival.holder.region == Self.us)
+        let lapsed = try await store.directoryEntry(emailHash: Self.hash(6), now: Self.now.addingTimeInterval(601))
+        #expect(lapsed == nil)
+    }
+
+    @Test func changesAreListedInOrderWithoutThoseFromThePeerAsked() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await store.applyDirectoryRecords(
+            [Self.record(7, Self.us, .confirmed, at: Self.now)],
+            from: Self.us,
+            tombstoneCutoff: Self.longAgo
+        )
+        try await store.authorDirectoryRecords(
+            emailHashes: [Self.hash(8)],
+            region: Self.eu,
+            state: .confirmed,
+            now: Self.now,
+            floor: nil
+        )
+        let forUS = try await store.directoryRecords(changedAfter: 0, notFrom: Self.us, limit: 10)
+        #expect(forUS.map(\.record.emailHash) == [Self.hash(8)])
+        let forOthers = try await store.directoryRecords(changedAfter: 0, notFrom: RegionID(rawValue: "sg")!, limit: 10)
+        #expect(forOthers.map(\.record.emailHash) == [Self.hash(7), Self.hash(8)])
+        #expect(forOthers.map(\.seq) == [1, 2])
+
+        let checkpoint = ReplicationCheckpoint(
+            stream: "directory",
+            peer: Self.us,
+            pushedSeq: 2,
+            rootHash: "ab",
+            completedAt: Self.now
+        )
+        try await store.saveReplicationCheckpoint(checkpoint)
+        #expect(try await store.replicationCheckpoint(stream: "directory", peer: Self.us) == checkpoint)
+        #expect(try await store.replicationCheckpoint(stream: "settings", peer: Self.us) == nil)
+    }
+}
