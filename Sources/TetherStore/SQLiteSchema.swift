@@ -294,6 +294,7 @@ enum SQLiteSchema {
                     """
             )
         }
+        Self.registerSettingsSync(in: &migrator)
         return migrator
     }
 }

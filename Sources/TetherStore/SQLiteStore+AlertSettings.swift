@@ -26,6 +26,7 @@ extension SQLiteStore {
             var scope = try AlertScopeRecord.fetch(db, account: account, device: update.device)
             scope.apply(update)
             try scope.save(db)
+            try self.versionServerEdits(db, account: account)
             return scope.rules
         }
     }
@@ -35,6 +36,7 @@ extension SQLiteStore {
             var scope = try AlertScopeRecord.fetch(db, account: account, device: device)
             scope.apply(RuleSettings(device: device), clearing: true)
             try scope.save(db)
+            try self.versionServerEdits(db, account: account)
         }
     }
 
@@ -53,12 +55,16 @@ extension SQLiteStore {
             case .clear: scope.snoozedUntil = nil
             }
             try scope.save(db)
+            try self.versionServerEdits(db, account: account)
             return scope.doNotDisturbSwitch
         }
     }
 
     public func addFence(_ fence: FenceRecord) async throws {
-        try await self.dbWriter.write { db in try FenceRecordRow(fence).insert(db) }
+        try await self.dbWriter.write { db in
+            try FenceRecordRow(fence).insert(db)
+            try self.versionServerEdits(db, account: fence.account)
+        }
     }
 
     public func removeFence(id: String, account: AccountID) async throws -> FenceRecord? {
@@ -68,12 +74,16 @@ extension SQLiteStore {
                     .fetchOne(db)
             else { return nil }
             try row.delete(db)
+            try self.versionServerEdits(db, account: account)
             return try row.fence()
         }
     }
 
     public func addQuietWindow(_ window: QuietWindowRecord, createdAt: Date) async throws {
-        try await self.dbWriter.write { db in try QuietWindowRow(window, createdAt: createdAt).insert(db) }
+        try await self.dbWriter.write { db in
+            try QuietWindowRow(window, createdAt: createdAt).insert(db)
+            try self.versionServerEdits(db, account: window.account)
+        }
     }
 
     public func removeQuietWindow(id: String, account: AccountID) async throws -> QuietWindowRecord? {
@@ -83,6 +93,7 @@ extension SQLiteStore {
                     .fetchOne(db)
             else { return nil }
             try row.delete(db)
+            try self.versionServerEdits(db, account: account)
             return try row.window()
         }
     }

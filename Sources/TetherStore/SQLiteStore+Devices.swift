@@ -97,6 +97,7 @@ extension SQLiteStore {
             pairing.claimedAt = now
             pairing.deviceId = record.id
             try pairing.update(db)
+            try self.versionServerEdits(db, account: AccountID(rawValue: pairing.accountId))
             return try record.device()
         }
     }
@@ -118,6 +119,7 @@ extension SQLiteStore {
             guard var record = try Self.ownedDevice(db, id: id, account: account) else { return nil }
             record.name = name
             try record.update(db)
+            try self.versionServerEdits(db, account: account)
             return try record.device()
         }
     }
@@ -128,6 +130,7 @@ extension SQLiteStore {
             try record.delete(db)
             // Devices measured against this phone go back to the account's freshest phone.
             try db.execute(sql: "UPDATE alert_scope SET phone_id = NULL WHERE phone_id = ?", arguments: [id.rawValue])
+            try self.versionServerEdits(db, account: account)
             return try record.device()
         }
     }

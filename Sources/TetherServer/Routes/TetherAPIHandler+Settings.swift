@@ -1,0 +1,66 @@
+import Foundation
+import TetherAPI
+import TetherClient
+import TetherCore
+import TetherStore
+
+/// Settings sync: clients push their edits of synced settings and pull what changed.
+extension TetherAPIHandler {
+    /// The most changes one pull returns; `more` says when others wait.
+    static let settingsPageSize = 1_000
+
+    func syncSettings(_ input: Operations.SyncSettings.Input) async throws -> Operations.SyncSettings.Output {
+        let session = try await self.authenticator.session()
+        guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
+        let replica = body.replica
+        guard (1...64).contains(replica.count), replica != serverReplica,
+            replica.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else { throw TetherError.invalidField("replica", "must be 1-64 letters, digits, '-' or '_', not \"server\"") }
+        guard body.since >= 0 else { throw TetherError.invalidField("since", "must not be negative") }
+        guard body.changes.count <= Self.settingsPageSize else {
+            throw TetherError.invalidField(
+                "changes",
+                "holds at most \(Self.settingsPageSize) edits; push the rest next"
+            )
+        }
+        let now = self.now
+        let edits = try body.changes.enumerated().map { index, change throws(TetherError) in
+            try SettingEdit(change, index: index)
+        }
+        var conflicts: [SettingConflict] = []
+        if !edits.isEmpty {
+            let validator = SettingEditValidator(
+                devices: try await self.store.devices(account: session.account),
+                nowMillis: Int64((now.timeIntervalSince1970 * 1_000).rounded())
+            )
+            for (index, edit) in edits.enumerated() {
+                try validator.validate(edit, index: index, replica: replica)
+            }
+            conflicts = try await self.store.mergeSettingEdits(account: session.account, edits, now: now)
+            await self.applySettings(account: session.account)
+        }
+        let changes = try await self.store.settingChanges(
+            account: session.account,
+            after: body.since,
+            limit: Self.settingsPageSize
+        )
+        let response = Components.Schemas.SettingsSyncResponse(
+            cursor: changes.last?.sequence ?? body.since,
+            serverTimeMs: Int64((Date().timeIntervalSince1970 * 1_000).rounded()),
+            changes: changes.map { Components.Schemas.SettingFieldVersion(SettingEdit(key: $0.key, state: $0.state)) },
+            conflicts: conflicts.map { Components.Schemas.SettingConflict($0, detectedAt: now) },
+            more: changes.count == Self.settingsPageSize
+        )
+        return .ok(.init(body: .json(response)))
+    }
+
+    func listSettingConflicts(
+        _ input: Operations.ListSettingConflicts.Input
+    ) async throws -> Operations.ListSettingConflicts.Output {
+        let session = try await self.authenticator.session()
+        let limit = input.query.limit ?? 100
+        guard (1...1_000).contains(limit) else { throw TetherError.invalidField("limit", "must be between 1 and 1000") }
+        let logged = try await self.store.settingConflicts(account: session.account, limit: limit)
+        return .ok(.init(body: .json(logged.map { .init($0.conflict, detectedAt: $0.detectedAt) })))
+    }
+}
