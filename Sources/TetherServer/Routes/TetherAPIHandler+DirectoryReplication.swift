@@ -89,6 +89,7 @@ extension TetherAPIHandler {
                     rootHash: checkpoint?.rootHash,
                     completedAt: checkpoint?.completedAt,
                     lastRound: counters.lastRounds[peer.id].map(Components.Schemas.DirectoryRoundReport.init),
+                    totals: counters.totals[peer.id].map(Components.Schemas.DirectoryRoundReport.init),
                     lastError: counters.lastErrors[peer.id]
                 )
             )

@@ -29,15 +29,28 @@ actor DirectoryReplica {
         var entries = 0
         /// Summary requests.
         var queries = 0
+
+        /// Adds `other`'s counts to these.
+        mutating func add(_ other: RoundReport) {
+            self.pushed += other.pushed
+            self.fetched += other.fetched
+            self.sent += other.sent
+            self.applied += other.applied
+            self.nodes += other.nodes
+            self.entries += other.entries
+            self.queries += other.queries
+        }
     }
 
-    /// Totals since start, and the last round and error per peer.
+    /// Totals since start, and the last round, the sum of rounds and the last error per peer.
     struct Counters: Sendable {
         var rounds = 0
         var recordsSent = 0
         var recordsReceived = 0
         var recordsApplied = 0
         var lastRounds: [RegionID: RoundReport] = [:]
+        /// Every completed round with each peer, summed.
+        var totals: [RegionID: RoundReport] = [:]
         var lastErrors: [RegionID: String] = [:]
     }
 
@@ -99,6 +112,7 @@ actor DirectoryReplica {
     func completed(_ report: RoundReport, with peer: RegionID, duration: Duration) {
         self.counters.rounds += 1
         self.counters.lastRounds[peer] = report
+        self.counters.totals[peer, default: RoundReport()].add(report)
         self.counters.lastErrors[peer] = nil
         Counter(label: "tether_directory_rounds", dimensions: [("peer", peer.rawValue), ("outcome", "completed")])
             .increment()

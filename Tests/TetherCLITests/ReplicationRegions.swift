@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+import TetherAPI
+import TetherClient
+import TetherCore
+import TetherSync
+import TetherTesting
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Three `tetherd` regions on loopback in two jurisdiction groups (eu-west and eu-central in
+/// `eu`, us in `us`), reconciling their account directories every 200 ms; any of them can be
+/// killed and started again on its own data.
+struct ReplicationRegions {
+    static let ids = ["eu-west", "eu-central", "us"]
+
+    let ports: [String: Int]
+    let file: URL
+    let scratch: URL
+    private(set) var servers: [String: TetherdProcess] = [:]
+
+    static func start() async throws -> ReplicationRegions {
+        let ports = try FreePort.pick(3)
+        let file = try RegionDirectoryFile.write([
+            .init(id: "eu-west", port: ports[0], group: "eu", box: (west: -25, south: 34, east: 5, north: 72)),
+            .init(id: "eu-central", port: ports[1], group: "eu", box: (west: 5, south: 34, east: 45, north: 72)),
+            .init(id: "us", port: ports[2], group: "us", box: (west: -170, south: 15, east: -50, north: 72)),
+        ])
+        var regions = ReplicationRegions(
+            ports: Dictionary(uniqueKeysWithValues: zip(Self.ids, ports)),
+            file: file,
+            scratch: TemporaryDirectory.make()
+        )
+        for id in Self.ids { try await regions.start(id) }
+        return regions
+    }
+
+    /// Starts region `id` on its port and data directory.
+    mutating func start(_ id: String) async throws {
+        self.servers[id] = try await TetherdProcess.start(
+            dataDirectory: self.dataDirectory(id),
+            port: self.ports[id]!,
+            arguments: ["--region", id, "--regions", self.file.path, "--directory-sync-interval", "200ms"]
+        )
+    }
+
+    /// Kills region `id` at once (no graceful shutdown) and waits for it to exit.
+    mutating func kill(_ id: String) async throws {
+        guard let server = self.servers.removeValue(forKey: id) else { return }
+        server.command.send(signal: SIGKILL)
+        _ = try await server.command.wait()
+    }
+
+    func dataDirectory(_ id: String) -> URL {
+        self.scratch.appendingPathComponent(id)
+    }
+
+    func url(_ id: String) -> URL {
+        URL(string: "http://127.0.0.1:\(self.ports[id]!)")!
+    }
+
+    func stop() {
+        for server in self.servers.values { server.command.send(signal: SIGKILL) }
+        TemporaryDirectory.remove(self.scratch)
+    }
+
+    /// The client a peer region would use (peer token).
+    func peerClient(_ id: String) throws -> Client {
+        let key = try DirectoryKey(bytes: Data(base64Encoded: RegionDirectoryFile.key)!)
+        return TetherClientFactory.client(serverURL: self.url(id), tokens: StaticToken(key.peerToken))
+    }
+
+    func status(_ id: String) async throws -> Components.Schemas.DirectoryReplicationStatus {
+        try await self.peerClient(id).getDirectoryReplicationStatus().ok.body.json
+    }
+
+    /// Waits until every running region holds the same directory records (equal summary roots).
+    @discardableResult
+    func waitUntilConverged(
+        timeout: Duration = .seconds(30)
+    ) async throws -> [String: Components.Schemas.DirectoryReplicationStatus] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            var statuses: [String: Components.Schemas.DirectoryReplicationStatus] = [:]
+            for id in self.servers.keys { statuses[id] = try? await self.status(id) }
+            if statuses.count == self.servers.count, Set(statuses.values.map(\.rootHash)).count == 1 {
+                return statuses
+            }
+            guard ContinuousClock.now < deadline else {
+                Issue.record("directories did not converge: \(statuses.mapValues { ($0.records, $0.rootHash) })")
+                return statuses
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Waits until region `id` has completed a round with `peer` since it started, and returns
+    /// what its rounds with that peer exchanged.
+    func roundsCompleted(at id: String, with peer: String) async throws -> Components.Schemas.DirectoryRoundReport? {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if let totals = try await self.status(id).peer(peer)?.totals { return totals }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("\(id) completed no round with \(peer)")
+        return nil
+    }
+
+    static let password = "correct horse battery"
+
+    func register(_ email: String, at id: String) async throws {
+        _ = try await TetherClientFactory.client(serverURL: self.url(id)).registerAccount(
+            body: .json(.init(email: email, password: Self.password, region: id))
+        ).created
+    }
+
+    func delete(_ email: String, at id: String) async throws {
+        let grant = try await TetherClientFactory.client(serverURL: self.url(id)).signIn(
+            body: .json(.init(email: email, password: Self.password))
+        ).ok.body.json
+        let signedIn = TetherClientFactory.client(serverURL: self.url(id), tokens: StaticToken(grant.accessToken))
+        _ = try await signedIn.deleteAccount().ok
+    }
+
+    /// What signing in as `email` at `id` answers: `200`, or the problem's status and home region.
+    func signIn(_ email: String, at id: String) async -> (status: Int, home: String?) {
+        do {
+            _ = try await TetherClientFactory.client(serverURL: self.url(id)).signIn(
+                body: .json(.init(email: email, password: Self.password))
+            ).ok
+            return (200, nil)
+        } catch {
+            let problem = TetherClientFailure.problem(error)
+            return (problem?.status ?? 0, problem?.problem.homeRegion)
+        }
+    }
+}
+
+extension Components.Schemas.DirectoryReplicationStatus {
+    /// The status of replication with `peer`.
+    func peer(_ peer: String) -> Components.Schemas.DirectoryPeerStatus? {
+        self.peers.first { $0.peer == peer }
+    }
+}
