@@ -16,7 +16,9 @@ extension BackupCommand {
             discussion: """
                 Symbolic links are recorded, not followed. Each PATH becomes a top-level entry named by its \
                 last component. A push that was interrupted resumes when run again: chunks the server \
-                acknowledged are not sent again.
+                acknowledged are not sent again. Files whose path, size, mtime, ctime, inode and device \
+                match the last push's are not read again; their chunks are reused once the server \
+                confirms it holds them (--force reads everything).
                 """
         )
 
@@ -24,6 +26,9 @@ extension BackupCommand {
 
         @Argument(help: "Files and directories to back up.")
         var paths: [String]
+
+        @Flag(help: "Read every file, ignoring the file cache of the last push (like restic's --force).")
+        var force = false
 
         func validate() throws {
             guard !self.paths.isEmpty else { throw ValidationError("give at least one PATH") }
@@ -47,11 +52,30 @@ extension BackupCommand {
                 totalFiles: files.count,
                 json: self.global.json
             )
+            let cacheURL = BackupFileCache.url(
+                account: try Profile.load().accountId ?? "",
+                server: connection.serverURL
+            )
+            var cache = BackupFileCache(url: cacheURL)
+            let reused = try await Self.reusable(
+                items,
+                cache: self.force ? cache : BackupFileCache.load(from: cacheURL),
+                connection: connection
+            )
             let uploader = BackupUploader(connection: connection, progress: progress)
+            var readBytes: Int64 = 0
             for index in items.indices where items[index].entry.kind == .file {
-                let source = items[index].source
-                let descriptor = source.withCString { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
-                guard descriptor >= 0 else { throw CLIError("cannot read \(source): errno \(errno)") }
+                let item = items[index]
+                if let chunks = reused[index] {
+                    items[index].entry.chunks = chunks
+                    uploader.stored(chunks, bytes: item.entry.size)
+                    cache.remember(BackupFileCache.key(item.source), status: item.status, chunks: chunks)
+                    progress.add(bytes: Int(item.entry.size))
+                    progress.fileDone()
+                    continue
+                }
+                let descriptor = item.source.withCString { open($0, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
+                guard descriptor >= 0 else { throw CLIError("cannot read \(item.source): errno \(errno)") }
                 defer { close(descriptor) }
                 let reader = FileChunkReader(descriptor: descriptor)
                 var ids: [ChunkID] = []
@@ -63,9 +87,14 @@ extension BackupCommand {
                     progress.add(bytes: chunk.count)
                     try await uploader.add(id, chunk)
                 }
-                // What was read, should the file have changed since it was listed.
+                readBytes += size
+                // What was read, should the file have changed since it was listed; and cached
+                // only when it did not change while it was read.
                 items[index].entry.chunks = ids
                 items[index].entry.size = size
+                if size == item.status.size, BackupTree.FileStatus.of(descriptor: descriptor) == item.status {
+                    cache.remember(BackupFileCache.key(item.source), status: item.status, chunks: ids)
+                }
                 progress.fileDone()
             }
             try await uploader.flush()
@@ -75,6 +104,11 @@ extension BackupCommand {
                 try await $0.commitBackupSnapshot(body: .binary(HTTPBody(body))).created.body.json
             }
             progress.finish()
+            do {
+                try cache.save()
+            } catch {
+                FileHandle.standardError.write(Data("warning: \(error)\n".utf8))
+            }
             let output = BackupPushOutput(
                 snapshotId: snapshot.id,
                 files: snapshot.files,
@@ -83,9 +117,29 @@ extension BackupCommand {
                 transferredBytes: uploader.transferredBytes,
                 deduplicatedBytes: uploader.deduplicatedBytes,
                 chunks: uploader.chunks,
-                newChunks: uploader.newChunks
+                newChunks: uploader.newChunks,
+                readBytes: readBytes
             )
             try Output(self.global).emit(output) { output.text }
         }
+    }
+}
+
+extension BackupCommand.Push {
+    /// The files of `items` (by index) whose chunks the cache knows and the server holds: those
+    /// need not be read. Asking also keeps their chunks from a prune for its grace period.
+    static func reusable(
+        _ items: [BackupTree.Item],
+        cache: BackupFileCache,
+        connection: ServerConnection
+    ) async throws -> [Int: [ChunkID]] {
+        var reused: [Int: [ChunkID]] = [:]
+        for index in items.indices where items[index].entry.kind == .file {
+            if let chunks = cache.chunks(of: BackupFileCache.key(items[index].source), status: items[index].status) {
+                reused[index] = chunks
+            }
+        }
+        let lacking = try await BackupUploader.missing(Set(reused.values.joined()), connection: connection)
+        return reused.filter { $0.value.allSatisfy { !lacking.contains($0) } }
     }
 }

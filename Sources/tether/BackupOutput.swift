@@ -4,7 +4,7 @@ import TetherAPI
 // The backup commands' JSON shapes (../shared/CLI.md): listed keys are always present.
 
 /// `tether backup push`: `{"snapshot_id", "files", "bytes", "new_bytes", "transferred_bytes"}`,
-/// plus `deduplicated_bytes`, `chunks` and `new_chunks`.
+/// plus `deduplicated_bytes`, `chunks`, `new_chunks` and `read_bytes`.
 struct BackupPushOutput: Encodable {
     var snapshotId: String
     var files: Int
@@ -17,9 +17,12 @@ struct BackupPushOutput: Encodable {
     var deduplicatedBytes: Int64
     var chunks: Int
     var newChunks: Int
+    /// Bytes read from files (files the cache vouched for are not read).
+    var readBytes: Int64
 
     enum CodingKeys: String, CodingKey {
         case snapshotId = "snapshot_id"
+        case readBytes = "read_bytes"
         case files, bytes, chunks
         case newBytes = "new_bytes"
         case transferredBytes = "transferred_bytes"
@@ -31,7 +34,8 @@ struct BackupPushOutput: Encodable {
         """
         snapshot \(self.snapshotId): \(self.files) files, \(ByteCount.text(self.bytes))
           new \(ByteCount.text(self.newBytes)) (\(self.newChunks) of \(self.chunks) chunks), \
-        deduplicated \(ByteCount.text(self.deduplicatedBytes)), transferred \(ByteCount.text(self.transferredBytes))
+        deduplicated \(ByteCount.text(self.deduplicatedBytes)), transferred \(ByteCount.text(self.transferredBytes)), \
+        read \(ByteCount.text(self.readBytes))
         """
     }
 }

@@ -36,6 +36,13 @@ final class BackupProgress {
         self.draw()
     }
 
+    /// `total` bytes sent over the network so far.
+    func set(sent total: Int64) {
+        guard total != self.sent else { return }
+        self.sent = total
+        self.draw()
+    }
+
     /// One more file done.
     func fileDone() {
         self.files += 1

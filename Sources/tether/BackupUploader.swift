@@ -3,21 +3,21 @@ import OpenAPIRuntime
 import TetherAPI
 import TetherSync
 
-/// Sends a push's chunks: collects them into batches (16 MiB or 1,000 chunks), asks the server
-/// which of a batch it lacks, and uploads only those, eight at a time. A chunk the server
-/// acknowledged is never sent again, in this push or the next, so a push that was killed and
-/// is run again resumes where it stopped.
+/// Sends a push's chunks as a continuous pipeline: the reader hands chunks in (``add(_:_:)``),
+/// they are grouped into small batches (16 chunks or 4 MiB) and queued (at most 64 MiB), and
+/// eight workers each take a batch, ask the server which of it it lacks and upload those, one
+/// after another, so eight uploads are in flight while the reader keeps chunking and hashing.
+/// A transient failure of a request is retried (``BackupRetry``); a chunk the server
+/// acknowledged is never sent again, in this push or the next, so a push that was killed and is
+/// run again resumes where it stopped.
 final class BackupUploader {
-    private let connection: ServerConnection
     private let progress: BackupProgress
-    private var pending: [(id: ChunkID, data: Data)] = []
-    private var pendingIDs = Set<ChunkID>()
-    private var pendingBytes = 0
-    /// The batch being sent, and its ids.
-    private var inFlight: Task<Outcome, any Error>?
-    private var inFlightIDs = Set<ChunkID>()
-    /// Ids the server holds (it said so, or acknowledged the upload).
-    private var stored = Set<ChunkID>()
+    private let queue = BackupUploadQueue(capacityBytes: BackupUploader.queuedBytes)
+    private var workers: [Task<Outcome, Never>] = []
+    private var batch: BackupUploadQueue.Batch = []
+    private var batchBytes = 0
+    /// Ids handed in during this push (or known to be stored): each is sent at most once.
+    private var seen = Set<ChunkID>()
 
     private(set) var chunks = 0
     private(set) var newChunks = 0
@@ -25,128 +25,156 @@ final class BackupUploader {
     private(set) var transferredBytes: Int64 = 0
     private(set) var deduplicatedBytes: Int64 = 0
 
-    /// The most bytes waiting for one `missing` question.
-    static let batchBytes = 16 << 20
-    /// The most chunks waiting for one `missing` question (the server takes up to 10,000).
-    static let batchChunks = 1_000
+    /// The most chunks in one batch.
+    static let batchChunks = 16
+    /// The most bytes in one batch.
+    static let batchBytes = 4 << 20
+    /// The most bytes waiting in the queue, besides the batches the workers hold.
+    static let queuedBytes = 64 << 20
     /// Uploads in flight at once.
     static let concurrentUploads = 8
-    /// Tests slow uploads down with `TETHER_BACKUP_UPLOAD_PAUSE_MS` to kill a push midway.
-    private let pause: Duration? = ProcessInfo.processInfo.environment["TETHER_BACKUP_UPLOAD_PAUSE_MS"]
-        .flatMap(Int.init).map { .milliseconds($0) }
 
-    init(connection: ServerConnection, progress: BackupProgress) {
-        self.connection = connection
+    init(connection: ServerConnection, progress: BackupProgress, retry: BackupRetry = .standard) {
         self.progress = progress
+        // Tests slow uploads down with `TETHER_BACKUP_UPLOAD_PAUSE_MS` to stop a push midway.
+        let pause: Duration? = ProcessInfo.processInfo.environment["TETHER_BACKUP_UPLOAD_PAUSE_MS"]
+            .flatMap(Int.init).map { .milliseconds($0) }
+        let worker = BackupUploadWorker(connection: connection, queue: self.queue, retry: retry, pause: pause)
+        self.workers = (0..<Self.concurrentUploads).map { _ in Task { await worker.run() } }
     }
 
-    /// Takes one chunk of the push; may send a batch.
+    deinit {
+        for worker in self.workers { worker.cancel() }
+    }
+
+    /// Counts chunks the server is known to hold already (a reused file's), which then are not sent.
+    func stored(_ ids: [ChunkID], bytes: Int64) {
+        self.chunks += ids.count
+        self.deduplicatedBytes += bytes
+        self.seen.formUnion(ids)
+    }
+
+    /// Takes one chunk of the push; waits only while the queue is full.
+    ///
+    /// - Throws: the failure that stopped the uploads.
     func add(_ id: ChunkID, _ data: Data) async throws {
         self.chunks += 1
-        guard !self.stored.contains(id), !self.pendingIDs.contains(id), !self.inFlightIDs.contains(id) else {
+        guard self.seen.insert(id).inserted else {
             self.deduplicatedBytes += Int64(data.count)
             return
         }
-        self.pending.append((id, data))
-        self.pendingIDs.insert(id)
-        self.pendingBytes += data.count
-        if self.pendingBytes >= Self.batchBytes || self.pending.count >= Self.batchChunks {
+        self.batch.append(BackupUploadChunk(id: id, data: data))
+        self.batchBytes += data.count
+        if self.batch.count >= Self.batchChunks || self.batchBytes >= Self.batchBytes {
             try await self.send()
         }
     }
 
     /// Sends what is waiting and waits until every chunk of the push is acknowledged.
+    ///
+    /// - Throws: the failure that stopped the uploads.
     func flush() async throws {
         try await self.send()
-        try await self.settle()
+        await self.queue.close()
+        var failure: (any Error)?
+        for worker in self.workers {
+            let outcome = await worker.value
+            failure = failure ?? outcome.failure
+            self.deduplicatedBytes += outcome.presentBytes
+            self.newChunks += outcome.sentChunks
+            self.newBytes += outcome.sentBytes
+            self.transferredBytes += outcome.sentBytes
+        }
+        self.workers = []
+        if let failure { throw failure }
+        self.progress.set(sent: self.transferredBytes)
     }
 
-    /// Starts sending the waiting batch, after the one in flight is done: reading and hashing
-    /// the next batch overlaps the uploads of this one, with at most two batches in memory.
     private func send() async throws {
-        try await self.settle()
-        guard !self.pending.isEmpty else { return }
-        let batch = self.pending
-        self.inFlightIDs = self.pendingIDs
-        self.pending = []
-        self.pendingIDs = []
-        self.pendingBytes = 0
-        let connection = self.connection
-        let pause = self.pause
-        self.inFlight = Task.detached { [batch, connection, pause] in
-            try await BatchUpload.run(batch, connection: connection, pause: pause)
-        }
+        guard !self.batch.isEmpty else { return }
+        let batch = self.batch
+        self.batch = []
+        self.batchBytes = 0
+        self.progress.set(sent: try await self.queue.put(batch))
     }
 
-    /// Waits for the batch in flight and counts what it did.
-    private func settle() async throws {
-        guard let task = self.inFlight else { return }
-        self.inFlight = nil
-        self.inFlightIDs = []
-        let outcome = try await task.value
-        for (id, size) in outcome.present {
-            self.stored.insert(id)
-            self.deduplicatedBytes += Int64(size)
+    /// Of `ids`, those the server lacks, asked 10,000 at a time.
+    static func missing(
+        _ ids: Set<ChunkID>,
+        connection: ServerConnection,
+        retry: BackupRetry = .standard
+    ) async throws -> Set<ChunkID> {
+        var lacking = Set<ChunkID>()
+        let all = ids.map(\.rawValue)
+        for start in stride(from: 0, to: all.count, by: 10_000) {
+            let slice = Array(all[start..<min(start + 10_000, all.count)])
+            let missing = try await retry.run {
+                try await connection.call {
+                    try await $0.findMissingBackupChunks(body: .json(.init(ids: slice))).ok.body.json.missing
+                }
+            }
+            for id in missing { lacking.insert(try ChunkID(validating: id)) }
         }
-        for (id, size) in outcome.sent {
-            self.stored.insert(id)
-            self.newChunks += 1
-            self.newBytes += Int64(size)
-            self.transferredBytes += Int64(size)
-            self.progress.add(sent: size)
-        }
+        return lacking
     }
 
-    /// What one batch found: chunks the server had, and chunks it acknowledged.
+    /// What one worker did.
     struct Outcome: Sendable {
-        var present: [(ChunkID, Int)] = []
-        var sent: [(ChunkID, Int)] = []
+        var presentBytes: Int64 = 0
+        var sentChunks = 0
+        var sentBytes: Int64 = 0
+        var failure: CLIError?
     }
-
 }
 
-/// One batch's upload, apart from the uploader so the task that runs it shares no state.
-private enum BatchUpload {
-    /// Asks which of `batch` the server lacks and uploads those, eight at a time.
-    static func run(
-        _ batch: [(id: ChunkID, data: Data)],
-        connection: ServerConnection,
-        pause: Duration?
-    ) async throws -> BackupUploader.Outcome {
-        let ids = batch.map(\.id.rawValue)
-        let missing = Set(
-            try await connection.call {
-                try await $0.findMissingBackupChunks(body: .json(.init(ids: ids))).ok.body.json.missing
-            }
-        )
+/// One of the uploader's workers: takes batches until the queue is done, asks which chunks the
+/// server lacks, uploads them; its first failure (after retries) fails the queue.
+private struct BackupUploadWorker: Sendable {
+    let connection: ServerConnection
+    let queue: BackupUploadQueue
+    let retry: BackupRetry
+    let pause: Duration?
+
+    func run() async -> BackupUploader.Outcome {
         var outcome = BackupUploader.Outcome()
-        try await withThrowingTaskGroup(of: (ChunkID, Int).self) { group in
-            var running = 0
-            for chunk in batch {
-                guard missing.contains(chunk.id.rawValue) else {
-                    outcome.present.append((chunk.id, chunk.data.count))
-                    continue
-                }
-                if running == BackupUploader.concurrentUploads, let done = try await group.next() {
-                    outcome.sent.append(done)
-                    running -= 1
-                }
-                group.addTask {
-                    _ = try await connection.call {
-                        try await $0.putBackupChunk(
-                            path: .init(chunkId: chunk.id.rawValue),
-                            body: .binary(HTTPBody(chunk.data))
-                        ).ok
-                    }
-                    if let pause { try await Task.sleep(for: pause) }
-                    return (chunk.id, chunk.data.count)
-                }
-                running += 1
+        do {
+            while let batch = await self.queue.take() {
+                try await self.upload(batch, into: &outcome)
             }
-            while let done = try await group.next() {
-                outcome.sent.append(done)
-            }
+        } catch {
+            let failure = error as? CLIError ?? CLIError("backup upload stopped: \(error)")
+            outcome.failure = failure
+            await self.queue.fail(failure)
         }
         return outcome
+    }
+
+    private func upload(_ batch: BackupUploadQueue.Batch, into outcome: inout BackupUploader.Outcome) async throws {
+        let ids = batch.map(\.id.rawValue)
+        let missing = Set(
+            try await self.retry.run {
+                try await self.connection.call {
+                    try await $0.findMissingBackupChunks(body: .json(.init(ids: ids))).ok.body.json.missing
+                }
+            }
+        )
+        for chunk in batch {
+            guard missing.contains(chunk.id.rawValue) else {
+                outcome.presentBytes += Int64(chunk.data.count)
+                continue
+            }
+            _ = try await self.retry.run {
+                try await self.connection.call {
+                    try await $0.putBackupChunk(
+                        path: .init(chunkId: chunk.id.rawValue),
+                        body: .binary(HTTPBody(chunk.data))
+                    ).ok
+                }
+            }
+            if let pause = self.pause { try await Task.sleep(for: pause) }
+            outcome.sentChunks += 1
+            outcome.sentBytes += Int64(chunk.data.count)
+            await self.queue.sent(chunk.data.count)
+        }
     }
 }

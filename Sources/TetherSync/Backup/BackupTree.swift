@@ -14,6 +14,42 @@ public enum BackupTree {
     public struct Item: Sendable {
         public var entry: BackupManifest.Entry
         public var source: LocalPath
+        /// What `lstat(2)` said of it, which a push's file cache compares with what it saw last time.
+        public var status: FileStatus = FileStatus()
+    }
+
+    /// The metadata of a file that tells whether it may have changed: when it matches what a
+    /// push saw before, the file is taken to hold the same bytes.
+    public struct FileStatus: Sendable, Hashable, Codable {
+        public var size: Int64 = 0
+        public var mtimeNs: Int64 = 0
+        public var ctimeNs: Int64 = 0
+        public var inode: UInt64 = 0
+        public var device: UInt64 = 0
+
+        /// The status of a file as `stat(2)`, `lstat(2)` or `fstat(2)` reports it.
+        init(_ info: stat) {
+            self.size = Int64(info.st_size)
+            self.mtimeNs = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+            self.ctimeNs = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+            self.inode = UInt64(info.st_ino)
+            self.device = UInt64(info.st_dev)
+        }
+
+        /// An empty status.
+        public init() {}
+
+        /// The status of the open file `descriptor`, or `nil` when `fstat(2)` fails.
+        public static func of(descriptor: Int32) -> FileStatus? {
+            var info = stat()
+            return fstat(descriptor, &info) == 0 ? FileStatus(info) : nil
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case size, inode, device
+            case mtimeNs = "mtime_ns"
+            case ctimeNs = "ctime_ns"
+        }
     }
 
     /// Walks `roots`; each becomes a top-level entry named by its last component. Other file
@@ -65,7 +101,8 @@ public enum BackupTree {
             items.append(
                 Item(
                     entry: .init(path: relative, kind: .file, mode: mode, mtimeNs: mtime, size: Int64(info.st_size)),
-                    source: path
+                    source: path,
+                    status: FileStatus(info)
                 )
             )
         case S_IFLNK:

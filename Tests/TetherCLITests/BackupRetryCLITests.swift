@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import TetherCore
+import TetherStore
+import TetherTesting
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A push outlives a restart of its server: uploads that fail while the server is down (the
+/// connection reset or refused) are retried with backoff, and the snapshot is whole.
+@Suite("tether backup retry", .serialized)
+struct BackupRetryCLITests {
+    @Test func aPushSurvivesTheServerBeingKilledAndRestartedMidway() async throws {
+        let scratch = TemporaryDirectory.make(prefix: "tether-retry")
+        defer { TemporaryDirectory.remove(scratch) }
+        let data = scratch.appendingPathComponent("server")
+        var server = try await TetherdProcess.start(dataDirectory: data)
+        defer { server.command.send(signal: SIGKILL) }
+        let port = try #require(server.baseURL.port)
+        let cli = CLIHarness(serverURL: server.baseURL)
+        let account = AccountID(
+            rawValue: try #require(try await cli.register("retry@example.org")["account_id"] as? String)
+        )
+        let file = scratch.appendingPathComponent("large.bin")
+        let size = 64 << 20
+        try BackupCLITests.random(size, seed: 21).write(to: file)
+
+        let push = try cli.runner.start(["backup", "push", file.path, "--json"])
+        // Killed while uploads are in flight (their connections reset), down for a second, back
+        // on the same port.
+        let store = try SQLiteStore.open(directory: data)
+        defer { try? store.close() }
+        let deadline = Date().addingTimeInterval(60)
+        while try await store.backupChunks(account: account).count < 8 && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        server.command.send(signal: SIGKILL)
+        _ = try await server.command.wait()
+        try await Task.sleep(for: .seconds(1))
+        server = try await TetherdProcess.start(dataDirectory: data, port: port)
+
+        let result = try await push.wait()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("retrying"), "\(result.stderr)")
+        let output = try result.jsonObject()
+        #expect(output["bytes"] as? Int == size)
+        let snapshot = try #require(output["snapshot_id"] as? String)
+        let target = scratch.appendingPathComponent("restored")
+        let restore = try await cli.run("backup", "restore", snapshot, "--to", target.path)
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(try Data(contentsOf: target.appendingPathComponent("large.bin")) == Data(contentsOf: file))
+    }
+
+    @Test func aRefusedUploadIsNotRetried() async throws {
+        try await TestServer.withRunning { server in
+            let cli = CLIHarness(server: server)
+            try await cli.register("refused@example.org")
+            let scratch = TemporaryDirectory.make(prefix: "tether-retry")
+            defer { TemporaryDirectory.remove(scratch) }
+            let file = scratch.appendingPathComponent("f.bin")
+            try BackupCLITests.random(24 << 20, seed: 22).write(to: file)
+            var slow = cli.runner
+            slow.environment["TETHER_BACKUP_UPLOAD_PAUSE_MS"] = "300"
+            let push = try slow.start(["backup", "push", file.path])
+            try await Task.sleep(for: .milliseconds(600))
+            // The session revoked on the server mid-push: every upload now answers 401.
+            let logout = try await cli.run("account", "logout")
+            #expect(logout.status == 0, "\(logout.stderr)")
+            let revoked = Date()
+            let result = try await push.wait()
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("session expired"), "\(result.stderr)")
+            #expect(!result.stderr.contains("retrying"), "\(result.stderr)")
+            // The CLI waits up to 10 s for another process's renewal before it gives up on a 401;
+            // retried, the six attempts would take a minute.
+            #expect(Date().timeIntervalSince(revoked) < 15, "\(result.stderr)")
+        }
+    }
+}
