@@ -10,17 +10,20 @@ import Darwin
 /// A ``BlobStore`` on the file system: `<root>/<account>/<key[0..<2]>/<key>`, by default under
 /// `<data-dir>/blobs/`.
 ///
-/// A put writes a temporary file, fsyncs it, renames it into place and fsyncs the directory,
-/// so a blob is either absent or whole after a crash, and durable once acknowledged. Deleting an
-/// account removes its directory.
+/// A put writes a temporary file and renames it into place, so a blob is either absent or whole
+/// after a crash; it returns once the blob is durable. On Linux, concurrent puts share one
+/// `syncfs(2)` (``BlobGroupSync``) after their renames; elsewhere each put fsyncs its file and
+/// then its directory. Deleting an account removes its directory.
 public struct FileBlobStore: BlobStore {
     /// The directory holding one directory per account.
     public let root: URL
+    private let groupSync: BlobGroupSync?
 
     /// A store under `root` (created when needed).
     public init(root: URL) throws {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         self.root = root
+        self.groupSync = BlobGroupSync.make(root: root)
     }
 
     /// The default place inside a data directory: `blobs/`.
@@ -37,15 +40,18 @@ public struct FileBlobStore: BlobStore {
     }
 
     public func put(_ data: Data, account: AccountID, key: String) async throws {
-        try await Self.offload { try self.write(data, account: account, key: key) }
+        let syncEach = self.groupSync == nil
+        try await Self.offload { try self.write(data, account: account, key: key, sync: syncEach) }
+        try await self.groupSync?.sync()
     }
 
-    private func write(_ data: Data, account: AccountID, key: String) throws {
+    /// Writes the blob in place; with `sync`, fsyncs the file before and its directory after the rename.
+    private func write(_ data: Data, account: AccountID, key: String, sync: Bool) throws {
         let file = try self.file(account: account, key: key)
         let directory = file.deletingLastPathComponent()
         if !FileManager.default.fileExists(atPath: directory.path) {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            Self.syncDirectory(directory.deletingLastPathComponent().path)
+            if sync { Self.syncDirectory(directory.deletingLastPathComponent().path) }
         }
         let temporary = directory.appendingPathComponent(".tmp-\(UUID().uuidString)").path
         let descriptor = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -63,14 +69,14 @@ public struct FileBlobStore: BlobStore {
                 offset += written
             }
         }
-        if failure == 0 && fsync(descriptor) != 0 { failure = errno }
+        if failure == 0 && sync && fsync(descriptor) != 0 { failure = errno }
         close(descriptor)
         if failure == 0 && rename(temporary, file.path) != 0 { failure = errno }
         guard failure == 0 else {
             unlink(temporary)
             throw Self.failure("write", failure)
         }
-        Self.syncDirectory(directory.path)
+        if sync { Self.syncDirectory(directory.path) }
     }
 
     public func get(account: AccountID, key: String) async throws -> Data? {
@@ -135,7 +141,7 @@ public struct FileBlobStore: BlobStore {
         close(descriptor)
     }
 
-    private static func failure(_ operation: String, _ code: Int32) -> TetherError {
+    static func failure(_ operation: String, _ code: Int32) -> TetherError {
         TetherError(
             code: "blob_write_failed",
             kind: .unavailable,

@@ -1,5 +1,3 @@
-public import Foundation
-
 /// What a prune removed.
 public struct BackupPruneReport: Sendable, Hashable {
     /// Chunks deleted.

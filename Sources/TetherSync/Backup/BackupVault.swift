@@ -18,6 +18,7 @@ public struct BackupVault: Sendable {
     public let kek: KeyEncryptionKey
     let clock: @Sendable () -> Date
     private let gate = AccountGate()
+    private let keys = DataKeyCache()
 
     /// The most ids one `missing` call may ask about.
     public static let maxMissingQuery = 10_000
@@ -47,6 +48,7 @@ public struct BackupVault: Sendable {
     ///
     /// - Throws: ``TetherError`` `kek_mismatch` (503) when the key was wrapped by another KEK.
     public func dataKey(account: AccountID, create: Bool) async throws -> AccountDataKey? {
+        if let key = self.keys.key(of: account) { return key }
         var wrapped = try await self.store.wrappedDataKey(account: account)
         if wrapped == nil && create {
             let key = AccountDataKey.random()
@@ -67,7 +69,9 @@ public struct BackupVault: Sendable {
                 detail: "The account's data key is wrapped by KEK \(wrapped.kekID); this server holds \(self.kek.id)."
             )
         }
-        return try self.kek.unwrap(wrapped.wrapped, account: account)
+        let key = try self.kek.unwrap(wrapped.wrapped, account: account)
+        self.keys.hold(key, for: account)
+        return key
     }
 
     /// The account's chunk-id key as 64 hex digits (making its data key on first use).
@@ -271,7 +275,9 @@ public struct BackupVault: Sendable {
     /// sealed under it can be opened), then its rows and blobs.
     public func deleteAll(account: AccountID) async throws {
         try await self.gate.exclusive(account.rawValue) {
+            self.keys.forget(account)
             try await self.store.deleteBackups(account: account)
+            self.keys.forget(account)
             try await self.blobs.deleteAll(account: account)
         }
     }
