@@ -106,6 +106,8 @@ extension TetherAPIHandler {
                         recordsSent: counters.recordsSent,
                         recordsReceived: counters.recordsReceived,
                         recordsApplied: counters.recordsApplied,
+                        bytesSent: self.routing.peers.traffic.totals.sent,
+                        bytesReceived: self.routing.peers.traffic.totals.received,
                         peers: peers
                     )
                 )

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import OpenAPIAsyncHTTPClient
+import OpenAPIRuntime
 import TetherAPI
 import TetherClient
 import TetherCore
@@ -12,14 +13,19 @@ import TetherSync
 /// token derived from the directory key.
 struct PeerDirectoryClient: Sendable {
     let token: String
-    let transport: AsyncHTTPClientTransport
+    let transport: any ClientTransport
+    /// The replication traffic this region's requests carried.
+    let traffic = ReplicationTraffic()
 
     /// A client presenting `directory`'s peer token, with a short timeout: registration waits
     /// on it.
     init(directory: RegionDirectory, timeout: Duration = .seconds(5)) {
         self.token = directory.key.peerToken
-        self.transport = AsyncHTTPClientTransport(
-            configuration: .init(client: .shared, timeout: .seconds(timeout.components.seconds))
+        self.transport = CountingTransport(
+            base: AsyncHTTPClientTransport(
+                configuration: .init(client: .shared, timeout: .seconds(timeout.components.seconds))
+            ),
+            traffic: self.traffic
         )
     }
 
