@@ -5,6 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
+# The settings-sync CLI tests run one client with its clock an hour ahead through faketime.
+if ! command -v faketime >/dev/null; then
+    echo "==> installing faketime"
+    SUDO=""
+    if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq faketime
+fi
 
 sources=(Sources Tests)
 [[ -d simulators ]] && sources+=(simulators)

@@ -51,6 +51,12 @@ public enum TetherClientFailure {
         Self.underlying(error) as? APIProblem
     }
 
+    /// Whether the request never got an answer (refused connection, timeout, unknown host), so
+    /// the server may not have seen it: what a client may queue and send later.
+    public static func isUnreachable(_ error: any Error) -> Bool {
+        Self.underlying(error) is URLError
+    }
+
     /// One line for a person: the problem's detail, or what failed on the way to the server.
     public static func describe(_ error: any Error, serverURL: URL) -> String {
         let underlying = Self.underlying(error)

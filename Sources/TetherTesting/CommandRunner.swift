@@ -37,11 +37,15 @@ public struct CommandRunner: Sendable {
     public let executable: String
     /// Environment variables set on top of a minimal environment (`PATH`, `HOME`).
     public var environment: [String: String]
+    /// A program and arguments that run the executable, e.g. `faketime -f +1h` for a clock an
+    /// hour ahead; empty to run it directly.
+    public var launcher: [String]
 
-    /// A runner for `executable` with `environment` added.
-    public init(_ executable: String, environment: [String: String] = [:]) {
+    /// A runner for `executable` with `environment` added, started through `launcher` if given.
+    public init(_ executable: String, environment: [String: String] = [:], launcher: [String] = []) {
         self.executable = executable
         self.environment = environment
+        self.launcher = launcher
     }
 
     /// The directory holding the built executables.
@@ -74,8 +78,14 @@ public struct CommandRunner: Sendable {
         _ = FileManager.default.createFile(atPath: files.stdin.path, contents: Data((standardInput ?? "").utf8))
 
         let process = Process()
-        process.executableURL = Self.binaryDirectory.appendingPathComponent(self.executable)
-        process.arguments = arguments
+        let binary = Self.binaryDirectory.appendingPathComponent(self.executable)
+        if let program = self.launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = self.launcher.dropFirst() + [binary.path] + arguments
+        } else {
+            process.executableURL = binary
+            process.arguments = arguments
+        }
         var environment = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/root",

@@ -119,7 +119,7 @@ struct AlertOutput: Encodable {
         if !self.alert.fixes.isEmpty {
             lines.append("Fixes:")
             let rows = self.alert.fixes.map {
-                [$0.source, Output.time($0.ts), "\($0.lat), \($0.lon)", "±\(SettingValue.distanceText($0.accuracyM))"]
+                [$0.source, Output.time($0.ts), "\($0.lat), \($0.lon)", "±\(OptionValue.distanceText($0.accuracyM))"]
             }
             lines.append(Output.table(header: ["SOURCE", "TIME", "POSITION", "ACCURACY"], rows: rows))
         }

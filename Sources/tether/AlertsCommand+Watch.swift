@@ -28,7 +28,7 @@ extension AlertsCommand {
 
         func validate() throws {
             if let count = self.count, count < 1 { throw ValidationError("--count must be at least 1") }
-            _ = try self.timeout.map { try SettingValue.duration($0, option: "--timeout") }
+            _ = try self.timeout.map { try OptionValue.duration($0, option: "--timeout") }
         }
 
         func run() async throws {
@@ -43,7 +43,7 @@ extension AlertsCommand {
                 device: self.device,
                 count: self.count
             )
-            guard let timeout = try self.timeout.map({ try SettingValue.duration($0, option: "--timeout") }) else {
+            guard let timeout = try self.timeout.map({ try OptionValue.duration($0, option: "--timeout") }) else {
                 try await follower.follow()
                 return
             }

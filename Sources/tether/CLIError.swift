@@ -4,10 +4,13 @@ struct CLIError: Error, CustomStringConvertible {
     var description: String
     /// The HTTP status of the server's answer, when the server refused the request.
     var status: Int?
+    /// Whether the server could not be reached at all (no answer).
+    var unreachable = false
 
-    init(_ description: String, status: Int? = nil) {
+    init(_ description: String, status: Int? = nil, unreachable: Bool = false) {
         self.description = description
         self.status = status
+        self.unreachable = unreachable
     }
 }
 

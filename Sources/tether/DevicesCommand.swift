@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import TetherAPI
+import TetherCore
 
 /// `tether devices …`: the owner's view of their devices.
 struct DevicesCommand: AsyncParsableCommand {
@@ -52,10 +54,17 @@ struct DevicesCommand: AsyncParsableCommand {
         var name: String
 
         func run() async throws {
-            try await DevicesCommand.printDevice(self.global, heading: "Renamed:") {
+            let (connection, session) = try ServerConnection.signedIn(self.global)
+            let device = try await connection.editOrQueue(account: await session.profile.accountId) {
                 try await $0.updateDevice(path: .init(deviceId: self.id), body: .json(.init(name: self.name))).ok.body
                     .json
+            } queue: { replica, now in
+                let name = self.name.trimmingCharacters(in: .whitespaces)
+                replica.edit(SettingKey(.device, record: self.id, field: "name"), to: .string(name), nowMillis: now)
             }
+            guard let device else { return try Output(self.global).emitQueued() }
+            let output = DeviceOutput(device: device)
+            try Output(self.global).emit(output) { "Renamed:\n" + output.text }
         }
     }
 

@@ -35,11 +35,11 @@ extension DoNotDisturbCommand {
         func length(now: Date) throws -> Length {
             switch (self.words, self.until) {
             case ([], let time?):
-                return .until(try SettingValue.instant(time, option: "--until", now: now))
+                return .until(try OptionValue.instant(time, option: "--until", now: now))
             case (let words, nil) where words.count == 2 && words[0] == "until":
-                return .until(try SettingValue.instant(words[1], option: "snooze until", now: now))
+                return .until(try OptionValue.instant(words[1], option: "snooze until", now: now))
             case (let words, nil) where words.count == 1 && words[0] != "until":
-                return .duration(seconds: try SettingValue.seconds(words[0], option: "the snooze duration"))
+                return .duration(seconds: try OptionValue.seconds(words[0], option: "the snooze duration"))
             default:
                 throw ValidationError(
                     "give a duration ('tether dnd snooze 2h') or a time ('tether dnd snooze until 18:00')"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TetherAPI
+import TetherCore
 
 /// `tether dnd …`: weekly quiet windows, the on/off switch and snoozing.
 struct DoNotDisturbCommand: AsyncParsableCommand {
@@ -108,9 +109,23 @@ struct DoNotDisturbCommand: AsyncParsableCommand {
 
 extension DoNotDisturbCommand {
     /// Sends a change and prints the settings after it.
+    ///
+    /// Turning it on or off while the server cannot be reached is queued; a snooze is not (it
+    /// means "from now", which only the server's clock can say when it arrives late).
     static func update(_ global: GlobalOptions, _ update: Components.Schemas.DoNotDisturbUpdate) async throws {
-        let (connection, _) = try ServerConnection.signedIn(global)
-        let settings = try await connection.call { try await $0.setDoNotDisturb(body: .json(update)).ok.body.json }
+        let (connection, session) = try ServerConnection.signedIn(global)
+        let settings = try await connection.editOrQueue(account: await session.profile.accountId) {
+            try await $0.setDoNotDisturb(body: .json(update)).ok.body.json
+        } queue: { replica, now in
+            guard let enabled = update.enabled, update.snoozeForS == nil, update.snoozeUntil == nil,
+                update.clearSnooze == nil
+            else {
+                throw CLIError("the server cannot be reached; only 'dnd on' and 'dnd off' are queued offline")
+            }
+            let key = SettingKey(.dnd, record: update.deviceId ?? "account", field: "enabled")
+            replica.edit(key, to: .bool(enabled), nowMillis: now)
+        }
+        guard let settings else { return try Output(global).emitQueued() }
         let output = DoNotDisturbOutput(settings: settings)
         try Output(global).emit(output) { output.text }
     }

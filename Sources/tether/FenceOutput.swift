@@ -42,7 +42,7 @@ struct FenceOutput: Encodable {
             let coordinates = geometry?["coordinates"] as? [(any Sendable)?], coordinates.count >= 2,
             let lon = Self.double(coordinates[0]), let lat = Self.double(coordinates[1])
         else { return type }
-        return "circle \(SettingValue.distanceText(radius)) around \(lat), \(lon)"
+        return "circle \(OptionValue.distanceText(radius)) around \(lat), \(lon)"
     }
 
     private static func double(_ value: (any Sendable)?) -> Double? {

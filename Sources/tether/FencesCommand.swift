@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import TetherAPI
+import TetherCore
 
 /// `tether fences …`: keep-in and keep-out fences and safe places.
 struct FencesCommand: AsyncParsableCommand {
@@ -37,14 +39,14 @@ struct FencesCommand: AsyncParsableCommand {
         var radius: String
 
         func validate() throws {
-            _ = try SettingValue.metres(self.radius, option: "--radius")
+            _ = try OptionValue.metres(self.radius, option: "--radius")
         }
 
         func run() async throws {
             let circle = Components.Schemas.CircleFence(
                 lat: self.lat,
                 lon: self.lon,
-                radiusM: try SettingValue.metres(self.radius, option: "--radius")
+                radiusM: try OptionValue.metres(self.radius, option: "--radius")
             )
             try await FencesCommand.create(
                 self.global,
@@ -110,10 +112,13 @@ struct FencesCommand: AsyncParsableCommand {
         var id: String
 
         func run() async throws {
-            let (connection, _) = try ServerConnection.signedIn(self.global)
-            let fence = try await connection.call {
+            let (connection, session) = try ServerConnection.signedIn(self.global)
+            let fence = try await connection.editOrQueue(account: await session.profile.accountId) {
                 try await $0.removeFence(path: .init(fenceId: self.id)).ok.body.json
+            } queue: { replica, now in
+                replica.delete(.fence, self.id, nowMillis: now)
             }
+            guard let fence else { return try Output(self.global).emitQueued() }
             let output = FenceOutput(fence: fence)
             try Output(self.global).emit(output) { "Removed:\n" + output.text }
         }
@@ -122,9 +127,34 @@ struct FencesCommand: AsyncParsableCommand {
 
 extension FencesCommand {
     /// Creates the fence and prints it.
+    ///
+    /// A circle made while the server cannot be reached is queued with a new fence id.
     static func create(_ global: GlobalOptions, _ request: Components.Schemas.FenceRequest) async throws {
-        let (connection, _) = try ServerConnection.signedIn(global)
-        let fence = try await connection.call { try await $0.createFence(body: .json(request)).created.body.json }
+        let (connection, session) = try ServerConnection.signedIn(global)
+        let fence = try await connection.editOrQueue(account: await session.profile.accountId) {
+            try await $0.createFence(body: .json(request)).created.body.json
+        } queue: { replica, now in
+            guard let circle = request.circle else {
+                throw CLIError(
+                    "the server cannot be reached; only circles are queued offline, polygons need the server"
+                )
+            }
+            let id = "fen_" + UUID().uuidString.lowercased().filter(\.isHexDigit).prefix(12)
+            let feature =
+                #"{"type":"Feature","geometry":{"type":"Point","coordinates":[\#(circle.lon),\#(circle.lat)]},"#
+                + #""properties":{"radius_m":\#(circle.radiusM)}}"#
+            let fields: [(String, TetherCore.SettingValue)] = [
+                ("name", .string(request.name.trimmingCharacters(in: .whitespaces))),
+                ("role", .string(request.role.rawValue)),
+                ("device_id", request.deviceId.map { .string($0) } ?? .null),
+                ("geojson", .string(feature)),
+                ("created_at", .integer(now)),
+            ]
+            for (field, value) in fields {
+                replica.edit(SettingKey(.fence, record: id, field: field), to: value, nowMillis: now)
+            }
+        }
+        guard let fence else { return try Output(global).emitQueued() }
         let output = FenceOutput(fence: fence)
         try Output(global).emit(output) { "Added:\n" + output.text }
     }

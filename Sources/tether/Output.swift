@@ -26,6 +26,11 @@ struct Output {
         }
     }
 
+    /// Says an edit was queued for the next sync (`{"queued": true}` with `--json`).
+    func emitQueued() throws {
+        try self.emit(["queued": true]) { "Queued: the server cannot be reached; 'tether sync' sends it later." }
+    }
+
     /// A left-aligned text table with a header row.
     static func table(header: [String], rows: [[String]]) -> String {
         let all = [header] + rows

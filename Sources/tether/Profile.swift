@@ -44,30 +44,9 @@ struct Profile: Codable, Sendable {
         }
     }
 
-    /// Writes the profile with mode 0600 (its directory 0700), atomically: a temporary file in the
-    /// same directory, then a rename, so a concurrent reader never sees half a file.
+    /// Writes the profile with mode 0600 (its directory 0700), atomically.
     func save() throws {
-        let url = Self.fileURL
-        let manager = FileManager.default
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".config.json.\(UUID().uuidString)")
-        do {
-            try manager.createDirectory(
-                at: url.deletingLastPathComponent(),
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
-            )
-            let data = try JSONEncoder.tether.encode(self)
-            guard manager.createFile(atPath: temporary.path, contents: data, attributes: [.posixPermissions: 0o600])
-            else {
-                throw CLIError("cannot create \(temporary.path)")
-            }
-            guard rename(temporary.path, url.path) == 0 else {
-                throw CLIError("cannot replace \(url.path)")
-            }
-        } catch {
-            try? manager.removeItem(at: temporary)
-            throw CLIError("cannot write the profile at \(url.path): \(error)")
-        }
+        try PrivateFile.write(try JSONEncoder.tether.encode(self), to: Self.fileURL, what: "the profile")
     }
 
     /// Forgets the signed-in session, keeping the server.

@@ -32,11 +32,11 @@ struct RuleSettingsOutput: Encodable {
     func tableRow(scope: String) -> [String] {
         [
             scope,
-            SettingValue.distanceText(self.rules.allowedDistanceM),
-            SettingValue.durationText(self.rules.dwellS),
+            OptionValue.distanceText(self.rules.allowedDistanceM),
+            OptionValue.durationText(self.rules.dwellS),
             self.rules.lowBatteryPct.map { "\($0)%" } ?? "-",
-            SettingValue.durationText(self.rules.silentAfterS),
-            SettingValue.durationText(self.rules.repeatIntervalS, zeroMeans: "off"),
+            OptionValue.durationText(self.rules.silentAfterS),
+            OptionValue.durationText(self.rules.repeatIntervalS, zeroMeans: "off"),
             self.rules.phoneId ?? "-",
         ]
     }

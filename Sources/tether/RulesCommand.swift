@@ -1,5 +1,6 @@
 import ArgumentParser
 import TetherAPI
+import TetherCore
 
 /// `tether rules …`: the anti-lost and care alert rules, account-wide or per device.
 struct RulesCommand: AsyncParsableCommand {
@@ -45,12 +46,12 @@ struct RulesCommand: AsyncParsableCommand {
         func request() throws -> Components.Schemas.RuleSettings {
             let rules = Components.Schemas.RuleSettings(
                 deviceId: self.scope.device,
-                allowedDistanceM: try self.distance.map { try SettingValue.metres($0, option: "--distance") },
-                dwellS: try self.dwell.map { try SettingValue.seconds($0, option: "--dwell") },
+                allowedDistanceM: try self.distance.map { try OptionValue.metres($0, option: "--distance") },
+                dwellS: try self.dwell.map { try OptionValue.seconds($0, option: "--dwell") },
                 lowBatteryPct: self.lowBattery,
-                silentAfterS: try self.silentAfter.map { try SettingValue.seconds($0, option: "--silent-after") },
+                silentAfterS: try self.silentAfter.map { try OptionValue.seconds($0, option: "--silent-after") },
                 repeatIntervalS: try self.repeat.map {
-                    $0.lowercased() == "off" ? 0 : try SettingValue.seconds($0, option: "--repeat")
+                    $0.lowercased() == "off" ? 0 : try OptionValue.seconds($0, option: "--repeat")
                 },
                 phoneId: self.phone
             )
@@ -63,9 +64,25 @@ struct RulesCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let (connection, _) = try ServerConnection.signedIn(self.global)
+            let (connection, session) = try ServerConnection.signedIn(self.global)
             let request = try self.request()
-            let rules = try await connection.call { try await $0.setAlertRules(body: .json(request)).ok.body.json }
+            let rules = try await connection.editOrQueue(account: await session.profile.accountId) {
+                try await $0.setAlertRules(body: .json(request)).ok.body.json
+            } queue: { replica, now in
+                let record = request.deviceId ?? "account"
+                let values: [(String, TetherCore.SettingValue?)] = [
+                    ("allowed_distance_m", request.allowedDistanceM.map { .number($0) }),
+                    ("dwell_s", request.dwellS.map { .integer(Int64($0)) }),
+                    ("low_battery_pct", request.lowBatteryPct.map { .integer(Int64($0)) }),
+                    ("silent_after_s", request.silentAfterS.map { .integer(Int64($0)) }),
+                    ("repeat_interval_s", request.repeatIntervalS.map { .integer(Int64($0)) }),
+                    ("phone_id", request.phoneId.map { $0.isEmpty ? .null : .string($0) }),
+                ]
+                for case (let field, let value?) in values {
+                    replica.edit(SettingKey(.rules, record: record, field: field), to: value, nowMillis: now)
+                }
+            }
+            guard let rules else { return try Output(self.global).emitQueued() }
             let output = RuleSettingsOutput(rules: rules)
             try Output(self.global).emit(output) { output.text(heading: "Rules now set:") }
         }

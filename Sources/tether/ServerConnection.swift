@@ -8,6 +8,9 @@ import TetherCore
 struct ServerConnection {
     let serverURL: URL
     let client: Client
+    /// For a signed-in connection whose account keeps a settings replica: syncs it once,
+    /// before the first request (`protocols/sync.md`, settings sync).
+    var settingsSync: QueuedSettingsSync? = nil
 
     /// A connection that sends no credential (register, login, claim).
     static func anonymous(_ global: GlobalOptions, profile: Profile) throws -> ServerConnection {
@@ -29,8 +32,14 @@ struct ServerConnection {
             )
         }
         let session = ProfileSession(profile: profile, serverURL: url)
+        let client = TetherClientFactory.client(serverURL: url, tokens: session)
+        let replica = profile.accountId.map(SettingsReplicaFile.init(account:))
         return (
-            ServerConnection(serverURL: url, client: TetherClientFactory.client(serverURL: url, tokens: session)),
+            ServerConnection(
+                serverURL: url,
+                client: client,
+                settingsSync: replica.flatMap { $0.exists ? QueuedSettingsSync(file: $0, client: client) : nil }
+            ),
             session
         )
     }
@@ -49,6 +58,7 @@ struct ServerConnection {
 
     /// Runs one request; any failure becomes a one-line ``CLIError``.
     func call<Result>(_ request: (Client) async throws -> Result) async throws -> Result {
+        await self.settingsSync?.runOnce()
         do {
             return try await request(self.client)
         } catch {
@@ -63,7 +73,8 @@ struct ServerConnection {
         }
         return CLIError(
             TetherClientFailure.describe(error, serverURL: self.serverURL),
-            status: TetherClientFailure.problem(error)?.status
+            status: TetherClientFailure.problem(error)?.status,
+            unreachable: TetherClientFailure.isUnreachable(error)
         )
     }
 }

@@ -15,7 +15,7 @@ struct TetherCommand: AsyncParsableCommand {
         subcommands: [
             AccountCommand.self, PairCommand.self, DeviceCommand.self, DevicesCommand.self, TelemetryCommand.self,
             UsageCommand.self, RulesCommand.self, FencesCommand.self, DoNotDisturbCommand.self, AlertsCommand.self,
-            BackupCommand.self,
+            BackupCommand.self, SyncCommand.self,
         ]
     )
 

@@ -11,11 +11,13 @@ struct CLIHarness {
         self.init(serverURL: server.baseURL)
     }
 
-    init(serverURL: URL) {
+    /// A CLI of `serverURL`, started through `launcher` when given (`faketime -f +1h`).
+    init(serverURL: URL, launcher: [String] = []) {
         self.configHome = TemporaryDirectory.make(prefix: "tether-cli")
         self.runner = CommandRunner(
             "tether",
-            environment: ["XDG_CONFIG_HOME": self.configHome.path, "TETHER_SERVER": serverURL.absoluteString]
+            environment: ["XDG_CONFIG_HOME": self.configHome.path, "TETHER_SERVER": serverURL.absoluteString],
+            launcher: launcher
         )
     }
 

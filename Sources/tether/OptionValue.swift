@@ -6,7 +6,7 @@ import TetherCore
 ///
 /// Every failure is a `ValidationError` naming the option, so a bad value exits with status 64
 /// before anything is sent.
-enum SettingValue {
+enum OptionValue {
     /// A distance in metres: `30m`, `1.5km`, or a bare number of metres; more than zero.
     static func metres(_ text: String, option: String) throws -> Double {
         let trimmed = text.trimmingCharacters(in: .whitespaces).lowercased()
