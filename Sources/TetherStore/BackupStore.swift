@@ -79,6 +79,9 @@ public protocol BackupStore: Sendable {
     /// One of the account's chunks.
     func backupChunk(account: AccountID, id: String) async throws -> BackupChunkRecord?
 
+    /// Of `ids`, the chunks the account holds, by id, read in one transaction.
+    func backupChunks(account: AccountID, ids: [String]) async throws -> [String: BackupChunkRecord]
+
     /// Records a chunk whose blob is durable (or touches it when it is recorded already).
     func recordBackupChunk(_ chunk: BackupChunkRecord, account: AccountID) async throws
 

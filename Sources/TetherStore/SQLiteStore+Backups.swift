@@ -61,6 +61,19 @@ extension SQLiteStore {
         }
     }
 
+    public func backupChunks(account: AccountID, ids: [String]) async throws -> [String: BackupChunkRecord] {
+        try await self.dbWriter.read { db in
+            let select = try db.makeStatement(sql: "SELECT * FROM backup_chunk WHERE account_id = ? AND id = ?")
+            var chunks: [String: BackupChunkRecord] = [:]
+            for id in ids where chunks[id] == nil {
+                if let row = try Row.fetchOne(select, arguments: [account.rawValue, id]) {
+                    chunks[id] = Self.chunk(row)
+                }
+            }
+            return chunks
+        }
+    }
+
     public func recordBackupChunk(_ chunk: BackupChunkRecord, account: AccountID) async throws {
         try await self.dbWriter.write { db in
             try db.execute(

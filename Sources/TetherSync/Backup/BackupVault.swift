@@ -159,15 +159,10 @@ public struct BackupVault: Sendable {
         let manifest = try BackupManifest.decode(data)
         let key = try await self.dataKey(account: account, create: true)!
         let ids = manifest.chunkIDs.map(\.rawValue)
-        var sizes: [String: Int] = [:]
+        let sizes = try await self.store.backupChunks(account: account, ids: ids).mapValues(\.size)
         var missing: [String] = []
-        for id in ids {
-            if let chunk = try await self.store.backupChunk(account: account, id: id) {
-                sizes[id] = chunk.size
-            } else {
-                missing.append(id)
-            }
-        }
+        var seen = Set<String>()
+        for id in ids where sizes[id] == nil && seen.insert(id).inserted { missing.append(id) }
         guard missing.isEmpty else { throw TetherError.chunksMissing(missing) }
         for (index, entry) in manifest.entries.enumerated() where entry.kind == .file {
             let total = entry.chunks.reduce(Int64(0)) { $0 + Int64(sizes[$1.rawValue] ?? 0) }
