@@ -96,6 +96,9 @@ import TetherTesting
             let rules = try await owner.user.client.listAlertRules().ok.body.json
             #expect(rules.account.allowedDistanceM == 50)
             #expect(laptop.replica.record(.rules, "account")?["allowed_distance_m"] == .number(50))
+            // The conflict log is the account's data: exported with it.
+            let export = try await owner.user.client.exportAccount().ok.body.json
+            #expect(export.settingConflicts?.map(\.field) == ["allowed_distance_m"])
 
             // An edit made after seeing the newer value simply applies.
             laptop.edit(.rules, "account", "allowed_distance_m", .number(75))

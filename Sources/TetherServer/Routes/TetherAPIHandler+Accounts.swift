@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TetherAPI
+import TetherClient
 import TetherCore
 import TetherStore
 
@@ -76,6 +77,9 @@ extension TetherAPIHandler {
         export.emergencyContact = settings.emergencyContact.map { .init(name: $0.name, phone: $0.phone) }
         export.webhook = settings.webhook.map { .init($0, showingSecret: false) }
         export.backups = try await self.exportBackupSnapshots(session.account)
+        export.settingConflicts = try await self.store.settingConflicts(account: session.account, limit: .max).map {
+            Components.Schemas.SettingConflict($0.conflict, detectedAt: $0.detectedAt)
+        }
         for index in export.devices.indices {
             export.devices[index].telemetry = try await self.deviceTelemetry(
                 DeviceID(rawValue: export.devices[index].id),
