@@ -39,11 +39,16 @@ extension SQLiteStore {
     }
 
     public func settingChanges(account: AccountID, after cursor: Int64, limit: Int) async throws -> [SettingChange] {
-        try await self.dbWriter.write { db in
+        let versioned = try await self.dbWriter.read { db in
+            try SettingClockRow.exists(db, key: account.rawValue)
+        }
+        if !versioned {
             // An account whose settings were never versioned is versioned now, so the first
             // pull has everything.
-            try SettingVersionWriter(db, account: account, now: Date()).finish()
-            return try SettingFieldRow.filter(Column("account_id") == account.rawValue && Column("seq") > cursor)
+            try await self.dbWriter.write { db in try SettingVersionWriter(db, account: account, now: Date()).finish() }
+        }
+        return try await self.dbWriter.read { db in
+            try SettingFieldRow.filter(Column("account_id") == account.rawValue && Column("seq") > cursor)
                 .order(Column("seq"))
                 .limit(limit)
                 .fetchAll(db)
