@@ -389,6 +389,20 @@ if Context.environment["TETHER_BENCHMARKS"] != nil {
     )
     package.targets.append(
         .executableTarget(
+            name: "TetherReplicationBenchmarks",
+            dependencies: [
+                "TetherCore",
+                "TetherStore",
+                "TetherSync",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/TetherReplicationBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+    package.targets.append(
+        .executableTarget(
             name: "TetherGeoBenchmarks",
             dependencies: [
                 "TetherCore",
