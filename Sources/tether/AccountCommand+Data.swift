@@ -56,6 +56,7 @@ extension AccountCommand {
                 )
             }
             _ = try await connection.call { try await $0.deleteAccount().ok.body.json }
+            if let account = await session.profile.accountId { SettingsReplicaFile(account: account).remove() }
             try await session.forget()
             try Output(self.global).emit(["deleted": true]) { "Deleted the account and all its data." }
         }

@@ -50,6 +50,12 @@ struct SettingsReplicaFile {
         }
     }
 
+    /// Deletes the replica and its lock (the account is gone).
+    func remove() {
+        try? FileManager.default.removeItem(at: self.url)
+        try? FileManager.default.removeItem(at: self.lockURL)
+    }
+
     private func load() throws -> SettingsReplica {
         guard FileManager.default.fileExists(atPath: self.url.path) else {
             let id = UUID().uuidString.lowercased().filter(\.isHexDigit).prefix(12)

@@ -100,6 +100,15 @@ struct SettingsSyncCLITests {
         #expect(dnd.stdout.contains(#""enabled":false"#), "\(dnd.stdout)")
         let after = try await cli.run("sync", "--json")
         #expect(try after.jsonObject()["pending"] as? Int == 0)
+
+        // Deleting the account deletes the local replica too.
+        let replicas = {
+            try FileManager.default.contentsOfDirectory(atPath: cli.configHome.appendingPathComponent("tether").path)
+                .filter { $0.hasPrefix("settings-") }
+        }
+        #expect(try !replicas().isEmpty)
+        #expect(try await cli.run("account", "delete", "--yes").status == 0)
+        #expect(try replicas().isEmpty)
     }
 
     @Test func concurrentEditsKeepTheLaterOneWhenAClockIsAnHourAhead() async throws {
