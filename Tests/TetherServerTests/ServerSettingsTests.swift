@@ -84,7 +84,8 @@ struct ServerSettingsTests {
             "ts-max-past": "off", "ts-max-future": "10m", "telemetry-retention": "7d", "aggregate-retention": "365d",
             "durability": "power-loss", "clock": "event-time",
             "webhook-targets": "any", "log-level": "warning", "regions": Self.regionsFile(with: "ap-south").path,
-            "kek-file": "/etc/tether/region.kek",
+            "kek-file": "/etc/tether/region.kek", "directory-sync-interval": "250ms",
+            "directory-tombstone-retention": "90d",
         ]
         #expect(Set(values.keys) == Set(ServerSettings.keys))
         var environment: [String: String] = [:]
@@ -115,6 +116,8 @@ struct ServerSettingsTests {
         #expect(settings.durability == .powerLoss)
         #expect(settings.logLevel == "warning")
         #expect(settings.config.regions?.regions.map(\.id.rawValue) == ["ap-south", "eu"])
+        #expect(settings.config.directorySyncInterval == .milliseconds(250))
+        #expect(settings.config.directoryTombstoneRetention == .seconds(90 * 86_400))
     }
 
     @Test
