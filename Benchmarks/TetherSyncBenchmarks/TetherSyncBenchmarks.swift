@@ -53,6 +53,8 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    settingsMergeBenchmarks()
+
     Benchmark("AES-GCM seal, 64 MiB in 256 KiB chunks") { benchmark in
         for _ in benchmark.scaledIterations {
             var offset = 0
