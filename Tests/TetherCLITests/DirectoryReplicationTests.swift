@@ -103,6 +103,29 @@ struct DirectoryReplicationTests {
         try await regions.waitUntilConverged()
         let moved = await regions.signIn(email, at: "eu-central")
         #expect(moved.status == 421 && moved.home == "us")
+
+        // Converged, the regions keep reconciling (every 200 ms) and, once the last pushes from
+        // their checkpoints are through, move no record at all: nothing loops.
+        let settled = try await regions.waitUntilConverged()
+        var quiet = false
+        for _ in 0..<15 where !quiet {
+            let before = try await regions.waitUntilConverged()
+            try await Task.sleep(for: .seconds(1))
+            let after = try await regions.waitUntilConverged()
+            quiet = before.allSatisfy { id, status in
+                after[id]?.recordsSent == status.recordsSent && after[id]?.recordsReceived == status.recordsReceived
+            }
+        }
+        #expect(quiet, "records kept moving between converged regions")
+        // And every region keeps completing rounds (one that was waiting for the restarted peer
+        // to answer again included).
+        let deadline = ContinuousClock.now + .seconds(15)
+        var stalled = Set(settled.keys)
+        while !stalled.isEmpty, ContinuousClock.now < deadline {
+            for id in stalled where try await regions.status(id).rounds > settled[id]!.rounds { stalled.remove(id) }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(stalled.isEmpty, "no round completed at \(stalled.sorted())")
     }
 
     @Test func aReplicaRebuiltFromNothingCatchesUpOnEveryEntry() async throws {
