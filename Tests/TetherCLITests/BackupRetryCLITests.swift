@@ -68,14 +68,11 @@ struct BackupRetryCLITests {
             // The session revoked on the server mid-push: every upload now answers 401.
             let logout = try await cli.run("account", "logout")
             #expect(logout.status == 0, "\(logout.stderr)")
-            let revoked = Date()
             let result = try await push.wait()
             #expect(result.status != 0)
             #expect(result.stderr.contains("session expired"), "\(result.stderr)")
+            // Every retry prints a note; a 401 gets none.
             #expect(!result.stderr.contains("retrying"), "\(result.stderr)")
-            // The CLI waits up to 10 s for another process's renewal before it gives up on a 401;
-            // retried, the six attempts would take a minute.
-            #expect(Date().timeIntervalSince(revoked) < 15, "\(result.stderr)")
         }
     }
 }
