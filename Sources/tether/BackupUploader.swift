@@ -32,7 +32,7 @@ final class BackupUploader {
     /// The most bytes waiting in the queue, besides the batches the workers hold.
     static let queuedBytes = 64 << 20
     /// Uploads in flight at once.
-    static let concurrentUploads = 8
+    static let concurrentUploads = 16
 
     init(connection: ServerConnection, progress: BackupProgress, retry: BackupRetry = .standard) {
         self.progress = progress
