@@ -25,7 +25,7 @@ public enum SettingsSync {
     public static func run(
         _ replica: inout SettingsReplica,
         client: Client,
-        nowMillis: @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1_000).rounded()) }
+        nowMillis: @Sendable () -> Int64 = { Date().milliseconds }
     ) async throws -> Report {
         var report = Report()
         while true {

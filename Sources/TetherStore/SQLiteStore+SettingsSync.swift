@@ -188,7 +188,7 @@ struct SettingVersionWriter {
         return SettingFieldState(
             value: value,
             vector: history.advanced(for: serverReplica, to: counter),
-            stamp: self.clock.tick(nowMillis: SettingsProjection.millis(self.now))
+            stamp: self.clock.tick(nowMillis: self.now.milliseconds)
         )
     }
 

@@ -98,7 +98,7 @@ enum SettingsProjection {
                 scope.phoneId = fields["phone_id"]?.string
             } else {
                 scope.dndEnabled = fields["enabled"]?.bool
-                scope.snoozedUntil = fields["snoozed_until"]?.integer.map(Self.date)
+                scope.snoozedUntil = fields["snoozed_until"]?.integer.map(Date.init(milliseconds:))
             }
             try scope.save(db)
         case .fence:
@@ -117,7 +117,7 @@ enum SettingsProjection {
                 name: name,
                 role: role,
                 geoJSON: geojson,
-                createdAt: fields["created_at"]?.integer.map(Self.date) ?? now
+                createdAt: fields["created_at"]?.integer.map(Date.init(milliseconds:)) ?? now
             )
             try FenceRecordRow(fence).insert(db)
         case .quietWindow:
@@ -138,7 +138,7 @@ enum SettingsProjection {
                     """,
                 arguments: [
                     id.record, account.rawValue, fields["device_id"]?.string, days, start, end, timeZone,
-                    fields["created_at"]?.integer.map(Self.date) ?? now,
+                    fields["created_at"]?.integer.map(Date.init(milliseconds:)) ?? now,
                 ]
             )
         }
@@ -158,7 +158,7 @@ enum SettingsProjection {
     private static func dndFields(_ scope: AlertScopeRecord) -> [String: SettingValue] {
         [
             "enabled": scope.dndEnabled.map(SettingValue.bool) ?? .null,
-            "snoozed_until": scope.snoozedUntil.map { .integer(Self.millis($0)) } ?? .null,
+            "snoozed_until": scope.snoozedUntil.map { .integer($0.milliseconds) } ?? .null,
         ]
     }
 
@@ -168,7 +168,7 @@ enum SettingsProjection {
             "role": .string(fence.role),
             "device_id": fence.deviceId.map(SettingValue.string) ?? .null,
             "geojson": .string(fence.geojson),
-            "created_at": .integer(Self.millis(fence.createdAt)),
+            "created_at": .integer(fence.createdAt.milliseconds),
         ]
     }
 
@@ -179,7 +179,7 @@ enum SettingsProjection {
             "start_minute": .integer(Int64(window.startMinute)),
             "end_minute": .integer(Int64(window.endMinute)),
             "time_zone": .string(window.timeZone),
-            "created_at": .integer(Self.millis(window.createdAt)),
+            "created_at": .integer(window.createdAt.milliseconds),
         ]
     }
 
@@ -187,13 +187,6 @@ enum SettingsProjection {
         value.map { .integer(Int64($0)) } ?? .null
     }
 
-    static func millis(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1_000).rounded())
-    }
-
-    static func date(_ millis: Int64) -> Date {
-        Date(timeIntervalSince1970: Double(millis) / 1_000)
-    }
 }
 
 /// Names one synced record: its collection and id.

@@ -62,7 +62,7 @@ extension ServerConnection {
             return try await self.call(request)
         } catch let error as CLIError where error.unreachable {
             guard let account else { throw error }
-            let now = Int64((Date().timeIntervalSince1970 * 1_000).rounded())
+            let now = Date().milliseconds
             let pending = try await SettingsReplicaFile(account: account).update { replica in
                 try queue(&replica, now)
                 return replica.pending.count

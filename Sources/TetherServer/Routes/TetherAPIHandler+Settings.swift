@@ -31,7 +31,7 @@ extension TetherAPIHandler {
         if !edits.isEmpty {
             let validator = SettingEditValidator(
                 devices: try await self.store.devices(account: session.account),
-                nowMillis: Int64((now.timeIntervalSince1970 * 1_000).rounded())
+                nowMillis: now.milliseconds
             )
             for (index, edit) in edits.enumerated() {
                 try validator.validate(edit, index: index, replica: replica)
@@ -46,7 +46,7 @@ extension TetherAPIHandler {
         )
         let response = Components.Schemas.SettingsSyncResponse(
             cursor: changes.last?.sequence ?? body.since,
-            serverTimeMs: Int64((Date().timeIntervalSince1970 * 1_000).rounded()),
+            serverTimeMs: Date().milliseconds,
             changes: changes.map { Components.Schemas.SettingFieldVersion(SettingEdit(key: $0.key, state: $0.state)) },
             conflicts: conflicts.map { Components.Schemas.SettingConflict($0, detectedAt: now) },
             more: changes.count == Self.settingsPageSize
