@@ -38,13 +38,6 @@ public struct SettingsReplica: Sendable, Codable, Hashable {
         return Dictionary(uniqueKeysWithValues: fields.map { ($0.key.field, $0.value.value) })
     }
 
-    /// The ids of the live records of a collection, sorted.
-    public func records(_ collection: SettingCollection) -> [String] {
-        Set(self.fields.keys.filter { $0.collection == collection }.map(\.record))
-            .filter { self.record(collection, $0) != nil }
-            .sorted()
-    }
-
     /// Edits a field locally at local time `nowMillis`; the edit waits in ``pending``.
     public mutating func edit(_ key: SettingKey, to value: SettingValue, nowMillis: Int64) {
         self.counter += 1
