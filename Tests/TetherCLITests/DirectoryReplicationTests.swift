@@ -21,7 +21,15 @@ struct DirectoryReplicationTests {
         }
         let before = try await regions.waitUntilConverged()
         #expect(before["us"]?.records == 40)
-        let checkpoint = try #require(before["eu-west"]?.peer("us")?.pushedSeq)
+        var checkpoint = try #require(before["eu-west"]?.peer("us")?.pushedSeq)
+        // A round under way at convergence may still save a later checkpoint: wait until it holds
+        // over several rounds (200 ms apart).
+        for _ in 0..<30 {
+            try await Task.sleep(for: .seconds(1))
+            let settled = try #require(try await regions.status("eu-west").peer("us")?.pushedSeq)
+            if settled == checkpoint { break }
+            checkpoint = settled
+        }
 
         // us goes down; eu-west deletes two accounts, then restarts itself.
         try await regions.kill("us")
