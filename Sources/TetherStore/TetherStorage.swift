@@ -3,7 +3,8 @@ public import Foundation
 /// Everything the region server needs from storage. ``SQLiteStore`` implements it;
 /// a PostgreSQL store can implement it later without touching the routes.
 public protocol TetherStorage: AccountStore, SessionStore, DeviceStore, OperatorStore, TelemetryStore,
-    AlertStore, AlertSettingsStore, WebhookOutbox, DirectoryStore, BackupStore, SettingsSyncStore
+    AlertStore, AlertSettingsStore, WebhookOutbox, DirectoryStore, BackupStore, SettingsSyncStore,
+    AccountReplicaStore
 {
     /// Answers when the store can serve reads; throws when it cannot (for `/health`).
     func ping() async throws

@@ -10,7 +10,8 @@ extension BackupCommand {
             abstract: "Check the backups: the server re-opens and re-hashes every stored chunk and manifest.",
             discussion: """
                 With --deep the CLI also downloads every chunk each snapshot references and re-hashes it. \
-                Exits 1 when anything is corrupt.
+                A chunk found corrupt is repaired from a replica region's copy when one holds it. \
+                Exits 1 when anything is corrupt and was not repaired.
                 """
         )
 
@@ -27,6 +28,7 @@ extension BackupCommand {
                 checkedChunks: report.checkedChunks,
                 checkedBytes: report.checkedBytes,
                 corruptChunks: report.corruptChunks,
+                repairedChunks: report.repairedChunks ?? [],
                 checkedSnapshots: report.checkedSnapshots,
                 corruptSnapshots: report.corruptSnapshots
             )
@@ -58,6 +60,7 @@ extension BackupCommand {
                 if let downloaded = output.downloadedChunks {
                     lines.append("Downloaded and re-hashed \(downloaded) chunks.")
                 }
+                lines += output.repairedChunks.map { "repaired chunk \($0) from a replica region" }
                 lines += output.corruptChunks.map { "corrupt chunk \($0)" }
                 lines += output.corruptSnapshots.map { "corrupt snapshot \($0)" }
                 lines += (output.badDownloads ?? []).map { "bad download \($0)" }

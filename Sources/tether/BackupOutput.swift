@@ -87,6 +87,8 @@ struct BackupVerifyOutput: Encodable {
     var checkedChunks: Int
     var checkedBytes: Int64
     var corruptChunks: [String]
+    /// Chunks the server found corrupt and replaced with a replica region's copy.
+    var repairedChunks: [String]
     var checkedSnapshots: Int
     var corruptSnapshots: [String]
     /// With `--deep`: chunks downloaded and re-hashed by the client (`null` without).
@@ -99,6 +101,7 @@ struct BackupVerifyOutput: Encodable {
         case checkedChunks = "checked_chunks"
         case checkedBytes = "checked_bytes"
         case corruptChunks = "corrupt_chunks"
+        case repairedChunks = "repaired_chunks"
         case checkedSnapshots = "checked_snapshots"
         case corruptSnapshots = "corrupt_snapshots"
         case downloadedChunks = "downloaded_chunks"
@@ -111,6 +114,7 @@ struct BackupVerifyOutput: Encodable {
         try container.encode(self.checkedChunks, forKey: .checkedChunks)
         try container.encode(self.checkedBytes, forKey: .checkedBytes)
         try container.encode(self.corruptChunks, forKey: .corruptChunks)
+        try container.encode(self.repairedChunks, forKey: .repairedChunks)
         try container.encode(self.checkedSnapshots, forKey: .checkedSnapshots)
         try container.encode(self.corruptSnapshots, forKey: .corruptSnapshots)
         try container.encode(self.downloadedChunks, forKey: .downloadedChunks)

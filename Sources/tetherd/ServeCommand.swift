@@ -35,7 +35,13 @@ struct ServeCommand: AsyncParsableCommand {
             clock: settings.config.clock
         )
         logger.info("backups", metadata: ["tether.kek.id": "\(backups.kek.id)"])
-        let app = try buildApplication(config: settings.config, store: store, logger: logger, backups: backups)
+        let app = try buildApplication(
+            config: settings.config,
+            store: store,
+            logger: logger,
+            backups: backups,
+            replicaBlobs: try FileBlobStore(root: settings.dataDirectory.appendingPathComponent("replicas"))
+        )
         // runService() installs SIGINT/SIGTERM handlers; shutdown lets in-flight requests finish.
         try await app.runService()
         try store.close()

@@ -11,8 +11,8 @@ import FoundationNetworking
 #endif
 
 /// Three `tetherd` regions on loopback in two jurisdiction groups (eu-west and eu-central in
-/// `eu`, us in `us`), reconciling their account directories every 200 ms; any of them can be
-/// killed and started again on its own data.
+/// `eu`, us in `us`), reconciling their account directories (and, with `replicas`, their
+/// accounts' data) every 200 ms; any of them can be killed and started again on its own data.
 struct ReplicationRegions {
     static let ids = ["eu-west", "eu-central", "us"]
 
@@ -21,11 +21,24 @@ struct ReplicationRegions {
     let scratch: URL
     private(set) var servers: [String: TetherdProcess] = [:]
 
-    static func start() async throws -> ReplicationRegions {
+    /// Starts the three; with `replicas`, eu-west and eu-central hold replicas of each other.
+    static func start(replicas: Bool = false) async throws -> ReplicationRegions {
         let ports = try FreePort.pick(3)
         let file = try RegionDirectoryFile.write([
-            .init(id: "eu-west", port: ports[0], group: "eu", box: (west: -25, south: 34, east: 5, north: 72)),
-            .init(id: "eu-central", port: ports[1], group: "eu", box: (west: 5, south: 34, east: 45, north: 72)),
+            .init(
+                id: "eu-west",
+                port: ports[0],
+                group: "eu",
+                box: (west: -25, south: 34, east: 5, north: 72),
+                replicas: replicas ? ["eu-central"] : []
+            ),
+            .init(
+                id: "eu-central",
+                port: ports[1],
+                group: "eu",
+                box: (west: 5, south: 34, east: 45, north: 72),
+                replicas: replicas ? ["eu-west"] : []
+            ),
             .init(id: "us", port: ports[2], group: "us", box: (west: -170, south: 15, east: -50, north: 72)),
         ])
         var regions = ReplicationRegions(
@@ -70,6 +83,11 @@ struct ReplicationRegions {
     func peerClient(_ id: String) throws -> Client {
         let key = try DirectoryKey(bytes: Data(base64Encoded: RegionDirectoryFile.key)!)
         return TetherClientFactory.client(serverURL: self.url(id), tokens: StaticToken(key.peerToken))
+    }
+
+    /// What region `id` holds of other regions' accounts and sent to its replicas.
+    func accountStatus(_ id: String) async throws -> Components.Schemas.AccountReplicationStatus {
+        try await self.peerClient(id).getAccountReplicationStatus().ok.body.json
     }
 
     func status(_ id: String) async throws -> Components.Schemas.DirectoryReplicationStatus {

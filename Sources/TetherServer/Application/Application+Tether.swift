@@ -3,6 +3,7 @@ public import Logging
 public import NIOCore
 import OpenAPIHummingbird
 import OpenAPIRuntime
+import ServiceLifecycle
 import TetherAPI
 public import TetherStore
 public import TetherSync
@@ -20,12 +21,15 @@ public import TetherSync
 ///   - store: Where accounts, sessions and devices live.
 ///   - logger: The server's logger; each request logs with its `hb.request.id`.
 ///   - backups: Where backups are kept (`protocols/backup.md`); without one their endpoints answer 503.
+///   - replicaBlobs: Where this region keeps the chunk boxes of other regions' accounts it
+///     replicates (`protocols/sync.md`); account replication needs it and `backups`.
 ///   - onServerRunning: Called with the listening channel (tests read the bound port from it).
 public func buildApplication(
     config: ServerConfig,
     store: any TetherStorage,
     logger: Logger,
     backups: BackupVault? = nil,
+    replicaBlobs: (any BlobStore)? = nil,
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     try config.validate()
@@ -43,6 +47,7 @@ public func buildApplication(
             larger: [
                 ("/v1/backup/snapshots", BackupVault.maxManifestBytes),
                 ("/v1/backup/chunks/", BackupVault.maxChunkBytes),
+                ("/v1/replication/accounts/records", AccountReplicas.maxBatchBody),
             ]
         )
     )
@@ -64,6 +69,25 @@ public func buildApplication(
         routing: routing
     )
     handler.backups = backups
+    if let backups, let replicaBlobs {
+        handler.replicas = AccountReplicas(
+            region: config.region,
+            directory: config.directory,
+            source: AccountReplicaSource(
+                store: store,
+                vault: backups,
+                transport: config.directory.key.replicaTransportKey
+            ),
+            vault: AccountReplicaVault(
+                store: store,
+                blobs: replicaBlobs,
+                kek: backups.kek,
+                transport: config.directory.key.replicaTransportKey,
+                clock: config.clock
+            ),
+            peers: routing.peers
+        )
+    }
     var pipeline = TelemetryPipeline(
         ingestor: TelemetryIngestor(store: store),
         window: config.timestampWindow,
@@ -80,30 +104,34 @@ public func buildApplication(
     try handler.registerHandlers(on: generated, configuration: .tether)
     try generated.verifyEveryHandWrittenOperationWasSkipped()
 
+    var services: [any Service] = [
+        RetentionService(store: store, config: config, logger: logger),
+        DirectoryBackfill(routing: routing, store: store, logger: logger),
+        DirectoryReplication(
+            routing: routing,
+            store: store,
+            interval: config.directorySyncInterval,
+            logger: logger
+        ),
+        hub,
+        AlertTicker(alerts: alerts, interval: config.alertTickInterval, logger: logger),
+        WebhookDeliverer(
+            outbox: store,
+            interval: config.alertTickInterval,
+            backoffBase: config.webhookBackoffBase,
+            maxAttempts: 20,
+            targets: config.webhookTargets,
+            clock: config.clock,
+            logger: logger
+        ),
+    ]
+    if let replicas = handler.replicas, config.regions != nil {
+        services.append(AccountReplication(replicas: replicas, interval: config.directorySyncInterval, logger: logger))
+    }
     return Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "tetherd"),
-        services: [
-            RetentionService(store: store, config: config, logger: logger),
-            DirectoryBackfill(routing: routing, store: store, logger: logger),
-            DirectoryReplication(
-                routing: routing,
-                store: store,
-                interval: config.directorySyncInterval,
-                logger: logger
-            ),
-            hub,
-            AlertTicker(alerts: alerts, interval: config.alertTickInterval, logger: logger),
-            WebhookDeliverer(
-                outbox: store,
-                interval: config.alertTickInterval,
-                backoffBase: config.webhookBackoffBase,
-                maxAttempts: 20,
-                targets: config.webhookTargets,
-                clock: config.clock,
-                logger: logger
-            ),
-        ],
+        services: services,
         onServerRunning: onServerRunning,
         logger: logger
     )

@@ -47,6 +47,7 @@ extension TetherAPIHandler {
         }
         // The rows went with the account (its wrapped data key first of all); the blobs follow.
         try await self.deleteAccountBackups(session.account)
+        await self.replicas?.pushDeletion(of: session.account, logger: self.logger)
         await self.alerts.forget(account: session.account)
         try await self.routing.withdraw(account.email)
         self.logger.info("account deleted", metadata: ["tether.account.id": "\(session.account)"])

@@ -114,7 +114,26 @@ extension TetherAPIHandler {
 
     func verifyBackups(_ input: Operations.VerifyBackups.Input) async throws -> Operations.VerifyBackups.Output {
         let session = try await self.authenticator.session()
-        let report = try await self.vault().verify(account: session.account)
+        let vault = try self.vault()
+        var report = try await vault.verify(account: session.account)
+        var repaired: [String] = []
+        if !report.corruptChunks.isEmpty, let replicas = self.replicas {
+            repaired = await replicas.repair(
+                account: session.account,
+                chunks: report.corruptChunks,
+                in: vault,
+                logger: self.logger
+            )
+            report.corruptChunks.removeAll { repaired.contains($0) }
+            if !repaired.isEmpty {
+                self.logger.notice(
+                    "backup chunks repaired from a replica",
+                    metadata: [
+                        "tether.account.id": "\(session.account)", "tether.backup.repaired": "\(repaired.count)",
+                    ]
+                )
+            }
+        }
         if !report.isClean {
             self.logger.warning(
                 "backup scrub found corruption",
@@ -131,6 +150,7 @@ extension TetherAPIHandler {
                         checkedChunks: report.checkedChunks,
                         checkedBytes: report.checkedBytes,
                         corruptChunks: report.corruptChunks,
+                        repairedChunks: repaired,
                         checkedSnapshots: report.checkedSnapshots,
                         corruptSnapshots: report.corruptSnapshots
                     )

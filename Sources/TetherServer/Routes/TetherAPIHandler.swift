@@ -21,6 +21,8 @@ struct TetherAPIHandler: APIProtocol {
     let routing: RegionRouting
     /// Backups; `nil` answers their endpoints with `503 backups_unavailable`.
     var backups: BackupVault?
+    /// Account replication; `nil` (no backups) answers its endpoints with `503 replication_unavailable`.
+    var replicas: AccountReplicas?
 
     init(
         config: ServerConfig,

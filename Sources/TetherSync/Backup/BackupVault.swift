@@ -17,7 +17,7 @@ public struct BackupVault: Sendable {
     /// The region's key-encryption key.
     public let kek: KeyEncryptionKey
     let clock: @Sendable () -> Date
-    private let gate = AccountGate()
+    let gate = AccountGate()
     private let keys = DataKeyCache()
 
     /// The most ids one `missing` call may ask about.

@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 public import Foundation
 public import TetherCore
 
@@ -37,6 +37,11 @@ public struct DirectoryKey: Sendable {
     /// The bearer token a region server presents to its peers (`tpr_…`).
     public var peerToken: String {
         "tpr_" + self.hexHMAC("tether peer v1")
+    }
+
+    /// Runs `body` with the raw key (for keys derived from it in this module).
+    func withKey<Result>(_ body: (SymmetricKey) -> Result) -> Result {
+        body(self.key)
     }
 
     private func hexHMAC(_ message: String) -> String {

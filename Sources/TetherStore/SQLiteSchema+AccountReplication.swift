@@ -1,0 +1,75 @@
+import GRDB
+
+extension SQLiteSchema {
+    /// The tables a home region's `settings` replica record is made of, with the column naming
+    /// the account. Their rows replicate verbatim (`protocols/sync.md`).
+    static let replicatedSettingsTables: [(table: String, accountColumn: String)] = [
+        ("account", "id"),
+        ("device", "account_id"),
+        ("account_alerting", "account_id"),
+        ("alert_scope", "account_id"),
+        ("fence", "account_id"),
+        ("quiet_window", "account_id"),
+        ("setting_clock", "account_id"),
+        ("setting_field", "account_id"),
+        ("setting_conflict", "account_id"),
+    ]
+
+    /// Device columns that replicate; `last_seen` changes with every telemetry batch and does not.
+    static let replicatedDeviceColumns = [
+        "serial", "model", "kind", "name", "hardware_version", "software_version", "credential_hash", "paired_at",
+    ]
+
+    /// Account replication: which accounts changed (kept by triggers on the replicated tables),
+    /// and the replicas this region holds of other regions' accounts.
+    static func registerAccountReplication(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v11: account replication") { db in
+            try db.execute(
+                sql: """
+                    -- The account's change sequence number: raised (to one above every other) by
+                    -- any write to a replicated settings table, so a replica's copy is stale
+                    -- exactly when its number is lower.
+                    CREATE TABLE account_change (
+                        account_id TEXT PRIMARY KEY,
+                        seq INTEGER NOT NULL
+                    );
+                    CREATE INDEX account_change_seq ON account_change(seq);
+                    INSERT INTO account_change (account_id, seq)
+                        SELECT id, row_number() OVER (ORDER BY id) FROM account;
+
+                    -- What this region holds of other regions' accounts, by their home. Chunk
+                    -- records carry no payload here: their sealed boxes are blobs under
+                    -- <data-dir>/replicas/.
+                    CREATE TABLE replica_record (
+                        home TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        account_id TEXT NOT NULL,
+                        kind TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        version TEXT NOT NULL,
+                        payload BLOB,
+                        received_at DATETIME NOT NULL,
+                        PRIMARY KEY (home, key)
+                    );
+                    CREATE INDEX replica_record_account ON replica_record(account_id, kind);
+                    """
+            )
+            for (table, column) in Self.replicatedSettingsTables {
+                let updateOf =
+                    table == "device" ? " OF " + Self.replicatedDeviceColumns.joined(separator: ", ") : ""
+                for (event, row) in [("INSERT", "NEW"), ("UPDATE\(updateOf)", "NEW"), ("DELETE", "OLD")] {
+                    let name = "account_change_\(table)_\(event.prefix(6).lowercased())"
+                    try db.execute(
+                        sql: """
+                            CREATE TRIGGER \(name) AFTER \(event) ON \(table) BEGIN
+                                INSERT INTO account_change (account_id, seq)
+                                VALUES (\(row).\(column), (SELECT coalesce(max(seq), 0) + 1 FROM account_change))
+                                ON CONFLICT (account_id) DO UPDATE SET seq = excluded.seq;
+                            END
+                            """
+                    )
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import TetherCore
+public import TetherStore
+
+/// The home region's side of account replication: which records its accounts are made of right
+/// now, and their payloads to send to a replica.
+///
+/// ```swift
+/// let source = AccountReplicaSource(store: store, vault: vault, transport: directory.key.replicaTransportKey)
+/// let summary = RangeSummary(records: try await source.records())
+/// ```
+public struct AccountReplicaSource: Sendable {
+    let store: any AccountReplicaStore & BackupStore
+    let vault: BackupVault
+    let transport: KeyEncryptionKey
+
+    /// A source over the home region's store and vault; data keys travel wrapped by `transport`.
+    public init(store: any AccountReplicaStore & BackupStore, vault: BackupVault, transport: KeyEncryptionKey) {
+        self.store = store
+        self.vault = vault
+        self.transport = transport
+    }
+
+    /// Every record of every account homed here: its settings, and its data key, snapshots
+    /// and chunks once it has backed up.
+    public func records() async throws -> [AccountReplicaRecord] {
+        let sequences = try await self.store.accountChangeSequences()
+        let backingUp = Set(try await self.store.wrappedDataKeys().map(\.account))
+        var records: [AccountReplicaRecord] = []
+        for (account, seq) in sequences {
+            records.append(AccountReplicaRecord(account: account, kind: .settings, version: String(seq)))
+            guard backingUp.contains(account) else { continue }
+            records.append(AccountReplicaRecord(account: account, kind: .dataKey, version: "1"))
+            for snapshot in try await self.store.backupSnapshots(account: account) {
+                records.append(AccountReplicaRecord(account: account, kind: .snapshot, name: snapshot.id, version: "1"))
+            }
+            for chunk in try await self.store.backupChunks(account: account) {
+                records.append(
+                    AccountReplicaRecord(account: account, kind: .chunk, name: chunk.id, version: String(chunk.size))
+                )
+            }
+        }
+        return records
+    }
+
+    /// The record with its payload as it is now; `nil` when it is gone (the next round deletes
+    /// it at the replica). A settings record comes at the version its rows were read at.
+    public func payload(for record: AccountReplicaRecord) async throws -> AccountReplicaPayload? {
+        let account = record.account
+        switch record.kind {
+        case .settings:
+            guard let (seq, rows) = try await self.store.accountSettingsRows(account: account) else { return nil }
+            var current = record
+            current.version = String(seq)
+            return AccountReplicaPayload(record: current, payload: rows)
+        case .dataKey:
+            guard let wrapped = try await self.vault.transportDataKey(account: account, transport: self.transport)
+            else { return nil }
+            return AccountReplicaPayload(record: record, payload: Array(wrapped))
+        case .snapshot:
+            guard let (snapshot, manifest) = try await self.store.backupSnapshot(account: account, id: record.name)
+            else { return nil }
+            return AccountReplicaPayload(
+                record: record,
+                payload: try ReplicatedSnapshot(snapshot, manifest: manifest).encoded()
+            )
+        case .chunk:
+            guard let box = try await self.vault.sealedChunk(account: account, id: record.name) else { return nil }
+            return AccountReplicaPayload(record: record, payload: Array(box))
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+import TetherAPI
+import TetherClient
+import TetherCore
+import TetherStore
+import TetherSync
+import TetherTesting
+
+/// Account data replication between three `tetherd` regions in two jurisdiction groups:
+/// eu-west's accounts are mirrored to eu-central (its replica) and to no one else; a chunk that
+/// went bad at eu-west is repaired from eu-central's copy; deleting the account removes the copy.
+@Suite("account replication", .serialized, .timeLimit(.minutes(4)))
+struct AccountReplicationTests {
+    static let email = "ada.residency@example.org"
+    static let serial = "SER-RESIDENT-7731"
+    static let deviceName = "Kitchen keys 7731"
+
+    @Test func accountDataStaysInItsGroupIsRepairedFromItsReplicaAndGoesWithTheAccount() async throws {
+        let regions = try await ReplicationRegions.start(replicas: true)
+        defer { regions.stop() }
+        let cli = CLIHarness(serverURL: regions.url("eu-west"))
+        defer { TemporaryDirectory.remove(cli.configHome) }
+
+        // An account at eu-west with a named device and a backup.
+        let registered = try await cli.tryRegister(Self.email, "--region", "eu-west", "--json")
+        #expect(registered.status == 0, "\(registered.stderr)")
+        let account = try #require(try registered.jsonObject()["account_id"] as? String)
+        let device = try await cli.claim(try await cli.pairingCode(), serial: Self.serial)
+        #expect(try await cli.run("devices", "rename", device.id, Self.deviceName, "--json").status == 0)
+        let work = TemporaryDirectory.make(prefix: "tether-replication")
+        defer { TemporaryDirectory.remove(work) }
+        let tree = work.appendingPathComponent("tree")
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        let contents = BackupCLITests.random(900_000, seed: 7731)
+        try contents.write(to: tree.appendingPathComponent("notes.bin"))
+        let pushed = try await cli.run("backup", "push", tree.path, "--json")
+        #expect(pushed.status == 0, "\(pushed.stderr)")
+        let snapshot = try #require(try pushed.jsonObject()["snapshot_id"] as? String)
+
+        // eu-central comes to hold all of it: settings, data key, the snapshot and every chunk.
+        let home = try SQLiteStore.open(directory: regions.dataDirectory("eu-west"))
+        defer { try? home.close() }
+        let chunks = try await home.backupChunks(account: AccountID(rawValue: account))
+        #expect(chunks.count >= 3)
+        let held = try await Self.waitUntilHeld(at: "eu-central", of: "eu-west", chunks: chunks.count, in: regions)
+        #expect(held?.accounts == 1 && held?.records == 3 + chunks.count)
+
+        // Residency: us, in the other group, holds nothing of the account but its directory entry.
+        let box = try #require(
+            try Data(contentsOf: Self.homeBlobs(regions).file(account: AccountID(rawValue: account), key: chunks[0].id))
+        )
+        let personal: [String: [UInt8]] = [
+            "email": Array(Self.email.utf8), "account id": Array(account.utf8), "device id": Array(device.id.utf8),
+            "serial": Array(Self.serial.utf8), "device name": Array(Self.deviceName.utf8),
+            "snapshot id": Array(snapshot.utf8), "chunk id": Array(chunks[0].id.utf8),
+            "sealed chunk bytes": Array(box.prefix(64)),
+        ]
+        let emailHash = try DirectoryKey(bytes: Data(base64Encoded: RegionDirectoryFile.key)!)
+            .emailHash(try EmailAddress(Self.email))
+        let usFiles = Self.files(under: regions.dataDirectory("us"))
+        #expect(Self.found(Array(emailHash.utf8), in: usFiles), "the scan must see the directory entry")
+        for (what, needle) in personal {
+            #expect(!Self.found(needle, in: usFiles), "us holds the \(what)")
+        }
+        // …while eu-central, in the same group, holds the replica (the scan does see such bytes).
+        let centralFiles = Self.files(under: regions.dataDirectory("eu-central"))
+        for what in ["account id", "serial", "device name", "sealed chunk bytes"] {
+            #expect(Self.found(personal[what]!, in: centralFiles), "eu-central lacks the \(what)")
+        }
+        // A replica outside the policy is refused even if a home sent to it.
+        await #expect(throws: (any Error).self) {
+            do {
+                _ = try await regions.peerClient("us").applyAccountReplicaRecords(
+                    body: .json(.init(home: "eu-west", records: []))
+                )
+            } catch {
+                let problem = TetherClientFailure.problem(error)
+                #expect(problem?.status == 403 && problem?.code == "residency_refused")
+                throw error
+            }
+        }
+
+        // A flipped byte in eu-west's copy of a chunk is repaired from eu-central's.
+        let file = try Self.homeBlobs(regions).file(account: AccountID(rawValue: account), key: chunks[1].id)
+        var bytes = try Data(contentsOf: file)
+        bytes[bytes.count / 2] ^= 0x20
+        try bytes.write(to: file)
+        let verified = try await cli.run("backup", "verify", "--json")
+        #expect(verified.status == 0, "\(verified.stderr)")
+        let report = try verified.jsonObject()
+        #expect(report["repaired_chunks"] as? [String] == [chunks[1].id])
+        #expect((report["corrupt_chunks"] as? [String])?.isEmpty == true)
+        let restored = work.appendingPathComponent("restored")
+        #expect(try await cli.run("backup", "restore", snapshot, "--to", restored.path, "--json").status == 0)
+        #expect(try Data(contentsOf: restored.appendingPathComponent("tree/notes.bin")) == contents)
+
+        // A settings edit reaches the replica.
+        #expect(try await cli.run("devices", "rename", device.id, "Car keys 7731", "--json").status == 0)
+        try await Self.waitUntil("the rename reaches eu-central") {
+            Self.found(Array("Car keys 7731".utf8), in: Self.files(under: regions.dataDirectory("eu-central")))
+        }
+
+        // Deleting the account deletes the replica too; us keeps only the tombstone.
+        #expect(try await cli.run("account", "delete", "--yes", "--json").status == 0)
+        try await Self.waitUntil("eu-central drops the account") {
+            let status = try? await regions.accountStatus("eu-central")
+            return status?.held.first { $0.home == "eu-west" }?.records == 0
+        }
+        let replicaBlobs = regions.dataDirectory("eu-central").appendingPathComponent("replicas/\(account)")
+        #expect(!FileManager.default.fileExists(atPath: replicaBlobs.path))
+        try await Self.waitUntil("us holds the tombstone") {
+            let records = try await regions.peerClient("us").fetchDirectoryRecords(
+                body: .json(.init(emailHashes: [emailHash], prefixes: []))
+            ).ok.body.json.records
+            return records.map(\.state) == [.deleted]
+        }
+    }
+
+    static func homeBlobs(_ regions: ReplicationRegions) throws -> FileBlobStore {
+        try FileBlobStore.open(dataDirectory: regions.dataDirectory("eu-west"))
+    }
+
+    /// Waits until `replica` holds `chunks` chunks of `home`'s accounts and the same summary root
+    /// as `home`'s last round with it.
+    static func waitUntilHeld(
+        at replica: String,
+        of home: String,
+        chunks: Int,
+        in regions: ReplicationRegions
+    ) async throws -> Components.Schemas.AccountReplicationStatus.HeldPayloadPayload? {
+        var held: Components.Schemas.AccountReplicationStatus.HeldPayloadPayload?
+        try await self.waitUntil("\(replica) holds \(home)'s \(chunks) chunks") {
+            held = try? await regions.accountStatus(replica).held.first { $0.home == home }
+            let sent = try? await regions.accountStatus(home).replicas.first { $0.peer == replica }
+            return held?.chunks == chunks && sent?.lastRootHash == held?.rootHash
+        }
+        return held
+    }
+
+    static func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("timed out waiting until \(what)")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// Every regular file under `directory` (database, WAL, blobs, keys).
+    static func files(under directory: URL) -> [URL] {
+        let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
+        return (walker?.allObjects as? [URL] ?? []).filter {
+            (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
+        }
+    }
+
+    /// Whether any of `files` contains `needle`.
+    static func found(_ needle: [UInt8], in files: [URL]) -> Bool {
+        files.contains { file in
+            guard let data = try? Data(contentsOf: file) else { return false }
+            return data.range(of: Data(needle)) != nil
+        }
+    }
+}
