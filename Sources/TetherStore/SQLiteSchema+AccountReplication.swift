@@ -15,6 +15,13 @@ extension SQLiteSchema {
         ("setting_conflict", "account_id"),
     ]
 
+    /// Tables that move with an account besides the replicated ones: its sessions (so signed-in
+    /// clients keep working at the new home) and its alert log.
+    static let movedOnlyTables: [(table: String, accountColumn: String)] = [
+        ("session", "account_id"),
+        ("alert", "account_id"),
+    ]
+
     /// Device columns that replicate; `last_seen` changes with every telemetry batch and does not.
     static let replicatedDeviceColumns = [
         "serial", "model", "kind", "name", "hardware_version", "software_version", "credential_hash", "paired_at",
@@ -52,6 +59,15 @@ extension SQLiteSchema {
                         PRIMARY KEY (home, key)
                     );
                     CREATE INDEX replica_record_account ON replica_record(account_id, kind);
+
+                    -- Credentials of accounts that moved: at the old home they send the holder
+                    -- to the new one (421); at the new home they are accepted although they
+                    -- name the old region. Hashes only; kept as long as the credentials live.
+                    CREATE TABLE credential_route (
+                        token_hash TEXT PRIMARY KEY,
+                        region TEXT NOT NULL,
+                        created_at DATETIME NOT NULL
+                    );
                     """
             )
             for (table, column) in Self.replicatedSettingsTables {

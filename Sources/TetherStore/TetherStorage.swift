@@ -4,7 +4,7 @@ public import Foundation
 /// a PostgreSQL store can implement it later without touching the routes.
 public protocol TetherStorage: AccountStore, SessionStore, DeviceStore, OperatorStore, TelemetryStore,
     AlertStore, AlertSettingsStore, WebhookOutbox, DirectoryStore, BackupStore, SettingsSyncStore,
-    AccountReplicaStore
+    AccountReplicaStore, AccountMoveStore
 {
     /// Answers when the store can serve reads; throws when it cannot (for `/health`).
     func ping() async throws

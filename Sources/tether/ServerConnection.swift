@@ -11,6 +11,9 @@ struct ServerConnection {
     /// For a signed-in connection whose account keeps a settings replica: syncs it once,
     /// before the first request (`protocols/sync.md`, settings sync).
     var settingsSync: QueuedSettingsSync? = nil
+    /// For a signed-in connection: the session, carried to the account's new home when this
+    /// server answers that the account moved (`421 wrong_region`).
+    var session: ProfileSession? = nil
 
     /// A connection that sends no credential (register, login, claim).
     static func anonymous(_ global: GlobalOptions, profile: Profile) throws -> ServerConnection {
@@ -38,7 +41,8 @@ struct ServerConnection {
             ServerConnection(
                 serverURL: url,
                 client: client,
-                settingsSync: replica.flatMap { $0.exists ? QueuedSettingsSync(file: $0, client: client) : nil }
+                settingsSync: replica.flatMap { $0.exists ? QueuedSettingsSync(file: $0, client: client) : nil },
+                session: session
             ),
             session
         )
@@ -57,13 +61,39 @@ struct ServerConnection {
     }
 
     /// Runs one request; any failure becomes a one-line ``CLIError``.
+    ///
+    /// A signed-in request that this server answers with `421 wrong_region` (the account moved
+    /// to another region, `tether account move`) is sent once more to the new home with the same
+    /// session, which then keeps that server.
     func call<Result>(_ request: (Client) async throws -> Result) async throws -> Result {
         await self.settingsSync?.runOnce()
         do {
             return try await request(self.client)
         } catch {
-            throw self.cliError(for: error)
+            guard let session = self.session, let (region, home) = Self.homeRegion(in: error) else {
+                throw self.cliError(for: error)
+            }
+            FileHandle.standardError.write(Data("the account's home is region \(region): continuing at \(home)\n".utf8))
+            await session.rehome(to: home)
+            let moved = ServerConnection(
+                serverURL: home,
+                client: TetherClientFactory.client(serverURL: home, tokens: session)
+            )
+            do {
+                return try await request(moved.client)
+            } catch {
+                throw moved.cliError(for: error)
+            }
         }
+    }
+
+    /// The region and server a `421 wrong_region` problem names, if `error` is one.
+    static func homeRegion(in error: any Error) -> (region: String, url: URL)? {
+        guard let problem = TetherClientFailure.problem(error)?.problem, problem.code == "wrong_region",
+            let home = problem.homeURL.flatMap(URL.init(string:)), ["http", "https"].contains(home.scheme ?? ""),
+            home.host != nil
+        else { return nil }
+        return (problem.homeRegion ?? "?", home)
     }
 
     /// `error` as one line for a person.
@@ -87,11 +117,8 @@ extension ServerConnection {
         do {
             return (try await request(self.client), self.serverURL)
         } catch {
-            guard let problem = TetherClientFailure.problem(error)?.problem, problem.code == "wrong_region",
-                let home = problem.homeURL.flatMap(URL.init(string:)), ["http", "https"].contains(home.scheme ?? ""),
-                home.host != nil
-            else { throw self.cliError(for: error) }
-            let note = "home region \(problem.homeRegion ?? "?"): continuing at \(home.absoluteString)\n"
+            guard let (region, home) = Self.homeRegion(in: error) else { throw self.cliError(for: error) }
+            let note = "home region \(region): continuing at \(home.absoluteString)\n"
             FileHandle.standardError.write(Data(note.utf8))
             let homeConnection = ServerConnection(serverURL: home, client: TetherClientFactory.client(serverURL: home))
             return (try await homeConnection.call(request), home)
@@ -112,7 +139,7 @@ extension ServerConnection {
 /// (proactively when it has expired, or when the server says so) and saves the new tokens.
 actor ProfileSession: AccessTokenProvider {
     private(set) var profile: Profile
-    private let serverURL: URL
+    private var serverURL: URL
 
     init(profile: Profile, serverURL: URL) {
         self.profile = profile
@@ -155,6 +182,14 @@ actor ProfileSession: AccessTokenProvider {
         else { return false }
         self.profile = saved
         return true
+    }
+
+    /// Keeps `server` as the session's server from now on (the account moved there).
+    func rehome(to server: URL, region: String? = nil) {
+        self.serverURL = server
+        self.profile.server = server.absoluteString
+        if let region { self.profile.region = region }
+        try? self.profile.save()
     }
 
     /// Forgets the session locally (after logout or account deletion).

@@ -7,6 +7,10 @@ import TetherStore
 import TetherSync
 import TetherTesting
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// Account data replication between three `tetherd` regions in two jurisdiction groups:
 /// eu-west's accounts are mirrored to eu-central (its replica) and to no one else; a chunk that
 /// went bad at eu-west is repaired from eu-central's copy; deleting the account removes the copy.
@@ -115,6 +119,96 @@ struct AccountReplicationTests {
             ).ok.body.json.records
             return records.map(\.state) == [.deleted]
         }
+    }
+
+    @Test func anAccountMovesWithItsDeviceAndBackupsAndTheDeviceKeepsPostingWithoutPairingAgain() async throws {
+        let regions = try await ReplicationRegions.start(replicas: true)
+        defer { regions.stop() }
+        let cli = CLIHarness(serverURL: regions.url("eu-west"))
+        defer { TemporaryDirectory.remove(cli.configHome) }
+        let registered = try await cli.tryRegister("mover@example.org", "--region", "eu-west", "--json")
+        #expect(registered.status == 0, "\(registered.stderr)")
+        let account = try #require(try registered.jsonObject()["account_id"] as? String)
+        let device = try await cli.claim(try await cli.pairingCode(), serial: "SER-MOVER-1")
+        #expect(try await cli.run("devices", "rename", device.id, "Travel bag", "--json").status == 0)
+        #expect(
+            try await Self.post(event: "before-move", credential: device.credential, to: regions.url("eu-west")).status
+                == 200
+        )
+        let work = TemporaryDirectory.make(prefix: "tether-move")
+        defer { TemporaryDirectory.remove(work) }
+        let tree = work.appendingPathComponent("tree")
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        let contents = BackupCLITests.random(700_000, seed: 42)
+        try contents.write(to: tree.appendingPathComponent("photo.raw"))
+        let pushed = try await cli.run("backup", "push", tree.path, "--json")
+        #expect(pushed.status == 0, "\(pushed.stderr)")
+        let snapshot = try #require(try pushed.jsonObject()["snapshot_id"] as? String)
+
+        // The owner moves home from eu-west to us (another jurisdiction group: the owner asked).
+        let moved = try await cli.run("account", "move", "--region", "us", "--json")
+        #expect(moved.status == 0, "\(moved.stderr)")
+        let receipt = try moved.jsonObject()
+        #expect(receipt["region"] as? String == "us")
+        #expect(receipt["server"] as? String == regions.url("us").absoluteString)
+        #expect(receipt["devices"] as? Int == 1 && receipt["snapshots"] as? Int == 1)
+        #expect(try cli.profile()["server"] as? String == regions.url("us").absoluteString)
+
+        // The device's next request is redirected, and its credential works at the new home.
+        let redirected = try await Self.post(
+            event: "after-move",
+            credential: device.credential,
+            to: regions.url("eu-west")
+        )
+        #expect(redirected.status == 421)
+        #expect(redirected.body["home_url"] as? String == regions.url("us").absoluteString)
+        #expect(
+            try await Self.post(event: "after-move", credential: device.credential, to: regions.url("us")).status == 200
+        )
+
+        // Settings, devices and backups are at us; the session moved too.
+        let us = regions.url("us").absoluteString
+        let devices = try await cli.run("devices", "list", "--server", us, "--json")
+        #expect(devices.status == 0, "\(devices.stderr)")
+        let listed = try #require(try JSONSerialization.jsonObject(with: Data(devices.stdout.utf8)) as? [[String: Any]])
+        #expect(listed.map { $0["name"] as? String } == ["Travel bag"])
+        let restored = work.appendingPathComponent("restored")
+        let restore = try await cli.run("backup", "restore", snapshot, "--to", restored.path, "--server", us, "--json")
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(try Data(contentsOf: restored.appendingPathComponent("tree/photo.raw")) == contents)
+
+        // eu-west holds nothing of the account any more, and its replica at eu-central goes too.
+        let old = try SQLiteStore.open(directory: regions.dataDirectory("eu-west"))
+        defer { try? old.close() }
+        #expect(try await old.account(id: AccountID(rawValue: account)) == nil)
+        #expect(try await old.backupChunks(account: AccountID(rawValue: account)).isEmpty)
+        let oldBlobs = regions.dataDirectory("eu-west").appendingPathComponent("blobs/\(account)")
+        #expect(!FileManager.default.fileExists(atPath: oldBlobs.path))
+        try await Self.waitUntil("eu-central drops its replica of the moved account") {
+            let status = try? await regions.accountStatus("eu-central")
+            return status?.held.first { $0.home == "eu-west" }?.records == 0
+        }
+        // Signing in at the old home is sent to the new one.
+        #expect(await regions.signIn("mover@example.org", at: "eu-west") == (421, "us"))
+    }
+
+    /// Posts one properties event as the device; returns the status and the JSON answer.
+    static func post(
+        event: String,
+        credential: String,
+        to server: URL
+    ) async throws -> (status: Int, body: [String: Any]) {
+        let millis = Int64(Date().timeIntervalSince1970 * 1000)
+        var request = URLRequest(url: server.appendingPathComponent("v1/telemetry"))
+        request.httpMethod = "POST"
+        request.httpBody = Data(
+            #"{"events":[{"event_id":"\#(event)","kind":"properties","ts":\#(millis),"battery_pct":80}]}"#.utf8
+        )
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization")
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let body = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, body)
     }
 
     static func homeBlobs(_ regions: ReplicationRegions) throws -> FileBlobStore {

@@ -79,6 +79,7 @@ public func buildApplication(
                 transport: config.directory.key.replicaTransportKey
             ),
             vault: AccountReplicaVault(
+                region: config.region,
                 store: store,
                 blobs: replicaBlobs,
                 kek: backups.kek,

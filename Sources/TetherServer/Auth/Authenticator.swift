@@ -6,14 +6,18 @@ import TetherStore
 struct Authenticator: Sendable {
     let store: any TetherStorage
     let clock: @Sendable () -> Date
+    /// Sends the holder of a credential whose account moved away to its new home (421).
+    var routing: RegionRouting?
 
     /// The signed-in session; its access token must be valid and unexpired.
     ///
     /// - Throws: ``TetherError/unauthenticated`` or ``TetherError/tokenExpired``.
     func session() async throws -> Session {
-        guard let token = RequestScope.current.bearerToken, SecretToken(text: token).hasKind(.access),
-            let session = try await self.store.session(accessTokenHash: SecretToken.digest(of: token))
-        else {
+        guard let token = RequestScope.current.bearerToken, SecretToken(text: token).hasKind(.access) else {
+            throw TetherError.unauthenticated
+        }
+        guard let session = try await self.store.session(accessTokenHash: SecretToken.digest(of: token)) else {
+            try await self.routing?.requireNotMovedAway(token)
             throw TetherError.unauthenticated
         }
         guard session.accessExpiresAt > self.clock() else { throw TetherError.tokenExpired }
@@ -27,9 +31,11 @@ struct Authenticator: Sendable {
     /// The device whose credential was presented; marks it as seen unless `markingSeen` is
     /// `false` (telemetry marks it in its own transaction).
     func device(markingSeen: Bool = true) async throws -> Device {
-        guard let token = RequestScope.current.bearerToken, SecretToken(text: token).hasKind(.deviceCredential),
-            var device = try await self.store.device(credentialHash: SecretToken.digest(of: token))
-        else {
+        guard let token = RequestScope.current.bearerToken, SecretToken(text: token).hasKind(.deviceCredential) else {
+            throw TetherError.unauthenticated
+        }
+        guard var device = try await self.store.device(credentialHash: SecretToken.digest(of: token)) else {
+            try await self.routing?.requireNotMovedAway(token)
             throw TetherError.unauthenticated
         }
         let now = self.clock()

@@ -16,7 +16,7 @@ struct RequestScopeMiddleware: RouterMiddleware {
     ) async throws -> Response {
         let scope = RequestScope(headers: request.headers, logger: context.logger, clientAddress: context.clientAddress)
         if let token = scope.bearerToken {
-            try self.routing.requireIssuedHere(SecretToken(text: token))
+            try await self.routing.requireIssuedHere(SecretToken(text: token))
         }
         var response = try await RequestScope.$current.withValue(scope) {
             try await next(request, context)

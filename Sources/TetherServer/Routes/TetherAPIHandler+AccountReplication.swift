@@ -37,9 +37,20 @@ extension TetherAPIHandler {
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
         let replicas = try self.accountReplicas()
         let home = try self.knownRegion(body.home)
-        try replicas.requireReplica(of: home)
         let payloads = try body.records.enumerated().map { index, item throws(TetherError) in
             try AccountReplicaPayload(validating: item, field: "records[\(index)]")
+        }
+        if let moving = body.moveAccount {
+            // A move: the owner asked, so the residency policy does not apply, to that account only.
+            let account = try Self.accountID(moving, field: "move_account")
+            if let index = payloads.firstIndex(where: { $0.record.account != account }) {
+                throw TetherError.invalidField("records[\(index)].account", "must be the moving account")
+            }
+            guard (body.deleteKeys ?? []).isEmpty, (body.deletePrefixes ?? []).isEmpty,
+                (body.deleteAccounts ?? []).allSatisfy({ $0 == moving })
+            else { throw TetherError.invalidField("move_account", "a move deletes nothing but its own copy") }
+        } else {
+            try replicas.requireReplica(of: home)
         }
         let deleteKeys = try (body.deleteKeys ?? []).map { try Self.hexDigest($0, field: "delete_keys") }
         let deletePrefixes = try (body.deletePrefixes ?? []).map { prefix throws(TetherError) in
@@ -123,7 +134,7 @@ extension TetherAPIHandler {
         return replicas
     }
 
-    private static func accountID(_ text: String, field: String) throws(TetherError) -> AccountID {
+    static func accountID(_ text: String, field: String) throws(TetherError) -> AccountID {
         guard !text.isEmpty, text.utf8.count <= 64,
             text.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) || $0 == 45 })
         else { throw .invalidField(field, "must be an account id") }

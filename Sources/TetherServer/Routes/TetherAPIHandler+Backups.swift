@@ -11,7 +11,7 @@ import TetherSync
 
 extension TetherAPIHandler {
     /// The vault, or `503 backups_unavailable` when the server was built without one.
-    private func vault() throws -> BackupVault {
+    func vault() throws -> BackupVault {
         guard let backups = self.backups else { throw TetherError.backupsUnavailable }
         return backups
     }

@@ -38,7 +38,7 @@ extension TetherAPIHandler {
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
         let presented = SecretToken(text: body.refreshToken)
         guard presented.hasKind(.refresh) else { throw TetherError.refreshTokenInvalid }
-        try self.routing.requireIssuedHere(presented)
+        try await self.routing.requireIssuedHere(presented)
         let now = self.now
         let access = SecretToken.generate(.access, region: self.config.region)
         let refresh = SecretToken.generate(.refresh, region: self.config.region)
@@ -50,6 +50,7 @@ extension TetherAPIHandler {
             session.refreshExpiresAt = now.addingTimeInterval(refreshLifetime.timeInterval)
         }
         guard let session = rotated, let account = try await self.store.account(id: session.account) else {
+            try await self.routing.requireNotMovedAway(body.refreshToken)
             throw TetherError.refreshTokenInvalid
         }
         return .ok(.init(body: .json(.init(account: account, session: session, access: access, refresh: refresh))))

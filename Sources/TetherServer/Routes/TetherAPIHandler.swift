@@ -38,7 +38,7 @@ struct TetherAPIHandler: APIProtocol {
         self.alerts = alerts
         self.hub = hub
         self.passwords = PasswordHasher(cost: config.bcryptCost)
-        self.authenticator = Authenticator(store: store, clock: config.clock)
+        self.authenticator = Authenticator(store: store, clock: config.clock, routing: routing)
         self.metrics = metrics
         self.failedClaims = FailedClaimLimiter(
             limit: SlidingWindowLimit(limit: config.claimFailureLimit, window: config.claimFailureWindow)

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Metrics
+import TetherAPI
 import TetherCore
 import TetherStore
 import TetherSync
@@ -57,8 +58,30 @@ struct AccountReplicas: Sendable {
         var round = AccountReplicationLedger.Round(rootHash: summary.root.hash.hex)
         let deleteKeys = walk.keysToFetch.filter { byKey[$0] == nil }.sorted()
         let deletePrefixes = walk.prefixesToFetch.sorted()
-        let toSend = walk.allKeysToSend.compactMap { byKey[$0] }.sorted { $0.kind < $1.kind }
+        let toSend = walk.allKeysToSend.compactMap { byKey[$0] }
 
+        let sent = try await self.send(
+            toSend,
+            deleteKeys: deleteKeys,
+            deletePrefixes: deletePrefixes,
+            to: replica
+        )
+        round.sent = sent.written
+        round.deleted = sent.deleted
+        round.bytes = sent.bytes
+        return round
+    }
+
+    /// Sends the payloads of `records` to `replica` in batches of ``batchBytes``, the deletions
+    /// with the first; for a move, every record is `moving`'s and the residency policy is waived.
+    func send(
+        _ records: [AccountReplicaRecord],
+        deleteKeys: [String] = [],
+        deletePrefixes: [String] = [],
+        moving: AccountID? = nil,
+        to replica: RegionDirectory.Region
+    ) async throws -> (written: Int, deleted: Int, bytes: Int, sent: [AccountReplicaRecord]) {
+        var total = (written: 0, deleted: 0, bytes: 0, sent: [AccountReplicaRecord]())
         var batch: [AccountReplicaPayload] = []
         var batchBytes = 0
         var deletesPending = !deleteKeys.isEmpty || !deletePrefixes.isEmpty
@@ -68,17 +91,18 @@ struct AccountReplicas: Sendable {
                 batch,
                 deleteKeys: deletesPending ? deleteKeys : [],
                 deletePrefixes: deletesPending ? deletePrefixes : [],
+                moving: moving,
                 from: self.region,
                 to: replica
             )
-            round.sent += written
-            round.deleted += deleted
-            round.bytes += batchBytes
+            total.written += written
+            total.deleted += deleted
+            total.bytes += batchBytes
             deletesPending = false
             batch = []
             batchBytes = 0
         }
-        for record in toSend {
+        for record in records.sorted(by: { $0.kind < $1.kind }) {
             guard let payload = try await self.source.payload(for: record) else { continue }
             if !batch.isEmpty,
                 batch.count >= Self.batchRecords || batchBytes + payload.payload.count > Self.batchBytes
@@ -87,9 +111,34 @@ struct AccountReplicas: Sendable {
             }
             batch.append(payload)
             batchBytes += payload.payload.count
+            total.sent.append(payload.record)
         }
         try await flush()
-        return round
+        return total
+    }
+
+    /// Moves `account` to `target`: copies every record of it there (the residency policy does
+    /// not apply: the owner asked), then has `target` check its copy against the records' hash
+    /// and take the account in, authoring its directory entry above this region's. The caller
+    /// deletes the account here afterwards.
+    func move(
+        _ account: AccountID,
+        email: EmailAddress,
+        to target: RegionDirectory.Region,
+        moves: any AccountMoveStore,
+        directoryRecords: any DirectoryStore
+    ) async throws -> Components.Schemas.AccountMoveReceipt {
+        let copied = try await self.send(try await self.source.records(of: account), moving: account, to: target)
+        guard let rows = try await moves.movingAccountRows(account: account) else { throw TetherError.unauthenticated }
+        let hash = self.directory.key.emailHash(email)
+        return try await self.peers.adopt(
+            account,
+            from: self.region,
+            rootHash: RangeSummary(records: copied.sent).root.hash.hex,
+            rows: try rows.encoded(),
+            directoryVersion: try await directoryRecords.directoryRecords(emailHashes: [hash]).first?.version,
+            at: target
+        )
     }
 
     /// Tells every replica at once that `account` was deleted here (best effort: a replica that

@@ -35,6 +35,7 @@ extension PeerDirectoryClient {
         deleteKeys: [String] = [],
         deletePrefixes: [String] = [],
         deleteAccounts: [AccountID] = [],
+        moving: AccountID? = nil,
         from home: RegionID,
         to peer: RegionDirectory.Region
     ) async throws -> (written: Int, deleted: Int) {
@@ -47,7 +48,8 @@ extension PeerDirectoryClient {
                         records: payloads.map(Components.Schemas.AccountReplicaItem.init),
                         deleteKeys: deleteKeys,
                         deletePrefixes: deletePrefixes,
-                        deleteAccounts: deleteAccounts.map(\.rawValue)
+                        deleteAccounts: deleteAccounts.map(\.rawValue),
+                        moveAccount: moving?.rawValue
                     )
                 )
             ).ok.body.json
@@ -83,5 +85,33 @@ extension Components.Schemas.AccountReplicaItem {
             version: payload.record.version,
             payload: Base64EncodedData(payload.payload)
         )
+    }
+}
+
+extension PeerDirectoryClient {
+    /// Asks `peer` to make the account it holds a checked copy of live there.
+    func adopt(
+        _ account: AccountID,
+        from home: RegionID,
+        rootHash: String,
+        rows: [UInt8],
+        directoryVersion: DirectoryVersion?,
+        at peer: RegionDirectory.Region
+    ) async throws -> Components.Schemas.AccountMoveReceipt {
+        var receipt: Components.Schemas.AccountMoveReceipt?
+        try await self.calling(peer) { client in
+            receipt = try await client.adoptAccount(
+                body: .json(
+                    .init(
+                        home: home.rawValue,
+                        account: account.rawValue,
+                        rootHash: rootHash,
+                        rows: Base64EncodedData(rows),
+                        directoryVersion: directoryVersion?.rawValue
+                    )
+                )
+            ).ok.body.json
+        }
+        return receipt!
     }
 }

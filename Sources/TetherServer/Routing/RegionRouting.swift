@@ -18,6 +18,8 @@ struct RegionRouting: Sendable {
     let region: RegionID
     let directory: RegionDirectory
     let store: any DirectoryStore
+    /// Where moved accounts' credentials are routed.
+    let credentials: any AccountMoveStore
     let peers: PeerDirectoryClient
     let clock: @Sendable () -> Date
     /// Whether a region directory file is configured, so the account directory is kept.
@@ -25,10 +27,11 @@ struct RegionRouting: Sendable {
     /// The replicated directory: its summary, and what replication exchanged.
     let replica: DirectoryReplica
 
-    init(config: ServerConfig, store: any DirectoryStore, peers: PeerDirectoryClient) {
+    init(config: ServerConfig, store: any DirectoryStore & AccountMoveStore, peers: PeerDirectoryClient) {
         self.region = config.region
         self.directory = config.directory
         self.store = store
+        self.credentials = store
         self.peers = peers
         self.replica = DirectoryReplica(
             store: store,
@@ -64,12 +67,23 @@ struct RegionRouting: Sendable {
         throw .wrongRegion(home: region.id, url: region.url.absoluteString)
     }
 
-    /// Throws `421 wrong_region` when `token` was issued by another region of the directory.
-    func requireIssuedHere(_ token: SecretToken) throws(TetherError) {
-        guard let home = token.region(where: { self.directory.region($0) != nil }).flatMap(self.directory.region),
-            home.id != self.region
+    /// Throws `421 wrong_region` when `token` was issued by another region of the directory,
+    /// unless its account moved here (``AccountMoveStore/credentialRoute(tokenHash:)``).
+    func requireIssuedHere(_ token: SecretToken) async throws {
+        guard let issuer = token.region(where: { self.directory.region($0) != nil }), issuer != self.region
         else { return }
-        throw .wrongRegion(home: home.id, url: home.url.absoluteString)
+        let routed = try await self.credentials.credentialRoute(tokenHash: token.digest) ?? issuer
+        guard routed != self.region, let home = self.directory.region(routed) else { return }
+        throw TetherError.wrongRegion(home: home.id, url: home.url.absoluteString)
+    }
+
+    /// Throws `421 wrong_region` when `token`'s account moved from here to another region
+    /// (a credential this region issued and no longer knows).
+    func requireNotMovedAway(_ token: String) async throws {
+        guard let moved = try await self.credentials.credentialRoute(tokenHash: SecretToken.digest(of: token)),
+            moved != self.region, let home = self.directory.region(moved)
+        else { return }
+        throw TetherError.wrongRegion(home: home.id, url: home.url.absoluteString)
     }
 
     /// Throws `421 wrong_region` when the directory lists `email` in another region.

@@ -33,3 +33,48 @@ extension BackupVault {
         return true
     }
 }
+
+extension BackupVault {
+    /// Takes in the backups of an account that moved here: its data key (wrapped here under this
+    /// region's KEK), its chunk boxes (each made durable, then recorded) and its snapshots
+    /// (committed once their chunks are in). Boxes and manifests are kept as sealed at the old
+    /// home: the data key is the same, so chunk ids and client caches stay valid.
+    public func adopt(
+        account: AccountID,
+        dataKey: AccountDataKey,
+        chunks: [(id: String, size: Int, box: Data)],
+        snapshots: [ReplicatedSnapshot]
+    ) async throws {
+        _ = try await self.store.insertWrappedDataKey(
+            WrappedDataKey(
+                account: account,
+                kekID: self.kek.id,
+                wrapped: try self.kek.wrap(dataKey, account: account),
+                createdAt: self.clock()
+            )
+        )
+        try await self.gate.shared(account.rawValue) {
+            for chunk in chunks {
+                try await self.blobs.put(chunk.box, account: account, key: chunk.id)
+                try await self.store.recordBackupChunk(
+                    BackupChunkRecord(
+                        id: chunk.id,
+                        size: chunk.size,
+                        storedSize: chunk.box.count,
+                        touchedAt: self.clock()
+                    ),
+                    account: account
+                )
+            }
+        }
+        for snapshot in snapshots.sorted(by: { $0.createdAtMs < $1.createdAtMs }) {
+            let manifest = try BackupManifest.decode(try dataKey.open(snapshot.manifest, context: snapshot.id))
+            let missing = try await self.store.commitBackupSnapshot(
+                snapshot.record(account: account),
+                manifest: snapshot.manifest,
+                chunks: manifest.chunkIDs.map(\.rawValue)
+            )
+            guard missing.isEmpty else { throw TetherError.chunksMissing(missing) }
+        }
+    }
+}

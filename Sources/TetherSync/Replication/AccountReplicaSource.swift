@@ -1,5 +1,5 @@
 import Foundation
-import TetherCore
+public import TetherCore
 public import TetherStore
 
 /// The home region's side of account replication: which records its accounts are made of right
@@ -28,17 +28,29 @@ public struct AccountReplicaSource: Sendable {
         let backingUp = Set(try await self.store.wrappedDataKeys().map(\.account))
         var records: [AccountReplicaRecord] = []
         for (account, seq) in sequences {
-            records.append(AccountReplicaRecord(account: account, kind: .settings, version: String(seq)))
-            guard backingUp.contains(account) else { continue }
-            records.append(AccountReplicaRecord(account: account, kind: .dataKey, version: "1"))
-            for snapshot in try await self.store.backupSnapshots(account: account) {
-                records.append(AccountReplicaRecord(account: account, kind: .snapshot, name: snapshot.id, version: "1"))
-            }
-            for chunk in try await self.store.backupChunks(account: account) {
-                records.append(
-                    AccountReplicaRecord(account: account, kind: .chunk, name: chunk.id, version: String(chunk.size))
-                )
-            }
+            records += try await self.records(of: account, seq: seq, backingUp: backingUp.contains(account))
+        }
+        return records
+    }
+
+    /// Every record of one account (none when it is not homed here).
+    public func records(of account: AccountID) async throws -> [AccountReplicaRecord] {
+        guard let seq = try await self.store.accountChangeSequences()[account] else { return [] }
+        let backingUp = try await self.store.wrappedDataKey(account: account) != nil
+        return try await self.records(of: account, seq: seq, backingUp: backingUp)
+    }
+
+    private func records(of account: AccountID, seq: Int64, backingUp: Bool) async throws -> [AccountReplicaRecord] {
+        var records = [AccountReplicaRecord(account: account, kind: .settings, version: String(seq))]
+        guard backingUp else { return records }
+        records.append(AccountReplicaRecord(account: account, kind: .dataKey, version: "1"))
+        for snapshot in try await self.store.backupSnapshots(account: account) {
+            records.append(AccountReplicaRecord(account: account, kind: .snapshot, name: snapshot.id, version: "1"))
+        }
+        for chunk in try await self.store.backupChunks(account: account) {
+            records.append(
+                AccountReplicaRecord(account: account, kind: .chunk, name: chunk.id, version: String(chunk.size))
+            )
         }
         return records
     }

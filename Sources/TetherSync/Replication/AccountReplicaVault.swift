@@ -16,16 +16,20 @@ public struct AccountReplicaVault: Sendable {
     let kek: KeyEncryptionKey
     let transport: KeyEncryptionKey
     let clock: @Sendable () -> Date
+    /// This region (the home a moved account gets).
+    let region: RegionID
 
-    /// A vault over `store` and `blobs`; data keys arrive wrapped by `transport` and are kept
-    /// wrapped by `kek`.
+    /// A vault over `store` and `blobs` for `region`; data keys arrive wrapped by `transport`
+    /// and are kept wrapped by `kek`.
     public init(
+        region: RegionID,
         store: any AccountReplicaStore,
         blobs: any BlobStore,
         kek: KeyEncryptionKey,
         transport: KeyEncryptionKey,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.region = region
         self.store = store
         self.blobs = blobs
         self.kek = kek
@@ -142,7 +146,7 @@ public struct AccountReplicaVault: Sendable {
     }
 
     /// The data key of `account`: from this batch, else the held record (unwrapped by the KEK).
-    private func dataKey(
+    func dataKey(
         _ account: AccountID,
         cached: inout [AccountID: AccountDataKey],
         field: String

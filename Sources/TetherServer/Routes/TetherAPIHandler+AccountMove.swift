@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+import OpenAPIRuntime
+import TetherAPI
+import TetherCore
+import TetherStore
+import TetherSync
+
+/// Moving an account to another home region (`tether account move`, `protocols/sync.md`).
+extension TetherAPIHandler {
+    func moveAccount(_ input: Operations.MoveAccount.Input) async throws -> Operations.MoveAccount.Output {
+        let session = try await self.authenticator.session()
+        guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
+        let target = try self.knownRegion(body.region)
+        guard target != self.routing.region else {
+            throw TetherError.invalidField("region", "is the account's home already")
+        }
+        let replicas = try self.accountReplicas()
+        guard let account = try await self.store.account(id: session.account),
+            let region = self.routing.directory.region(target)
+        else { throw TetherError.unauthenticated }
+        let receipt = try await replicas.move(
+            session.account,
+            email: account.email,
+            to: region,
+            moves: self.store,
+            directoryRecords: self.store
+        )
+        // The new home holds the account and the directory names it: delete the old copy and
+        // route its credentials there.
+        _ = try await self.store.removeMovedAccount(session.account, to: target, at: self.now)
+        try await self.deleteAccountBackups(session.account)
+        await self.alerts.forget(account: session.account)
+        await replicas.pushDeletion(of: session.account, logger: self.logger)
+        self.logger.info(
+            "account moved",
+            metadata: [
+                "tether.account.id": "\(session.account)", "tether.region": "\(target)",
+                "tether.devices": "\(receipt.devices)", "tether.chunks": "\(receipt.chunks)",
+            ]
+        )
+        return .ok(.init(body: .json(receipt)))
+    }
+
+    func adoptAccount(_ input: Operations.AdoptAccount.Input) async throws -> Operations.AdoptAccount.Output {
+        try self.requirePeer()
+        guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
+        let replicas = try self.accountReplicas()
+        let home = try self.knownRegion(body.home)
+        let account = try Self.accountID(body.account, field: "account")
+        guard let rows = try? AccountRows.decode(Array(body.rows.data)) else {
+            throw TetherError.invalidField("rows", "must be the account's rows as JSON")
+        }
+        let backups = try self.vault()
+        let email = try await replicas.vault.adopt(
+            account: account,
+            from: home,
+            rootHash: body.rootHash,
+            rows: rows,
+            into: backups,
+            moves: self.store
+        )
+        try await self.routing.confirm(email, above: body.directoryVersion.map(DirectoryVersion.init(rawValue:)))
+        self.logger.info("account moved in", metadata: ["tether.account.id": "\(account)", "tether.from": "\(home)"])
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        accountId: account.rawValue,
+                        region: self.routing.region.rawValue,
+                        url: self.routing.directory.region(self.routing.region)!.url.absoluteString,
+                        devices: rows.tables["device"]?.count ?? 0,
+                        snapshots: try await backups.snapshots(account: account).count,
+                        chunks: try await self.store.backupChunks(account: account).count
+                    )
+                )
+            )
+        )
+    }
+}

@@ -1,0 +1,24 @@
+public import Foundation
+public import TetherCore
+
+/// Storage for moving an account between regions (`tether account move`): its rows out of the
+/// old home, into the new one, and the routes that keep its credentials working.
+public protocol AccountMoveStore: Sendable {
+    /// Every row that moves with the account (``AccountRows``): the replicated settings tables,
+    /// its sessions and its alert log; `nil` when there is no such account.
+    func movingAccountRows(account: AccountID) async throws -> AccountRows?
+
+    /// Writes a moved account's rows in one transaction, with this region as its home, and
+    /// routes its device credentials and session tokens here.
+    ///
+    /// - Throws: ``TetherError`` `409 move_conflict` when a row collides with one held here (the
+    ///   account or a device serial exists already); nothing is written then.
+    func importMovedAccount(_ rows: AccountRows, home: RegionID, at date: Date) async throws
+
+    /// Deletes a moved-out account (its rows, cascading) and routes its device credentials and
+    /// session tokens to `region`, in one transaction. Returns whether it existed.
+    func removeMovedAccount(_ account: AccountID, to region: RegionID, at date: Date) async throws -> Bool
+
+    /// Where a credential with this digest lives since its account moved; `nil` when it never moved.
+    func credentialRoute(tokenHash: String) async throws -> RegionID?
+}

@@ -1,0 +1,103 @@
+public import Foundation
+import GRDB
+public import TetherCore
+
+extension SQLiteStore {
+    public func movingAccountRows(account: AccountID) async throws -> AccountRows? {
+        try await self.dbWriter.read { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [account.rawValue]) != nil
+            else { return nil }
+            var tables: [String: [[String: AccountRows.Value]]] = [:]
+            for (table, column) in SQLiteSchema.replicatedSettingsTables + SQLiteSchema.movedOnlyTables {
+                tables[table] = try AccountRows.fetch(db, table: table, column: column, value: account.rawValue)
+            }
+            return AccountRows(tables: tables)
+        }
+    }
+
+    public func importMovedAccount(_ rows: AccountRows, home: RegionID, at date: Date) async throws {
+        do {
+            try await self.dbWriter.write { db in
+                for (table, _) in SQLiteSchema.replicatedSettingsTables + SQLiteSchema.movedOnlyTables {
+                    for var row in rows.tables[table] ?? [] {
+                        if table == "account" { row["home_region"] = .text(home.rawValue) }
+                        // The conflict log numbers its entries per region.
+                        if table == "setting_conflict" { row["id"] = nil }
+                        let columns = row.keys.sorted()
+                        let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+                        try db.execute(
+                            sql: "INSERT INTO \(table) (\(names)) VALUES (\(marks))",
+                            arguments: StatementArguments(columns.map { row[$0]!.databaseValue })
+                        )
+                    }
+                }
+                for hash in Self.credentialHashes(rows) {
+                    try db.execute(
+                        sql:
+                            "INSERT OR REPLACE INTO credential_route (token_hash, region, created_at) VALUES (?, ?, ?)",
+                        arguments: [hash, home.rawValue, date]
+                    )
+                }
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            throw TetherError(
+                code: "move_conflict",
+                kind: .conflict,
+                detail: "The account's rows collide with rows held here: \(error.message ?? "constraint failed")."
+            )
+        }
+    }
+
+    public func removeMovedAccount(_ account: AccountID, to region: RegionID, at date: Date) async throws -> Bool {
+        try await self.dbWriter.write { db in
+            var hashes: [String] = []
+            hashes += try String.fetchAll(
+                db,
+                sql: "SELECT credential_hash FROM device WHERE account_id = ?",
+                arguments: [account.rawValue]
+            )
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT access_token_hash, refresh_token_hash FROM session WHERE account_id = ?",
+                arguments: [account.rawValue]
+            ) {
+                hashes += [row[0], row[1]]
+            }
+            try db.execute(sql: "DELETE FROM account WHERE id = ?", arguments: [account.rawValue])
+            guard db.changesCount > 0 else { return false }
+            for hash in hashes {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO credential_route (token_hash, region, created_at) VALUES (?, ?, ?)",
+                    arguments: [hash, region.rawValue, date]
+                )
+            }
+            try db.execute(sql: "DELETE FROM account_change WHERE account_id = ?", arguments: [account.rawValue])
+            return true
+        }
+    }
+
+    public func credentialRoute(tokenHash: String) async throws -> RegionID? {
+        try await self.dbWriter.read { db in
+            try String.fetchOne(
+                db,
+                sql: "SELECT region FROM credential_route WHERE token_hash = ?",
+                arguments: [tokenHash]
+            ).flatMap(RegionID.init(rawValue:))
+        }
+    }
+
+    /// The device credential and session token digests among `rows`.
+    private static func credentialHashes(_ rows: AccountRows) -> [String] {
+        var hashes: [String] = []
+        for row in rows.tables["device"] ?? [] {
+            if case .text(let hash) = row["credential_hash"] { hashes.append(hash) }
+        }
+        for row in rows.tables["session"] ?? [] {
+            for column in ["access_token_hash", "refresh_token_hash"] {
+                if case .text(let hash) = row[column] { hashes.append(hash) }
+            }
+        }
+        return hashes
+    }
+}
