@@ -21,7 +21,7 @@ struct AccountReplicationTests {
     static let deviceName = "Kitchen keys 7731"
 
     @Test func accountDataStaysInItsGroupIsRepairedFromItsReplicaAndGoesWithTheAccount() async throws {
-        let regions = try await ReplicationRegions.start(replicas: true)
+        var regions = try await ReplicationRegions.start(replicas: true)
         defer { regions.stop() }
         let cli = CLIHarness(serverURL: regions.url("eu-west"))
         defer { TemporaryDirectory.remove(cli.configHome) }
@@ -105,8 +105,11 @@ struct AccountReplicationTests {
             Self.found(Array("Car keys 7731".utf8), in: Self.files(under: regions.dataDirectory("eu-central")))
         }
 
-        // Deleting the account deletes the replica too; us keeps only the tombstone.
+        // Deleting the account while eu-central is down deletes the replica once it is back
+        // (its home's next round finds the records gone); us keeps only the tombstone.
+        try await regions.kill("eu-central")
         #expect(try await cli.run("account", "delete", "--yes", "--json").status == 0)
+        try await regions.start("eu-central")
         try await Self.waitUntil("eu-central drops the account") {
             let status = try? await regions.accountStatus("eu-central")
             return status?.held.first { $0.home == "eu-west" }?.records == 0
