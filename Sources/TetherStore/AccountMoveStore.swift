@@ -5,11 +5,13 @@ public import TetherCore
 /// old home, into the new one, and the routes that keep its credentials working.
 public protocol AccountMoveStore: Sendable {
     /// Every row that moves with the account (``AccountRows``): the replicated settings tables,
-    /// its sessions and its alert log; `nil` when there is no such account.
+    /// its sessions, its alert log and its devices' telemetry history (keyed by device id, not
+    /// by this region's device numbers); `nil` when there is no such account.
     func movingAccountRows(account: AccountID) async throws -> AccountRows?
 
-    /// Writes a moved account's rows in one transaction, with this region as its home, and
-    /// routes its device credentials and session tokens here.
+    /// Writes a moved account's rows in one transaction, with this region as its home (its
+    /// telemetry history renumbered to this region's device numbers), and routes its device
+    /// credentials and session tokens here.
     ///
     /// - Throws: ``TetherError`` `409 move_conflict` when a row collides with one held here (the
     ///   account or a device serial exists already); nothing is written then.

@@ -103,7 +103,12 @@ public struct AccountRows: Sendable, Hashable, Codable {
     }
 
     /// Reads every row of `table` whose `column` is `value`, in no particular order.
-    static func fetch(_ db: Database, table: String, column: String, value: String) throws -> [[String: Value]] {
+    static func fetch(
+        _ db: Database,
+        table: String,
+        column: String,
+        value: some DatabaseValueConvertible & Sendable
+    ) throws -> [[String: Value]] {
         try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE \(column) = ?", arguments: [value])
             .map { row in
                 var values: [String: Value] = [:]

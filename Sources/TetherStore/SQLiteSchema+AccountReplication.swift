@@ -15,12 +15,16 @@ extension SQLiteSchema {
         ("setting_conflict", "account_id"),
     ]
 
-    /// Tables that move with an account besides the replicated ones: its sessions (so signed-in
-    /// clients keep working at the new home) and its alert log.
+    /// Tables that move with an account besides the replicated ones and its telemetry history:
+    /// its sessions (so signed-in clients keep working at the new home) and its alert log.
     static let movedOnlyTables: [(table: String, accountColumn: String)] = [
         ("session", "account_id"),
         ("alert", "account_id"),
     ]
+
+    /// A moving account's telemetry history: tables keyed by the region-local device number
+    /// (`device_state.number`), which travel keyed by device id and are renumbered on arrival.
+    static let movedHistoryTables = ["telemetry_event", "version_change", "connection_period", "daily_usage"]
 
     /// Device columns that replicate; `last_seen` changes with every telemetry batch and does not.
     static let replicatedDeviceColumns = [

@@ -11,6 +11,31 @@ extension SQLiteStore {
             for (table, column) in SQLiteSchema.replicatedSettingsTables + SQLiteSchema.movedOnlyTables {
                 tables[table] = try AccountRows.fetch(db, table: table, column: column, value: account.rawValue)
             }
+            // Telemetry history, keyed by device id instead of this region's device number.
+            let devices = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT number, device_id FROM device_state
+                    WHERE device_id IN (SELECT id FROM device WHERE account_id = ?)
+                    """,
+                arguments: [account.rawValue]
+            )
+            for device in devices {
+                let number: Int64 = device["number"]
+                let id: String = device["device_id"]
+                for var state in try AccountRows.fetch(db, table: "device_state", column: "number", value: number) {
+                    state["number"] = nil
+                    tables["device_state", default: []].append(state)
+                }
+                for table in SQLiteSchema.movedHistoryTables {
+                    for var row in try AccountRows.fetch(db, table: table, column: "device", value: number) {
+                        row["id"] = nil
+                        row["device"] = nil
+                        row["device_id"] = .text(id)
+                        tables[table, default: []].append(row)
+                    }
+                }
+            }
             return AccountRows(tables: tables)
         }
     }
@@ -23,13 +48,22 @@ extension SQLiteStore {
                         if table == "account" { row["home_region"] = .text(home.rawValue) }
                         // The conflict log numbers its entries per region.
                         if table == "setting_conflict" { row["id"] = nil }
-                        let columns = row.keys.sorted()
-                        let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
-                        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-                        try db.execute(
-                            sql: "INSERT INTO \(table) (\(names)) VALUES (\(marks))",
-                            arguments: StatementArguments(columns.map { row[$0]!.databaseValue })
-                        )
+                        try Self.insert(row, into: table, db)
+                    }
+                }
+                for state in rows.tables["device_state"] ?? [] { try Self.insert(state, into: "device_state", db) }
+                for table in SQLiteSchema.movedHistoryTables {
+                    for var row in rows.tables[table] ?? [] {
+                        guard case .text(let device)? = row["device_id"],
+                            let number = try Int64.fetchOne(
+                                db,
+                                sql: "SELECT number FROM device_state WHERE device_id = ?",
+                                arguments: [device]
+                            )
+                        else { continue }
+                        row["device_id"] = nil
+                        row["device"] = .integer(number)
+                        try Self.insert(row, into: table, db)
                     }
                 }
                 for hash in Self.credentialHashes(rows) {
@@ -85,6 +119,17 @@ extension SQLiteStore {
                 arguments: [tokenHash]
             ).flatMap(RegionID.init(rawValue:))
         }
+    }
+
+    /// Inserts `row` into `table`, by column name.
+    private static func insert(_ row: [String: AccountRows.Value], into table: String, _ db: Database) throws {
+        let columns = row.keys.sorted()
+        let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
+        try db.execute(
+            sql: "INSERT INTO \(table) (\(names)) VALUES (\(marks))",
+            arguments: StatementArguments(columns.map { row[$0]!.databaseValue })
+        )
     }
 
     /// The device credential and session token digests among `rows`.

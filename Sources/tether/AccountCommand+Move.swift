@@ -3,16 +3,16 @@ import Foundation
 import TetherAPI
 
 extension AccountCommand {
-    /// `tether account move --region R`: the account, its devices, settings, sessions, alerts and
-    /// backups move to another home region; devices keep their credentials.
+    /// `tether account move --region R`: the account, its devices, settings, sessions, alerts,
+    /// telemetry history and backups move to another home region; devices keep their credentials.
     struct Move: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Move your account to another home region, with its devices, settings and backups.",
+            abstract: "Move your account to another home region, with its devices, settings, history and backups.",
             discussion: """
                 The old home copies everything to the new region, which checks the copy by hashes and \
                 becomes the account's home; the old home then deletes its copy. Devices keep working \
-                without pairing again: their next request is redirected. Telemetry history does not \
-                move: export it first ('tether account export') if you want to keep it.
+                without pairing again: their next request is redirected. Settings, sessions, alerts, \
+                telemetry history and backups all move.
                 """
         )
 

@@ -134,10 +134,8 @@ struct AccountReplicationTests {
         let account = try #require(try registered.jsonObject()["account_id"] as? String)
         let device = try await cli.claim(try await cli.pairingCode(), serial: "SER-MOVER-1")
         #expect(try await cli.run("devices", "rename", device.id, "Travel bag", "--json").status == 0)
-        #expect(
-            try await Self.post(event: "before-move", credential: device.credential, to: regions.url("eu-west")).status
-                == 200
-        )
+        let before = try await Self.post(credential: device.credential, to: regions.url("eu-west"))
+        #expect(before.status == 200 && before.body["accepted"] as? Int == 1)
         let work = TemporaryDirectory.make(prefix: "tether-move")
         defer { TemporaryDirectory.remove(work) }
         let tree = work.appendingPathComponent("tree")
@@ -158,23 +156,23 @@ struct AccountReplicationTests {
         #expect(try cli.profile()["server"] as? String == regions.url("us").absoluteString)
 
         // The device's next request is redirected, and its credential works at the new home.
-        let redirected = try await Self.post(
-            event: "after-move",
-            credential: device.credential,
-            to: regions.url("eu-west")
-        )
+        let redirected = try await Self.post(credential: device.credential, to: regions.url("eu-west"))
         #expect(redirected.status == 421)
         #expect(redirected.body["home_url"] as? String == regions.url("us").absoluteString)
-        #expect(
-            try await Self.post(event: "after-move", credential: device.credential, to: regions.url("us")).status == 200
-        )
+        let resent = try await Self.post(credential: device.credential, to: regions.url("us"))
+        #expect(resent.status == 200 && resent.body["accepted"] as? Int == 1)
 
-        // Settings, devices and backups are at us; the session moved too.
+        // Settings, devices, history and backups are at us; the session moved too.
         let us = regions.url("us").absoluteString
         let devices = try await cli.run("devices", "list", "--server", us, "--json")
         #expect(devices.status == 0, "\(devices.stderr)")
         let listed = try #require(try JSONSerialization.jsonObject(with: Data(devices.stdout.utf8)) as? [[String: Any]])
         #expect(listed.map { $0["name"] as? String } == ["Travel bag"])
+        // The telemetry history moved too: both events, the one sent before and after the move.
+        let history = try await cli.run("telemetry", "history", device.id, "--server", us, "--json")
+        #expect(history.status == 0, "\(history.stderr)")
+        let events = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
+        #expect(events.count == 2, "\(history.stdout)")
         let restored = work.appendingPathComponent("restored")
         let restore = try await cli.run("backup", "restore", snapshot, "--to", restored.path, "--server", us, "--json")
         #expect(restore.status == 0, "\(restore.stderr)")
@@ -196,11 +194,8 @@ struct AccountReplicationTests {
     }
 
     /// Posts one properties event as the device; returns the status and the JSON answer.
-    static func post(
-        event: String,
-        credential: String,
-        to server: URL
-    ) async throws -> (status: Int, body: [String: Any]) {
+    static func post(credential: String, to server: URL) async throws -> (status: Int, body: [String: Any]) {
+        let event = UUID().uuidString.lowercased()
         let millis = Int64(Date().timeIntervalSince1970 * 1000)
         var request = URLRequest(url: server.appendingPathComponent("v1/telemetry"))
         request.httpMethod = "POST"

@@ -48,6 +48,7 @@ public func buildApplication(
                 ("/v1/backup/snapshots", BackupVault.maxManifestBytes),
                 ("/v1/backup/chunks/", BackupVault.maxChunkBytes),
                 ("/v1/replication/accounts/records", AccountReplicas.maxBatchBody),
+                ("/v1/replication/accounts/adopt", AccountReplicas.maxAdoptBody),
             ]
         )
     )
@@ -86,7 +87,9 @@ public func buildApplication(
                 transport: config.directory.key.replicaTransportKey,
                 clock: config.clock
             ),
-            peers: routing.peers
+            peers: routing.peers,
+            // Batches of megabytes and a whole account's rows take longer than a directory call.
+            bulk: PeerDirectoryClient(directory: config.directory, timeout: .seconds(120))
         )
     }
     var pipeline = TelemetryPipeline(

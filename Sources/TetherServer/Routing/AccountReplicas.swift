@@ -21,12 +21,18 @@ struct AccountReplicas: Sendable {
     static let batchRecords = 1_000
     /// The largest request body a replica takes: a full batch in base64 JSON, or one maximal chunk.
     static let maxBatchBody = 16 << 20
+    /// The largest adopt request: a moving account's rows (its telemetry history included) as
+    /// base64 JSON. A larger account cannot move yet (`413`; nothing changes at either region).
+    static let maxAdoptBody = 256 << 20
 
     let region: RegionID
     let directory: RegionDirectory
     let source: AccountReplicaSource
     let vault: AccountReplicaVault
+    /// For short calls (summaries, deletions, repairs): fails fast when a replica is down.
     let peers: PeerDirectoryClient
+    /// For batches of records and a moving account's rows, which take longer.
+    let bulk: PeerDirectoryClient
     let ledger = AccountReplicationLedger()
 
     /// The regions this region's accounts replicate to.
@@ -87,7 +93,7 @@ struct AccountReplicas: Sendable {
         var deletesPending = !deleteKeys.isEmpty || !deletePrefixes.isEmpty
         func flush() async throws {
             guard !batch.isEmpty || deletesPending else { return }
-            let (written, deleted) = try await self.peers.sendAccountRecords(
+            let (written, deleted) = try await self.bulk.sendAccountRecords(
                 batch,
                 deleteKeys: deletesPending ? deleteKeys : [],
                 deletePrefixes: deletesPending ? deletePrefixes : [],
@@ -131,7 +137,7 @@ struct AccountReplicas: Sendable {
         let copied = try await self.send(try await self.source.records(of: account), moving: account, to: target)
         guard let rows = try await moves.movingAccountRows(account: account) else { throw TetherError.unauthenticated }
         let hash = self.directory.key.emailHash(email)
-        return try await self.peers.adopt(
+        return try await self.bulk.adopt(
             account,
             from: self.region,
             rootHash: RangeSummary(records: copied.sent).root.hash.hex,
