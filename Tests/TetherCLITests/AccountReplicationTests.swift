@@ -27,20 +27,18 @@ struct AccountReplicationTests {
         defer { TemporaryDirectory.remove(cli.configHome) }
 
         // An account at eu-west with a named device and a backup.
-        let registered = try await cli.tryRegister(Self.email, "--region", "eu-west", "--json")
-        #expect(registered.status == 0, "\(registered.stderr)")
-        let account = try #require(try registered.jsonObject()["account_id"] as? String)
-        let device = try await cli.claim(try await cli.pairingCode(), serial: Self.serial)
-        #expect(try await cli.run("devices", "rename", device.id, Self.deviceName, "--json").status == 0)
         let work = TemporaryDirectory.make(prefix: "tether-replication")
         defer { TemporaryDirectory.remove(work) }
-        let tree = work.appendingPathComponent("tree")
-        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
-        let contents = BackupCLITests.random(900_000, seed: 7731)
-        try contents.write(to: tree.appendingPathComponent("notes.bin"))
-        let pushed = try await cli.run("backup", "push", tree.path, "--json")
-        #expect(pushed.status == 0, "\(pushed.stderr)")
-        let snapshot = try #require(try pushed.jsonObject()["snapshot_id"] as? String)
+        let owner = try await BackedUpOwner.make(
+            cli,
+            email: Self.email,
+            serial: Self.serial,
+            deviceName: Self.deviceName,
+            file: "notes.bin",
+            bytes: 900_000,
+            in: work
+        )
+        let (account, device, snapshot, contents) = (owner.account, owner.device, owner.snapshot, owner.contents)
 
         // eu-central comes to hold all of it: settings, data key, the snapshot and every chunk.
         let home = try SQLiteStore.open(directory: regions.dataDirectory("eu-west"))
@@ -129,22 +127,20 @@ struct AccountReplicationTests {
         defer { regions.stop() }
         let cli = CLIHarness(serverURL: regions.url("eu-west"))
         defer { TemporaryDirectory.remove(cli.configHome) }
-        let registered = try await cli.tryRegister("mover@example.org", "--region", "eu-west", "--json")
-        #expect(registered.status == 0, "\(registered.stderr)")
-        let account = try #require(try registered.jsonObject()["account_id"] as? String)
-        let device = try await cli.claim(try await cli.pairingCode(), serial: "SER-MOVER-1")
-        #expect(try await cli.run("devices", "rename", device.id, "Travel bag", "--json").status == 0)
-        let before = try await Self.post(credential: device.credential, to: regions.url("eu-west"))
-        #expect(before.status == 200 && before.body["accepted"] as? Int == 1)
         let work = TemporaryDirectory.make(prefix: "tether-move")
         defer { TemporaryDirectory.remove(work) }
-        let tree = work.appendingPathComponent("tree")
-        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
-        let contents = BackupCLITests.random(700_000, seed: 42)
-        try contents.write(to: tree.appendingPathComponent("photo.raw"))
-        let pushed = try await cli.run("backup", "push", tree.path, "--json")
-        #expect(pushed.status == 0, "\(pushed.stderr)")
-        let snapshot = try #require(try pushed.jsonObject()["snapshot_id"] as? String)
+        let owner = try await BackedUpOwner.make(
+            cli,
+            email: "mover@example.org",
+            serial: "SER-MOVER-1",
+            deviceName: "Travel bag",
+            file: "photo.raw",
+            bytes: 700_000,
+            in: work
+        )
+        let (account, device, snapshot, contents) = (owner.account, owner.device, owner.snapshot, owner.contents)
+        let before = try await Self.post(credential: device.credential, to: regions.url("eu-west"))
+        #expect(before.status == 200 && before.body["accepted"] as? Int == 1)
 
         // The owner moves home from eu-west to us (another jurisdiction group: the owner asked).
         let moved = try await cli.run("account", "move", "--region", "us", "--json")
@@ -255,5 +251,38 @@ struct AccountReplicationTests {
             guard let data = try? Data(contentsOf: file) else { return false }
             return data.range(of: Data(needle)) != nil
         }
+    }
+}
+
+/// An account registered at eu-west through the CLI, with a renamed device and a backup of one
+/// random file in `<work>/tree`.
+struct BackedUpOwner {
+    var account: String
+    var device: (id: String, credential: String)
+    var snapshot: String
+    var contents: Data
+
+    static func make(
+        _ cli: CLIHarness,
+        email: String,
+        serial: String,
+        deviceName: String,
+        file: String,
+        bytes: Int,
+        in work: URL
+    ) async throws -> BackedUpOwner {
+        let registered = try await cli.tryRegister(email, "--region", "eu-west", "--json")
+        guard registered.status == 0 else { throw HarnessError.failed(registered) }
+        let account = try #require(try registered.jsonObject()["account_id"] as? String)
+        let device = try await cli.claim(try await cli.pairingCode(), serial: serial)
+        #expect(try await cli.run("devices", "rename", device.id, deviceName, "--json").status == 0)
+        let tree = work.appendingPathComponent("tree")
+        try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
+        let contents = BackupCLITests.random(bytes, seed: UInt64(bytes))
+        try contents.write(to: tree.appendingPathComponent(file))
+        let pushed = try await cli.run("backup", "push", tree.path, "--json")
+        guard pushed.status == 0 else { throw HarnessError.failed(pushed) }
+        let snapshot = try #require(try pushed.jsonObject()["snapshot_id"] as? String)
+        return BackedUpOwner(account: account, device: device, snapshot: snapshot, contents: contents)
     }
 }
