@@ -136,6 +136,38 @@ struct DirectoryReplicationTests {
         #expect(stalled.isEmpty, "no round completed at \(stalled.sorted())")
     }
 
+    @Test func aRegionDownLongerThanTheTombstoneRetentionRefusesToReconcile() async throws {
+        var regions = try await ReplicationRegions.start()
+        defer { regions.stop() }
+        try await regions.register("old@example.org", at: "eu-west")
+        try await regions.waitUntilConverged()
+        #expect(try await regions.roundsCompleted(at: "us", with: "eu-west") != nil)
+
+        // us stays down longer than the retention it restarts with: its rounds are refused, so
+        // nothing it holds can outlive a tombstone the others purged.
+        try await regions.kill("us")
+        try await Task.sleep(for: .seconds(3))
+        try await regions.start("us", arguments: ["--directory-tombstone-retention", "2s"])
+        let deadline = ContinuousClock.now + .seconds(30)
+        var lastError: String?
+        while lastError == nil && ContinuousClock.now < deadline {
+            lastError = try await regions.status("us").peer("eu-west")?.lastError
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(lastError?.contains("restart this region from an empty data directory") == true, "\(lastError ?? "")")
+        // Nor do its peers get its records: it answers their summary requests with 503.
+        await #expect(throws: (any Error).self) {
+            do {
+                _ = try await regions.peerClient("us").getDirectoryRangeSummary(
+                    body: .json(.init(queries: [.init(prefix: "", wantsEntries: false)]))
+                ).ok
+            } catch {
+                #expect(TetherClientFailure.problem(error)?.code == "replica_stale")
+                throw error
+            }
+        }
+    }
+
     @Test func aReplicaRebuiltFromNothingCatchesUpOnEveryEntry() async throws {
         var regions = try await ReplicationRegions.start()
         defer { regions.stop() }

@@ -50,12 +50,12 @@ struct ReplicationRegions {
         return regions
     }
 
-    /// Starts region `id` on its port and data directory.
-    mutating func start(_ id: String) async throws {
+    /// Starts region `id` on its port and data directory, with `extra` arguments.
+    mutating func start(_ id: String, arguments extra: [String] = []) async throws {
         self.servers[id] = try await TetherdProcess.start(
             dataDirectory: self.dataDirectory(id),
             port: self.ports[id]!,
-            arguments: ["--region", id, "--regions", self.file.path, "--directory-sync-interval", "200ms"]
+            arguments: ["--region", id, "--regions", self.file.path, "--directory-sync-interval", "200ms"] + extra
         )
     }
 

@@ -21,6 +21,7 @@ extension TetherAPIHandler {
             throw TetherError.invalidField("queries", "at most \(Self.maxReplicationItems)")
         }
         let queries = try body.queries.map { query throws(TetherError) in try RangeQuery(validating: query) }
+        try await self.requireFreshReplica()
         let summary = try await self.routing.replica.summary()
         return .ok(
             .init(body: .json(.init(nodes: summary.answer(queries).map(Components.Schemas.DirectoryRangeNode.init))))
@@ -38,6 +39,7 @@ extension TetherAPIHandler {
             throw TetherError.invalidField("email_hashes", "at most \(Self.maxReplicationItems) hashes and prefixes")
         }
         let hashes = try body.emailHashes.map { try Self.hexDigest($0, field: "email_hashes") }
+        try await self.requireFreshReplica()
         let prefixes = try body.prefixes.map { prefix throws(TetherError) in
             try RangeQuery(validating: .init(prefix: prefix, wantsEntries: false)).prefix
         }
@@ -112,6 +114,20 @@ extension TetherAPIHandler {
                     )
                 )
             )
+        )
+    }
+}
+
+extension TetherAPIHandler {
+    /// Throws `503 replica_stale` when this region was down longer than the tombstone
+    /// retention: its records must not reach peers (``DirectoryReplica/staleSince()``).
+    func requireFreshReplica() async throws {
+        guard let since = await self.routing.replica.staleSince() else { return }
+        throw TetherError(
+            code: "replica_stale",
+            kind: .unavailable,
+            detail: "This region last replicated at \(since.formatted(.iso8601)), longer ago than the tombstone "
+                + "retention; it serves no directory records until started from an empty data directory."
         )
     }
 }

@@ -54,16 +54,50 @@ actor DirectoryReplica {
         var lastErrors: [RegionID: String] = [:]
     }
 
+    /// The checkpoint stream that records when this region last ran replication; a restart
+    /// tells from it how long the region was down.
+    static let heartbeat = "directory-alive"
+
+    let region: RegionID
     let store: any DirectoryStore
     let retention: Duration
     let clock: @Sendable () -> Date
     private(set) var counters = Counters()
     private var cached: (seq: Int64, builtAt: Date, summary: RangeSummary)?
+    /// Read once, before the first heartbeat of this process.
+    private var staleness: Date??
 
-    init(store: any DirectoryStore, retention: Duration, clock: @escaping @Sendable () -> Date) {
+    init(region: RegionID, store: any DirectoryStore, retention: Duration, clock: @escaping @Sendable () -> Date) {
+        self.region = region
         self.store = store
         self.retention = retention
         self.clock = clock
+    }
+
+    /// When this region last ran replication, if that was longer ago than the tombstone
+    /// retention when this process started: its peers may have purged tombstones it never got,
+    /// so it neither reconciles nor serves its records until it is started from an empty data
+    /// directory. `nil` for a replica that is fresh (or new).
+    func staleSince() async -> Date? {
+        if let staleness { return staleness }
+        let alive = try? await self.store.replicationCheckpoint(stream: Self.heartbeat, peer: self.region)
+        let stale = alive.map(\.completedAt).flatMap { $0 < self.tombstoneCutoff() ? $0 : nil }
+        self.staleness = .some(stale)
+        return stale
+    }
+
+    /// Records that replication runs now (unless the replica is stale, which it stays).
+    func beat() async {
+        guard await self.staleSince() == nil else { return }
+        try? await self.store.saveReplicationCheckpoint(
+            ReplicationCheckpoint(
+                stream: Self.heartbeat,
+                peer: self.region,
+                pushedSeq: 0,
+                rootHash: "",
+                completedAt: self.clock()
+            )
+        )
     }
 
     /// Tombstones authored before this are past their retention: left out of summaries and

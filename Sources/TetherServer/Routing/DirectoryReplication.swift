@@ -33,21 +33,27 @@ struct DirectoryReplication: Service {
             try? await gracefulShutdown()
             return
         }
+        // Down longer than the tombstone retention, this replica may hold records whose
+        // tombstones every peer has purged since: it must not reconcile (it could bring deleted
+        // accounts back) until it is started from an empty data directory.
+        let staleSince = await self.routing.replica.staleSince()
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                await self.routing.replica.beat()
                 await self.purgeTombstones()
                 for peer in peers {
-                    await self.reconcileReportingErrors(with: peer)
+                    await self.reconcileReportingErrors(with: peer, staleSince: staleSince)
                 }
                 try await Task.sleep(for: self.interval)
             }
         }
     }
 
-    private func reconcileReportingErrors(with peer: RegionDirectory.Region) async {
+    private func reconcileReportingErrors(with peer: RegionDirectory.Region, staleSince: Date?) async {
         let clock = ContinuousClock()
         let start = clock.now
         do {
+            if let staleSince { throw StaleDirectoryReplica(lastAlive: staleSince) }
             let report = try await self.reconcile(with: peer)
             await self.routing.replica.completed(report, with: peer.id, duration: clock.now - start)
             if report != DirectoryReplica.RoundReport(nodes: report.nodes, queries: report.queries) {
@@ -62,6 +68,12 @@ struct DirectoryReplication: Service {
             }
         } catch is CancellationError {
             return
+        } catch let stale as StaleDirectoryReplica {
+            await self.routing.replica.failed(with: peer.id, error: stale)
+            self.logger.error(
+                "account directory too stale to reconcile; start this region from an empty data directory",
+                metadata: ["tether.peer": "\(peer.id)", "tether.error": "\(stale)"]
+            )
         } catch {
             await self.routing.replica.failed(with: peer.id, error: error)
             self.logger.notice(
@@ -157,5 +169,18 @@ struct DirectoryReplication: Service {
         } catch {
             self.logger.error("directory tombstone purge failed", metadata: ["tether.error": "\(error)"])
         }
+    }
+}
+
+/// This region last ran replication longer ago than the tombstone retention: its peers may
+/// have purged tombstones it never received, so reconciling could bring deleted accounts back.
+/// Its rounds stop until it is started from an empty data directory (it then copies the
+/// directory afresh).
+struct StaleDirectoryReplica: Error, CustomStringConvertible {
+    let lastAlive: Date
+
+    var description: String {
+        "this region last replicated at \(self.lastAlive.formatted(.iso8601)), longer ago than the tombstone "
+            + "retention; restart this region from an empty data directory"
     }
 }

@@ -34,6 +34,7 @@ struct RegionRouting: Sendable {
         self.credentials = store
         self.peers = peers
         self.replica = DirectoryReplica(
+            region: config.region,
             store: store,
             retention: config.directoryTombstoneRetention,
             clock: config.clock
