@@ -65,9 +65,15 @@ public protocol DirectoryStore: Sendable {
     /// The records for `emailHashes` that this replica holds.
     func directoryRecords(emailHashes: [String]) async throws -> [DirectoryRecord]
 
-    /// Every record whose hash starts with one of `prefixes` (lower-case hex; `""` is all),
-    /// leaving out tombstones authored before `tombstoneCutoff`.
-    func directoryRecords(prefixes: [String], tombstoneCutoff: Date) async throws -> [DirectoryRecord]
+    /// The records whose hash starts with one of `prefixes` (lower-case hex; `""` is all) and is
+    /// greater than `after`, in hash order, at most `limit`, leaving out tombstones authored
+    /// before `tombstoneCutoff`.
+    func directoryRecords(
+        prefixes: [String],
+        tombstoneCutoff: Date,
+        after: String?,
+        limit: Int?
+    ) async throws -> [DirectoryRecord]
 
     /// Up to `limit` records changed after `seq` in this replica, in change order, leaving out
     /// those received from `peer` (it has them).
@@ -144,5 +150,13 @@ public struct ReplicationCheckpoint: Sendable, Hashable {
         self.pushedSeq = pushedSeq
         self.rootHash = rootHash
         self.completedAt = completedAt
+    }
+}
+
+extension DirectoryStore {
+    /// Every record whose hash starts with one of `prefixes`, leaving out tombstones authored
+    /// before `tombstoneCutoff`.
+    public func directoryRecords(prefixes: [String], tombstoneCutoff: Date) async throws -> [DirectoryRecord] {
+        try await self.directoryRecords(prefixes: prefixes, tombstoneCutoff: tombstoneCutoff, after: nil, limit: nil)
     }
 }

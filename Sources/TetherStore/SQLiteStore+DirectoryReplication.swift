@@ -38,20 +38,28 @@ extension SQLiteStore {
         }
     }
 
-    public func directoryRecords(prefixes: [String], tombstoneCutoff: Date) async throws -> [DirectoryRecord] {
+    public func directoryRecords(
+        prefixes: [String],
+        tombstoneCutoff: Date,
+        after: String?,
+        limit: Int?
+    ) async throws -> [DirectoryRecord] {
         let cutoff = DirectoryVersion(wallClock: tombstoneCutoff).rawValue
         return try await self.dbWriter.read { db in
             var records: [DirectoryRecord] = []
             for prefix in Set(prefixes).sorted() {
+                let remaining = limit.map { $0 - records.count } ?? Int.max
+                guard remaining > 0 else { break }
                 // Hashes are lower-case hex, so [prefix, prefix + "g") is exactly the prefix's range.
                 let rows = try Row.fetchCursor(
                     db,
                     sql: """
                         SELECT email_hash, region, state, version FROM directory_record
-                        WHERE email_hash >= ? AND email_hash < ? AND (state = 'confirmed' OR version >= ?)
-                        ORDER BY email_hash
+                        WHERE email_hash >= ? AND email_hash < ? AND email_hash > ?
+                            AND (state = 'confirmed' OR version >= ?)
+                        ORDER BY email_hash LIMIT ?
                         """,
-                    arguments: [prefix, prefix + "g", cutoff]
+                    arguments: [prefix, prefix + "g", after ?? "", cutoff, min(remaining, Int(Int32.max))]
                 )
                 while let row = try rows.next() {
                     records.append(try Self.directoryRecord(row))

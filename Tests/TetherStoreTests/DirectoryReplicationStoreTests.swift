@@ -45,6 +45,41 @@ struct DirectoryReplicationStoreTests {
         #expect(try await store.directoryRecords(emailHashes: [Self.hash(1)]) == [confirmed])
     }
 
+    @Test func rangesArePagedInKeyOrderAfterACursor() async throws {
+        let store = try SQLiteStore.inMemory()
+        var records: [DirectoryRecord] = []
+        for seed in 0..<60 {
+            let hash = String(format: "%x", seed % 16) + String(format: "%063x", seed)
+            records.append(
+                DirectoryRecord(
+                    emailHash: hash,
+                    region: Self.eu,
+                    state: .confirmed,
+                    version: DirectoryVersion(wallClock: Self.now)
+                )
+            )
+        }
+        try await store.applyDirectoryRecords(records, from: Self.us, tombstoneCutoff: Self.longAgo)
+        let prefixes = ["f", "0", "a"]
+        let expected = records.map(\.emailHash).filter { key in prefixes.contains { key.hasPrefix($0) } }.sorted()
+        var paged: [String] = []
+        var after: String?
+        while true {
+            let page = try await store.directoryRecords(
+                prefixes: prefixes,
+                tombstoneCutoff: Self.longAgo,
+                after: after,
+                limit: 4
+            ).map(\.emailHash)
+            #expect(page.count <= 4)
+            paged += page
+            guard page.count == 4, let last = page.last else { break }
+            after = last
+        }
+        #expect(paged == expected)
+        #expect(expected.count > 8)
+    }
+
     @Test func aTombstoneKeepsAStaleConfirmationOut() async throws {
         let store = try SQLiteStore.inMemory()
         let confirmed = Self.record(2, Self.eu, .confirmed, at: Self.now)

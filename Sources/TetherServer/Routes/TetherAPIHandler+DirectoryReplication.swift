@@ -48,13 +48,29 @@ extension TetherAPIHandler {
         var records = try await self.store.directoryRecords(emailHashes: hashes).filter {
             $0.state == .confirmed || $0.version >= expired
         }
+        var more = false
         if !prefixes.isEmpty {
-            let listed = Set(records.map(\.emailHash))
-            records += try await self.store.directoryRecords(prefixes: prefixes, tombstoneCutoff: cutoff).filter {
-                !listed.contains($0.emailHash)
+            let limit = min(body.limit ?? Self.maxReplicationItems, Self.maxReplicationItems)
+            guard limit >= 1 else {
+                throw TetherError.invalidField("limit", "must be 1 to \(Self.maxReplicationItems)")
             }
+            let after = try body.after.map { after throws(TetherError) in
+                try RangeQuery(validating: .init(prefix: after, wantsEntries: false)).prefix
+            }
+            var page = try await self.store.directoryRecords(
+                prefixes: prefixes,
+                tombstoneCutoff: cutoff,
+                after: after,
+                limit: limit + 1
+            )
+            more = page.count > limit
+            page = Array(page.prefix(limit))
+            let listed = Set(records.map(\.emailHash))
+            records += page.filter { !listed.contains($0.emailHash) }
         }
-        return .ok(.init(body: .json(.init(records: records.map(Components.Schemas.DirectoryRecord.init)))))
+        return .ok(
+            .init(body: .json(.init(records: records.map(Components.Schemas.DirectoryRecord.init), more: more)))
+        )
     }
 
     func applyDirectoryRecords(

@@ -122,14 +122,30 @@ struct DirectoryReplication: Service {
         var fetched: [String: DirectoryRecord] = [:]
         let keys = walk.keysToFetch.sorted()
         let prefixes = walk.prefixesToFetch.sorted()
-        for (index, start) in stride(from: 0, to: max(keys.count, 1), by: self.pageSize).enumerated() {
+        for start in stride(from: 0, to: keys.count, by: self.pageSize) {
             let page = Array(keys[start..<min(start + self.pageSize, keys.count)])
-            let pagePrefixes = index == 0 ? prefixes : []
-            guard !page.isEmpty || !pagePrefixes.isEmpty else { continue }
-            let records = try await peers.fetch(emailHashes: page, prefixes: pagePrefixes, at: peer)
+            let records = try await peers.fetch(emailHashes: page, prefixes: [], at: peer).records
             report.fetched += records.count
             report.applied += try await replica.apply(records, from: peer.id)
             for record in records { fetched[record.emailHash] = record }
+        }
+        // Whole ranges, a page at a time (a replica that starts empty fetches everything so).
+        var after: String?
+        var more = !prefixes.isEmpty
+        while more {
+            let page = try await peers.fetch(
+                emailHashes: [],
+                prefixes: prefixes,
+                after: after,
+                limit: self.pageSize,
+                at: peer
+            )
+            report.fetched += page.records.count
+            report.applied += try await replica.apply(page.records, from: peer.id)
+            for record in page.records { fetched[record.emailHash] = record }
+            guard let last = page.records.last?.emailHash, page.more else { break }
+            after = last
+            more = page.more
         }
 
         // 4. Send ours where they are newer than the peer's.

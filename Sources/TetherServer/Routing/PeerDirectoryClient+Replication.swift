@@ -17,20 +17,23 @@ extension PeerDirectoryClient {
         return nodes
     }
 
-    /// The peer's records for `emailHashes` and under `prefixes`.
+    /// The peer's records for `emailHashes`, and a page of those under `prefixes` after the
+    /// key `after`; `more` when others wait under the prefixes.
     func fetch(
         emailHashes: [String],
         prefixes: [String],
+        after: String? = nil,
+        limit: Int? = nil,
         at peer: RegionDirectory.Region
-    ) async throws -> [DirectoryRecord] {
-        var records: [DirectoryRecord] = []
+    ) async throws -> (records: [DirectoryRecord], more: Bool) {
+        var page: (records: [DirectoryRecord], more: Bool) = ([], false)
         try await self.calling(peer) { client in
             let answer = try await client.fetchDirectoryRecords(
-                body: .json(.init(emailHashes: emailHashes, prefixes: prefixes))
+                body: .json(.init(emailHashes: emailHashes, prefixes: prefixes, after: after, limit: limit))
             ).ok.body.json
-            records = try answer.records.map { try DirectoryRecord(validating: $0) }
+            page = (try answer.records.map { try DirectoryRecord(validating: $0) }, answer.more ?? false)
         }
-        return records
+        return page
     }
 
     /// Sends `records` to `peer`, which applies those newer than its own.
