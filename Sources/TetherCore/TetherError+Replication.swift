@@ -17,3 +17,15 @@ extension TetherError {
         TetherError(code: "replica_invalid", kind: .unprocessable, field: field, detail: detail)
     }
 }
+
+extension TetherError {
+    /// The account is moving to another region right now (`503 account_moving`): nothing of it
+    /// is changed meanwhile, so nothing acknowledged is left behind; retry in a second, when the
+    /// old home answers `421` with the new one.
+    public static let accountMoving = TetherError(
+        code: "account_moving",
+        kind: .unavailable,
+        detail: "The account is moving to another region; try again in a moment.",
+        retryAfterSeconds: 1
+    )
+}

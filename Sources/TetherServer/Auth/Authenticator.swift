@@ -8,6 +8,8 @@ struct Authenticator: Sendable {
     let clock: @Sendable () -> Date
     /// Sends the holder of a credential whose account moved away to its new home (421).
     var routing: RegionRouting?
+    /// Accounts moving away right now: their credentials get `503 account_moving` meanwhile.
+    var moves: AccountMoves?
 
     /// The signed-in session; its access token must be valid and unexpired.
     ///
@@ -21,6 +23,7 @@ struct Authenticator: Sendable {
             throw TetherError.unauthenticated
         }
         guard session.accessExpiresAt > self.clock() else { throw TetherError.tokenExpired }
+        if await self.moves?.isMoving(session.account) == true { throw TetherError.accountMoving }
         return session
     }
 
@@ -38,6 +41,7 @@ struct Authenticator: Sendable {
             try await self.routing?.requireNotMovedAway(token)
             throw TetherError.unauthenticated
         }
+        if await self.moves?.isMoving(device.owner) == true { throw TetherError.accountMoving }
         let now = self.clock()
         if markingSeen, device.lastSeen.map({ now.timeIntervalSince($0) >= Self.lastSeenResolution }) ?? true {
             try await self.store.markSeen(device: device.id, at: now)

@@ -19,18 +19,32 @@ extension TetherAPIHandler {
         guard let account = try await self.store.account(id: session.account),
             let region = self.routing.directory.region(target)
         else { throw TetherError.unauthenticated }
-        let receipt = try await replicas.move(
-            session.account,
-            email: account.email,
-            to: region,
-            moves: self.store,
-            directoryRecords: self.store
-        )
+        // From here on the account's other requests wait (503): nothing written after the copy
+        // could be lost with the old copy. Requests already past authentication get a moment
+        // to finish first.
+        guard await self.moves.begin(session.account) else {
+            throw TetherError(code: "move_in_progress", kind: .conflict, detail: "The account is moving already.")
+        }
+        let receipt: Components.Schemas.AccountMoveReceipt
+        do {
+            try await Task.sleep(for: .milliseconds(200))
+            receipt = try await replicas.move(
+                session.account,
+                email: account.email,
+                to: region,
+                moves: self.store,
+                directoryRecords: self.store
+            )
+        } catch {
+            await self.moves.end(session.account)
+            throw error
+        }
         // The new home holds the account and the directory names it: delete the old copy and
         // route its credentials there.
         _ = try await self.store.removeMovedAccount(session.account, to: target, at: self.now)
         try await self.deleteAccountBackups(session.account)
         await self.alerts.forget(account: session.account)
+        await self.moves.end(session.account)
         await replicas.pushDeletion(of: session.account, logger: self.logger)
         self.logger.info(
             "account moved",

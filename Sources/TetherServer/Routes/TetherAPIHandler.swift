@@ -19,6 +19,8 @@ struct TetherAPIHandler: APIProtocol {
     let alerts: AlertService
     let hub: AlertHub
     let routing: RegionRouting
+    /// Accounts moving away from this region right now.
+    let moves = AccountMoves()
     /// Backups; `nil` answers their endpoints with `503 backups_unavailable`.
     var backups: BackupVault?
     /// Account replication; `nil` (no backups) answers its endpoints with `503 replication_unavailable`.
@@ -38,7 +40,7 @@ struct TetherAPIHandler: APIProtocol {
         self.alerts = alerts
         self.hub = hub
         self.passwords = PasswordHasher(cost: config.bcryptCost)
-        self.authenticator = Authenticator(store: store, clock: config.clock, routing: routing)
+        self.authenticator = Authenticator(store: store, clock: config.clock, routing: routing, moves: self.moves)
         self.metrics = metrics
         self.failedClaims = FailedClaimLimiter(
             limit: SlidingWindowLimit(limit: config.claimFailureLimit, window: config.claimFailureWindow)
