@@ -9,6 +9,18 @@ extension TetherError {
         detail: "The chunk's bytes do not hash to its id under the account's chunk-id key; nothing was stored."
     )
 
+    /// Chunk `index` of a pack request does not hash to the id listed for it:
+    /// `422 chunk_id_mismatch` naming `chunks[index]`; nothing of the request was stored.
+    public static func chunkIDMismatch(index: Int) -> TetherError {
+        TetherError(
+            code: "chunk_id_mismatch",
+            kind: .unprocessable,
+            field: "chunks[\(index)]",
+            detail:
+                "Chunk \(index)'s bytes do not hash to its id under the account's chunk-id key; nothing of the request was stored."
+        )
+    }
+
     /// A snapshot names chunks the server does not hold: `409 chunks_missing`, with the first
     /// few ids in the detail. Ask `POST /v1/backup/chunks/missing`, upload those, commit again.
     public static func chunksMissing(_ ids: [String]) -> TetherError {

@@ -19,20 +19,47 @@ public struct WrappedDataKey: Sendable, Hashable {
     }
 }
 
-/// A chunk an account holds: its id (lower-case hex), plaintext size and sealed size.
+/// A chunk an account holds: its id (lower-case hex), plaintext size, and where its sealed box
+/// lies: `storedSize` bytes at `offset` in the pack blob `pack`.
 public struct BackupChunkRecord: Sendable, Hashable {
     public var id: String
     public var size: Int
     public var storedSize: Int
     /// When it was last uploaded, or reported present to a push; prune spares recent ones.
     public var touchedAt: Date
+    /// The pack (a blob key) holding its box; chunks stored before packs are packs of one named by their id.
+    public var pack: String
+    /// Where its box starts in the pack.
+    public var offset: Int
 
     /// A chunk record.
-    public init(id: String, size: Int, storedSize: Int, touchedAt: Date) {
+    public init(id: String, size: Int, storedSize: Int, touchedAt: Date, pack: String, offset: Int) {
         self.id = id
         self.size = size
         self.storedSize = storedSize
         self.touchedAt = touchedAt
+        self.pack = pack
+        self.offset = offset
+    }
+}
+
+/// A pack blob an account holds: its key, its size in bytes, and how much of it live chunks use.
+public struct BackupPackRecord: Sendable, Hashable {
+    public var id: String
+    public var size: Int
+    public var createdAt: Date
+    /// Chunks recorded in it.
+    public var liveChunks: Int
+    /// Their stored bytes; the rest of the pack is dead (chunks pruned, or stored twice by racing uploads).
+    public var liveBytes: Int
+
+    /// A pack record.
+    public init(id: String, size: Int, createdAt: Date, liveChunks: Int = 0, liveBytes: Int = 0) {
+        self.id = id
+        self.size = size
+        self.createdAt = createdAt
+        self.liveChunks = liveChunks
+        self.liveBytes = liveBytes
     }
 }
 
@@ -58,7 +85,8 @@ public struct BackupSnapshotRecord: Sendable, Hashable {
 
 /// What is stored about backups: wrapped data keys, the chunks each account holds, snapshots
 /// with their sealed manifests, and which chunks each snapshot references (for prune). The
-/// chunks' bytes live in a ``BlobStore``. Every call is scoped to the account.
+/// chunks' bytes live in pack blobs of a ``BlobStore``; this store indexes them (chunk → pack,
+/// offset, length). Every call is scoped to the account.
 public protocol BackupStore: Sendable {
     /// The account's wrapped data key, if it has one.
     func wrappedDataKey(account: AccountID) async throws -> WrappedDataKey?
@@ -82,8 +110,25 @@ public protocol BackupStore: Sendable {
     /// Of `ids`, the chunks the account holds, by id, read in one transaction.
     func backupChunks(account: AccountID, ids: [String]) async throws -> [String: BackupChunkRecord]
 
-    /// Records a chunk whose blob is durable (or touches it when it is recorded already).
-    func recordBackupChunk(_ chunk: BackupChunkRecord, account: AccountID) async throws
+    /// Records a durable pack blob and the chunks in it, in one transaction. A chunk the account
+    /// holds already keeps its place and is only touched. Returns the ids recorded by this call.
+    func recordBackupPack(
+        _ pack: BackupPackRecord,
+        chunks: [BackupChunkRecord],
+        account: AccountID
+    ) async throws
+        -> Set<String>
+
+    /// Every pack the account holds, with its live chunks and bytes.
+    func backupPacks(account: AccountID) async throws -> [BackupPackRecord]
+
+    /// Records `pack` and points `chunks` (already in the account) at their new places in it, in
+    /// one transaction (a prune's repack; the packs they leave are removed afterwards).
+    func moveBackupChunks(_ chunks: [BackupChunkRecord], into pack: BackupPackRecord, account: AccountID) async throws
+
+    /// Removes the records of `packs` that no chunk lies in any more; returns those removed, whose
+    /// blobs can then go.
+    func deleteEmptyBackupPacks(_ packs: [String], account: AccountID) async throws -> [String]
 
     /// Every chunk the account holds, by id.
     func backupChunks(account: AccountID) async throws -> [BackupChunkRecord]
@@ -112,6 +157,6 @@ public protocol BackupStore: Sendable {
     func deleteUnreferencedBackupChunks(account: AccountID, touchedBefore: Date) async throws -> [BackupChunkRecord]
 
     /// Removes everything stored about the account's backups: its wrapped key (crypto-shredding),
-    /// chunks and snapshots.
+    /// chunks, packs and snapshots.
     func deleteBackups(account: AccountID) async throws
 }

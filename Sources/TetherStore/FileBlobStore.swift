@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 /// A ``BlobStore`` on the file system: `<root>/<account>/<key[0..<2]>/<key>`, by default under
-/// `<data-dir>/blobs/`.
+/// `<data-dir>/blobs/`. Each blob is a pack file of sealed chunks; ranges are read with `pread`.
 ///
 /// A put writes a temporary file and renames it into place, so a blob is either absent or whole
 /// after a crash; it returns once the blob is durable. On Linux, concurrent puts share one
@@ -31,7 +31,7 @@ public struct FileBlobStore: BlobStore {
         try FileBlobStore(root: dataDirectory.appendingPathComponent("blobs", isDirectory: true))
     }
 
-    /// The file a blob lives in (tests flip bytes in it).
+    /// The file a blob (a pack) lives in (tests flip bytes in it).
     public func file(account: AccountID, key: String) throws -> URL {
         let name = try Self.safe(key)
         return try self.accountDirectory(account)
@@ -85,6 +85,39 @@ public struct FileBlobStore: BlobStore {
             guard access(path, F_OK) == 0 else { return nil }
             return FileManager.default.contents(atPath: path)
         }
+    }
+
+    public func get(account: AccountID, key: String, offset: Int, length: Int) async throws -> Data? {
+        let path = try self.file(account: account, key: key).path
+        return try await Self.offload { try Self.read(path, offset: offset, length: length) }
+    }
+
+    /// Reads `length` bytes at `offset` with `pread`; `nil` when the file is missing or shorter.
+    private static func read(_ path: String, offset: Int, length: Int) throws -> Data? {
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT { return nil }
+            throw Self.failure("open", errno)
+        }
+        defer { close(descriptor) }
+        var data = Data(count: length)
+        var failure: Int32 = 0
+        let read = data.withUnsafeMutableBytes { raw -> Int in
+            var done = 0
+            while done < length {
+                let count = pread(descriptor, raw.baseAddress! + done, length - done, off_t(offset + done))
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    return done
+                }
+                if count == 0 { break }
+                done += count
+            }
+            return done
+        }
+        guard failure == 0 else { throw Self.failure("read", failure) }
+        return read == length ? data : nil
     }
 
     public func delete(account: AccountID, keys: [String]) async throws {

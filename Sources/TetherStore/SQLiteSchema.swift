@@ -295,6 +295,7 @@ enum SQLiteSchema {
             )
         }
         Self.registerSettingsSync(in: &migrator)
+        Self.registerBackupPacks(in: &migrator)
         Self.registerAccountReplication(in: &migrator)
         return migrator
     }

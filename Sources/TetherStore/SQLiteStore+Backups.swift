@@ -74,16 +74,96 @@ extension SQLiteStore {
         }
     }
 
-    public func recordBackupChunk(_ chunk: BackupChunkRecord, account: AccountID) async throws {
+    public func recordBackupPack(
+        _ pack: BackupPackRecord,
+        chunks: [BackupChunkRecord],
+        account: AccountID
+    ) async throws -> Set<String> {
         try await self.dbWriter.write { db in
             try db.execute(
-                sql: """
-                    INSERT INTO backup_chunk (account_id, id, size, stored_size, touched_at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (account_id, id) DO UPDATE SET
-                        size = excluded.size, stored_size = excluded.stored_size, touched_at = excluded.touched_at
-                    """,
-                arguments: [account.rawValue, chunk.id, chunk.size, chunk.storedSize, chunk.touchedAt]
+                sql: "INSERT INTO backup_pack (account_id, id, size, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [account.rawValue, pack.id, pack.size, pack.createdAt]
             )
+            let insert = try db.makeStatement(
+                sql: """
+                    INSERT INTO backup_chunk (account_id, id, size, stored_size, touched_at, pack_id, pack_offset)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (account_id, id) DO NOTHING
+                    """
+            )
+            let touch = try db.makeStatement(
+                sql: "UPDATE backup_chunk SET touched_at = ? WHERE account_id = ? AND id = ?"
+            )
+            var recorded = Set<String>()
+            for chunk in chunks {
+                try insert.execute(arguments: [
+                    account.rawValue, chunk.id, chunk.size, chunk.storedSize, chunk.touchedAt, pack.id, chunk.offset,
+                ])
+                if db.changesCount > 0 {
+                    recorded.insert(chunk.id)
+                } else {
+                    try touch.execute(arguments: [chunk.touchedAt, account.rawValue, chunk.id])
+                }
+            }
+            return recorded
+        }
+    }
+
+    public func backupPacks(account: AccountID) async throws -> [BackupPackRecord] {
+        try await self.dbWriter.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT p.id, p.size, p.created_at, COUNT(c.id) AS live_chunks,
+                        COALESCE(SUM(c.stored_size), 0) AS live_bytes
+                    FROM backup_pack p
+                    LEFT JOIN backup_chunk c ON c.account_id = p.account_id AND c.pack_id = p.id
+                    WHERE p.account_id = ? GROUP BY p.id ORDER BY p.id
+                    """,
+                arguments: [account.rawValue]
+            ).map { row in
+                BackupPackRecord(
+                    id: row["id"],
+                    size: row["size"],
+                    createdAt: row["created_at"],
+                    liveChunks: row["live_chunks"],
+                    liveBytes: row["live_bytes"]
+                )
+            }
+        }
+    }
+
+    public func moveBackupChunks(
+        _ chunks: [BackupChunkRecord],
+        into pack: BackupPackRecord,
+        account: AccountID
+    ) async throws {
+        try await self.dbWriter.write { db in
+            try db.execute(
+                sql: "INSERT INTO backup_pack (account_id, id, size, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [account.rawValue, pack.id, pack.size, pack.createdAt]
+            )
+            let move = try db.makeStatement(
+                sql: "UPDATE backup_chunk SET pack_id = ?, pack_offset = ? WHERE account_id = ? AND id = ?"
+            )
+            for chunk in chunks {
+                try move.execute(arguments: [pack.id, chunk.offset, account.rawValue, chunk.id])
+            }
+        }
+    }
+
+    public func deleteEmptyBackupPacks(_ packs: [String], account: AccountID) async throws -> [String] {
+        try await self.dbWriter.write { db in
+            let remove = try db.makeStatement(
+                sql: """
+                    DELETE FROM backup_pack WHERE account_id = ? AND id = ? AND NOT EXISTS (
+                        SELECT 1 FROM backup_chunk c WHERE c.account_id = backup_pack.account_id AND c.pack_id = backup_pack.id)
+                    """
+            )
+            return try packs.filter { id in
+                try remove.execute(arguments: [account.rawValue, id])
+                return db.changesCount > 0
+            }
         }
     }
 
@@ -195,6 +275,7 @@ extension SQLiteStore {
         try await self.dbWriter.write { db in
             try db.execute(sql: "DELETE FROM backup_snapshot WHERE account_id = ?", arguments: [account.rawValue])
             try db.execute(sql: "DELETE FROM backup_chunk WHERE account_id = ?", arguments: [account.rawValue])
+            try db.execute(sql: "DELETE FROM backup_pack WHERE account_id = ?", arguments: [account.rawValue])
             try db.execute(sql: "DELETE FROM backup_key WHERE account_id = ?", arguments: [account.rawValue])
         }
     }
@@ -218,7 +299,9 @@ extension SQLiteStore {
             id: row["id"],
             size: row["size"],
             storedSize: row["stored_size"],
-            touchedAt: row["touched_at"]
+            touchedAt: row["touched_at"],
+            pack: row["pack_id"],
+            offset: row["pack_offset"]
         )
     }
 

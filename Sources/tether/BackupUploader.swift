@@ -4,9 +4,10 @@ import TetherAPI
 import TetherSync
 
 /// Sends a push's chunks as a continuous pipeline: the reader hands chunks in (``add(_:_:)``),
-/// they are grouped into small batches (16 chunks or 4 MiB) and queued (at most 64 MiB), and
-/// eight workers each take a batch, ask the server which of it it lacks and upload those, one
-/// after another, so eight uploads are in flight while the reader keeps chunking and hashing.
+/// they are grouped into batches (``batchChunks`` chunks or ``batchBytes``) and queued (at most
+/// ``queuedBytes``), and ``concurrentUploads`` workers each take a batch, ask the server which of
+/// it it lacks and upload those in one pack request (`POST /v1/backup/packs`), so that many packs
+/// are in flight while the reader keeps chunking and hashing.
 /// A transient failure of a request is retried (``BackupRetry``); a chunk the server
 /// acknowledged is never sent again, in this push or the next, so a push that was killed and is
 /// run again resumes where it stopped.
@@ -25,20 +26,23 @@ final class BackupUploader {
     private(set) var transferredBytes: Int64 = 0
     private(set) var deduplicatedBytes: Int64 = 0
 
-    /// The most chunks in one batch.
-    static let batchChunks = 16
-    /// The most bytes in one batch.
-    static let batchBytes = 4 << 20
+    /// The most chunks in one batch, and so in one pack request (tests lower it with
+    /// `TETHER_BACKUP_PACK_CHUNKS` to see a push stopped between packs).
+    let batchChunks: Int
+    /// The most bytes in one batch: a pack request carries at most this much.
+    static let batchBytes = 8 << 20
     /// The most bytes waiting in the queue, besides the batches the workers hold.
     static let queuedBytes = 64 << 20
-    /// Uploads in flight at once.
-    static let concurrentUploads = 16
+    /// Pack uploads in flight at once.
+    static let concurrentUploads = 6
 
     init(connection: ServerConnection, progress: BackupProgress, retry: BackupRetry = .standard) {
         self.progress = progress
         // Tests slow uploads down with `TETHER_BACKUP_UPLOAD_PAUSE_MS` to stop a push midway.
-        let pause: Duration? = ProcessInfo.processInfo.environment["TETHER_BACKUP_UPLOAD_PAUSE_MS"]
-            .flatMap(Int.init).map { .milliseconds($0) }
+        let environment = ProcessInfo.processInfo.environment
+        let pause: Duration? = environment["TETHER_BACKUP_UPLOAD_PAUSE_MS"].flatMap(Int.init).map { .milliseconds($0) }
+        self.batchChunks = environment["TETHER_BACKUP_PACK_CHUNKS"].flatMap(Int.init)
+            .map { min(max($0, 1), BackupPackBody.maxChunks) } ?? 256
         let worker = BackupUploadWorker(connection: connection, queue: self.queue, retry: retry, pause: pause)
         self.workers = (0..<Self.concurrentUploads).map { _ in Task { await worker.run() } }
     }
@@ -65,7 +69,7 @@ final class BackupUploader {
         }
         self.batch.append(BackupUploadChunk(id: id, data: data))
         self.batchBytes += data.count
-        if self.batch.count >= Self.batchChunks || self.batchBytes >= Self.batchBytes {
+        if self.batch.count >= self.batchChunks || self.batchBytes + BackupVault.maxChunkBytes > Self.batchBytes {
             try await self.send()
         }
     }
@@ -128,7 +132,7 @@ final class BackupUploader {
 }
 
 /// One of the uploader's workers: takes batches until the queue is done, asks which chunks the
-/// server lacks, uploads them; its first failure (after retries) fails the queue.
+/// server lacks, uploads them as one pack; its first failure (after retries) fails the queue.
 private struct BackupUploadWorker: Sendable {
     let connection: ServerConnection
     let queue: BackupUploadQueue
@@ -158,23 +162,23 @@ private struct BackupUploadWorker: Sendable {
                 }
             }
         )
+        var pack: [(id: ChunkID, data: Data)] = []
         for chunk in batch {
-            guard missing.contains(chunk.id.rawValue) else {
+            if missing.contains(chunk.id.rawValue) {
+                pack.append((chunk.id, chunk.data))
+            } else {
                 outcome.presentBytes += Int64(chunk.data.count)
-                continue
             }
-            _ = try await self.retry.run {
-                try await self.connection.call {
-                    try await $0.putBackupChunk(
-                        path: .init(chunkId: chunk.id.rawValue),
-                        body: .binary(HTTPBody(chunk.data))
-                    ).ok
-                }
-            }
-            if let pause = self.pause { try await Task.sleep(for: pause) }
-            outcome.sentChunks += 1
-            outcome.sentBytes += Int64(chunk.data.count)
-            await self.queue.sent(chunk.data.count)
         }
+        guard !pack.isEmpty else { return }
+        let body = BackupPackBody.encode(pack)
+        _ = try await self.retry.run {
+            try await self.connection.call { try await $0.putBackupPack(body: .binary(HTTPBody(body))).ok }
+        }
+        if let pause = self.pause { try await Task.sleep(for: pause) }
+        let bytes = pack.reduce(0) { $0 + $1.data.count }
+        outcome.sentChunks += pack.count
+        outcome.sentBytes += Int64(bytes)
+        await self.queue.sent(bytes)
     }
 }

@@ -50,8 +50,12 @@ struct AccountReplicationTests {
 
         // Residency: us, in the other group, holds nothing of the account but its directory entry.
         let box = try #require(
-            try Data(contentsOf: Self.homeBlobs(regions).file(account: AccountID(rawValue: account), key: chunks[0].id))
-        )
+            try await StoredChunk.locate(
+                in: regions.dataDirectory("eu-west"),
+                account: AccountID(rawValue: account),
+                id: chunks[0].id
+            )
+        ).box()
         let personal: [String: [UInt8]] = [
             "email": Array(Self.email.utf8), "account id": Array(account.utf8), "device id": Array(device.id.utf8),
             "serial": Array(Self.serial.utf8), "device name": Array(Self.deviceName.utf8),
@@ -84,10 +88,14 @@ struct AccountReplicationTests {
         }
 
         // A flipped byte in eu-west's copy of a chunk is repaired from eu-central's.
-        let file = try Self.homeBlobs(regions).file(account: AccountID(rawValue: account), key: chunks[1].id)
-        var bytes = try Data(contentsOf: file)
-        bytes[bytes.count / 2] ^= 0x20
-        try bytes.write(to: file)
+        let stored = try #require(
+            try await StoredChunk.locate(
+                in: regions.dataDirectory("eu-west"),
+                account: AccountID(rawValue: account),
+                id: chunks[1].id
+            )
+        )
+        try stored.flip(at: stored.range.count / 2, bit: 0x20)
         let verified = try await cli.run("backup", "verify", "--json")
         #expect(verified.status == 0, "\(verified.stderr)")
         let report = try verified.jsonObject()
@@ -203,10 +211,6 @@ struct AccountReplicationTests {
         let (data, response) = try await URLSession.shared.data(for: request)
         let body = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, body)
-    }
-
-    static func homeBlobs(_ regions: ReplicationRegions) throws -> FileBlobStore {
-        try FileBlobStore.open(dataDirectory: regions.dataDirectory("eu-west"))
     }
 
     /// Waits until `replica` holds `chunks` chunks of `home`'s accounts and the same summary root

@@ -146,6 +146,8 @@ struct BackupCLITests {
             defer { try? store.close() }
             var slow = cli.runner
             slow.environment["TETHER_BACKUP_UPLOAD_PAUSE_MS"] = "250"
+            // Packs of two chunks, so the push is killed between packs, some acknowledged.
+            slow.environment["TETHER_BACKUP_PACK_CHUNKS"] = "2"
             let push = try slow.start(["backup", "push", file.path, "--json"])
             let deadline = Date().addingTimeInterval(60)
             while try await store.backupChunks(account: AccountID(rawValue: account)).count < 6 && Date() < deadline {
@@ -197,11 +199,10 @@ struct BackupCLITests {
             let store = try SQLiteStore.open(directory: server.dataDirectory)
             defer { try? store.close() }
             let chunk = try #require(try await store.backupChunks(account: AccountID(rawValue: account)).first)
-            let blob = try FileBlobStore.open(dataDirectory: server.dataDirectory)
-                .file(account: AccountID(rawValue: account), key: chunk.id)
-            var bytes = try Data(contentsOf: blob)
-            bytes[100] ^= 0x80
-            try bytes.write(to: blob)
+            let stored = try #require(
+                try await StoredChunk.locate(in: server.dataDirectory, account: AccountID(rawValue: account), id: chunk.id)
+            )
+            try stored.flip(at: 100, bit: 0x80)
 
             let dirty = try await cli.run("backup", "verify", "--json")
             #expect(dirty.status == 1)

@@ -63,6 +63,7 @@ struct BackupRetryCLITests {
             try BackupCLITests.random(24 << 20, seed: 22).write(to: file)
             var slow = cli.runner
             slow.environment["TETHER_BACKUP_UPLOAD_PAUSE_MS"] = "300"
+            slow.environment["TETHER_BACKUP_PACK_CHUNKS"] = "1"
             let push = try slow.start(["backup", "push", file.path])
             try await Task.sleep(for: .milliseconds(600))
             // The session revoked on the server mid-push: every upload now answers 401.

@@ -60,11 +60,16 @@ struct BackupRoutesTests {
             let body = try await ada.client.getBackupChunk(path: .init(chunkId: id.rawValue)).ok.body.binary
             #expect(try await Data(collecting: body, upTo: 1 << 20) == data)
             // On disk the bytes are sealed: the plaintext is not there.
-            let blob = try FileBlobStore.open(dataDirectory: server.dataDirectory)
-                .file(account: AccountID(rawValue: ada.accountID), key: id.rawValue)
-            let stored = try Data(contentsOf: blob)
+            let located = try #require(
+                try await StoredChunk.locate(
+                    in: server.dataDirectory,
+                    account: AccountID(rawValue: ada.accountID),
+                    id: id.rawValue
+                )
+            )
+            let stored = try located.box()
             #expect(stored.count == data.count + AccountDataKey.sealOverhead)
-            #expect(stored.range(of: data) == nil)
+            #expect(try Data(contentsOf: located.file).range(of: data) == nil)
         }
     }
 
@@ -182,6 +187,13 @@ struct BackupRoutesTests {
             let orphan = Data("uploaded, never committed".utf8)
             _ = try await self.put(ada, orphan, id: hasher.id(of: orphan))
 
+            let onlyFirstPack = try #require(
+                try await StoredChunk.locate(
+                    in: server.dataDirectory,
+                    account: AccountID(rawValue: ada.accountID),
+                    id: hasher.id(of: onlyFirst).rawValue
+                )
+            )
             _ = try await ada.client.forgetBackupSnapshot(path: .init(snapshotId: first.id)).ok
             // Within the grace period nothing goes: a push may be about to commit them.
             var report = try await ada.client.pruneBackups().ok.body.json
@@ -195,12 +207,7 @@ struct BackupRoutesTests {
             let missing = try await ada.client.findMissingBackupChunks(body: .json(.init(ids: ids))).ok.body.json
                 .missing
             #expect(missing == Array(ids.dropFirst()))
-            let blobs = try FileBlobStore.open(dataDirectory: server.dataDirectory)
-            #expect(
-                !FileManager.default.fileExists(
-                    atPath: try blobs.file(account: AccountID(rawValue: ada.accountID), key: ids[1]).path
-                )
-            )
+            #expect(!FileManager.default.fileExists(atPath: onlyFirstPack.file.path))
             await expectProblem(400, "invalid_field", field: "grace_s") {
                 try await ada.client.pruneBackups(query: .init(graceS: -1)).ok
             }
@@ -223,11 +230,14 @@ struct BackupRoutesTests {
             #expect(report.corruptChunks.isEmpty)
             #expect(report.checkedSnapshots == 1)
 
-            let file = try FileBlobStore.open(dataDirectory: server.dataDirectory)
-                .file(account: AccountID(rawValue: ada.accountID), key: hasher.id(of: bad).rawValue)
-            var bytes = try Data(contentsOf: file)
-            bytes[bytes.count / 2] ^= 0x01
-            try bytes.write(to: file)
+            let stored = try #require(
+                try await StoredChunk.locate(
+                    in: server.dataDirectory,
+                    account: AccountID(rawValue: ada.accountID),
+                    id: hasher.id(of: bad).rawValue
+                )
+            )
+            try stored.flip(at: stored.range.count / 2)
             report = try await ada.client.verifyBackups().ok.body.json
             #expect(report.corruptChunks == [hasher.id(of: bad).rawValue])
             await expectProblem(500, "backup_corrupt") {

@@ -49,6 +49,7 @@ public func buildApplication(
                 ("/v1/backup/chunks/", BackupVault.maxChunkBytes),
                 ("/v1/replication/accounts/records", AccountReplicas.maxBatchBody),
                 ("/v1/replication/accounts/adopt", AccountReplicas.maxAdoptBody),
+                ("/v1/backup/packs", BackupVault.maxPackBodyBytes),
             ]
         )
     )

@@ -43,6 +43,20 @@ extension TetherAPIHandler {
         return .ok(.init(body: .json(.init(id: input.path.chunkId, size: data.count, created: created))))
     }
 
+    func putBackupPack(_ input: Operations.PutBackupPack.Input) async throws -> Operations.PutBackupPack.Output {
+        let session = try await self.authenticator.session()
+        let vault = try self.vault()
+        guard case .binary(let body) = input.body else {
+            throw TetherError.malformedBody("Expected an application/octet-stream body.")
+        }
+        let chunks = try BackupPackBody.decode(try await Self.collect(body, upTo: BackupVault.maxPackBodyBytes))
+        let created = try await vault.putChunks(account: session.account, chunks: chunks)
+        let stored = zip(chunks, created).map { chunk, created in
+            Components.Schemas.BackupChunkStored(id: chunk.id.rawValue, size: chunk.data.count, created: created)
+        }
+        return .ok(.init(body: .json(.init(chunks: stored))))
+    }
+
     func getBackupChunk(_ input: Operations.GetBackupChunk.Input) async throws -> Operations.GetBackupChunk.Output {
         let session = try await self.authenticator.session()
         let data = try await self.vault().chunk(account: session.account, id: input.path.chunkId)

@@ -2,14 +2,15 @@ public import Foundation
 public import TetherCore
 public import TetherStore
 
-/// The server side of backups: keys, verified and sealed chunks, atomic snapshot commits,
-/// prune and scrub. Routes call it; it talks to storage only through ``BackupStore`` and
+/// The server side of backups: keys, verified and sealed chunks stored in pack blobs, atomic
+/// snapshot commits, prune and scrub. Routes call it; it talks to storage only through ``BackupStore`` and
 /// ``BlobStore``.
 ///
 /// ```swift
 /// let vault = BackupVault(store: store, blobs: try FileBlobStore.open(dataDirectory: dir), kek: kek)
 /// let key = try await vault.chunkIDKey(account: account)      // the client names chunks with it
 /// try await vault.putChunk(account: account, id: id, body: bytes)
+/// try await vault.putChunks(account: account, chunks: BackupPackBody.decode(body))  // one pack
 /// ```
 public struct BackupVault: Sendable {
     let store: any BackupStore
@@ -98,8 +99,8 @@ public struct BackupVault: Sendable {
             .map { try ChunkID(validating: $0) }
     }
 
-    /// Verifies that `body` hashes to `id`, seals it and stores it durably; a chunk the account
-    /// holds already is only touched. Returns whether it was new.
+    /// Verifies that `body` hashes to `id`, seals it and stores it durably (a pack of one); a
+    /// chunk the account holds already is only touched. Returns whether it was new.
     ///
     /// - Throws: `invalid_field` (chunkId, body), `422 chunk_id_mismatch`; nothing is stored then.
     @discardableResult
@@ -110,19 +111,7 @@ public struct BackupVault: Sendable {
         }
         let key = try await self.dataKey(account: account, create: true)!
         guard key.chunkIDs.id(of: body) == chunkID else { throw TetherError.chunkIDMismatch }
-        return try await self.gate.shared(account.rawValue) {
-            if try await self.store.backupChunk(account: account, id: id) != nil {
-                _ = try await self.store.missingBackupChunks(account: account, ids: [id], now: self.clock())
-                return false
-            }
-            let box = try key.seal(body, context: id)
-            try await self.blobs.put(box, account: account, key: id)
-            try await self.store.recordBackupChunk(
-                BackupChunkRecord(id: id, size: body.count, storedSize: box.count, touchedAt: self.clock()),
-                account: account
-            )
-            return true
-        }
+        return try await self.storePack([(chunkID, body)], key: key, account: account)[0]
     }
 
     /// A chunk's plaintext, opened and checked against its id.
@@ -130,10 +119,10 @@ public struct BackupVault: Sendable {
     /// - Throws: `404 not_found` when the account holds no such chunk; `500 backup_corrupt`.
     public func chunk(account: AccountID, id: String) async throws -> Data {
         _ = try ChunkID(validating: id, field: "chunkId")
-        guard try await self.store.backupChunk(account: account, id: id) != nil,
+        guard let record = try await self.store.backupChunk(account: account, id: id),
             let key = try await self.dataKey(account: account, create: false)
         else { throw TetherError.notFound("chunk", field: "chunkId") }
-        guard let box = try await self.blobs.get(account: account, key: id) else {
+        guard let box = try await self.box(of: record, account: account) else {
             throw TetherError.backupCorrupt("chunk \(id)")
         }
         let plaintext: Data
@@ -144,6 +133,11 @@ public struct BackupVault: Sendable {
         }
         guard key.chunkIDs.id(of: plaintext).rawValue == id else { throw TetherError.backupCorrupt("chunk \(id)") }
         return plaintext
+    }
+
+    /// The sealed box of a recorded chunk, read from its pack; `nil` when the pack lacks it.
+    func box(of chunk: BackupChunkRecord, account: AccountID) async throws -> Data? {
+        try await self.blobs.get(account: account, key: chunk.pack, offset: chunk.offset, length: chunk.storedSize)
     }
 
     // MARK: Snapshots
@@ -214,23 +208,25 @@ public struct BackupVault: Sendable {
     }
 
     /// Deletes the chunks no snapshot references and untouched for `grace` (so a push in flight,
-    /// which touched or uploaded its chunks moments ago, keeps them), rows first, then blobs.
+    /// which touched or uploaded its chunks moments ago, keeps them), rows first, then the packs
+    /// left empty; packs more than half dead are repacked (``compact(account:)``).
     public func prune(account: AccountID, grace: Duration = Self.defaultPruneGrace) async throws -> BackupPruneReport {
         try await self.gate.exclusive(account.rawValue) {
             let cutoff = self.clock().addingTimeInterval(-Double(grace.components.seconds))
             let deleted = try await self.store.deleteUnreferencedBackupChunks(account: account, touchedBefore: cutoff)
-            try await self.blobs.delete(account: account, keys: deleted.map(\.id))
+            let freed = try await self.compact(account: account)
             let kept = try await self.store.backupChunks(account: account).count
             return BackupPruneReport(
                 deletedChunks: deleted.count,
                 deletedBytes: deleted.reduce(0) { $0 + Int64($1.size) },
-                deletedStoredBytes: deleted.reduce(0) { $0 + Int64($1.storedSize) },
+                deletedStoredBytes: freed,
                 keptChunks: kept
             )
         }
     }
 
-    /// Scrubs the account: re-opens every chunk's box and recomputes its id, opens every manifest.
+    /// Scrubs the account: reads each pack once, re-opens every chunk's box in it and recomputes
+    /// the chunk's id and size; opens every manifest.
     public func verify(account: AccountID) async throws -> BackupVerifyReport {
         let chunks = try await self.store.backupChunks(account: account)
         let snapshots = try await self.store.backupSnapshots(account: account)
@@ -242,18 +238,24 @@ public struct BackupVault: Sendable {
             corruptSnapshots: []
         )
         guard let key = try await self.dataKey(account: account, create: false) else { return report }
-        for chunk in chunks {
-            report.checkedChunks += 1
-            guard let box = try await self.blobs.get(account: account, key: chunk.id) else {
-                report.corruptChunks.append(chunk.id)
-                continue
-            }
-            report.checkedBytes += Int64(box.count)
-            let plaintext = try? key.open(box, context: chunk.id)
-            if plaintext.map({ key.chunkIDs.id(of: $0).rawValue != chunk.id || $0.count != chunk.size }) ?? true {
-                report.corruptChunks.append(chunk.id)
+        for (pack, inPack) in Dictionary(grouping: chunks, by: \.pack).sorted(by: { $0.key < $1.key }) {
+            let blob = try await self.blobs.get(account: account, key: pack)
+            for chunk in inPack {
+                report.checkedChunks += 1
+                report.checkedBytes += Int64(chunk.storedSize)
+                let end = chunk.offset + chunk.storedSize
+                guard let blob, chunk.offset >= 0, end <= blob.count else {
+                    report.corruptChunks.append(chunk.id)
+                    continue
+                }
+                let box = blob.subdata(in: blob.startIndex + chunk.offset..<blob.startIndex + end)
+                let plaintext = try? key.open(box, context: chunk.id)
+                if plaintext.map({ key.chunkIDs.id(of: $0).rawValue != chunk.id || $0.count != chunk.size }) ?? true {
+                    report.corruptChunks.append(chunk.id)
+                }
             }
         }
+        report.corruptChunks.sort()
         for snapshot in snapshots {
             report.checkedSnapshots += 1
             do {
