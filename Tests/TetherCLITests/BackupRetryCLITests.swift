@@ -27,7 +27,10 @@ struct BackupRetryCLITests {
         let size = 64 << 20
         try BackupCLITests.random(size, seed: 21).write(to: file)
 
-        let push = try cli.runner.start(["backup", "push", file.path, "--json"])
+        // Small packs (four chunks each), so many uploads are still to come when the server dies.
+        var small = cli.runner
+        small.environment["TETHER_BACKUP_PACK_CHUNKS"] = "4"
+        let push = try small.start(["backup", "push", file.path, "--json"])
         // Killed while uploads are in flight (their connections reset), down for a second, back
         // on the same port.
         let store = try SQLiteStore.open(directory: data)
