@@ -41,7 +41,8 @@ final class BackupUploader {
         // Tests slow uploads down with `TETHER_BACKUP_UPLOAD_PAUSE_MS` to stop a push midway.
         let environment = ProcessInfo.processInfo.environment
         let pause: Duration? = environment["TETHER_BACKUP_UPLOAD_PAUSE_MS"].flatMap(Int.init).map { .milliseconds($0) }
-        self.batchChunks = environment["TETHER_BACKUP_PACK_CHUNKS"].flatMap(Int.init)
+        self.batchChunks =
+            environment["TETHER_BACKUP_PACK_CHUNKS"].flatMap(Int.init)
             .map { min(max($0, 1), BackupPackBody.maxChunks) } ?? 256
         let worker = BackupUploadWorker(connection: connection, queue: self.queue, retry: retry, pause: pause)
         self.workers = (0..<Self.concurrentUploads).map { _ in Task { await worker.run() } }

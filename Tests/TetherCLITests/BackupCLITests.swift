@@ -200,7 +200,11 @@ struct BackupCLITests {
             defer { try? store.close() }
             let chunk = try #require(try await store.backupChunks(account: AccountID(rawValue: account)).first)
             let stored = try #require(
-                try await StoredChunk.locate(in: server.dataDirectory, account: AccountID(rawValue: account), id: chunk.id)
+                try await StoredChunk.locate(
+                    in: server.dataDirectory,
+                    account: AccountID(rawValue: account),
+                    id: chunk.id
+                )
             )
             try stored.flip(at: 100, bit: 0x80)
 

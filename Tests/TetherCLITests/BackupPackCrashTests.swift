@@ -24,7 +24,9 @@ struct BackupPackCrashTests {
         let tree = scratch.appendingPathComponent("tree")
         try FileManager.default.createDirectory(at: tree, withIntermediateDirectories: true)
         for index in 0..<3 {
-            try BackupCLITests.random(6 << 20, seed: UInt64(30 + index)).write(to: tree.appendingPathComponent("f\(index)"))
+            try BackupCLITests.random(6 << 20, seed: UInt64(30 + index)).write(
+                to: tree.appendingPathComponent("f\(index)")
+            )
         }
         let pushed = try await cli.run("backup", "push", tree.path, "--json")
         #expect(pushed.status == 0, "\(pushed.stderr)")

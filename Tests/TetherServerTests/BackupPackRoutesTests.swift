@@ -184,7 +184,10 @@ struct BackupPackRoutesTests {
             #expect(report.deletedBytes == 150_000)
             #expect(report.keptChunks == 2)
             // Packs a and b are gone; a's live chunk was copied into a new pack of its own.
-            #expect(report.deletedStoredBytes == Int64((110_000 + 3 * overhead) + (40_000 + 2 * overhead) - (10_000 + overhead)))
+            #expect(
+                report.deletedStoredBytes
+                    == Int64((110_000 + 3 * overhead) + (40_000 + 2 * overhead) - (10_000 + overhead))
+            )
             let after = try await self.locate(server, ada, hasher.id(of: a[0]))
             #expect(after.pack != before.pack)
             #expect(after.range == 0..<(10_000 + overhead))
@@ -250,8 +253,10 @@ struct BackupPackRoutesTests {
             let chunks = datas.map { (id: hasher.id(of: $0), data: $0) }
             #expect(try await self.putPack(ada, Array(chunks.prefix(16))).count == 16)
             await expectProblem(413, "body_too_large") { try await self.putPack(ada, chunks) }
-            let missing = try await ada.client.findMissingBackupChunks(body: .json(.init(ids: [chunks[16].id.rawValue])))
-                .ok.body.json.missing
+            let missing = try await ada.client.findMissingBackupChunks(
+                body: .json(.init(ids: [chunks[16].id.rawValue]))
+            )
+            .ok.body.json.missing
             #expect(missing == [chunks[16].id.rawValue])
         }
     }

@@ -36,7 +36,11 @@ extension BackupVault {
 
     /// Stores verified chunks: the new ones sealed into one pack blob (durable when the blob store
     /// returns), then recorded in one transaction. Returns, per chunk, whether it was new.
-    func storePack(_ chunks: [(id: ChunkID, data: Data)], key: AccountDataKey, account: AccountID) async throws
+    func storePack(
+        _ chunks: [(id: ChunkID, data: Data)],
+        key: AccountDataKey,
+        account: AccountID
+    ) async throws
         -> [Bool]
     {
         try await self.gate.shared(account.rawValue) {
