@@ -45,8 +45,11 @@ public struct BackupChunkRecord: Sendable, Hashable {
 
 /// A pack blob an account holds: its key, its size in bytes, and how much of it live chunks use.
 public struct BackupPackRecord: Sendable, Hashable {
+    /// The pack's blob key.
     public var id: String
+    /// Its size in bytes: the boxes it was written with.
     public var size: Int
+    /// When it was written.
     public var createdAt: Date
     /// Chunks recorded in it.
     public var liveChunks: Int
