@@ -1,5 +1,5 @@
 public import Foundation
-public import TetherCore
+import TetherCore
 
 /// The body of `POST /v1/backup/packs`: several chunks in one request (`protocols/backup.md`).
 ///
@@ -38,7 +38,7 @@ public enum BackupPackBody {
         return body
     }
 
-    /// The chunks of `body`, in order.
+    /// The chunks of `body`, in order: slices of it (their indices are offsets into `body`).
     ///
     /// - Throws: ``TetherError/invalidField(_:_:)`` for `body` (badly framed, too many chunks or
     ///   bytes) or `chunks[i].size` (0 or more than one chunk may hold).
@@ -74,10 +74,11 @@ public enum BackupPackBody {
         guard bytes.count == Self.headerBytes(count: count) + total else {
             throw TetherError.invalidField("body", "must be its header and then exactly the \(total) bytes it lists")
         }
+        // Slices of the body, not copies: each chunk is read twice (hashed, sealed) and then dropped.
         var offset = Self.headerBytes(count: count)
         return headers.map { header in
             defer { offset += header.size }
-            return (header.id, bytes.subdata(in: offset..<offset + header.size))
+            return (header.id, bytes[offset..<offset + header.size])
         }
     }
 

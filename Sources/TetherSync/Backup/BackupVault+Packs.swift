@@ -46,7 +46,7 @@ extension BackupVault {
         try await self.gate.shared(account.rawValue) {
             let held = try await self.store.backupChunks(account: account, ids: chunks.map(\.id.rawValue))
             let now = self.clock()
-            var pack = Data()
+            var pack = Data(capacity: chunks.reduce(0) { $0 + $1.data.count + AccountDataKey.sealOverhead })
             var records: [BackupChunkRecord] = []
             var placed = Set<String>()
             var created: [Bool] = []
@@ -125,7 +125,7 @@ extension BackupVault {
     /// Writes boxes sealed already (an adopted account's) as one durable pack and records them in
     /// one transaction; a chunk the account holds keeps its place.
     func storeSealedPack(_ boxes: [(id: String, size: Int, box: Data)], account: AccountID) async throws {
-        var pack = Data()
+        var pack = Data(capacity: boxes.reduce(0) { $0 + $1.box.count })
         var records: [BackupChunkRecord] = []
         let now = self.clock()
         for chunk in boxes {
@@ -152,7 +152,7 @@ extension BackupVault {
 
     /// Writes boxes as one new durable pack and points their chunks at it; returns its size.
     func writePack(_ boxes: [(BackupChunkRecord, Data)], account: AccountID) async throws -> Int64 {
-        var pack = Data()
+        var pack = Data(capacity: boxes.reduce(0) { $0 + $1.1.count })
         var moved: [BackupChunkRecord] = []
         for (chunk, box) in boxes {
             var chunk = chunk
