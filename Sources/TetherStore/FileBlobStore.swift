@@ -11,7 +11,8 @@ import Darwin
 /// `<data-dir>/blobs/`. Each blob is a pack file of sealed chunks; ranges are read with `pread`.
 ///
 /// A put writes a temporary file and renames it into place, so a blob is either absent or whole
-/// after a crash; it returns once the blob is durable. On Linux, concurrent puts share one
+/// after a crash; it returns once the blob is durable. Blobs of 1 MiB or more (packs) are written
+/// with `O_DIRECT` where the file system allows it (``DirectWrite``). On Linux, concurrent puts share one
 /// `syncfs(2)` (``BlobGroupSync``) after their renames; elsewhere each put fsyncs its file and
 /// then its directory. Deleting an account removes its directory.
 public struct FileBlobStore: BlobStore {
@@ -54,20 +55,12 @@ public struct FileBlobStore: BlobStore {
             if sync { Self.syncDirectory(directory.deletingLastPathComponent().path) }
         }
         let temporary = directory.appendingPathComponent(".tmp-\(UUID().uuidString)").path
-        let descriptor = Glibc.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let (descriptor, direct) = DirectWrite.open(temporary, bytes: data.count)
         guard descriptor >= 0 else { throw Self.failure("create", errno) }
-        var failure: Int32 = 0
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += written
-            }
+        var failure: Int32 = direct ? DirectWrite.write(data, to: descriptor) : EINVAL
+        if failure == EINVAL {
+            failure = direct ? DirectWrite.buffered(descriptor) : 0
+            if failure == 0 { failure = Self.writeAll(data, to: descriptor) }
         }
         if failure == 0 && sync && fsync(descriptor) != 0 { failure = errno }
         close(descriptor)
@@ -77,6 +70,22 @@ public struct FileBlobStore: BlobStore {
             throw Self.failure("write", failure)
         }
         if sync { Self.syncDirectory(directory.path) }
+    }
+
+    /// Writes all of `data` through the page cache; returns 0 or the `errno` of the failure.
+    private static func writeAll(_ data: Data, to descriptor: Int32) -> Int32 {
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
+            }
+            return 0
+        }
     }
 
     public func get(account: AccountID, key: String) async throws -> Data? {
