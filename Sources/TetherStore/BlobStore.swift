@@ -16,6 +16,9 @@ public protocol BlobStore: Sendable {
     /// it is shorter.
     func get(account: AccountID, key: String, offset: Int, length: Int) async throws -> Data?
 
+    /// The keys of every blob of the account, with their sizes in bytes.
+    func keys(account: AccountID) async throws -> [String: Int]
+
     /// Removes the blobs under `keys` (missing ones are skipped).
     func delete(account: AccountID, keys: [String]) async throws
 

@@ -129,6 +129,23 @@ public struct FileBlobStore: BlobStore {
         return read == length ? data : nil
     }
 
+    public func keys(account: AccountID) async throws -> [String: Int] {
+        let directory = try self.accountDirectory(account)
+        return try await Self.offload {
+            var keys: [String: Int] = [:]
+            let manager = FileManager.default
+            for prefix in (try? manager.contentsOfDirectory(atPath: directory.path)) ?? [] {
+                let folder = directory.appendingPathComponent(prefix, isDirectory: true)
+                for name in (try? manager.contentsOfDirectory(atPath: folder.path)) ?? []
+                where !name.hasPrefix(".") && name.hasPrefix(prefix) {
+                    let attributes = try? manager.attributesOfItem(atPath: folder.appendingPathComponent(name).path)
+                    keys[name] = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+                }
+            }
+            return keys
+        }
+    }
+
     public func delete(account: AccountID, keys: [String]) async throws {
         try await Self.offload { try self.remove(account: account, keys: keys) }
     }

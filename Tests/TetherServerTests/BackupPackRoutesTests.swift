@@ -217,6 +217,34 @@ struct BackupPackRoutesTests {
         }
     }
 
+    @Test func pruneDeletesAPackFileACrashLeftUnindexed() async throws {
+        try await TestServer.withRunning { server in
+            let ada = try await server.register()
+            let hasher = try await self.hasher(ada)
+            let data = self.bytes(50_000, seed: 80)
+            _ = try await self.putPack(ada, [(hasher.id(of: data), data)])
+            let manifest = BackupManifest(entries: [self.file("kept", data, hasher)])
+            _ = try await ada.client.commitBackupSnapshot(body: .binary(HTTPBody(try manifest.encoded()))).created
+            let kept = try await self.locate(server, ada, hasher.id(of: data))
+            // A pack synced but never recorded: the server died before its commit.
+            let orphan = try FileBlobStore.open(dataDirectory: server.dataDirectory)
+                .file(account: AccountID(rawValue: ada.accountID), key: "ab" + String(repeating: "0", count: 30))
+            try FileManager.default.createDirectory(
+                at: orphan.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
+            try Data(repeating: 7, count: 1_234).write(to: orphan)
+            #expect(self.packFiles(server, ada).count == 2)
+
+            let report = try await ada.client.pruneBackups(query: .init(graceS: 0)).ok.body.json
+            #expect(report.deletedChunks == 0)
+            #expect(report.deletedStoredBytes == 1_234)
+            #expect(!FileManager.default.fileExists(atPath: orphan.path))
+            #expect(FileManager.default.fileExists(atPath: kept.file.path))
+            #expect(self.packFiles(server, ada).count == 1)
+        }
+    }
+
     @Test func deletingTheAccountRemovesItsPacks() async throws {
         try await TestServer.withRunning { server in
             let ada = try await server.register()

@@ -92,8 +92,9 @@ extension BackupVault {
 
     /// Deletes the packs no chunk lies in any more and rewrites those more than half dead: their
     /// live boxes are copied (as they are: a box is bound to its chunk id, not its place) into new
-    /// packs, made durable and re-indexed before the old packs go. Returns the bytes freed on
-    /// disk (removed packs less the new ones). Run under the account's exclusive gate.
+    /// packs, made durable and re-indexed before the old packs go; then deletes pack files no
+    /// record names. Returns the bytes freed on disk (removed packs less the new ones). Run under
+    /// the account's exclusive gate.
     func compact(account: AccountID) async throws -> Int64 {
         let packs = try await self.store.backupPacks(account: account)
         let sparse = packs.filter { $0.liveChunks > 0 && $0.liveBytes * 2 < $0.size }
@@ -119,7 +120,17 @@ extension BackupVault {
         let removed = Set(try await self.store.deleteEmptyBackupPacks(candidates, account: account))
         try await self.blobs.delete(account: account, keys: Array(removed))
         let freed = packs.filter { removed.contains($0.id) }.reduce(Int64(0)) { $0 + Int64($1.size) }
-        return freed - written
+        return freed - written + (try await self.sweepUnindexedPacks(account: account))
+    }
+
+    /// Deletes blobs no pack record names: packs a crash left between their sync and their
+    /// commit (that request was never acknowledged). Returns their bytes. Safe only under the
+    /// account's exclusive gate, when no upload is between the two.
+    private func sweepUnindexedPacks(account: AccountID) async throws -> Int64 {
+        let indexed = Set(try await self.store.backupPacks(account: account).map(\.id))
+        let unindexed = try await self.blobs.keys(account: account).filter { !indexed.contains($0.key) }
+        try await self.blobs.delete(account: account, keys: Array(unindexed.keys))
+        return unindexed.values.reduce(Int64(0)) { $0 + Int64($1) }
     }
 
     /// Writes boxes sealed already (an adopted account's) as one durable pack and records them in
