@@ -46,8 +46,9 @@ public protocol AccountReplicaStore: Sendable {
     /// The records held of `home`'s accounts, with their keys (payloads left out).
     func replicaRecords(home: RegionID) async throws -> [StoredAccountReplica]
 
-    /// One held record with its payload, of any home.
+    /// One record held of `home`'s account, with its payload.
     func replicaRecord(
+        home: RegionID,
         account: AccountID,
         kind: AccountReplicaRecord.Kind,
         name: String

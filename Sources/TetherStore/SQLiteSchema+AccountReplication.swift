@@ -75,13 +75,17 @@ extension SQLiteSchema {
                     """
             )
             for (table, column) in Self.replicatedSettingsTables {
-                let updateOf =
-                    table == "device" ? " OF " + Self.replicatedDeviceColumns.joined(separator: ", ") : ""
-                for (event, row) in [("INSERT", "NEW"), ("UPDATE\(updateOf)", "NEW"), ("DELETE", "OLD")] {
+                // Telemetry rewrites a device's versions with every batch: only a real change counts.
+                let update =
+                    table == "device"
+                    ? "UPDATE OF \(Self.replicatedDeviceColumns.joined(separator: ", ")) ON \(table) WHEN "
+                        + Self.replicatedDeviceColumns.map { "OLD.\($0) IS NOT NEW.\($0)" }.joined(separator: " OR ")
+                    : "UPDATE ON \(table)"
+                for (event, row) in [("INSERT ON \(table)", "NEW"), (update, "NEW"), ("DELETE ON \(table)", "OLD")] {
                     let name = "account_change_\(table)_\(event.prefix(6).lowercased())"
                     try db.execute(
                         sql: """
-                            CREATE TRIGGER \(name) AFTER \(event) ON \(table) BEGIN
+                            CREATE TRIGGER \(name) AFTER \(event) BEGIN
                                 INSERT INTO account_change (account_id, seq)
                                 VALUES (\(row).\(column), (SELECT coalesce(max(seq), 0) + 1 FROM account_change))
                                 ON CONFLICT (account_id) DO UPDATE SET seq = excluded.seq;

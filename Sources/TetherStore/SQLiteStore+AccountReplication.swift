@@ -54,6 +54,7 @@ extension SQLiteStore {
     }
 
     public func replicaRecord(
+        home: RegionID,
         account: AccountID,
         kind: AccountReplicaRecord.Kind,
         name: String
@@ -64,9 +65,9 @@ extension SQLiteStore {
                     db,
                     sql: """
                         SELECT key, account_id, kind, name, version, payload FROM replica_record
-                        WHERE account_id = ? AND kind = ? AND name = ?
+                        WHERE home = ? AND account_id = ? AND kind = ? AND name = ?
                         """,
-                    arguments: [account.rawValue, kind.rawValue, name]
+                    arguments: [home.rawValue, account.rawValue, kind.rawValue, name]
                 ),
                 let record = Self.replicaRecord(row)
             else { return nil }

@@ -70,7 +70,10 @@ struct ServerConnection {
         do {
             return try await request(self.client)
         } catch {
-            guard let session = self.session, let (region, home) = Self.homeRegion(in: error) else {
+            // The session goes along only as safely as it came: never from https to http.
+            guard let session = self.session, let (region, home) = Self.homeRegion(in: error),
+                home.scheme == "https" || self.serverURL.scheme == "http"
+            else {
                 throw self.cliError(for: error)
             }
             FileHandle.standardError.write(Data("the account's home is region \(region): continuing at \(home)\n".utf8))

@@ -120,7 +120,7 @@ struct AccountReplicationTests {
             let status = try? await regions.accountStatus("eu-central")
             return status?.held.first { $0.home == "eu-west" }?.records == 0
         }
-        let replicaBlobs = regions.dataDirectory("eu-central").appendingPathComponent("replicas/\(account)")
+        let replicaBlobs = regions.dataDirectory("eu-central").appendingPathComponent("replicas/eu-west_\(account)")
         #expect(!FileManager.default.fileExists(atPath: replicaBlobs.path))
         try await Self.waitUntil("us holds the tombstone") {
             let records = try await regions.peerClient("us").fetchDirectoryRecords(

@@ -51,14 +51,18 @@ import TetherTesting
             #expect(a.replica.record(.device, owner.id)?["name"] != nil)
             #expect(abs(a.replica.clockOffsetMillis + skewOfA) < 500)
 
-            // Neither sees the other's edit; the one made later (in real time) wins.
+            // Neither sees the other's edit; the one made later (in real time) wins. Each corrected
+            // clock is right to within half its best round trip: the gap is longer than both.
+            let gap = Duration.milliseconds(
+                1_000 + (a.replica.clockOffsetRoundTripMillis ?? 0) + (b.replica.clockOffsetRoundTripMillis ?? 0)
+            )
             if aEditsFirst {
                 a.edit(.device, owner.id, "name", .string("Keys (A)"))
-                try await Task.sleep(for: .seconds(1))
+                try await Task.sleep(for: gap)
                 b.edit(.device, owner.id, "name", .string("Keys (B)"))
             } else {
                 b.edit(.device, owner.id, "name", .string("Keys (B)"))
-                try await Task.sleep(for: .seconds(1))
+                try await Task.sleep(for: gap)
                 a.edit(.device, owner.id, "name", .string("Keys (A)"))
             }
             let winner = aEditsFirst ? "Keys (B)" : "Keys (A)"
@@ -85,7 +89,10 @@ import TetherTesting
             var laptop = Client("laptop", user: owner.user)
             _ = try await laptop.sync()
             laptop.edit(.rules, "account", "allowed_distance_m", .number(100))
-            try await Task.sleep(for: .seconds(1))
+            // The laptop's corrected clock is right to within half its best round trip (long on
+            // a loaded machine): wait longer than that, so the server's edit is the later one.
+            let uncertainty = Int(laptop.replica.clockOffsetRoundTripMillis ?? 0)
+            try await Task.sleep(for: .milliseconds(1_000 + uncertainty))
             // Meanwhile another client sets the value through the ordinary endpoint.
             _ = try await owner.user.client.setAlertRules(body: .json(.init(allowedDistanceM: 50))).ok
 

@@ -23,7 +23,7 @@ struct Authenticator: Sendable {
             throw TetherError.unauthenticated
         }
         guard session.accessExpiresAt > self.clock() else { throw TetherError.tokenExpired }
-        if await self.moves?.isMoving(session.account) == true { throw TetherError.accountMoving }
+        if self.moves?.isMoving(session.account) == true { throw TetherError.accountMoving }
         return session
     }
 
@@ -41,7 +41,7 @@ struct Authenticator: Sendable {
             try await self.routing?.requireNotMovedAway(token)
             throw TetherError.unauthenticated
         }
-        if await self.moves?.isMoving(device.owner) == true { throw TetherError.accountMoving }
+        if self.moves?.isMoving(device.owner) == true { throw TetherError.accountMoving }
         let now = self.clock()
         if markingSeen, device.lastSeen.map({ now.timeIntervalSince($0) >= Self.lastSeenResolution }) ?? true {
             try await self.store.markSeen(device: device.id, at: now)

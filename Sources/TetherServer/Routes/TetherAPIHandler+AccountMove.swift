@@ -22,29 +22,24 @@ extension TetherAPIHandler {
         // From here on the account's other requests wait (503): nothing written after the copy
         // could be lost with the old copy. Requests already past authentication get a moment
         // to finish first.
-        guard await self.moves.begin(session.account) else {
+        guard self.moves.begin(session.account) else {
             throw TetherError(code: "move_in_progress", kind: .conflict, detail: "The account is moving already.")
         }
-        let receipt: Components.Schemas.AccountMoveReceipt
-        do {
-            try await Task.sleep(for: .milliseconds(200))
-            receipt = try await replicas.move(
-                session.account,
-                email: account.email,
-                to: region,
-                moves: self.store,
-                directoryRecords: self.store
-            )
-        } catch {
-            await self.moves.end(session.account)
-            throw error
-        }
+        defer { self.moves.end(session.account) }
+        try await Task.sleep(for: .milliseconds(200))
+        let receipt = try await replicas.move(
+            session.account,
+            email: account.email,
+            to: region,
+            moves: self.store,
+            directoryRecords: self.store,
+            logger: self.logger
+        )
         // The new home holds the account and the directory names it: delete the old copy and
         // route its credentials there.
         _ = try await self.store.removeMovedAccount(session.account, to: target, at: self.now)
         try await self.deleteAccountBackups(session.account)
         await self.alerts.forget(account: session.account)
-        await self.moves.end(session.account)
         await replicas.pushDeletion(of: session.account, logger: self.logger)
         self.logger.info(
             "account moved",
@@ -66,15 +61,16 @@ extension TetherAPIHandler {
             throw TetherError.invalidField("rows", "must be the account's rows as JSON")
         }
         let backups = try self.vault()
-        let email = try await replicas.vault.adopt(
+        try await replicas.vault.adopt(
             account: account,
             from: home,
             rootHash: body.rootHash,
             rows: rows,
             into: backups,
             moves: self.store
-        )
-        try await self.routing.confirm(email, above: body.directoryVersion.map(DirectoryVersion.init(rawValue:)))
+        ) { email in
+            try await self.routing.confirm(email, above: body.directoryVersion.map(DirectoryVersion.init(rawValue:)))
+        }
         self.logger.info("account moved in", metadata: ["tether.account.id": "\(account)", "tether.from": "\(home)"])
         return .ok(
             .init(
@@ -82,7 +78,7 @@ extension TetherAPIHandler {
                     .init(
                         accountId: account.rawValue,
                         region: self.routing.region.rawValue,
-                        url: self.routing.directory.region(self.routing.region)!.url.absoluteString,
+                        url: self.routing.directory.region(self.routing.region)?.url.absoluteString ?? "",
                         devices: rows.tables["device"]?.count ?? 0,
                         snapshots: try await backups.snapshots(account: account).count,
                         chunks: try await self.store.backupChunks(account: account).count

@@ -75,10 +75,12 @@ extension TetherAPIHandler {
         try self.requirePeer()
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
         let replicas = try self.accountReplicas()
-        try replicas.requireReplica(of: try self.knownRegion(body.home))
+        let home = try self.knownRegion(body.home)
+        try replicas.requireReplica(of: home)
         guard body.ids.count <= 64 else { throw TetherError.invalidField("ids", "at most 64 per request") }
         let ids = try body.ids.map { try Self.hexDigest($0, field: "ids") }
         let boxes = try await replicas.vault.chunkBoxes(
+            home: home,
             account: try Self.accountID(body.account, field: "account"),
             ids: ids
         )
@@ -148,10 +150,7 @@ extension AccountReplicaPayload {
         guard let kind = AccountReplicaRecord.Kind(rawValue: item.kind.rawValue) else {
             throw .invalidField("\(field).kind", "is not a record kind")
         }
-        let account = AccountID(rawValue: item.account)
-        guard !item.account.isEmpty, item.account.utf8.count <= 64 else {
-            throw .invalidField("\(field).account", "must be an account id")
-        }
+        let account = try TetherAPIHandler.accountID(item.account, field: "\(field).account")
         switch kind {
         case .settings, .dataKey:
             guard item.name.isEmpty else { throw .invalidField("\(field).name", "must be empty for \(kind.rawValue)") }

@@ -28,6 +28,8 @@ extension TetherAPIHandler {
             self.logger.notice("sign-in failed", metadata: ["tether.account.known": "\(stored != nil)"])
             throw TetherError.invalidCredentials
         }
+        // A session opened while the account moves away would stay behind.
+        if self.moves.isMoving(account.id) { throw TetherError.accountMoving }
         try await self.store.clearFailedSignIns(email: email)
         let (session, grant) = self.newSession(for: account, at: now)
         try await self.store.createSession(session)

@@ -132,19 +132,44 @@ struct AccountReplicas: Sendable {
         email: EmailAddress,
         to target: RegionDirectory.Region,
         moves: any AccountMoveStore,
-        directoryRecords: any DirectoryStore
+        directoryRecords: any DirectoryStore,
+        logger: Logger
     ) async throws -> Components.Schemas.AccountMoveReceipt {
-        let copied = try await self.send(try await self.source.records(of: account), moving: account, to: target)
-        guard let rows = try await moves.movingAccountRows(account: account) else { throw TetherError.unauthenticated }
-        let hash = self.directory.key.emailHash(email)
-        return try await self.bulk.adopt(
-            account,
-            from: self.region,
-            rootHash: RangeSummary(records: copied.sent).root.hash.hex,
-            rows: try rows.encoded(),
-            directoryVersion: try await directoryRecords.directoryRecords(emailHashes: [hash]).first?.version,
-            at: target
-        )
+        do {
+            let copied = try await self.send(try await self.source.records(of: account), moving: account, to: target)
+            guard let rows = try await moves.movingAccountRows(account: account) else {
+                throw TetherError.unauthenticated
+            }
+            let hash = self.directory.key.emailHash(email)
+            return try await self.bulk.adopt(
+                account,
+                from: self.region,
+                rootHash: RangeSummary(records: copied.sent).root.hash.hex,
+                rows: try rows.encoded(),
+                directoryVersion: try await directoryRecords.directoryRecords(emailHashes: [hash]).first?.version,
+                at: target
+            )
+        } catch {
+            // The account stays here; the copy sent for the move must not stay there (the
+            // target may be outside the residency policy).
+            do {
+                _ = try await self.peers.sendAccountRecords(
+                    [],
+                    deleteAccounts: [account],
+                    moving: account,
+                    from: self.region,
+                    to: target
+                )
+            } catch {
+                logger.error(
+                    "the copy of a failed move could not be removed at its target; remove it there",
+                    metadata: [
+                        "tether.account.id": "\(account)", "tether.peer": "\(target.id)", "tether.error": "\(error)",
+                    ]
+                )
+            }
+            throw error
+        }
     }
 
     /// Tells every replica at once that `account` was deleted here (best effort: a replica that

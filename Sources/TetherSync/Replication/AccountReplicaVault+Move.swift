@@ -7,17 +7,21 @@ extension AccountReplicaVault {
     /// `rootHash` (what its old home holds), writes `rows` into the live tables, takes in its
     /// backups from the held records, and drops the held copy.
     ///
-    /// - Returns: the account's email, for the directory entry the new home authors.
+    /// `confirm` then authors the account's directory entry here (with its email). Any failure
+    /// after the rows went in takes them out again.
+    ///
     /// - Throws: `409 move_incomplete` when the copy differs from the old home's; `409
-    ///   move_conflict` when its rows collide with this region's. Nothing is kept live then.
+    ///   move_conflict` when its rows collide with this region's; `422 replica_invalid` when a
+    ///   row is not the account's. Nothing is kept live then.
     public func adopt(
         account: AccountID,
         from home: RegionID,
         rootHash: String,
         rows: AccountRows,
         into backups: BackupVault,
-        moves: any AccountMoveStore
-    ) async throws -> EmailAddress {
+        moves: any AccountMoveStore,
+        confirm: (EmailAddress) async throws -> Void
+    ) async throws {
         let held = try await self.store.replicaRecords(home: home).filter { $0.record.account == account }
         let summary = RangeSummary(records: held.map(\.record))
         guard summary.root.hash.hex == rootHash else {
@@ -28,26 +32,64 @@ extension AccountReplicaVault {
                 detail: "The copy here (\(held.count) records) does not hash to the old home's; send the rest first."
             )
         }
-        guard case .text(let address)? = rows.tables["account"]?.first?["email"],
-            let email = try? EmailAddress(address)
-        else { throw TetherError.replicaInvalid(field: "rows", "The rows hold no account with an email.") }
-
+        let email = try Self.check(rows, of: account)
         try await moves.importMovedAccount(rows, home: self.region, at: self.clock())
+        do {
+            try await self.adoptBackups(account, from: home, held: held, into: backups)
+            try await confirm(email)
+        } catch {
+            // Undo: the account stays at its old home, whole; its credentials point there.
+            _ = try? await moves.removeMovedAccount(account, to: home, at: self.clock())
+            try? await backups.deleteAll(account: account)
+            throw error
+        }
+        _ = try await self.apply(home: home, payloads: [], deleteAccounts: [account])
+    }
+
+    /// The account's email, after checking that every row is the account's own and every
+    /// column name a plain identifier.
+    static func check(_ rows: AccountRows, of account: AccountID) throws(TetherError) -> EmailAddress {
+        guard let accountRows = rows.tables["account"], accountRows.count == 1,
+            case .text(let id)? = accountRows[0]["id"], id == account.rawValue,
+            case .text(let address)? = accountRows[0]["email"], let email = try? EmailAddress(address)
+        else { throw .replicaInvalid(field: "rows", "The rows must hold exactly the moving account, with its email.") }
+        for (table, tableRows) in rows.tables {
+            for row in tableRows {
+                if let owner = row["account_id"], owner != .text(account.rawValue) {
+                    throw .replicaInvalid(field: "rows", "A row of \(table) belongs to another account.")
+                }
+                for column in row.keys where !column.utf8.allSatisfy({ $0 == 0x5F || (0x61...0x7A).contains($0) }) {
+                    throw .replicaInvalid(field: "rows", "\(table) has a column named \"\(column)\".")
+                }
+            }
+        }
+        return email
+    }
+
+    /// Takes the held backup records of the account into `backups`.
+    private func adoptBackups(
+        _ account: AccountID,
+        from home: RegionID,
+        held: [StoredAccountReplica],
+        into backups: BackupVault
+    ) async throws {
         if held.contains(where: { $0.record.kind == .dataKey }) {
             var keys: [AccountID: AccountDataKey] = [:]
-            let key = try await self.dataKey(account, cached: &keys, field: "data_key")
+            let key = try await self.dataKey(account, of: home, cached: &keys, field: "data_key")
             var chunks: [(id: String, size: Int, box: Data)] = []
             var snapshots: [ReplicatedSnapshot] = []
             for stored in held {
                 switch stored.record.kind {
                 case .chunk:
-                    guard let box = try await self.blobs.get(account: account, key: stored.record.name),
+                    guard
+                        let box = try await self.blobs.get(account: Self.shelf(home, account), key: stored.record.name),
                         let size = Int(stored.record.version)
                     else { throw TetherError.backupCorrupt("replica of chunk \(stored.record.name)") }
                     chunks.append((stored.record.name, size, box))
                 case .snapshot:
                     guard
                         let full = try await self.store.replicaRecord(
+                            home: home,
                             account: account,
                             kind: .snapshot,
                             name: stored.record.name
@@ -60,7 +102,5 @@ extension AccountReplicaVault {
             }
             try await backups.adopt(account: account, dataKey: key, chunks: chunks, snapshots: snapshots)
         }
-        _ = try await self.apply(home: home, payloads: [], deleteAccounts: [account])
-        return email
     }
 }

@@ -8,8 +8,8 @@ public import TetherStore
 /// What it checks: settings rows parse; the data key opens under the transport key (and is kept
 /// re-wrapped under this region's KEK); every chunk box opens under that data key to bytes whose
 /// id and size are the record's; every snapshot's manifest opens and parses. A batch with one
-/// bad record stores nothing. Chunk boxes are blobs (`<data-dir>/replicas/`), made durable
-/// before the rows that name them are committed.
+/// bad record stores nothing. Chunk boxes are blobs (`<data-dir>/replicas/<home>_<account>/`),
+/// made durable before the rows that name them are committed.
 public struct AccountReplicaVault: Sendable {
     let store: any AccountReplicaStore
     let blobs: any BlobStore
@@ -89,7 +89,7 @@ public struct AccountReplicaVault: Sendable {
                 keys[record.account] = key
                 stored = Array(self.kek.id.utf8) + Array(try self.kek.wrap(key, account: record.account))
             case .chunk:
-                let key = try await self.dataKey(record.account, cached: &keys, field: field)
+                let key = try await self.dataKey(record.account, of: home, cached: &keys, field: field)
                 guard let plaintext = try? key.open(item.payload, context: record.name),
                     String(plaintext.count) == record.version,
                     key.chunkIDs.id(of: plaintext).rawValue == record.name
@@ -102,7 +102,7 @@ public struct AccountReplicaVault: Sendable {
                 boxes.append((record.account, record.name, Data(item.payload)))
                 stored = nil
             case .snapshot:
-                let key = try await self.dataKey(record.account, cached: &keys, field: field)
+                let key = try await self.dataKey(record.account, of: home, cached: &keys, field: field)
                 guard let snapshot = try? ReplicatedSnapshot.decode(item.payload), snapshot.id == record.name,
                     let manifest = try? key.open(snapshot.manifest, context: snapshot.id),
                     (try? BackupManifest.decode(manifest)) != nil
@@ -113,7 +113,7 @@ public struct AccountReplicaVault: Sendable {
             upserts.append(StoredAccountReplica(key: record.replicaKey, record: record, payload: stored))
         }
         for box in boxes {
-            try await self.blobs.put(box.box, account: box.account, key: box.id)
+            try await self.blobs.put(box.box, account: Self.shelf(home, box.account), key: box.id)
         }
         let outcome = try await self.store.applyReplicaRecords(
             home: home,
@@ -125,35 +125,44 @@ public struct AccountReplicaVault: Sendable {
         )
         let deletedChunks = Dictionary(grouping: outcome.deleted.filter { $0.kind == .chunk }, by: \.account)
         for (account, chunks) in deletedChunks {
-            try await self.blobs.delete(account: account, keys: chunks.map(\.name))
+            try await self.blobs.delete(account: Self.shelf(home, account), keys: chunks.map(\.name))
         }
         for account in Set(outcome.deleted.filter { $0.kind == .settings }.map(\.account)) {
-            try await self.blobs.deleteAll(account: account)
+            try await self.blobs.deleteAll(account: Self.shelf(home, account))
         }
         return outcome
     }
 
-    /// The boxes held of `account`'s chunks among `ids` (those held; others left out).
-    public func chunkBoxes(account: AccountID, ids: [String]) async throws -> [(id: String, box: Data)] {
+    /// The boxes held of `home`'s account's chunks among `ids` (those held; others left out).
+    public func chunkBoxes(home: RegionID, account: AccountID, ids: [String]) async throws -> [(id: String, box: Data)]
+    {
         var boxes: [(id: String, box: Data)] = []
         for id in ids {
-            guard try await self.store.replicaRecord(account: account, kind: .chunk, name: id) != nil,
-                let box = try await self.blobs.get(account: account, key: id)
+            guard try await self.store.replicaRecord(home: home, account: account, kind: .chunk, name: id) != nil,
+                let box = try await self.blobs.get(account: Self.shelf(home, account), key: id)
             else { continue }
             boxes.append((id, box))
         }
         return boxes
     }
 
-    /// The data key of `account`: from this batch, else the held record (unwrapped by the KEK).
+    /// The blob directory of the chunk boxes held of `home`'s `account`: one per home, so one
+    /// home's deletion never touches what another home (the account's new one) sent.
+    static func shelf(_ home: RegionID, _ account: AccountID) -> AccountID {
+        AccountID(rawValue: "\(home.rawValue)_\(account.rawValue)")
+    }
+
+    /// The data key of `home`'s `account`: from this batch, else the held record (unwrapped by
+    /// the KEK).
     func dataKey(
         _ account: AccountID,
+        of home: RegionID,
         cached: inout [AccountID: AccountDataKey],
         field: String
     ) async throws -> AccountDataKey {
         if let key = cached[account] { return key }
         let idLength = self.kek.id.utf8.count
-        guard let held = try await self.store.replicaRecord(account: account, kind: .dataKey, name: ""),
+        guard let held = try await self.store.replicaRecord(home: home, account: account, kind: .dataKey, name: ""),
             let payload = held.payload, payload.count > idLength,
             String(decoding: payload.prefix(idLength), as: UTF8.self) == self.kek.id
         else {
