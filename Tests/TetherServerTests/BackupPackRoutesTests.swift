@@ -259,14 +259,7 @@ struct BackupPackRoutesTests {
             #expect(self.packFiles(server, ada).count == 2)
 
             _ = try await ada.client.deleteAccount().ok
-            let store = try SQLiteStore.open(directory: server.dataDirectory)
-            defer { try? store.close() }
-            let account = AccountID(rawValue: ada.accountID)
-            #expect(try await store.backupPacks(account: account).isEmpty)
-            #expect(try await store.backupChunks(account: account).isEmpty)
-            #expect(try await store.wrappedDataKey(account: account) == nil)
-            let directory = server.dataDirectory.appendingPathComponent("blobs").appendingPathComponent(ada.accountID)
-            #expect(!FileManager.default.fileExists(atPath: directory.path))
+            try await server.expectBackupsShredded(accountID: ada.accountID)
         }
     }
 

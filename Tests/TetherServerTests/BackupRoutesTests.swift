@@ -258,14 +258,7 @@ struct BackupRoutesTests {
             #expect(export.backups?.first?.files == 1)
 
             _ = try await ada.client.deleteAccount().ok
-            let store = try SQLiteStore.open(directory: server.dataDirectory)
-            defer { try? store.close() }
-            let account = AccountID(rawValue: ada.accountID)
-            #expect(try await store.wrappedDataKey(account: account) == nil)
-            #expect(try await store.backupChunks(account: account).isEmpty)
-            #expect(try await store.backupSnapshots(account: account).isEmpty)
-            let directory = server.dataDirectory.appendingPathComponent("blobs").appendingPathComponent(ada.accountID)
-            #expect(!FileManager.default.fileExists(atPath: directory.path))
+            try await server.expectBackupsShredded(accountID: ada.accountID)
         }
     }
 
