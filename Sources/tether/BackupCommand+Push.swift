@@ -100,8 +100,13 @@ extension BackupCommand {
             try await uploader.flush()
             let manifest = BackupManifest(entries: items.map(\.entry))
             let body = try manifest.encoded()
-            let snapshot = try await connection.call {
-                try await $0.commitBackupSnapshot(body: .binary(HTTPBody(body))).created.body.json
+            // Retried like the uploads: a server restarting just then must not fail a push whose
+            // chunks are all stored. (Were the first commit to land and only its answer be lost,
+            // the retry commits a second, identical snapshot.)
+            let snapshot = try await BackupRetry.standard.run {
+                try await connection.call {
+                    try await $0.commitBackupSnapshot(body: .binary(HTTPBody(body))).created.body.json
+                }
             }
             progress.finish()
             do {
