@@ -66,13 +66,7 @@ extension SQLiteStore {
                         try Self.insert(row, into: table, db)
                     }
                 }
-                for hash in Self.credentialHashes(rows) {
-                    try db.execute(
-                        sql:
-                            "INSERT OR REPLACE INTO credential_route (token_hash, region, created_at) VALUES (?, ?, ?)",
-                        arguments: [hash, home.rawValue, date]
-                    )
-                }
+                try Self.route(Self.credentialHashes(rows), to: home, at: date, db)
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw TetherError(
@@ -100,12 +94,7 @@ extension SQLiteStore {
             }
             try db.execute(sql: "DELETE FROM account WHERE id = ?", arguments: [account.rawValue])
             guard db.changesCount > 0 else { return false }
-            for hash in hashes {
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO credential_route (token_hash, region, created_at) VALUES (?, ?, ?)",
-                    arguments: [hash, region.rawValue, date]
-                )
-            }
+            try Self.route(hashes, to: region, at: date, db)
             try db.execute(sql: "DELETE FROM account_change WHERE account_id = ?", arguments: [account.rawValue])
             return true
         }
@@ -118,6 +107,16 @@ extension SQLiteStore {
                 sql: "SELECT region FROM credential_route WHERE token_hash = ?",
                 arguments: [tokenHash]
             ).flatMap(RegionID.init(rawValue:))
+        }
+    }
+
+    /// Routes the credentials with digests `hashes` to `region` (replacing any earlier route).
+    private static func route(_ hashes: [String], to region: RegionID, at date: Date, _ db: Database) throws {
+        for hash in hashes {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO credential_route (token_hash, region, created_at) VALUES (?, ?, ?)",
+                arguments: [hash, region.rawValue, date]
+            )
         }
     }
 

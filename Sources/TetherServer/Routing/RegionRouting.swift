@@ -74,17 +74,17 @@ struct RegionRouting: Sendable {
         guard let issuer = token.region(where: { self.directory.region($0) != nil }), issuer != self.region
         else { return }
         let routed = try await self.credentials.credentialRoute(tokenHash: token.digest) ?? issuer
-        guard routed != self.region, let home = self.directory.region(routed) else { return }
-        throw TetherError.wrongRegion(home: home.id, url: home.url.absoluteString)
+        guard let home = self.directory.region(routed) else { return }
+        try self.requireHome(home)
     }
 
     /// Throws `421 wrong_region` when `token`'s account moved from here to another region
     /// (a credential this region issued and no longer knows).
     func requireNotMovedAway(_ token: String) async throws {
         guard let moved = try await self.credentials.credentialRoute(tokenHash: SecretToken.digest(of: token)),
-            moved != self.region, let home = self.directory.region(moved)
+            let home = self.directory.region(moved)
         else { return }
-        throw TetherError.wrongRegion(home: home.id, url: home.url.absoluteString)
+        try self.requireHome(home)
     }
 
     /// Throws `421 wrong_region` when the directory lists `email` in another region.
