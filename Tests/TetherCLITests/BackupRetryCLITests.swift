@@ -31,14 +31,18 @@ struct BackupRetryCLITests {
         var small = cli.runner
         small.environment["TETHER_BACKUP_PACK_CHUNKS"] = "4"
         let push = try small.start(["backup", "push", file.path, "--json"])
-        // Killed while uploads are in flight (their connections reset), down for a second, back
-        // on the same port.
         let store = try SQLiteStore.open(directory: data)
         defer { try? store.close() }
         let deadline = Date().addingTimeInterval(60)
         while try await store.backupChunks(account: account).count < 8 && Date() < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
+        // Stopped first, so the push's next upload is certainly in flight (the kernel still
+        // accepts its connection and buffers its body) when the kill resets it; then down for a
+        // second, and back on the same port.
+        server.command.send(signal: SIGSTOP)
+        try await Task.sleep(for: .milliseconds(500))
+        try #require(push.standardOutput().isEmpty, "the push finished before the server stopped")
         server.command.send(signal: SIGKILL)
         _ = try await server.command.wait()
         try await Task.sleep(for: .seconds(1))
