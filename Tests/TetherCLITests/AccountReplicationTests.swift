@@ -150,6 +150,10 @@ struct AccountReplicationTests {
         let before = try await Self.post(credential: device.credential, to: regions.url("eu-west"))
         #expect(before.status == 200 && before.body["accepted"] as? Int == 1)
 
+        // The device keeps posting throughout, following the redirect as a device does.
+        let poster = PostingDevice(credential: device.credential, server: regions.url("eu-west"))
+        let posting = Task { await poster.run() }
+
         // The owner moves home from eu-west to us (another jurisdiction group: the owner asked).
         let moved = try await cli.run("account", "move", "--region", "us", "--json")
         #expect(moved.status == 0, "\(moved.stderr)")
@@ -165,6 +169,14 @@ struct AccountReplicationTests {
         #expect(redirected.body["home_url"] as? String == regions.url("us").absoluteString)
         let resent = try await Self.post(credential: device.credential, to: regions.url("us"))
         #expect(resent.status == 200 && resent.body["accepted"] as? Int == 1)
+        // While it moved, the device was only ever asked to retry (503) or go home (421), and it
+        // reached the new home.
+        try await Self.waitUntil("the posting device reaches us") { await poster.reachedNewHome }
+        await poster.stop()
+        await posting.value
+        let (accepted, statuses) = (await poster.accepted, await poster.statuses)
+        #expect(statuses.isSubset(of: [200, 421, 503]), "\(statuses)")
+        #expect(statuses.contains(421))
 
         // Settings, devices, history and backups are at us; the session moved too.
         let us = regions.url("us").absoluteString
@@ -172,11 +184,12 @@ struct AccountReplicationTests {
         #expect(devices.status == 0, "\(devices.stderr)")
         let listed = try #require(try JSONSerialization.jsonObject(with: Data(devices.stdout.utf8)) as? [[String: Any]])
         #expect(listed.map { $0["name"] as? String } == ["Travel bag"])
-        // The telemetry history moved too: both events, the one sent before and after the move.
+        // The telemetry history moved too: every event acknowledged, before, during and after the
+        // move; none acknowledged at the old home was left behind.
         let history = try await cli.run("telemetry", "history", device.id, "--server", us, "--json")
         #expect(history.status == 0, "\(history.stderr)")
         let events = try #require(try JSONSerialization.jsonObject(with: Data(history.stdout.utf8)) as? [[String: Any]])
-        #expect(events.count == 2, "\(history.stdout)")
+        #expect(events.count == 2 + accepted, "\(history.stdout)")
         let restored = work.appendingPathComponent("restored")
         let restore = try await cli.run("backup", "restore", snapshot, "--to", restored.path, "--server", us, "--json")
         #expect(restore.status == 0, "\(restore.stderr)")

@@ -27,9 +27,11 @@ struct BackupRetryCLITests {
         let size = 64 << 20
         try BackupCLITests.random(size, seed: 21).write(to: file)
 
-        // Small packs (four chunks each), so many uploads are still to come when the server dies.
+        // Small, slowed packs (four chunks each, 200 ms apart per upload), so many uploads are
+        // still to come when the server dies, however fast the machine.
         var small = cli.runner
         small.environment["TETHER_BACKUP_PACK_CHUNKS"] = "4"
+        small.environment["TETHER_BACKUP_UPLOAD_PAUSE_MS"] = "200"
         let push = try small.start(["backup", "push", file.path, "--json"])
         let store = try SQLiteStore.open(directory: data)
         defer { try? store.close() }

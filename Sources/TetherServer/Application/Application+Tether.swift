@@ -39,7 +39,8 @@ public func buildApplication(
     // every response, error or not, carries X-Request-Id.
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
-    router.add(middleware: RequestScopeMiddleware(routing: routing))
+    let moves = AccountMoves()
+    router.add(middleware: RequestScopeMiddleware(routing: routing, moves: moves))
     router.add(middleware: ProblemMiddleware())
     router.add(
         middleware: BodyLimitMiddleware(
@@ -68,7 +69,8 @@ public func buildApplication(
         metrics: MetricsRegistry.shared,
         alerts: alerts,
         hub: hub,
-        routing: routing
+        routing: routing,
+        moves: moves
     )
     handler.backups = backups
     if let backups, let replicaBlobs {

@@ -9,7 +9,7 @@ struct Authenticator: Sendable {
     /// Sends the holder of a credential whose account moved away to its new home (421).
     var routing: RegionRouting?
     /// Accounts moving away right now: their credentials get `503 account_moving` meanwhile.
-    var moves: AccountMoves?
+    var moves: AccountMoves
 
     /// The signed-in session; its access token must be valid and unexpired.
     ///
@@ -23,7 +23,7 @@ struct Authenticator: Sendable {
             throw TetherError.unauthenticated
         }
         guard session.accessExpiresAt > self.clock() else { throw TetherError.tokenExpired }
-        if self.moves?.isMoving(session.account) == true { throw TetherError.accountMoving }
+        try self.admit(session.account)
         return session
     }
 
@@ -41,13 +41,26 @@ struct Authenticator: Sendable {
             try await self.routing?.requireNotMovedAway(token)
             throw TetherError.unauthenticated
         }
-        if self.moves?.isMoving(device.owner) == true { throw TetherError.accountMoving }
+        try self.admit(device.owner)
         let now = self.clock()
         if markingSeen, device.lastSeen.map({ now.timeIntervalSince($0) >= Self.lastSeenResolution }) ?? true {
             try await self.store.markSeen(device: device.id, at: now)
             device.lastSeen = now
         }
         return device
+    }
+
+    /// Lets the current request act for `account` unless the account is moving away. A write
+    /// (``RequestScope/writes``) is counted until the request ends, so a move waits for it.
+    ///
+    /// - Throws: ``TetherError/accountMoving``.
+    func admit(_ account: AccountID) throws {
+        if let writes = RequestScope.current.writes {
+            guard self.moves.admitWrite(account) else { throw TetherError.accountMoving }
+            writes.hold(account)
+        } else if self.moves.isMoving(account) {
+            throw TetherError.accountMoving
+        }
     }
 
     /// Requires an operator token.

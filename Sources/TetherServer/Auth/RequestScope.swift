@@ -10,6 +10,9 @@ struct RequestScope: Sendable {
     var logger: Logger
     /// The client's IP address.
     var clientAddress: String?
+    /// The writes this request was admitted for; `nil` for a read (`GET`, `HEAD`), which an
+    /// account move need not wait for.
+    var writes: RequestWrites?
 
     @TaskLocal static var current = RequestScope(
         bearerToken: nil,
@@ -23,10 +26,13 @@ struct RequestScope: Sendable {
         self.clientAddress = clientAddress
     }
 
-    init(headers: HTTPFields, logger: Logger, clientAddress: String?) {
+    init(method: HTTPRequest.Method, headers: HTTPFields, logger: Logger, clientAddress: String?) {
         let authorization = headers[.authorization] ?? ""
         let prefix = "Bearer "
         let token = authorization.hasPrefix(prefix) ? String(authorization.dropFirst(prefix.count)) : nil
         self.init(bearerToken: token.flatMap { $0.isEmpty ? nil : $0 }, logger: logger, clientAddress: clientAddress)
+        if method != .get && method != .head {
+            self.writes = RequestWrites()
+        }
     }
 }

@@ -19,14 +19,11 @@ extension TetherAPIHandler {
         guard let account = try await self.store.account(id: session.account),
             let region = self.routing.directory.region(target)
         else { throw TetherError.unauthenticated }
-        // From here on the account's other requests wait (503): nothing written after the copy
-        // could be lost with the old copy. Requests already past authentication get a moment
-        // to finish first.
-        guard self.moves.begin(session.account) else {
-            throw TetherError(code: "move_in_progress", kind: .conflict, detail: "The account is moving already.")
-        }
+        // From here on the account's other requests wait (503), and the writes already admitted
+        // finish first: nothing written after the copy could be lost with the old copy.
+        let ownWrites = RequestScope.current.writes?.count(for: session.account) ?? 0
+        try await self.moves.begin(session.account, ownWrites: ownWrites)
         defer { self.moves.end(session.account) }
-        try await Task.sleep(for: .milliseconds(200))
         let receipt = try await replicas.move(
             session.account,
             email: account.email,

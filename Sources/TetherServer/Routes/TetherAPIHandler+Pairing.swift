@@ -78,6 +78,10 @@ extension TetherAPIHandler {
         }
         let credential = SecretToken.generate(.deviceCredential, region: self.config.region)
         let codeHash = SecretToken.digest(of: code.normalised)
+        // A device paired while its owner's account moves away would stay behind.
+        if let pending = try await self.store.pairingRequest(codeHash: codeHash) {
+            try self.authenticator.admit(pending.account)
+        }
         let device: Device
         do {
             device = try await self.store.claimPairingCode(

@@ -29,7 +29,7 @@ extension TetherAPIHandler {
             throw TetherError.invalidCredentials
         }
         // A session opened while the account moves away would stay behind.
-        if self.moves.isMoving(account.id) { throw TetherError.accountMoving }
+        try self.authenticator.admit(account.id)
         try await self.store.clearFailedSignIns(email: email)
         let (session, grant) = self.newSession(for: account, at: now)
         try await self.store.createSession(session)

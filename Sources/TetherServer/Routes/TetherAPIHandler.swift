@@ -19,8 +19,8 @@ struct TetherAPIHandler: APIProtocol {
     let alerts: AlertService
     let hub: AlertHub
     let routing: RegionRouting
-    /// Accounts moving away from this region right now.
-    let moves = AccountMoves()
+    /// Accounts moving away from this region right now, and their writes in flight.
+    let moves: AccountMoves
     /// Backups; `nil` answers their endpoints with `503 backups_unavailable`.
     var backups: BackupVault?
     /// Account replication; `nil` (no backups) answers its endpoints with `503 replication_unavailable`.
@@ -32,15 +32,17 @@ struct TetherAPIHandler: APIProtocol {
         metrics: PrometheusCollectorRegistry,
         alerts: AlertService,
         hub: AlertHub,
-        routing: RegionRouting
+        routing: RegionRouting,
+        moves: AccountMoves
     ) {
         self.config = config
+        self.moves = moves
         self.routing = routing
         self.store = store
         self.alerts = alerts
         self.hub = hub
         self.passwords = PasswordHasher(cost: config.bcryptCost)
-        self.authenticator = Authenticator(store: store, clock: config.clock, routing: routing, moves: self.moves)
+        self.authenticator = Authenticator(store: store, clock: config.clock, routing: routing, moves: moves)
         self.metrics = metrics
         self.failedClaims = FailedClaimLimiter(
             limit: SlidingWindowLimit(limit: config.claimFailureLimit, window: config.claimFailureWindow)

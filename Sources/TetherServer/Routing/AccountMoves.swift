@@ -1,25 +1,108 @@
 import Synchronization
 import TetherCore
 
-/// The accounts this region is moving away right now. While one moves, its credentials are
-/// answered `503 account_moving` (``Authenticator``, sign-in), so no write lands after its rows
-/// were copied and is lost with the old copy; clients and devices retry and then reach the new
-/// home. Every authenticated request asks, so the check is a lock, not an actor hop.
+/// The accounts this region is moving away right now, and the writes in flight for each.
+///
+/// A move begins by closing the account to new writes (they are answered `503 account_moving`,
+/// and clients and devices retry and then reach the new home), then waits until every write
+/// admitted before that has finished: nothing written after the copy could be lost with the old
+/// copy. Every authenticated request asks, so the checks are a lock, not an actor hop.
 final class AccountMoves: Sendable {
-    private let moving = Mutex<Set<AccountID>>([])
-
-    /// Marks `account` as moving; `false` when a move of it is under way already.
-    func begin(_ account: AccountID) -> Bool {
-        self.moving.withLock { $0.insert(account).inserted }
+    private struct State {
+        var moving: Set<AccountID> = []
+        var writesInFlight: [AccountID: Int] = [:]
     }
 
-    /// The move of `account` finished, or failed (then the account stays here, whole).
-    func end(_ account: AccountID) {
-        _ = self.moving.withLock { $0.remove(account) }
+    private let state = Mutex(State())
+
+    /// How long a move waits for the account's writes in flight before it gives up.
+    static let drainTimeout: Duration = .seconds(30)
+
+    /// Admits a write for `account` unless it is moving; the caller must ``finishWrite(_:)``.
+    func admitWrite(_ account: AccountID) -> Bool {
+        self.state.withLock { state in
+            guard !state.moving.contains(account) else { return false }
+            state.writesInFlight[account, default: 0] += 1
+            return true
+        }
+    }
+
+    /// A write admitted by ``admitWrite(_:)`` has finished.
+    func finishWrite(_ account: AccountID) {
+        self.state.withLock { state in
+            guard let count = state.writesInFlight[account] else { return }
+            state.writesInFlight[account] = count > 1 ? count - 1 : nil
+        }
     }
 
     /// Whether `account` is moving.
     func isMoving(_ account: AccountID) -> Bool {
-        self.moving.withLock { !$0.isEmpty && $0.contains(account) }
+        self.state.withLock { !$0.moving.isEmpty && $0.moving.contains(account) }
+    }
+
+    /// Closes `account` to new writes and waits until the ones in flight, other than the
+    /// caller's own `ownWrites`, have finished.
+    ///
+    /// - Throws: `move_in_progress` (409) when a move of it is under way already;
+    ///   `account_busy` (503, and the account is open again) when its writes do not finish
+    ///   within ``drainTimeout``.
+    func begin(_ account: AccountID, ownWrites: Int) async throws {
+        let began = self.state.withLock { $0.moving.insert(account).inserted }
+        guard began else {
+            throw TetherError(code: "move_in_progress", kind: .conflict, detail: "The account is moving already.")
+        }
+        do {
+            try await self.drain(account, ownWrites: ownWrites)
+        } catch {
+            self.end(account)
+            throw error
+        }
+    }
+
+    private func drain(_ account: AccountID, ownWrites: Int) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: Self.drainTimeout)
+        while self.state.withLock({ $0.writesInFlight[account, default: 0] }) > ownWrites {
+            guard clock.now < deadline else {
+                throw TetherError(
+                    code: "account_busy",
+                    kind: .unavailable,
+                    detail: "The account's other requests did not finish; try the move again.",
+                    retryAfterSeconds: 5
+                )
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// The move of `account` finished, or failed (then the account stays here, whole).
+    func end(_ account: AccountID) {
+        _ = self.state.withLock { $0.moving.remove(account) }
+    }
+}
+
+/// The writes one request was admitted for (``AccountMoves/admitWrite(_:)``), finished together
+/// when the request ends (``RequestScopeMiddleware``).
+final class RequestWrites: Sendable {
+    private let accounts = Mutex<[AccountID]>([])
+
+    /// Records a write admitted for `account`.
+    func hold(_ account: AccountID) {
+        self.accounts.withLock { $0.append(account) }
+    }
+
+    /// How many writes this request holds for `account`.
+    func count(for account: AccountID) -> Int {
+        self.accounts.withLock { $0.count(where: { $0 == account }) }
+    }
+
+    /// Finishes every write this request holds.
+    func finish(in moves: AccountMoves) {
+        for account in self.accounts.withLock({ held in
+            defer { held = [] }
+            return held
+        }) {
+            moves.finishWrite(account)
+        }
     }
 }
