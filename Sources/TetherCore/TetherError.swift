@@ -100,7 +100,7 @@ extension TetherError {
         TetherError(
             code: "peer_unavailable",
             kind: .unavailable,
-            detail: "Region \(region) cannot be reached to check that the email is free; try again later."
+            detail: "Region \(region) cannot be reached; try again later."
         )
     }
 }

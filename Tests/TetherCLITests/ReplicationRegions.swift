@@ -16,14 +16,24 @@ import FoundationNetworking
 struct ReplicationRegions {
     static let ids = ["eu-west", "eu-central", "us"]
 
+    /// The port of each region in the directory, where the others reach it.
     let ports: [String: Int]
+    /// Where a region behind a proxy listens itself.
+    var listeningPorts: [String: Int] = [:]
     let file: URL
     let scratch: URL
     private(set) var servers: [String: TetherdProcess] = [:]
+    private(set) var proxy: ForwardingProxy?
 
     /// Starts the three; with `replicas`, eu-west and eu-central hold replicas of each other.
-    static func start(replicas: Bool = false) async throws -> ReplicationRegions {
-        let ports = try FreePort.pick(3)
+    /// With `proxied`, that region is reached through a ``ForwardingProxy`` that loses the
+    /// answers to the paths `losesAnswer` picks.
+    static func start(
+        replicas: Bool = false,
+        proxied: String? = nil,
+        losesAnswer: @escaping @Sendable (String) -> Bool = { _ in false }
+    ) async throws -> ReplicationRegions {
+        let ports = try FreePort.pick(proxied == nil ? 3 : 4)
         let file = try RegionDirectoryFile.write([
             .init(
                 id: "eu-west",
@@ -46,6 +56,14 @@ struct ReplicationRegions {
             file: file,
             scratch: TemporaryDirectory.make()
         )
+        if let proxied {
+            regions.listeningPorts[proxied] = ports[3]
+            regions.proxy = try await ForwardingProxy.start(
+                port: regions.ports[proxied]!,
+                upstream: URL(string: "http://127.0.0.1:\(ports[3])")!,
+                losesAnswer: losesAnswer
+            )
+        }
         for id in Self.ids { try await regions.start(id) }
         return regions
     }
@@ -54,7 +72,7 @@ struct ReplicationRegions {
     mutating func start(_ id: String, arguments extra: [String] = []) async throws {
         self.servers[id] = try await TetherdProcess.start(
             dataDirectory: self.dataDirectory(id),
-            port: self.ports[id]!,
+            port: self.listeningPorts[id] ?? self.ports[id]!,
             arguments: ["--region", id, "--regions", self.file.path, "--directory-sync-interval", "200ms"] + extra
         )
     }
@@ -75,6 +93,7 @@ struct ReplicationRegions {
     }
 
     func stop() {
+        self.proxy?.stop()
         for server in self.servers.values { server.command.send(signal: SIGKILL) }
         TemporaryDirectory.remove(self.scratch)
     }

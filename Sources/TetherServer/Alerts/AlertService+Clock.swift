@@ -9,7 +9,8 @@ import TetherStore
 extension AlertService {
     /// One tick: retries decisions the store did not take, judges silence, tells the owner of
     /// suppressed alerts whose silencer lapsed, and repeats alerts that are due. Returns what it
-    /// told the watchers.
+    /// told the watchers. An account moving away is left for a later tick, so an account move
+    /// (``AccountMoves``) waits for the writes a tick began and none lands after its copy.
     @discardableResult
     public func tick() async throws -> [AlertNotification] {
         let now = self.now
@@ -17,7 +18,7 @@ extension AlertService {
         if !self.unrecorded.isEmpty {
             let retry = self.unrecorded
             self.unrecorded = []
-            notifications += await self.record(retry).map { AlertNotification(event: .alert, alert: $0) }
+            notifications += await self.recordAdmitted(retry).map { AlertNotification(event: .alert, alert: $0) }
         }
         var decided: [(DeviceID, AlertDecision)] = []
         for id in self.devices.keys {
@@ -25,10 +26,28 @@ extension AlertService {
                 decided.append((id, decision))
             }
         }
-        notifications += await self.record(decided).map { AlertNotification(event: .alert, alert: $0) }
+        notifications += await self.recordAdmitted(decided).map { AlertNotification(event: .alert, alert: $0) }
         notifications += try await self.liftLapsedSuppressions(now: now)
         notifications += try await self.repeatDue(now: now)
         return notifications
+    }
+
+    /// Records the decisions whose account is not moving away; the others wait in
+    /// ``unrecorded`` (recorded next tick if the account stays, forgotten if it left).
+    private func recordAdmitted(_ decisions: [(DeviceID, AlertDecision)]) async -> [Alert] {
+        var admitted: [(DeviceID, AlertDecision)] = []
+        var accounts: [AccountID] = []
+        for (device, decision) in decisions {
+            guard let account = self.devices[device]?.account else { continue }
+            if self.moves.admitWrite(account) {
+                admitted.append((device, decision))
+                accounts.append(account)
+            } else {
+                self.unrecorded.append((device, decision))
+            }
+        }
+        defer { for account in accounts { self.moves.finishWrite(account) } }
+        return await self.record(admitted)
     }
 
     /// A suppressed alert whose episode is still open is told once its silencer lapses: the
@@ -36,6 +55,8 @@ extension AlertService {
     private func liftLapsedSuppressions(now: Int64) async throws -> [AlertNotification] {
         var lifted: [AlertNotification] = []
         for alert in try await self.store.suppressedOpenAlerts(limit: 1_000) {
+            guard self.moves.admitWrite(alert.account) else { continue }
+            defer { self.moves.finishWrite(alert.account) }
             guard let timeline = self.devices[alert.device]?.timeline,
                 timeline.silencer(for: alert.kind, at: now) == nil,
                 let told = try await self.store.liftSuppression(id: alert.id, at: now, createdAt: self.wallClock())
@@ -53,6 +74,8 @@ extension AlertService {
     private func repeatDue(now: Int64) async throws -> [AlertNotification] {
         var repeated: [AlertNotification] = []
         for alert in try await self.store.repeatableAlerts(notifiedBefore: now - 60_000, limit: 1_000) {
+            guard self.moves.admitWrite(alert.account) else { continue }
+            defer { self.moves.finishWrite(alert.account) }
             let settings: AccountAlertSettings
             if let cached = self.accounts[alert.account]?.settings {
                 settings = cached

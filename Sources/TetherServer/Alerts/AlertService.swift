@@ -41,6 +41,8 @@ public actor AlertService {
     var unrecorded: [(DeviceID, AlertDecision)] = []
     /// How much recent telemetry rebuilds an account's engines after a start.
     let replayWindowMilliseconds: Int64
+    /// Accounts moving away: the clock's writes for them wait until the move is over (or gone).
+    let moves: AccountMoves
 
     private static let decided = Counter(label: "tether_alerts_decided")
 
@@ -68,6 +70,28 @@ public actor AlertService {
         replayWindow: Duration = .seconds(6 * 3_600),
         logger: Logger
     ) {
+        self.init(
+            store: store,
+            hub: hub,
+            clockMode: clockMode,
+            wallClock: wallClock,
+            replayWindow: replayWindow,
+            moves: AccountMoves(),
+            logger: logger
+        )
+    }
+
+    /// Creates the service of a server whose account moves are `moves`.
+    init(
+        store: any TetherStorage,
+        hub: AlertHub,
+        clockMode: AlertClockMode,
+        wallClock: @escaping @Sendable () -> Date,
+        replayWindow: Duration = .seconds(6 * 3_600),
+        moves: AccountMoves,
+        logger: Logger
+    ) {
+        self.moves = moves
         self.replayWindowMilliseconds = Int64(replayWindow.timeInterval * 1_000)
         self.store = store
         self.hub = hub

@@ -61,6 +61,7 @@ public func buildApplication(
         hub: hub,
         clockMode: config.alertClock,
         wallClock: config.clock,
+        moves: moves,
         logger: logger
     )
     var handler = TetherAPIHandler(

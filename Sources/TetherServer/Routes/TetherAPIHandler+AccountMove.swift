@@ -58,6 +58,9 @@ extension TetherAPIHandler {
             throw TetherError.invalidField("rows", "must be the account's rows as JSON")
         }
         let backups = try self.vault()
+        // Past the deadline the old home may have given up waiting: refuse to finish, so the
+        // directory entry it then asks for tells the outcome (`AccountReplicas+Move.swift`).
+        let deadline = ContinuousClock.now.advanced(by: AccountReplicas.adoptDeadline)
         try await replicas.vault.adopt(
             account: account,
             from: home,
@@ -66,6 +69,14 @@ extension TetherAPIHandler {
             into: backups,
             moves: self.store
         ) { email in
+            guard ContinuousClock.now < deadline else {
+                throw TetherError(
+                    code: "move_expired",
+                    kind: .unavailable,
+                    detail: "Taking the account in took too long here; try the move again.",
+                    retryAfterSeconds: 5
+                )
+            }
             try await self.routing.confirm(email, above: body.directoryVersion.map(DirectoryVersion.init(rawValue:)))
         }
         self.logger.info("account moved in", metadata: ["tether.account.id": "\(account)", "tether.from": "\(home)"])

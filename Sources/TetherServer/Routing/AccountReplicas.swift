@@ -123,55 +123,6 @@ struct AccountReplicas: Sendable {
         return total
     }
 
-    /// Moves `account` to `target`: copies every record of it there (the residency policy does
-    /// not apply: the owner asked), then has `target` check its copy against the records' hash
-    /// and take the account in, authoring its directory entry above this region's. The caller
-    /// deletes the account here afterwards.
-    func move(
-        _ account: AccountID,
-        email: EmailAddress,
-        to target: RegionDirectory.Region,
-        moves: any AccountMoveStore,
-        directoryRecords: any DirectoryStore,
-        logger: Logger
-    ) async throws -> Components.Schemas.AccountMoveReceipt {
-        do {
-            let copied = try await self.send(try await self.source.records(of: account), moving: account, to: target)
-            guard let rows = try await moves.movingAccountRows(account: account) else {
-                throw TetherError.unauthenticated
-            }
-            let hash = self.directory.key.emailHash(email)
-            return try await self.bulk.adopt(
-                account,
-                from: self.region,
-                rootHash: RangeSummary(records: copied.sent).root.hash.hex,
-                rows: try rows.encoded(),
-                directoryVersion: try await directoryRecords.directoryRecords(emailHashes: [hash]).first?.version,
-                at: target
-            )
-        } catch {
-            // The account stays here; the copy sent for the move must not stay there (the
-            // target may be outside the residency policy).
-            do {
-                _ = try await self.peers.sendAccountRecords(
-                    [],
-                    deleteAccounts: [account],
-                    moving: account,
-                    from: self.region,
-                    to: target
-                )
-            } catch {
-                logger.error(
-                    "the copy of a failed move could not be removed at its target; remove it there",
-                    metadata: [
-                        "tether.account.id": "\(account)", "tether.peer": "\(target.id)", "tether.error": "\(error)",
-                    ]
-                )
-            }
-            throw error
-        }
-    }
-
     /// Tells every replica at once that `account` was deleted here (best effort: a replica that
     /// does not answer drops it at its next round, which finds the records gone).
     func pushDeletion(of account: AccountID, logger: Logger) async {
