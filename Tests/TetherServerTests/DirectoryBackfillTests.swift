@@ -7,7 +7,8 @@ import TetherSync
 import TetherTesting
 
 /// Accounts made before the account directory existed are listed in it when the server starts,
-/// so a peer asking to reserve one of their emails is refused.
+/// so a peer asking to reserve one of their emails is refused; an entry naming another region
+/// stays as it is.
 @Suite struct DirectoryBackfillTests {
     @Test func accountsFromBeforeTheDirectoryAreListedAtStart() async throws {
         let directory = TemporaryDirectory.make()
@@ -28,6 +29,15 @@ import TetherTesting
                 try await store.createAccount(account, passwordHash: "x", signup: SignupHint(), session: nil)
             }
             #expect(try await store.directoryEntry(emailHash: regions.key.emailHash(emails[0]), now: Date()) == nil)
+            // The directory names another region for one of them (what a move that stopped short
+            // here leaves): the backfill must not claim it.
+            try await store.authorDirectoryRecords(
+                emailHashes: [regions.key.emailHash(emails[1])],
+                region: RegionID(rawValue: "us")!,
+                state: .confirmed,
+                now: Date(),
+                floor: nil
+            )
         }
 
         var config = ServerConfig.testing
@@ -39,13 +49,13 @@ import TetherTesting
             try await eventually {
                 try await store.directoryEntry(emailHash: regions.key.emailHash(emails[2]), now: Date()) != nil
             }
-            for email in emails {
+            for (index, email) in emails.enumerated() {
                 let entry = try await store.directoryEntry(emailHash: regions.key.emailHash(email), now: Date())
                 #expect(
                     entry
                         == DirectoryEntry(
                             emailHash: regions.key.emailHash(email),
-                            region: config.region,
+                            region: index == 1 ? RegionID(rawValue: "us")! : config.region,
                             confirmed: true
                         )
                 )

@@ -58,6 +58,7 @@ extension TetherAPIHandler {
             throw TetherError.invalidField("rows", "must be the account's rows as JSON")
         }
         let backups = try self.vault()
+        try await self.removeLeftoverOfAnEarlierMove(account, home: home, backups: backups)
         // Past the deadline the old home may have given up waiting: refuse to finish, so the
         // directory entry it then asks for tells the outcome (`AccountReplicas+Move.swift`).
         let deadline = ContinuousClock.now.advanced(by: AccountReplicas.adoptDeadline)
@@ -93,6 +94,27 @@ extension TetherAPIHandler {
                     )
                 )
             )
+        )
+    }
+
+    /// Removes what an earlier move of `account` into this region left when it stopped short
+    /// (this region crashed after taking the rows in, before authoring the directory entry): no
+    /// entry names this region for it, so no client was sent to those rows, and they would
+    /// collide with the move's (`409 move_conflict`).
+    private func removeLeftoverOfAnEarlierMove(
+        _ account: AccountID,
+        home: RegionID,
+        backups: BackupVault
+    ) async throws {
+        guard let leftover = try await self.store.account(id: account) else { return }
+        let hash = self.routing.directory.key.emailHash(leftover.email)
+        let entry = try await self.store.directoryRecords(emailHashes: [hash]).first
+        guard entry?.region != self.routing.region || entry?.state != .confirmed else { return }
+        _ = try await self.store.removeMovedAccount(account, to: home, at: self.now)
+        try await backups.deleteAll(account: account)
+        self.logger.notice(
+            "removed the leftover of an earlier move that stopped short",
+            metadata: ["tether.account.id": "\(account)", "tether.from": "\(home)"]
         )
     }
 }

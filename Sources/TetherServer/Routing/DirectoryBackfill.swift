@@ -4,9 +4,10 @@ import TetherCore
 import TetherStore
 import TetherSync
 
-/// Once at start, lists every account of this region in its own account directory, so an email
-/// registered before the directory existed is refused when a peer asks to reserve it. Idempotent:
-/// accounts already listed keep their version. A server that runs alone keeps no directory and
+/// Once at start, lists every account of this region that its account directory does not know,
+/// so an email registered before the directory existed is refused when a peer asks to reserve
+/// it. Idempotent: accounts already listed keep their version, and an entry naming another
+/// region is never overruled. A server that runs alone keeps no directory and
 /// skips it.
 struct DirectoryBackfill: Service {
     let routing: RegionRouting
@@ -30,17 +31,21 @@ struct DirectoryBackfill: Service {
             while true {
                 let emails = try await self.store.accountEmails(after: after, limit: self.pageSize)
                 guard let last = emails.last else { break }
-                try await self.store.authorDirectoryRecords(
-                    emailHashes: emails.map { self.routing.directory.key.emailHash($0) },
+                // Only accounts the directory does not know: an entry naming another region (a
+                // leftover of a move that stopped short here) or a tombstone is not overruled.
+                let hashes = emails.map { self.routing.directory.key.emailHash($0) }
+                let known = Set(try await self.store.directoryRecords(emailHashes: hashes).map(\.emailHash))
+                let written = try await self.store.authorDirectoryRecords(
+                    emailHashes: hashes.filter { !known.contains($0) },
                     region: self.routing.region,
                     state: .confirmed,
                     now: self.routing.clock(),
                     floor: nil
                 )
-                listed += emails.count
+                listed += written.count
                 after = last.value
             }
-            self.logger.info("account directory up to date", metadata: ["tether.accounts": "\(listed)"])
+            self.logger.info("account directory up to date", metadata: ["tether.accounts.listed": "\(listed)"])
         } catch {
             self.logger.error("account directory backfill failed", metadata: ["tether.error": "\(error)"])
         }
