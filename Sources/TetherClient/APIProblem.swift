@@ -6,11 +6,15 @@ public struct APIProblem: Error, Sendable, CustomStringConvertible {
     public var status: Int
     /// The problem document (built from the status when the server sent none).
     public var problem: ProblemDetails
+    /// Whether the answer carried a problem document: a Tether server's own, not a bare status
+    /// from something in between (a proxy's `502`).
+    public var hasDocument: Bool
 
     /// Creates a problem value.
-    public init(status: Int, problem: ProblemDetails) {
+    public init(status: Int, problem: ProblemDetails, hasDocument: Bool = true) {
         self.status = status
         self.problem = problem
+        self.hasDocument = hasDocument
     }
 
     /// The stable code, e.g. `pairing_code_expired`.

@@ -32,7 +32,8 @@ struct ProblemResponseMiddleware: ClientMiddleware {
                     status: response.status.code,
                     detail: nil,
                     code: "http_\(response.status.code)"
-                )
+                ),
+            hasDocument: problem != nil
         )
     }
 }

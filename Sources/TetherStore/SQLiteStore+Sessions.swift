@@ -16,7 +16,7 @@ extension SQLiteStore {
     public func rotateSession(
         refreshTokenHash: String,
         now: Date,
-        update: @Sendable (inout Session) -> Void
+        update: @Sendable (inout Session) throws -> Void
     ) async throws -> Session? {
         try await self.dbWriter.write { db in
             let match = SessionRecord.filter(
@@ -24,7 +24,7 @@ extension SQLiteStore {
             )
             guard let record = try match.fetchOne(db) else { return nil }
             var session = record.session
-            update(&session)
+            try update(&session)
             session.id = record.session.id
             session.account = record.session.account
             try SessionRecord(session).update(db)

@@ -11,11 +11,12 @@ public protocol SessionStore: Sendable {
 
     /// Replaces the tokens of the session whose refresh token has digest `refreshTokenHash` and
     /// is unexpired at `now`, in one transaction; returns the updated session, or `nil` when no
-    /// such session exists (so a refresh token works once).
+    /// such session exists (so a refresh token works once). An error `update` throws leaves the
+    /// session as it was.
     func rotateSession(
         refreshTokenHash: String,
         now: Date,
-        update: @Sendable (inout Session) -> Void
+        update: @Sendable (inout Session) throws -> Void
     ) async throws -> Session?
 
     /// Deletes a session (sign-out).

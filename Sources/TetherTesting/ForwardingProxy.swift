@@ -49,7 +49,11 @@ public final class ForwardingProxy: Sendable {
             logger: logger
         )
         let services = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-        Task { try await services.run() }
+        Task {
+            // A proxy that fails to start reports no port: the wait below ends either way.
+            try? await services.run()
+            sink.finish()
+        }
         var ports = bound.makeAsyncIterator()
         guard let listening = await ports.next(), listening == port else {
             await services.triggerGracefulShutdown()

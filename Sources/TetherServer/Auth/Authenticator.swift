@@ -55,11 +55,20 @@ struct Authenticator: Sendable {
     ///
     /// - Throws: ``TetherError/accountMoving``.
     func admit(_ account: AccountID) throws {
-        if let writes = RequestScope.current.writes {
-            guard self.moves.admitWrite(account) else { throw TetherError.accountMoving }
-            writes.hold(account)
-        } else if self.moves.isMoving(account) {
-            throw TetherError.accountMoving
+        try self.admission()(account)
+    }
+
+    /// ``admit(_:)`` for the current request, callable off its task (inside a store transaction,
+    /// once the account is known there).
+    func admission() -> @Sendable (AccountID) throws(TetherError) -> Void {
+        let (writes, moves) = (RequestScope.current.writes, self.moves)
+        return { account throws(TetherError) in
+            if let writes {
+                guard moves.admitWrite(account) else { throw TetherError.accountMoving }
+                writes.hold(account)
+            } else if moves.isMoving(account) {
+                throw TetherError.accountMoving
+            }
         }
     }
 

@@ -23,21 +23,31 @@ extension TetherAPIHandler {
         // finish first: nothing written after the copy could be lost with the old copy.
         let ownWrites = RequestScope.current.writes?.count(for: session.account) ?? 0
         try await self.moves.begin(session.account, ownWrites: ownWrites)
-        defer { self.moves.end(session.account) }
-        let receipt = try await replicas.move(
-            session.account,
-            email: account.email,
-            to: region,
-            moves: self.store,
-            directoryRecords: self.store,
-            logger: self.logger
-        )
-        // The new home holds the account and the directory names it: delete the old copy and
-        // route its credentials there.
-        _ = try await self.store.removeMovedAccount(session.account, to: target, at: self.now)
-        try await self.deleteAccountBackups(session.account)
-        await self.alerts.forget(account: session.account)
-        await replicas.pushDeletion(of: session.account, logger: self.logger)
+        let receipt: Components.Schemas.AccountMoveReceipt
+        do {
+            receipt = try await replicas.move(
+                session.account,
+                email: account.email,
+                to: region,
+                moves: self.store,
+                directoryRecords: self.store,
+                logger: self.logger
+            )
+        } catch let doubt as MoveInDoubt {
+            // The account may live there already: it stays closed here until that is known.
+            self.logger.error(
+                "a move's outcome is unknown; the account stays closed until its target answers",
+                metadata: ["tether.account.id": "\(session.account)", "tether.peer": "\(target)"]
+            )
+            Task { await self.settle(doubt, replicas: replicas) }
+            throw doubt.problem
+        } catch {
+            self.moves.end(session.account)
+            throw error
+        }
+        // The new home holds the account and the directory names it: from here on the account
+        // never opens here again.
+        try await self.finishMove(of: session.account, to: target, replicas: replicas)
         self.logger.info(
             "account moved",
             metadata: [
@@ -46,6 +56,54 @@ extension TetherAPIHandler {
             ]
         )
         return .ok(.init(body: .json(receipt)))
+    }
+
+    /// Deletes the moved account here and routes its credentials to `target`. Should the
+    /// deletion fail, the account stays closed (and the failure is logged): it lives at `target`.
+    private func finishMove(of account: AccountID, to target: RegionID, replicas: AccountReplicas) async throws {
+        do {
+            _ = try await self.store.removeMovedAccount(account, to: target, at: self.now)
+        } catch {
+            self.logger.error(
+                "a moved account could not be deleted at its old home; it stays closed here",
+                metadata: ["tether.account.id": "\(account)", "tether.region": "\(target)", "tether.error": "\(error)"]
+            )
+            throw error
+        }
+        self.moves.end(account)
+        await self.alerts.forget(account: account)
+        do {
+            try await self.deleteAccountBackups(account)
+        } catch {
+            self.logger.error(
+                "a moved account's backups could not be deleted at its old home; remove them",
+                metadata: ["tether.account.id": "\(account)", "tether.error": "\(error)"]
+            )
+        }
+        await replicas.pushDeletion(of: account, logger: self.logger)
+    }
+
+    /// Asks the target of a move in doubt every 10 s until the directory tells how it ended,
+    /// then finishes it here or opens the account again.
+    private func settle(_ doubt: MoveInDoubt, replicas: AccountReplicas) async {
+        while true {
+            switch await replicas.outcome(of: doubt, directoryRecords: self.store, askingFor: .seconds(10)) {
+            case true?:
+                self.logger.notice("a move in doubt happened", metadata: ["tether.account.id": "\(doubt.account)"])
+                try? await self.finishMove(of: doubt.account, to: doubt.target.id, replicas: replicas)
+                return
+            case false?:
+                self.logger.notice(
+                    "a move in doubt did not happen",
+                    metadata: ["tether.account.id": "\(doubt.account)"]
+                )
+                await replicas.removeMovingCopy(of: doubt.account, at: doubt.target, logger: self.logger)
+                self.moves.end(doubt.account)
+                return
+            case nil:
+                try? await Task.sleep(for: .seconds(10))
+            }
+        }
     }
 
     func adoptAccount(_ input: Operations.AdoptAccount.Input) async throws -> Operations.AdoptAccount.Output {
@@ -58,6 +116,10 @@ extension TetherAPIHandler {
             throw TetherError.invalidField("rows", "must be the account's rows as JSON")
         }
         let backups = try self.vault()
+        // One move of an account in at a time (`409 move_in_progress`): a retried move must not
+        // take the rows of one still running for leftovers.
+        try await self.moves.begin(account, ownWrites: 0)
+        defer { self.moves.end(account) }
         try await self.removeLeftoverOfAnEarlierMove(account, home: home, backups: backups)
         // Past the deadline the old home may have given up waiting: refuse to finish, so the
         // directory entry it then asks for tells the outcome (`AccountReplicas+Move.swift`).
@@ -70,14 +132,7 @@ extension TetherAPIHandler {
             into: backups,
             moves: self.store
         ) { email in
-            guard ContinuousClock.now < deadline else {
-                throw TetherError(
-                    code: "move_expired",
-                    kind: .unavailable,
-                    detail: "Taking the account in took too long here; try the move again.",
-                    retryAfterSeconds: 5
-                )
-            }
+            guard ContinuousClock.now < deadline else { throw TetherError.moveExpired }
             try await self.routing.confirm(email, above: body.directoryVersion.map(DirectoryVersion.init(rawValue:)))
         }
         self.logger.info("account moved in", metadata: ["tether.account.id": "\(account)", "tether.from": "\(home)"])

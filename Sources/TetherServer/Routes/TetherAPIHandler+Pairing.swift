@@ -79,8 +79,14 @@ extension TetherAPIHandler {
         let credential = SecretToken.generate(.deviceCredential, region: self.config.region)
         let codeHash = SecretToken.digest(of: code.normalised)
         // A device paired while its owner's account moves away would stay behind.
+        // That is no wrong code: the device retries as told.
         if let pending = try await self.store.pairingRequest(codeHash: codeHash) {
-            try self.authenticator.admit(pending.account)
+            do {
+                try self.authenticator.admit(pending.account)
+            } catch {
+                await self.failedClaims.forgive(client: client, at: now)
+                throw error
+            }
         }
         let device: Device
         do {

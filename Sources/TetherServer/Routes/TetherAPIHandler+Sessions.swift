@@ -45,7 +45,10 @@ extension TetherAPIHandler {
         let access = SecretToken.generate(.access, region: self.config.region)
         let refresh = SecretToken.generate(.refresh, region: self.config.region)
         let (accessLifetime, refreshLifetime) = (self.config.accessTokenLifetime, self.config.refreshTokenLifetime)
+        let admit = self.authenticator.admission()
         let rotated = try await self.store.rotateSession(refreshTokenHash: presented.digest, now: now) { session in
+            // Tokens rotated while the account moves away would stay behind.
+            try admit(session.account)
             session.accessTokenHash = access.digest
             session.accessExpiresAt = now.addingTimeInterval(accessLifetime.timeInterval)
             session.refreshTokenHash = refresh.digest

@@ -49,7 +49,7 @@ final class AccountMoves: Sendable {
     func begin(_ account: AccountID, ownWrites: Int) async throws {
         let began = self.state.withLock { $0.moving.insert(account).inserted }
         guard began else {
-            throw TetherError(code: "move_in_progress", kind: .conflict, detail: "The account is moving already.")
+            throw TetherError.moveInProgress
         }
         do {
             try await self.drain(account, ownWrites: ownWrites)
@@ -64,12 +64,7 @@ final class AccountMoves: Sendable {
         let deadline = clock.now.advanced(by: Self.drainTimeout)
         while self.state.withLock({ $0.writesInFlight[account, default: 0] }) > ownWrites {
             guard clock.now < deadline else {
-                throw TetherError(
-                    code: "account_busy",
-                    kind: .unavailable,
-                    detail: "The account's other requests did not finish; try the move again.",
-                    retryAfterSeconds: 5
-                )
+                throw TetherError.accountBusy
             }
             try await Task.sleep(for: .milliseconds(5))
         }

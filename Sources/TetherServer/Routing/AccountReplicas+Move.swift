@@ -22,7 +22,7 @@ extension AccountReplicas {
     /// account in: here, where the target pushes it, or asked at the target.
     ///
     /// - Throws: the target's problem, and then the account stays here, whole (the copy sent
-    ///   is removed again); `503 move_outcome_unknown` when the target cannot be asked.
+    ///   is removed again); ``MoveInDoubt`` when the target cannot be asked in time.
     func move(
         _ account: AccountID,
         email: EmailAddress,
@@ -32,10 +32,9 @@ extension AccountReplicas {
         logger: Logger
     ) async throws -> Components.Schemas.AccountMoveReceipt {
         let hash = self.directory.key.emailHash(email)
-        var sent: [AccountReplicaRecord] = []
         do {
             let floor = try await directoryRecords.directoryRecords(emailHashes: [hash]).first?.version
-            sent = try await self.send(try await self.source.records(of: account), moving: account, to: target).sent
+            let sent = try await self.send(try await self.source.records(of: account), moving: account, to: target).sent
             guard let rows = try await moves.movingAccountRows(account: account) else {
                 throw TetherError.unauthenticated
             }
@@ -49,63 +48,65 @@ extension AccountReplicas {
                     at: target
                 )
             } catch let error as TetherError where error.code == "peer_unavailable" {
-                switch await self.adopted(emailHash: hash, above: floor, at: target, directoryRecords: directoryRecords)
-                {
+                let doubt = MoveInDoubt(
+                    account: account,
+                    emailHash: hash,
+                    floor: floor,
+                    target: target,
+                    decidedBy: .now + Self.adoptDeadline + .seconds(5),
+                    receipt: Self.receipt(account, rows: rows, sent: sent, at: target)
+                )
+                switch await self.outcome(of: doubt, directoryRecords: directoryRecords, askingFor: .seconds(15)) {
                 case true?:
                     logger.notice(
                         "the answer to a move was lost; the target's directory entry shows it took the account in",
                         metadata: ["tether.account.id": "\(account)", "tether.peer": "\(target.id)"]
                     )
-                    return Self.receipt(account, rows: rows, sent: sent, at: target)
+                    return doubt.receipt
                 case false?:
                     throw error
                 case nil:
-                    logger.error(
-                        "a move's outcome is unknown: check whether its target holds the account",
-                        metadata: ["tether.account.id": "\(account)", "tether.peer": "\(target.id)"]
-                    )
-                    throw TetherError(
-                        code: "move_outcome_unknown",
-                        kind: .unavailable,
-                        detail: "Region \(target.id) took the account's copy but cannot be asked whether it took the "
-                            + "account in; the account stays here for now. Try the move again later.",
-                        retryAfterSeconds: 60
-                    )
+                    throw doubt
                 }
             }
-        } catch let error as TetherError where error.code == "move_outcome_unknown" {
-            throw error
+        } catch let doubt as MoveInDoubt {
+            throw doubt
         } catch {
             await self.removeMovingCopy(of: account, at: target, logger: logger)
             throw error
         }
     }
 
-    /// Whether `target` authored the entry `emailHash → target` above `floor`; `nil` when
-    /// neither this region's directory shows it nor `target` answers (asked for about 15 s,
-    /// as it may be restarting).
-    private func adopted(
-        emailHash: String,
-        above floor: DirectoryVersion?,
-        at target: RegionDirectory.Region,
-        directoryRecords: any DirectoryStore
+    /// Whether the move in doubt happened: the target authored `emailHash → target` above the
+    /// old entry (seen here, where it pushes it, or asked at the target). "No" only once the
+    /// target must have decided (``MoveInDoubt/decidedBy``); `nil` when that is not known
+    /// within `patience`.
+    func outcome(
+        of doubt: MoveInDoubt,
+        directoryRecords: any DirectoryStore,
+        askingFor patience: Duration
     ) async -> Bool? {
         func namesTarget(_ records: [DirectoryRecord]) -> Bool {
             records.contains { record in
-                record.emailHash == emailHash && record.region == target.id && record.state == .confirmed
-                    && floor.map { record.version > $0 } ?? true
+                record.emailHash == doubt.emailHash && record.region == doubt.target.id
+                    && record.state == .confirmed && doubt.floor.map { record.version > $0 } ?? true
             }
         }
-        if let local = try? await directoryRecords.directoryRecords(emailHashes: [emailHash]), namesTarget(local) {
-            return true
-        }
-        for pause in [1, 2, 4, 8] {
-            if let remote = try? await self.peers.fetch(emailHashes: [emailHash], prefixes: [], at: target) {
-                return namesTarget(remote.records)
+        let giveUp = ContinuousClock.now + patience
+        while true {
+            if let local = try? await directoryRecords.directoryRecords(emailHashes: [doubt.emailHash]),
+                namesTarget(local)
+            {
+                return true
             }
-            try? await Task.sleep(for: .seconds(pause))
+            if let remote = try? await self.peers.fetch(emailHashes: [doubt.emailHash], prefixes: [], at: doubt.target)
+            {
+                if namesTarget(remote.records) { return true }
+                if ContinuousClock.now >= doubt.decidedBy { return false }
+            }
+            guard ContinuousClock.now < giveUp else { return nil }
+            try? await Task.sleep(for: .seconds(1))
         }
-        return nil
     }
 
     /// The receipt of a move whose target's own answer was lost, from what was sent.
@@ -127,7 +128,7 @@ extension AccountReplicas {
 
     /// Removes the copy a failed move sent to `target` (which may be outside the residency
     /// policy); the account stays here.
-    private func removeMovingCopy(of account: AccountID, at target: RegionDirectory.Region, logger: Logger) async {
+    func removeMovingCopy(of account: AccountID, at target: RegionDirectory.Region, logger: Logger) async {
         do {
             _ = try await self.peers.sendAccountRecords(
                 [],
@@ -144,5 +145,26 @@ extension AccountReplicas {
                 ]
             )
         }
+    }
+}
+
+/// A move whose target's answer to its last step was lost and could not be learned in time:
+/// the account may live at the target already, so it stays closed here until
+/// ``AccountReplicas/outcome(of:directoryRecords:askingFor:)`` tells.
+struct MoveInDoubt: Error {
+    let account: AccountID
+    let emailHash: String
+    /// The directory entry's version before the move.
+    let floor: DirectoryVersion?
+    let target: RegionDirectory.Region
+    /// When the target has certainly finished or refused (its deadline, from before the answer
+    /// was lost, and a margin).
+    let decidedBy: ContinuousClock.Instant
+    /// What the move's receipt is, if it happened.
+    let receipt: Components.Schemas.AccountMoveReceipt
+
+    /// What the owner is told meanwhile.
+    var problem: TetherError {
+        .moveOutcomeUnknown(self.target.id)
     }
 }

@@ -99,7 +99,7 @@ extension PeerDirectoryClient {
         at peer: RegionDirectory.Region
     ) async throws -> Components.Schemas.AccountMoveReceipt {
         var receipt: Components.Schemas.AccountMoveReceipt?
-        try await self.calling(peer) { client in
+        try await self.calling(peer, keepingServerProblems: true) { client in
             receipt = try await client.adoptAccount(
                 body: .json(
                     .init(

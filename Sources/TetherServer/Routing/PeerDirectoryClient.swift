@@ -77,8 +77,14 @@ struct PeerDirectoryClient: Sendable {
     }
 
     /// Runs `call`; a problem the peer answered passes through (`409 email_taken`), anything
-    /// else (refused connection, timeout) becomes `503 peer_unavailable`.
-    func calling(_ peer: RegionDirectory.Region, _ call: (Client) async throws -> Void) async throws {
+    /// else (refused connection, timeout) becomes `503 peer_unavailable`. With
+    /// `keepingServerProblems`, a `5xx` problem the peer itself answered passes through too
+    /// (as `503` with its code): the peer decided, which an answer lost on the way does not say.
+    func calling(
+        _ peer: RegionDirectory.Region,
+        keepingServerProblems: Bool = false,
+        _ call: (Client) async throws -> Void
+    ) async throws {
         let client = TetherClientFactory.client(
             serverURL: peer.url,
             tokens: StaticToken(self.token),
@@ -91,6 +97,9 @@ struct PeerDirectoryClient: Sendable {
                 throw problem.code == TetherError.emailTaken.code
                     ? TetherError.emailTaken
                     : TetherError(code: problem.code, kind: .conflict, detail: problem.problem.detail ?? "")
+            }
+            if keepingServerProblems, let problem = TetherClientFailure.problem(error), problem.hasDocument {
+                throw TetherError(code: problem.code, kind: .unavailable, detail: problem.problem.detail ?? "")
             }
             throw TetherError.peerUnavailable(peer.id)
         }
