@@ -121,5 +121,12 @@ struct ServiceRoutesTests {
             .rateLimited: 429, .unavailable: 503, .internal: 500,
         ]
         #expect(kind.status.code == expected[kind])
+        // A peer's problem passed on keeps its kind.
+        #expect(TetherError.Kind(status: kind.status.code) == kind)
+    }
+
+    @Test func aStatusWithoutItsOwnKindIsInvalidInputOrUnavailable() {
+        #expect(TetherError.Kind(status: 418) == .invalidInput)
+        #expect(TetherError.Kind(status: 502) == .unavailable)
     }
 }

@@ -44,6 +44,9 @@ struct Authenticator: Sendable {
         try self.admit(device.owner)
         let now = self.clock()
         if markingSeen, device.lastSeen.map({ now.timeIntervalSince($0) >= Self.lastSeenResolution }) ?? true {
+            // A write even in a read: a move waits for it too.
+            guard self.moves.admitWrite(device.owner) else { throw TetherError.accountMoving }
+            defer { self.moves.finishWrite(device.owner) }
             try await self.store.markSeen(device: device.id, at: now)
             device.lastSeen = now
         }

@@ -4,6 +4,12 @@ public import Hummingbird
 public import TetherCore
 
 extension TetherError.Kind {
+    /// The kind that answers with status `code` (a peer's problem passed on); another `4xx` is
+    /// invalid input, another `5xx` unavailable.
+    public init(status code: Int) {
+        self = Self.allCases.first { $0.status.code == code } ?? (code < 500 ? .invalidInput : .unavailable)
+    }
+
     /// The HTTP status a failure of this kind answers with.
     public var status: HTTPResponse.Status {
         switch self {

@@ -96,7 +96,12 @@ struct PeerDirectoryClient: Sendable {
             if let problem = TetherClientFailure.problem(error), problem.status < 500 {
                 throw problem.code == TetherError.emailTaken.code
                     ? TetherError.emailTaken
-                    : TetherError(code: problem.code, kind: .conflict, detail: problem.problem.detail ?? "")
+                    : TetherError(
+                        code: problem.code,
+                        kind: TetherError.Kind(status: problem.status),
+                        field: problem.problem.field,
+                        detail: problem.problem.detail ?? ""
+                    )
             }
             if keepingServerProblems, let problem = TetherClientFailure.problem(error), problem.hasDocument {
                 throw TetherError(code: problem.code, kind: .unavailable, detail: problem.problem.detail ?? "")
