@@ -16,10 +16,12 @@ extension SQLiteSchema {
     ]
 
     /// Tables that move with an account besides the replicated ones and its telemetry history:
-    /// its sessions (so signed-in clients keep working at the new home) and its alert log.
+    /// its sessions (so signed-in clients keep working at the new home), its alert log and the
+    /// webhook deliveries still queued for it (the new home delivers them).
     static let movedOnlyTables: [(table: String, accountColumn: String)] = [
         ("session", "account_id"),
         ("alert", "account_id"),
+        ("webhook_delivery", "account_id"),
     ]
 
     /// A moving account's telemetry history: tables keyed by the region-local device number

@@ -23,6 +23,9 @@ struct WebhookDeliverer: Service {
     let maxAttempts: Int
     /// Which hosts may be posted to (checked again at delivery: the setting may have changed).
     let targets: WebhookTargetPolicy
+    /// Accounts moving away: their deliveries wait (they move with the account), and a move
+    /// waits for the deliveries under way, so none is sent by both homes.
+    let moves: AccountMoves
     let clock: @Sendable () -> Date
     let logger: Logger
 
@@ -64,6 +67,8 @@ struct WebhookDeliverer: Service {
     }
 
     private func deliver(_ delivery: WebhookDelivery, client: HTTPClient) async throws {
+        guard self.moves.admitWrite(delivery.alert.account) else { return }
+        defer { self.moves.finishWrite(delivery.alert.account) }
         let body = try AlertPayload.webhookBody(delivery.alert)
         let timestamp = Int64(self.clock().timeIntervalSince1970)
         var request = HTTPClientRequest(url: delivery.endpoint.url.absoluteString)

@@ -129,6 +129,7 @@ public func buildApplication(
             backoffBase: config.webhookBackoffBase,
             maxAttempts: 20,
             targets: config.webhookTargets,
+            moves: moves,
             clock: config.clock,
             logger: logger
         ),

@@ -1,0 +1,33 @@
+import Foundation
+import Testing
+import TetherCore
+import TetherStore
+
+/// What an account move takes from the old home's store into the new one's.
+@Suite("Account move store")
+struct AccountMoveStoreTests {
+    @Test func aQueuedWebhookDeliveryMovesWithTheAccountAndItsAlert() async throws {
+        let old = try SQLiteStore.inMemory()
+        let new = try SQLiteStore.inMemory()
+        let fixtures = Fixtures(store: old)
+        let ada = try await fixtures.account()
+        let tracker = try await fixtures.device(for: ada)
+        let hook = try #require(URL(string: "https://example.org/hook"))
+        _ = try await old.setWebhook(
+            WebhookEndpoint(url: hook, secret: "s3cret", createdAt: Times.start),
+            account: ada.id
+        )
+        let alert = try #require(try await old.recordAlert(AlertStoreTests.alert(tracker)))
+        // Not yet delivered (the receiver was down) when the account moves.
+        let later = Times.at(3_600)
+        #expect(try await old.dueWebhookDeliveries(now: later, limit: 10).map(\.alert.id) == [alert.id])
+
+        let rows = try #require(try await old.movingAccountRows(account: ada.id))
+        try await new.importMovedAccount(rows, home: try #require(RegionID(rawValue: "us")), at: Times.start)
+
+        let due = try await new.dueWebhookDeliveries(now: later, limit: 10)
+        #expect(due.map(\.alert.id) == [alert.id])
+        #expect(due.first?.endpoint.url == hook)
+        #expect(try await new.alerts(account: ada.id, device: nil, limit: 10).map(\.id) == [alert.id])
+    }
+}
