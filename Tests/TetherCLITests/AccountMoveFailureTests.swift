@@ -1,7 +1,11 @@
 import Foundation
+import OpenAPIRuntime
 import Testing
+import TetherAPI
+import TetherClient
 import TetherCore
 import TetherStore
+import TetherSync
 import TetherTesting
 
 /// Account moves that go wrong halfway, between three `tetherd` regions: the account ends up
@@ -95,5 +99,52 @@ struct AccountMoveFailureTests {
             regions.url("us").absoluteString
         )
         #expect(restore.status == 0, "\(restore.stderr)")
+    }
+
+    /// A peer's adopt whose rows name a device or an alert the moving account does not have (one
+    /// of another account's, held here) is refused, and nothing is kept.
+    @Test func anAdoptNamingAnotherAccountsDeviceOrAlertIsRefused() async throws {
+        let regions = try await ReplicationRegions.start()
+        defer { regions.stop() }
+        let cli = CLIHarness(serverURL: regions.url("us"))
+        defer { TemporaryDirectory.remove(cli.configHome) }
+        let registered = try await cli.tryRegister("resident@example.org", "--region", "us", "--json")
+        #expect(registered.status == 0, "\(registered.stderr)")
+        let resident = try await cli.claim(try await cli.pairingCode(), serial: "SER-RESIDENT-1")
+
+        let mover = AccountID.random()
+        let account: [String: AccountRows.Value] = [
+            "id": .text(mover.rawValue), "email": .text("mover@example.org"),
+        ]
+        let foreignRows: [(String, [String: AccountRows.Value])] = [
+            (
+                "alert",
+                ["id": .text(UUID().uuidString), "account_id": .text(mover.rawValue), "device_id": .text(resident.id)]
+            ),
+            ("webhook_delivery", ["alert_id": .text(UUID().uuidString), "account_id": .text(mover.rawValue)]),
+        ]
+        for (table, row) in foreignRows {
+            let rows = AccountRows(tables: ["account": [account], table: [row]])
+            do {
+                _ = try await regions.peerClient("us").adoptAccount(
+                    body: .json(
+                        .init(
+                            home: "eu-west",
+                            account: mover.rawValue,
+                            rootHash: RangeSummary(records: [AccountReplicaRecord]()).root.hash.hex,
+                            rows: Base64EncodedData(try rows.encoded()),
+                            directoryVersion: nil
+                        )
+                    )
+                ).ok
+                Issue.record("an adopt naming another account's \(table == "alert" ? "device" : "alert") was taken")
+            } catch {
+                let problem = try #require(TetherClientFailure.problem(error), "\(error)")
+                #expect(problem.status == 422 && problem.code == "replica_invalid", "\(problem)")
+            }
+        }
+        let store = try SQLiteStore.open(directory: regions.dataDirectory("us"))
+        defer { try? store.close() }
+        #expect(try await store.account(id: mover) == nil)
     }
 }

@@ -144,8 +144,9 @@ extension TetherAPIHandler {
                         region: self.routing.region.rawValue,
                         url: self.routing.directory.region(self.routing.region)?.url.absoluteString ?? "",
                         devices: rows.tables["device"]?.count ?? 0,
-                        snapshots: try await backups.snapshots(account: account).count,
-                        chunks: try await self.store.backupChunks(account: account).count
+                        // Counted after the account went live here: a failure must not fail the move.
+                        snapshots: (try? await backups.snapshots(account: account).count) ?? 0,
+                        chunks: (try? await self.store.backupChunks(account: account).count) ?? 0
                     )
                 )
             )

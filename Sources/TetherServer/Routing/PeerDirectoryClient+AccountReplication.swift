@@ -99,7 +99,9 @@ extension PeerDirectoryClient {
         at peer: RegionDirectory.Region
     ) async throws -> Components.Schemas.AccountMoveReceipt {
         var receipt: Components.Schemas.AccountMoveReceipt?
-        try await self.calling(peer, keepingServerProblems: true) { client in
+        // `move_expired` is the one 5xx the peer answers before it may have taken the account
+        // in; any other (a failure after it authored the entry) leaves the outcome in doubt.
+        try await self.calling(peer, definiteServerProblems: [TetherError.moveExpired.code]) { client in
             receipt = try await client.adoptAccount(
                 body: .json(
                     .init(

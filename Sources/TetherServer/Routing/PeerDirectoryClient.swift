@@ -77,12 +77,12 @@ struct PeerDirectoryClient: Sendable {
     }
 
     /// Runs `call`; a problem the peer answered passes through (`409 email_taken`), anything
-    /// else (refused connection, timeout) becomes `503 peer_unavailable`. With
-    /// `keepingServerProblems`, a `5xx` problem the peer itself answered passes through too
-    /// (as `503` with its code): the peer decided, which an answer lost on the way does not say.
+    /// else (refused connection, timeout) becomes `503 peer_unavailable`. A `5xx` problem the
+    /// peer itself answered with one of the `definiteServerProblems` codes passes through too
+    /// (as `503`): the peer decided, which an answer lost on the way does not say.
     func calling(
         _ peer: RegionDirectory.Region,
-        keepingServerProblems: Bool = false,
+        definiteServerProblems: Set<String> = [],
         _ call: (Client) async throws -> Void
     ) async throws {
         let client = TetherClientFactory.client(
@@ -93,18 +93,28 @@ struct PeerDirectoryClient: Sendable {
         do {
             try await call(client)
         } catch {
-            if let problem = TetherClientFailure.problem(error), problem.status < 500 {
+            // A 401 refuses this region's peer token, not the caller's credential: the peer is
+            // unusable, as when it is down.
+            if let problem = TetherClientFailure.problem(error), problem.status < 500, problem.status != 401 {
                 throw problem.code == TetherError.emailTaken.code
                     ? TetherError.emailTaken
                     : TetherError(
                         code: problem.code,
                         kind: TetherError.Kind(status: problem.status),
                         field: problem.problem.field,
-                        detail: problem.problem.detail ?? ""
+                        detail: problem.problem.detail ?? "",
+                        retryAfterSeconds: problem.problem.retryAfterSeconds
                     )
             }
-            if keepingServerProblems, let problem = TetherClientFailure.problem(error), problem.hasDocument {
-                throw TetherError(code: problem.code, kind: .unavailable, detail: problem.problem.detail ?? "")
+            if let problem = TetherClientFailure.problem(error), problem.hasDocument,
+                definiteServerProblems.contains(problem.code)
+            {
+                throw TetherError(
+                    code: problem.code,
+                    kind: .unavailable,
+                    detail: problem.problem.detail ?? "",
+                    retryAfterSeconds: problem.problem.retryAfterSeconds
+                )
             }
             throw TetherError.peerUnavailable(peer.id)
         }

@@ -43,7 +43,10 @@ extension AccountReplicaVault {
             try? await backups.deleteAll(account: account)
             throw error
         }
-        _ = try await self.apply(home: home, payloads: [], deleteAccounts: [account])
+        // The account is live here now: nothing after this may fail the move. A held copy left
+        // by a failure goes with the old home's next round (or stays, unread, if this region
+        // holds no replicas of it).
+        _ = try? await self.apply(home: home, payloads: [], deleteAccounts: [account])
     }
 
     /// The account's email, after checking that every row is the account's own and every
@@ -60,6 +63,20 @@ extension AccountReplicaVault {
                 }
                 for column in row.keys where !column.utf8.allSatisfy({ $0 == 0x5F || (0x61...0x7A).contains($0) }) {
                     throw .replicaInvalid(field: "rows", "\(table) has a column named \"\(column)\".")
+                }
+            }
+        }
+        // Rows that name a device or an alert name one of the account's own, not another
+        // account's held here.
+        let devices = Set((rows.tables["device"] ?? []).compactMap { $0["id"] })
+        let alerts = Set((rows.tables["alert"] ?? []).compactMap { $0["id"] })
+        for (table, tableRows) in rows.tables {
+            for row in tableRows {
+                if table != "device", let device = row["device_id"], device != .null, !devices.contains(device) {
+                    throw .replicaInvalid(field: "rows", "A row of \(table) names a device the account does not have.")
+                }
+                if table != "alert", let alert = row["alert_id"], alert != .null, !alerts.contains(alert) {
+                    throw .replicaInvalid(field: "rows", "A row of \(table) names an alert the account does not have.")
                 }
             }
         }
