@@ -114,7 +114,7 @@ public func buildApplication(
 
     var services: [any Service] = [
         RetentionService(store: store, config: config, logger: logger),
-        DirectoryBackfill(routing: routing, store: store, logger: logger),
+        DirectoryBackfill(routing: routing, store: store, moves: moves, logger: logger),
         DirectoryReplication(
             routing: routing,
             store: store,

@@ -1,6 +1,7 @@
 import Foundation
 import TetherCore
 import TetherStore
+import TetherSync
 
 /// Resolves the bearer token of the current request (``RequestScope``) to a principal.
 struct Authenticator: Sendable {
@@ -56,7 +57,8 @@ struct Authenticator: Sendable {
     /// Lets the current request act for `account` unless the account is moving away. A write
     /// (``RequestScope/writes``) is counted until the request ends, so a move waits for it.
     ///
-    /// - Throws: ``TetherError/accountMoving``.
+    /// - Throws: ``TetherError/accountMoving``; `421 wrong_region` for a stray copy
+    ///   (``AccountMoves/markStray(_:home:)``).
     func admit(_ account: AccountID) throws {
         try self.admission()(account)
     }
@@ -66,6 +68,9 @@ struct Authenticator: Sendable {
     func admission() -> @Sendable (AccountID) throws(TetherError) -> Void {
         let (writes, moves) = (RequestScope.current.writes, self.moves)
         return { account throws(TetherError) in
+            if let home = moves.strayHome(account) {
+                throw .wrongRegion(home: home.id, url: home.url.absoluteString)
+            }
             if let writes {
                 guard moves.admitWrite(account) else { throw TetherError.accountMoving }
                 writes.hold(account)

@@ -168,6 +168,7 @@ extension TetherAPIHandler {
         guard entry?.region != self.routing.region || entry?.state != .confirmed else { return }
         _ = try await self.store.removeMovedAccount(account, to: home, at: self.now)
         try await backups.deleteAll(account: account)
+        self.moves.clearStray(account)
         self.logger.notice(
             "removed the leftover of an earlier move that stopped short",
             metadata: ["tether.account.id": "\(account)", "tether.from": "\(home)"]

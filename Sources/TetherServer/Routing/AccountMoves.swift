@@ -1,5 +1,6 @@
 import Synchronization
 import TetherCore
+import TetherSync
 
 /// The accounts this region is moving away right now, and the writes in flight for each.
 ///
@@ -11,6 +12,8 @@ final class AccountMoves: Sendable {
     private struct State {
         var moving: Set<AccountID> = []
         var writesInFlight: [AccountID: Int] = [:]
+        /// Accounts held here that the directory names another region for (``markStray(_:home:)``).
+        var strays: [AccountID: RegionDirectory.Region] = [:]
     }
 
     private let state = Mutex(State())
@@ -18,10 +21,11 @@ final class AccountMoves: Sendable {
     /// How long a move waits for the account's writes in flight before it gives up.
     static let drainTimeout: Duration = .seconds(30)
 
-    /// Admits a write for `account` unless it is moving; the caller must ``finishWrite(_:)``.
+    /// Admits a write for `account` unless it is moving or stray; the caller must
+    /// ``finishWrite(_:)``.
     func admitWrite(_ account: AccountID) -> Bool {
         self.state.withLock { state in
-            guard !state.moving.contains(account) else { return false }
+            guard !state.moving.contains(account), state.strays[account] == nil else { return false }
             state.writesInFlight[account, default: 0] += 1
             return true
         }
@@ -73,6 +77,24 @@ final class AccountMoves: Sendable {
     /// The move of `account` finished, or failed (then the account stays here, whole).
     func end(_ account: AccountID) {
         _ = self.state.withLock { $0.moving.remove(account) }
+    }
+
+    /// Closes `account`, held here although the directory names `home` for it: the copy a move
+    /// left behind (at its old home after a restart while the move was in doubt, or at its
+    /// target after a crash halfway). Its requests are sent to `home` (`421`) and background
+    /// work for it stops, so it is never served by two regions.
+    func markStray(_ account: AccountID, home: RegionDirectory.Region) {
+        self.state.withLock { $0.strays[account] = home }
+    }
+
+    /// `account` is no longer held here as a stray (a move removed it, or took it in).
+    func clearStray(_ account: AccountID) {
+        _ = self.state.withLock { $0.strays.removeValue(forKey: account) }
+    }
+
+    /// The region the directory names for `account` when it is a stray here.
+    func strayHome(_ account: AccountID) -> RegionDirectory.Region? {
+        self.state.withLock { $0.strays.isEmpty ? nil : $0.strays[account] }
     }
 }
 

@@ -11,7 +11,9 @@ import TetherSync
 /// skips it.
 struct DirectoryBackfill: Service {
     let routing: RegionRouting
-    let store: any DirectoryStore
+    let store: any DirectoryStore & AccountStore
+    /// Where accounts the directory names another region for are closed as strays.
+    let moves: AccountMoves
     let logger: Logger
     /// Accounts per transaction.
     var pageSize = 1_000
@@ -34,7 +36,9 @@ struct DirectoryBackfill: Service {
                 // Only accounts the directory does not know: an entry naming another region (a
                 // leftover of a move that stopped short here) or a tombstone is not overruled.
                 let hashes = emails.map { self.routing.directory.key.emailHash($0) }
-                let known = Set(try await self.store.directoryRecords(emailHashes: hashes).map(\.emailHash))
+                let records = try await self.store.directoryRecords(emailHashes: hashes)
+                try await self.closeStrays(among: emails, hashes: hashes, records: records)
+                let known = Set(records.map(\.emailHash))
                 let written = try await self.store.authorDirectoryRecords(
                     emailHashes: hashes.filter { !known.contains($0) },
                     region: self.routing.region,
@@ -48,6 +52,28 @@ struct DirectoryBackfill: Service {
             self.logger.info("account directory up to date", metadata: ["tether.accounts.listed": "\(listed)"])
         } catch {
             self.logger.error("account directory backfill failed", metadata: ["tether.error": "\(error)"])
+        }
+    }
+
+    /// Closes the accounts held here whose directory entry is confirmed for another region:
+    /// copies a move left behind (``AccountMoves/markStray(_:home:)``).
+    private func closeStrays(among emails: [EmailAddress], hashes: [String], records: [DirectoryRecord]) async throws {
+        let elsewhere = Dictionary(
+            records.filter { $0.state == .confirmed && $0.region != self.routing.region }.map {
+                ($0.emailHash, $0.region)
+            },
+            uniquingKeysWith: { first, _ in first }
+        )
+        guard !elsewhere.isEmpty else { return }
+        for (email, hash) in zip(emails, hashes) {
+            guard let region = elsewhere[hash].flatMap(self.routing.directory.region),
+                let account = try await self.store.accountForSignIn(email: email)?.account
+            else { continue }
+            self.moves.markStray(account.id, home: region)
+            self.logger.warning(
+                "account held here but homed in another region; closed (a move left it behind): remove it here",
+                metadata: ["tether.account.id": "\(account.id)", "tether.region": "\(region.id)"]
+            )
         }
     }
 }
