@@ -47,7 +47,7 @@ extension AccountReplicas {
                     directoryVersion: floor,
                     at: target
                 )
-            } catch let error as TetherError where error.code == "peer_unavailable" {
+            } catch let error as TetherError where error.code == TetherError.peerUnavailable(target.id).code {
                 let doubt = MoveInDoubt(
                     account: account,
                     emailHash: hash,

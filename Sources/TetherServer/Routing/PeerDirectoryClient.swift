@@ -95,28 +95,19 @@ struct PeerDirectoryClient: Sendable {
         } catch {
             // A 401 refuses this region's peer token, not the caller's credential: the peer is
             // unusable, as when it is down.
-            if let problem = TetherClientFailure.problem(error), problem.status < 500, problem.status != 401 {
-                throw problem.code == TetherError.emailTaken.code
-                    ? TetherError.emailTaken
-                    : TetherError(
-                        code: problem.code,
-                        kind: TetherError.Kind(status: problem.status),
-                        field: problem.problem.field,
-                        detail: problem.problem.detail ?? "",
-                        retryAfterSeconds: problem.problem.retryAfterSeconds
-                    )
-            }
-            if let problem = TetherClientFailure.problem(error), problem.hasDocument,
-                definiteServerProblems.contains(problem.code)
-            {
-                throw TetherError(
+            guard let problem = TetherClientFailure.problem(error),
+                problem.status < 500 && problem.status != 401
+                    || problem.hasDocument && definiteServerProblems.contains(problem.code)
+            else { throw TetherError.peerUnavailable(peer.id) }
+            throw problem.code == TetherError.emailTaken.code
+                ? TetherError.emailTaken
+                : TetherError(
                     code: problem.code,
-                    kind: .unavailable,
+                    kind: problem.status < 500 ? TetherError.Kind(status: problem.status) : .unavailable,
+                    field: problem.problem.field,
                     detail: problem.problem.detail ?? "",
                     retryAfterSeconds: problem.problem.retryAfterSeconds
                 )
-            }
-            throw TetherError.peerUnavailable(peer.id)
         }
     }
 }
