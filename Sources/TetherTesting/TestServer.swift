@@ -25,6 +25,8 @@ public struct TestServer: Sendable {
     public let dataDirectory: URL
     /// The configuration it runs with.
     public let config: ServerConfig
+    /// Its background jobs, to step instead of sleeping: `try await server.jobs.runOnce(.alertTicker)`.
+    public let jobs: BackgroundJobs
 
     /// Starts a server, runs `body`, then shuts the server down gracefully.
     ///
@@ -60,7 +62,9 @@ public struct TestServer: Sendable {
 
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let backups = try BackupVault.open(dataDirectory: directory, store: store, clock: config.clock)
-        let app = try buildApplication(config: config, store: store, logger: logger, backups: backups) { channel in
+        let jobs = BackgroundJobs()
+        let app = try buildApplication(config: config, store: store, logger: logger, backups: backups, jobs: jobs) {
+            channel in
             portSink.yield(channel.localAddress?.port ?? 0)
             portSink.finish()
         }
@@ -76,7 +80,8 @@ public struct TestServer: Sendable {
                 baseURL: URL(string: "http://127.0.0.1:\(port)")!,
                 port: port,
                 dataDirectory: directory,
-                config: config
+                config: config,
+                jobs: jobs
             )
             do {
                 let result = try await body(server)

@@ -127,6 +127,25 @@ struct ServerOptions: ParsableArguments {
     var directoryTombstoneRetention: String?
 
     @Option(
+        name: .customLong("peer-timeout"),
+        help: "How long a call to a peer region may take (env: TETHER_PEER_TIMEOUT; default 5s)."
+    )
+    var peerTimeout: String?
+
+    @Option(
+        name: .customLong("move-deadline"),
+        help:
+            "How long a move's target may take to take an account in before refusing (env: TETHER_MOVE_DEADLINE; default 60s)."
+    )
+    var moveDeadline: String?
+
+    @Option(
+        name: .customLong("move-check-interval"),
+        help: "How often a move in doubt is asked about (env: TETHER_MOVE_CHECK_INTERVAL; default 10s)."
+    )
+    var moveCheckInterval: String?
+
+    @Option(
         help: "process-crash (synchronous=NORMAL) or power-loss (FULL) (env: TETHER_DURABILITY; default process-crash)."
     )
     var durability: String?
@@ -170,6 +189,8 @@ struct ServerOptions: ParsableArguments {
             ("webhook-targets", self.webhookTargets), ("log-level", self.logLevel),
             ("kek-file", self.kekFile), ("directory-sync-interval", self.directorySyncInterval),
             ("directory-tombstone-retention", self.directoryTombstoneRetention),
+            ("peer-timeout", self.peerTimeout), ("move-deadline", self.moveDeadline),
+            ("move-check-interval", self.moveCheckInterval),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }

@@ -37,9 +37,11 @@ import TetherTesting
             let reader = AlertStreamReader()
             try await reader.open(server, token: bob.user.accessToken)
             try await server.walkAway(ada)
+            // Whatever Ada's walk could still publish is published before Bob's SOS, and the
+            // stream keeps that order: an event of Ada's would arrive before the SOS.
+            try await server.jobs.drain(.alertTicker)
             try await server.send([Wire.sos(alertEpoch + 500_000)], as: bob.tracker)
             try await eventually { await reader.events.count >= 1 }
-            try await Task.sleep(for: .milliseconds(200))
             let events = await reader.events
             #expect(events.count == 1)
             #expect(events.first?.data.contains("\"kind\":\"sos\"") == true)
@@ -48,34 +50,32 @@ import TetherTesting
     }
 
     @Test func aLostDeviceRepeatsUntilAcknowledged() async throws {
-        try await TestServer.withRunning(config: .alerting) { server in
+        // The ticker runs only when stepped: each repeat below is the one tick's doing.
+        var config = ServerConfig.alerting
+        config.jobClock = SteppedClock()
+        try await TestServer.withRunning(config: config) { server in
             let household = try await server.household()
             _ = try await household.client.setAlertRules(body: .json(.init(repeatIntervalS: 60))).ok
             let times = try await server.walkAway(household)
-            // The walk went on past the alert, so it may have repeated already, and on a loaded
-            // machine the ticks that judge the walk's last fixes may still be to come: wait until
-            // the count holds still for ten ticks.
             let alert = try #require(try await household.alerts().first)
-            var repeats = alert.repeatCount
-            while true {
-                try await Task.sleep(for: .milliseconds(500))
-                let settled = try #require(try await household.alerts().first).repeatCount
-                if settled == repeats { break }
-                repeats = settled
-            }
-            #expect(repeats <= 4)
+            #expect(alert.repeatCount == 0)
+            // The walk went on for minutes past the alert: the first tick repeats it once, and a
+            // second tick at the same event time finds nothing due.
+            try await server.jobs.runOnce(.alertTicker)
+            #expect(try await household.alerts().first?.repeatCount == 1)
+            try await server.jobs.runOnce(.alertTicker)
+            #expect(try await household.alerts().first?.repeatCount == 1)
             // Event time moves on two minutes: one more repeat, same alert id.
             try await server.send([Wire.fix(times.last! + 120_000)], as: household.tracker)
-            try await eventually { try await household.alerts().first?.repeatCount == repeats + 1 }
-            try await Task.sleep(for: .milliseconds(200))
+            try await server.jobs.runOnce(.alertTicker)
             #expect(try await household.alerts().map(\.id) == [alert.id])
-            #expect(try await household.alerts().first?.repeatCount == repeats + 1)
+            #expect(try await household.alerts().first?.repeatCount == 2)
 
             let acknowledged = try await household.client.acknowledgeAlert(path: .init(alertId: alert.id)).ok.body.json
             #expect(acknowledged.acknowledgedAt != nil)
             try await server.send([Wire.fix(times.last! + 600_000)], as: household.tracker)
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(try await household.alerts().first?.repeatCount == repeats + 1)
+            try await server.jobs.runOnce(.alertTicker)
+            #expect(try await household.alerts().first?.repeatCount == 2)
         }
     }
 
@@ -139,7 +139,8 @@ import TetherTesting
 
                 try await server.walkAway(household)
                 try await eventually { await receiver.posts.count >= 3 }
-                try await Task.sleep(for: .milliseconds(400))
+                // Anything else due is attempted now: a fourth post would be seen below.
+                try await server.jobs.drain(.alertTicker, .webhookDeliverer)
                 let posts = await receiver.posts
                 let alert = try #require(try await household.alerts().first)
                 #expect(posts.map(\.answered) == [500, 503, 200])
@@ -181,7 +182,7 @@ import TetherTesting
                 try await server.walkAway(household)
                 try await server.send([Wire.sos(alertEpoch + 500_000)], as: household.tracker)
                 try await eventually { await receiver.posts.count >= 1 }
-                try await Task.sleep(for: .milliseconds(300))
+                try await server.jobs.drain(.alertTicker, .webhookDeliverer)
                 let posts = await receiver.posts
                 let sos = try #require(try await household.alerts().first { $0.kind == .sos })
                 #expect(posts.map(\.alertID) == [sos.id])
@@ -233,7 +234,7 @@ import TetherTesting
                 try await server.send([Wire.fix(alertEpoch + minute * 60_000)], as: household.phone)
                 try await server.send([Wire.fix(alertEpoch + minute * 60_000)], as: household.tracker)
             }
-            try await Task.sleep(for: .milliseconds(300))
+            try await server.jobs.drain(.alertTicker)
             #expect(try await household.alerts().isEmpty)
         }
     }
@@ -249,7 +250,7 @@ import TetherTesting
             _ = try await household.client.setDoNotDisturb(body: .json(.init(snoozeForS: 3_600))).ok
             let repeats = try #require(try await household.alerts().first).repeatCount
             try await server.send([Wire.fix(times.last! + 300_000)], as: household.tracker)
-            try await Task.sleep(for: .milliseconds(400))
+            try await server.jobs.drain(.alertTicker)
             #expect(try await household.alerts().first?.repeatCount == repeats)
         }
     }

@@ -1,30 +1,23 @@
 import Logging
-import ServiceLifecycle
 
-/// Rebuilds the alert engines at start (``AlertService/recoverAll()``), then runs
-/// ``AlertService/tick()`` (silence, repeats) every ``interval`` until the server stops.
-struct AlertTicker: Service {
-    let alerts: AlertService
-    let interval: Duration
-    let logger: Logger
-
-    func run() async throws {
-        do {
-            try await self.alerts.recoverAll()
-        } catch {
-            self.logger.error("alert recovery failed", metadata: ["error": "\(error)"])
-        }
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: self.interval)
+/// The `alert-ticker` job: rebuilds the alert engines first (``AlertService/recoverAll()``), then
+/// runs ``AlertService/tick()`` (silence, repeats, lapsed suppressions) every
+/// ``ServerConfig/alertTickInterval``.
+enum AlertTicker {
+    static func job(alerts: AlertService, config: ServerConfig, logger: Logger) -> PeriodicJob {
+        PeriodicJob(
+            name: BackgroundJobs.Name.alertTicker.rawValue,
+            schedule: .every(config.alertTickInterval),
+            clock: config.jobClock,
+            logger: logger,
+            setUp: {
                 do {
-                    try await self.alerts.tick()
-                } catch is CancellationError {
-                    return
+                    try await alerts.recoverAll()
                 } catch {
-                    self.logger.error("alert tick failed", metadata: ["error": "\(error)"])
+                    logger.error("alert recovery failed", metadata: ["error": "\(error)"])
                 }
-            }
-        }
+            },
+            pass: { try await alerts.tick() }
+        )
     }
 }

@@ -4,7 +4,6 @@ import Logging
 import Metrics
 import NIOCore
 import NIOHTTP1
-import ServiceLifecycle
 import TetherCore
 import TetherStore
 
@@ -14,7 +13,7 @@ import TetherStore
 /// A delivery is queued once per alert, with the alert, and removed for good after a 2xx answer,
 /// so a receiver that answers 2xx gets an alert once (`Tether-Alert-Id` names it; a crash between
 /// the answer and the removal is the one case that sends it again, with the same id).
-struct WebhookDeliverer: Service {
+struct WebhookDeliverer: Sendable {
     let outbox: any WebhookOutbox
     let interval: Duration
     /// The first retry waits this long; each next one twice as long, at most an hour.
@@ -28,45 +27,42 @@ struct WebhookDeliverer: Service {
     let moves: AccountMoves
     let clock: @Sendable () -> Date
     let logger: Logger
+    /// No redirects: a receiver must not send the post on to a host the policy refuses.
+    private let client = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: .init(redirectConfiguration: .disallow)
+    )
 
     private static let delivered = Counter(label: "tether_webhook_deliveries", dimensions: [("outcome", "delivered")])
     private static let failed = Counter(label: "tether_webhook_deliveries", dimensions: [("outcome", "failed")])
 
-    func run() async throws {
-        // No redirects: a receiver must not send the post on to a host the policy refuses.
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(redirectConfiguration: .disallow)
+    /// The `webhook-deliverer` job: a pass over the due deliveries every ``interval``; the HTTP
+    /// client shuts down with it.
+    func job(clock: any Clock<Duration>) -> PeriodicJob {
+        PeriodicJob(
+            name: BackgroundJobs.Name.webhookDeliverer.rawValue,
+            schedule: .every(self.interval),
+            clock: clock,
+            logger: self.logger,
+            tearDown: { try? await self.client.shutdown() },
+            pass: { try await self.deliverDue() }
         )
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await self.deliverDue(client: client)
-                } catch is CancellationError {
-                    return
-                } catch {
-                    self.logger.error("webhook delivery pass failed", metadata: ["error": "\(error)"])
-                }
-                try await Task.sleep(for: self.interval)
-            }
-        }
-        try await client.shutdown()
     }
 
     /// Makes one attempt at every delivery that is due, up to 8 at once, so one slow receiver
     /// does not hold up the others.
-    func deliverDue(client: HTTPClient) async throws {
+    func deliverDue() async throws {
         let due = try await self.outbox.dueWebhookDeliveries(now: self.clock(), limit: 100)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (index, delivery) in due.enumerated() {
                 if index >= 8 { try await group.next() }
-                group.addTask { try await self.deliver(delivery, client: client) }
+                group.addTask { try await self.deliver(delivery) }
             }
             try await group.waitForAll()
         }
     }
 
-    private func deliver(_ delivery: WebhookDelivery, client: HTTPClient) async throws {
+    private func deliver(_ delivery: WebhookDelivery) async throws {
         guard self.moves.admitWrite(delivery.alert.account) else { return }
         defer { self.moves.finishWrite(delivery.alert.account) }
         let body = try AlertPayload.webhookBody(delivery.alert)
@@ -87,7 +83,7 @@ struct WebhookDeliverer: Service {
             return
         }
         do {
-            let response = try await client.execute(request, timeout: .seconds(10))
+            let response = try await self.client.execute(request, timeout: .seconds(10))
             _ = try? await response.body.collect(upTo: 64 * 1024)
             if (200..<300).contains(response.status.code) {
                 try await self.complete(delivery)

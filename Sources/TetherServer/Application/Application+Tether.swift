@@ -23,6 +23,8 @@ public import TetherSync
 ///   - backups: Where backups are kept (`protocols/backup.md`); without one their endpoints answer 503.
 ///   - replicaBlobs: Where this region keeps the chunk boxes of other regions' accounts it
 ///     replicates (`protocols/sync.md`); account replication needs it and `backups`.
+///   - jobs: Filled with the background jobs the server runs, so a test can step them
+///     (``BackgroundJobs/runOnce(_:)``).
 ///   - onServerRunning: Called with the listening channel (tests read the bound port from it).
 public func buildApplication(
     config: ServerConfig,
@@ -30,11 +32,16 @@ public func buildApplication(
     logger: Logger,
     backups: BackupVault? = nil,
     replicaBlobs: (any BlobStore)? = nil,
+    jobs: BackgroundJobs = BackgroundJobs(),
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     try config.validate()
     let router = Router(context: TetherRequestContext.self)
-    let routing = RegionRouting(config: config, store: store, peers: PeerDirectoryClient(directory: config.directory))
+    let routing = RegionRouting(
+        config: config,
+        store: store,
+        peers: PeerDirectoryClient(directory: config.directory, timeout: config.peerTimeout)
+    )
     // Outermost first: metrics see the final status of every response, errors included, and
     // every response, error or not, carries X-Request-Id.
     router.add(middleware: MetricsMiddleware())
@@ -93,7 +100,9 @@ public func buildApplication(
             ),
             peers: routing.peers,
             // Batches of megabytes and a whole account's rows take longer than a directory call.
-            bulk: PeerDirectoryClient(directory: config.directory, timeout: .seconds(120))
+            bulk: PeerDirectoryClient(directory: config.directory, timeout: config.bulkPeerTimeout),
+            moveDeadline: config.moveDeadline,
+            outcomePatience: config.peerTimeout * 3
         )
     }
     var pipeline = TelemetryPipeline(
@@ -112,17 +121,16 @@ public func buildApplication(
     try handler.registerHandlers(on: generated, configuration: .tether)
     try generated.verifyEveryHandWrittenOperationWasSkipped()
 
-    var services: [any Service] = [
-        RetentionService(store: store, config: config, logger: logger),
-        DirectoryBackfill(routing: routing, store: store, moves: moves, logger: logger),
+    let periodic: [PeriodicJob?] = [
+        RetentionService(store: store, config: config, logger: logger).job(clock: config.jobClock),
+        DirectoryBackfill(routing: routing, store: store, moves: moves, logger: logger).job(clock: config.jobClock),
         DirectoryReplication(
             routing: routing,
             store: store,
             interval: config.directorySyncInterval,
             logger: logger
-        ),
-        hub,
-        AlertTicker(alerts: alerts, interval: config.alertTickInterval, logger: logger),
+        ).job(clock: config.jobClock),
+        AlertTicker.job(alerts: alerts, config: config, logger: logger),
         WebhookDeliverer(
             outbox: store,
             interval: config.alertTickInterval,
@@ -132,10 +140,27 @@ public func buildApplication(
             moves: moves,
             clock: config.clock,
             logger: logger
-        ),
+        ).job(clock: config.jobClock),
+        handler.replicas.flatMap { replicas in
+            config.regions == nil
+                ? nil
+                : AccountReplication(replicas: replicas, interval: config.directorySyncInterval, logger: logger)
+                    .job(clock: config.jobClock)
+        },
+        handler.replicas == nil
+            ? nil
+            : PeriodicJob(
+                name: BackgroundJobs.Name.moveCheck.rawValue,
+                schedule: .every(config.moveCheckInterval),
+                clock: config.jobClock,
+                logger: logger,
+                pass: { [handler] in await handler.checkMovesInDoubt() }
+            ),
     ]
-    if let replicas = handler.replicas, config.regions != nil {
-        services.append(AccountReplication(replicas: replicas, interval: config.directorySyncInterval, logger: logger))
+    var services: [any Service] = [hub]
+    for job in periodic.compactMap({ $0 }) {
+        jobs.add(job)
+        services.append(job)
     }
     return Application(
         router: router,

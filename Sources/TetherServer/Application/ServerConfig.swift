@@ -59,6 +59,26 @@ public struct ServerConfig: Sendable {
     /// version's time: longer than any region may be down, or a stale replica could bring the
     /// entry back. Default 30 days.
     public var directoryTombstoneRetention: Duration = .seconds(30 * 86_400)
+    /// How long a call to a peer region (reserving an email, a directory round, asking about a
+    /// pairing code) may take before the peer counts as unavailable (`503 peer_unavailable`).
+    /// Default 5 s.
+    public var peerTimeout: Duration = .seconds(5)
+    /// How long the target of an account move may take to take the account in before it
+    /// refuses to finish (`503 move_expired`); the old home waits this long and a margin before
+    /// it counts a move whose answer was lost as not taken. Bulk peer calls (replica batches, a
+    /// moving account's rows) may take twice as long. Default 60 s.
+    public var moveDeadline: Duration = .seconds(60)
+    /// How often the old home asks how a move in doubt ended. Default 10 s.
+    public var moveCheckInterval: Duration = .seconds(10)
+    /// What background jobs (``PeriodicJob``) wait on between passes; tests inject one they step.
+    /// Default: the continuous clock.
+    public var jobClock: any Clock<Duration> = ContinuousClock()
+
+    /// How long a bulk call to a peer (a replica batch, a moving account's rows) may take:
+    /// twice ``moveDeadline``, and at least two minutes.
+    var bulkPeerTimeout: Duration {
+        max(.seconds(120), self.moveDeadline * 2)
+    }
 
     /// The region directory in force: the configured one, or this region alone.
     public var directory: RegionDirectory {
@@ -125,7 +145,8 @@ public struct ServerConfig: Sendable {
             ("refresh-token-ttl", self.refreshTokenLifetime), ("sign-in-failure-window", self.signInFailureWindow),
             ("claim-failure-window", self.claimFailureWindow), ("telemetry-retention", self.telemetryRetention),
             ("aggregate-retention", self.aggregateRetention), ("directory-sync-interval", self.directorySyncInterval),
-            ("directory-tombstone-retention", self.directoryTombstoneRetention),
+            ("directory-tombstone-retention", self.directoryTombstoneRetention), ("peer-timeout", self.peerTimeout),
+            ("move-deadline", self.moveDeadline), ("move-check-interval", self.moveCheckInterval),
         ] where duration <= .zero {
             throw .invalidField(name, "must be longer than zero")
         }

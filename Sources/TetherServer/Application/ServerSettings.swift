@@ -23,7 +23,8 @@ public struct ServerSettings: Sendable {
         "access-token-ttl", "refresh-token-ttl", "sign-in-failure-limit", "sign-in-failure-window",
         "claim-failure-limit", "claim-failure-window", "max-body-bytes", "ts-max-past", "ts-max-future",
         "telemetry-retention", "aggregate-retention", "durability", "clock", "webhook-targets", "log-level",
-        "kek-file", "directory-sync-interval", "directory-tombstone-retention",
+        "kek-file", "directory-sync-interval", "directory-tombstone-retention", "peer-timeout", "move-deadline",
+        "move-check-interval",
     ]
 
     /// Resolves every setting.
@@ -86,6 +87,15 @@ public struct ServerSettings: Sendable {
                 setting: retention,
                 field: "directory-tombstone-retention"
             )
+        }
+        if let timeout = sources.value("peer-timeout") {
+            config.peerTimeout = try Duration(setting: timeout, field: "peer-timeout")
+        }
+        if let deadline = sources.value("move-deadline") {
+            config.moveDeadline = try Duration(setting: deadline, field: "move-deadline")
+        }
+        if let interval = sources.value("move-check-interval") {
+            config.moveCheckInterval = try Duration(setting: interval, field: "move-check-interval")
         }
         if let clock = sources.value("clock") {
             guard let mode = AlertClockMode(rawValue: clock.trimmingCharacters(in: .whitespaces)) else {

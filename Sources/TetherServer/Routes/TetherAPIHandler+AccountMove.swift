@@ -39,7 +39,7 @@ extension TetherAPIHandler {
                 "a move's outcome is unknown; the account stays closed until its target answers",
                 metadata: ["tether.account.id": "\(session.account)", "tether.peer": "\(target)"]
             )
-            Task { await self.settle(doubt, replicas: replicas) }
+            self.moves.holdInDoubt(doubt)
             throw doubt.problem
         } catch {
             self.moves.end(session.account)
@@ -83,25 +83,27 @@ extension TetherAPIHandler {
         await replicas.pushDeletion(of: account, logger: self.logger)
     }
 
-    /// Asks the target of a move in doubt every 10 s until the directory tells how it ended,
-    /// then finishes it here or opens the account again.
-    private func settle(_ doubt: MoveInDoubt, replicas: AccountReplicas) async {
-        while true {
-            switch await replicas.outcome(of: doubt, directoryRecords: self.store, askingFor: .seconds(10)) {
+    /// One pass of the `move-check` job: asks the target of each move in doubt once how it
+    /// ended, then finishes it here or opens the account again; a move still unknown waits for
+    /// the next pass (``ServerConfig/moveCheckInterval``).
+    func checkMovesInDoubt() async {
+        guard let replicas = self.replicas else { return }
+        for doubt in self.moves.movesInDoubt {
+            switch await replicas.outcome(of: doubt, directoryRecords: self.store, askingFor: .zero) {
             case true?:
                 self.logger.notice("a move in doubt happened", metadata: ["tether.account.id": "\(doubt.account)"])
+                self.moves.settled(doubt.account)
                 try? await self.finishMove(of: doubt.account, to: doubt.target.id, replicas: replicas)
-                return
             case false?:
                 self.logger.notice(
                     "a move in doubt did not happen",
                     metadata: ["tether.account.id": "\(doubt.account)"]
                 )
+                self.moves.settled(doubt.account)
                 await replicas.removeMovingCopy(of: doubt.account, at: doubt.target, logger: self.logger)
                 self.moves.end(doubt.account)
-                return
             case nil:
-                try? await Task.sleep(for: .seconds(10))
+                continue
             }
         }
     }
@@ -123,7 +125,7 @@ extension TetherAPIHandler {
         try await self.removeLeftoverOfAnEarlierMove(account, home: home, backups: backups)
         // Past the deadline the old home may have given up waiting: refuse to finish, so the
         // directory entry it then asks for tells the outcome (`AccountReplicas+Move.swift`).
-        let deadline = ContinuousClock.now.advanced(by: AccountReplicas.adoptDeadline)
+        let deadline = ContinuousClock.now.advanced(by: replicas.moveDeadline)
         try await replicas.vault.adopt(
             account: account,
             from: home,

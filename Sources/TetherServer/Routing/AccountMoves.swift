@@ -14,6 +14,8 @@ final class AccountMoves: Sendable {
         var writesInFlight: [AccountID: Int] = [:]
         /// Accounts held here that the directory names another region for (``markStray(_:home:)``).
         var strays: [AccountID: RegionDirectory.Region] = [:]
+        /// Moves whose target's answer was lost; the `move-check` job asks how they ended.
+        var inDoubt: [AccountID: MoveInDoubt] = [:]
     }
 
     private let state = Mutex(State())
@@ -77,6 +79,21 @@ final class AccountMoves: Sendable {
     /// The move of `account` finished, or failed (then the account stays here, whole).
     func end(_ account: AccountID) {
         _ = self.state.withLock { $0.moving.remove(account) }
+    }
+
+    /// Keeps `doubt` (its account stays closed) until the `move-check` job learns how it ended.
+    func holdInDoubt(_ doubt: MoveInDoubt) {
+        self.state.withLock { $0.inDoubt[doubt.account] = doubt }
+    }
+
+    /// The moves in doubt, oldest account id first.
+    var movesInDoubt: [MoveInDoubt] {
+        self.state.withLock { $0.inDoubt.values.sorted { $0.account.rawValue < $1.account.rawValue } }
+    }
+
+    /// How the move in doubt of `account` ended is known (the caller finishes or reopens it).
+    func settled(_ account: AccountID) {
+        _ = self.state.withLock { $0.inDoubt.removeValue(forKey: account) }
     }
 
     /// Closes `account`, held here although the directory names `home` for it: the copy a move

@@ -7,11 +7,6 @@ import TetherSync
 
 /// Moving an account away (`protocols/sync.md`, "Moving an account"), as its old home.
 extension AccountReplicas {
-    /// How long a target may take to take an account in before it refuses to finish: well
-    /// under the ``bulk`` client's timeout, so when the old home gives up waiting, the target
-    /// has decided, and asking it tells the outcome.
-    static let adoptDeadline: Duration = .seconds(60)
-
     /// Moves `account` to `target`: copies every record of it there (the residency policy does
     /// not apply: the owner asked), then has `target` check its copy against the records' hash
     /// and take the account in, authoring its directory entry above this region's. The caller
@@ -53,10 +48,14 @@ extension AccountReplicas {
                     emailHash: hash,
                     floor: floor,
                     target: target,
-                    decidedBy: .now + Self.adoptDeadline + .seconds(5),
+                    decidedBy: .now + self.moveDeadline + .seconds(5),
                     receipt: Self.receipt(account, rows: rows, sent: sent, at: target)
                 )
-                switch await self.outcome(of: doubt, directoryRecords: directoryRecords, askingFor: .seconds(15)) {
+                switch await self.outcome(
+                    of: doubt,
+                    directoryRecords: directoryRecords,
+                    askingFor: self.outcomePatience
+                ) {
                 case true?:
                     logger.notice(
                         "the answer to a move was lost; the target's directory entry shows it took the account in",

@@ -33,6 +33,13 @@ struct AccountReplicas: Sendable {
     let peers: PeerDirectoryClient
     /// For batches of records and a moving account's rows, which take longer.
     let bulk: PeerDirectoryClient
+    /// How long a target may take to take a moving account in before it refuses to finish
+    /// (``ServerConfig/moveDeadline``): well under the ``bulk`` client's timeout, so when the old
+    /// home gives up waiting, the target has decided, and asking it tells the outcome.
+    let moveDeadline: Duration
+    /// How long a move whose answer was lost asks the target before it is left in doubt
+    /// (three peer timeouts).
+    let outcomePatience: Duration
     let ledger = AccountReplicationLedger()
 
     /// The regions this region's accounts replicate to.

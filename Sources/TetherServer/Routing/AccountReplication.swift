@@ -1,30 +1,31 @@
 import Logging
-import ServiceLifecycle
 import TetherCore
 import TetherSync
 
-/// Runs account replication rounds: every ``interval`` this home region mirrors its accounts to
-/// each of its replica regions (``AccountReplicas/reconcile(with:)``). A region without replicas
-/// skips it.
-struct AccountReplication: Service {
+/// Runs account replication rounds (the `account-replication` job): every ``interval`` this home
+/// region mirrors its accounts to each of its replica regions (``AccountReplicas/reconcile(with:)``).
+/// A region without replicas runs no such job.
+struct AccountReplication: Sendable {
     let replicas: AccountReplicas
     let interval: Duration
     let logger: Logger
 
-    func run() async throws {
+    /// The `account-replication` job: a round with every replica region every ``interval``;
+    /// `nil` for a region without replicas.
+    func job(clock: any Clock<Duration>) -> PeriodicJob? {
         let targets = self.replicas.replicaRegions
-        guard !targets.isEmpty else {
-            try? await gracefulShutdown()
-            return
-        }
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
+        guard !targets.isEmpty else { return nil }
+        return PeriodicJob(
+            name: BackgroundJobs.Name.accountReplication.rawValue,
+            schedule: .atStartThenEvery(self.interval),
+            clock: clock,
+            logger: self.logger,
+            pass: {
                 for replica in targets {
                     await self.round(with: replica)
                 }
-                try await Task.sleep(for: self.interval)
             }
-        }
+        )
     }
 
     private func round(with replica: RegionDirectory.Region) async {

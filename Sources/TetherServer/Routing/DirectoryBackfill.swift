@@ -1,5 +1,4 @@
 import Logging
-import ServiceLifecycle
 import TetherCore
 import TetherStore
 import TetherSync
@@ -9,7 +8,7 @@ import TetherSync
 /// it. Idempotent: accounts already listed keep their version, and an entry naming another
 /// region is never overruled. A server that runs alone keeps no directory and
 /// skips it.
-struct DirectoryBackfill: Service {
+struct DirectoryBackfill: Sendable {
     let routing: RegionRouting
     let store: any DirectoryStore & AccountStore
     /// Where accounts the directory names another region for are closed as strays.
@@ -18,12 +17,16 @@ struct DirectoryBackfill: Service {
     /// Accounts per transaction.
     var pageSize = 1_000
 
-    func run() async throws {
-        if self.routing.keepsDirectory {
-            await self.listEveryAccount()
-        }
-        // A service that returns early would stop the group: wait for shutdown like the others.
-        try? await gracefulShutdown()
+    /// The `directory-backfill` job: one pass at start; `nil` for a server that runs alone.
+    func job(clock: any Clock<Duration>) -> PeriodicJob? {
+        guard self.routing.keepsDirectory else { return nil }
+        return PeriodicJob(
+            name: BackgroundJobs.Name.directoryBackfill.rawValue,
+            schedule: .onceAtStart,
+            clock: clock,
+            logger: self.logger,
+            pass: { await self.listEveryAccount() }
+        )
     }
 
     private func listEveryAccount() async {

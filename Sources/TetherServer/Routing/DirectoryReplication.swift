@@ -1,11 +1,11 @@
 import Foundation
 import Logging
-import ServiceLifecycle
+import Synchronization
 import TetherCore
 import TetherStore
 import TetherSync
 
-/// Anti-entropy for the account directory: every ``interval`` this region reconciles its
+/// Anti-entropy for the account directory (the `directory-replication` job): every ``interval`` this region reconciles its
 /// directory records with every peer, so a peer that missed a push (down, unreachable) catches
 /// up, and a region that was down catches up with everyone.
 ///
@@ -19,7 +19,7 @@ import TetherSync
 ///
 /// Apply is idempotent and changes a replica only for a newer version, and a relayed record
 /// keeps its author's version, so records never loop. A server without peers skips it.
-struct DirectoryReplication: Service {
+struct DirectoryReplication: Sendable {
     let routing: RegionRouting
     let store: any DirectoryStore
     let interval: Duration
@@ -27,26 +27,35 @@ struct DirectoryReplication: Service {
     /// Records per request.
     var pageSize = 1_000
 
-    func run() async throws {
+    /// The `directory-replication` job: a round with every peer every ``interval``; `nil` for a
+    /// server without peers.
+    ///
+    /// Down longer than the tombstone retention, this replica may hold records whose tombstones
+    /// every peer has purged since: it must not reconcile (it could bring deleted accounts back)
+    /// until it is started from an empty data directory. That is judged once, before the first
+    /// round marks this replica alive.
+    func job(clock: any Clock<Duration>) -> PeriodicJob? {
         let peers = self.routing.directory.peers(of: self.routing.region)
-        guard self.routing.keepsDirectory, !peers.isEmpty else {
-            try? await gracefulShutdown()
-            return
-        }
-        // Down longer than the tombstone retention, this replica may hold records whose
-        // tombstones every peer has purged since: it must not reconcile (it could bring deleted
-        // accounts back) until it is started from an empty data directory.
-        let staleSince = await self.routing.replica.staleSince()
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
+        guard self.routing.keepsDirectory, !peers.isEmpty else { return nil }
+        let staleSince = Mutex<Date?>(nil)
+        return PeriodicJob(
+            name: BackgroundJobs.Name.directoryReplication.rawValue,
+            schedule: .atStartThenEvery(self.interval),
+            clock: clock,
+            logger: self.logger,
+            setUp: {
+                let stale = await self.routing.replica.staleSince()
+                staleSince.withLock { $0 = stale }
+            },
+            pass: {
                 await self.routing.replica.beat()
                 await self.purgeTombstones()
+                let stale = staleSince.withLock { $0 }
                 for peer in peers {
-                    await self.reconcileReportingErrors(with: peer, staleSince: staleSince)
+                    await self.reconcileReportingErrors(with: peer, staleSince: stale)
                 }
-                try await Task.sleep(for: self.interval)
             }
-        }
+        )
     }
 
     private func reconcileReportingErrors(with peer: RegionDirectory.Region, staleSince: Date?) async {

@@ -17,13 +17,13 @@ struct PeerDirectoryClient: Sendable {
     /// The replication traffic this region's requests carried.
     let traffic = ReplicationTraffic()
 
-    /// A client presenting `directory`'s peer token, with a short timeout: registration waits
-    /// on it.
-    init(directory: RegionDirectory, timeout: Duration = .seconds(5)) {
+    /// A client presenting `directory`'s peer token, with a short timeout
+    /// (``ServerConfig/peerTimeout``): registration waits on it.
+    init(directory: RegionDirectory, timeout: Duration) {
         self.token = directory.key.peerToken
         self.transport = CountingTransport(
             base: AsyncHTTPClientTransport(
-                configuration: .init(client: .shared, timeout: .seconds(timeout.components.seconds))
+                configuration: .init(client: .shared, timeout: .milliseconds(Int64(timeout / .milliseconds(1))))
             ),
             traffic: self.traffic
         )

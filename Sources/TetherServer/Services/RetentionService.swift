@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import ServiceLifecycle
 import TetherCore
 import TetherStore
 
@@ -8,8 +7,8 @@ import TetherStore
 /// week past their expiry, failed sign-ins older than the throttling window, raw telemetry
 /// older than ``ServerConfig/telemetryRetention`` and daily aggregates older than
 /// ``ServerConfig/aggregateRetention``. Runs at start and
-/// then every ``interval`` until the server shuts down.
-struct RetentionService: Service {
+/// then every ``interval`` until the server shuts down (the `retention` job).
+struct RetentionService: Sendable {
     let store: any TetherStorage
     let config: ServerConfig
     let logger: Logger
@@ -18,20 +17,15 @@ struct RetentionService: Service {
     /// How long expired pairing codes stay visible in the export.
     static let pairingCodeRetention: TimeInterval = 7 * 86_400
 
-    func run() async throws {
-        repeat {
-            await self.sweep()
-        } while await self.sleepUntilNextSweep()
-    }
-
-    /// Sleeps one interval; `false` when the server is shutting down.
-    private func sleepUntilNextSweep() async -> Bool {
-        do {
-            try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
-            return true
-        } catch {
-            return false
-        }
+    /// The `retention` job: a sweep at start, then one every ``interval``.
+    func job(clock: any Clock<Duration>) -> PeriodicJob {
+        PeriodicJob(
+            name: BackgroundJobs.Name.retention.rawValue,
+            schedule: .atStartThenEvery(self.interval),
+            clock: clock,
+            logger: self.logger,
+            pass: { await self.sweep() }
+        )
     }
 
     /// Records deleted per transaction, so ingestion never waits long behind a sweep.
