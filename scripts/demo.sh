@@ -67,7 +67,9 @@ curl -fsS -H "Authorization: Bearer $credential" "$TETHER_SERVER/v1/device"; ech
 
 step "the tracker sends a telemetry batch; one event has a bad latitude and is rejected alone"
 tracker_id="$(echo "$claim" | sed -n 's/.*"device_id":"\([^"]*\)".*/\1/p')"
-now="$(date +%s%3N)"
+# Device times run in the past: this batch 15 minutes ago, the walks after it, all before the
+# owner reads and acknowledges anything, as a real tracker's queued uploads would.
+now="$(( $(date +%s%3N) - 900000 ))"
 batch="{\"events\":[
  {\"event_id\":\"$(cat /proc/sys/kernel/random/uuid)\",\"ts\":$((now - 3000)),\"kind\":\"properties\",\"model\":\"TAG-1\",\"hw_version\":\"1.2\",\"sw_version\":\"3.4.1\",\"signal_dbm\":-67,\"battery_pct\":81},
  {\"event_id\":\"$(cat /proc/sys/kernel/random/uuid)\",\"ts\":$((now - 2000)),\"kind\":\"location\",\"lat\":52.52,\"lon\":13.405,\"accuracy_m\":8.0,\"source\":\"gnss\"},
@@ -95,16 +97,16 @@ phone_claim="$("$bin/tether" device claim "$code" --serial PHONE-0001 --model "P
 echo "    $phone_claim"
 phone_credential="$(echo "$phone_claim" | sed -n 's/.*"credential":"\([^"]*\)".*/\1/p')"
 
-step "anti-lost rules: alert beyond 30 m, a safe place at the office, quiet hours at night"
+step "anti-lost rules: alert beyond 30 m, and a safe place at the office"
 "$bin/tether" rules set --distance 30m --dwell 30s
 "$bin/tether" fences add circle --name Office --lat 52.5301 --lon 13.3849 --radius 150m --safe
-"$bin/tether" dnd add --days daily --from 23:00 --to 06:00 --tz Europe/Berlin
 "$bin/tether" fences list
 
-step "watch alerts live (in the background) while the owner walks away and leaves the tracker behind"
-"$bin/tether" alerts watch --count 1 --timeout 60s >"$work/watch.txt" 2>"$work/watch.err" &
-watch_pid=$!
-for _ in $(seq 1 100); do grep -q "Watching" "$work/watch.err" 2>/dev/null && break; sleep 0.1; done
+watch_alerts() { # starts `tether alerts watch --count 1` in the background, once it is listening
+    "$bin/tether" alerts watch --count 1 --timeout 60s >"$work/watch.txt" 2>"$work/watch.err" &
+    watch_pid=$!
+    for _ in $(seq 1 300); do grep -q "Watching" "$work/watch.err" 2>/dev/null && break; sleep 0.1; done
+}
 location() { # device credential, time, metres east of the tracker
     local lon
     lon="$(awk -v east="$3" 'BEGIN { printf "%.7f", 13.405 + east / (111320 * cos(52.52 * 3.14159265 / 180)) }')"
@@ -112,14 +114,19 @@ location() { # device credential, time, metres east of the tracker
         -H 'Content-Type: application/json' \
         -d "{\"events\":[{\"event_id\":\"$(cat /proc/sys/kernel/random/uuid)\",\"ts\":$2,\"kind\":\"location\",\"lat\":52.52,\"lon\":$lon,\"accuracy_m\":5.0,\"source\":\"gnss\"}]}"
 }
-start="$(( $(date +%s%3N) + 1000 ))"   # after the batch above, so the walk is the newest news
-for step_index in $(seq 0 10); do
-    t=$(( start + step_index * 15000 ))
-    east=$(( step_index > 2 ? (step_index - 2) * 25 : 0 ))
-    location "$credential" "$t" 0
-    location "$phone_credential" "$t" "$east"
-    printf '    t+%3ss  phone %4s m east of the tracker\n' "$(( step_index * 15 ))" "$east"
-done
+walk_away() { # device time of the first fix: both report every 15 s; the phone leaves after 30 s
+    for step_index in $(seq 0 10); do
+        t=$(( $1 + step_index * 15000 ))
+        east=$(( step_index > 2 ? (step_index - 2) * 25 : 0 ))
+        location "$credential" "$t" 0
+        location "$phone_credential" "$t" "$east"
+        printf '    t+%3ss  phone %4s m east of the tracker\n' "$(( step_index * 15 ))" "$east"
+    done
+}
+
+step "watch alerts live (in the background) while the owner walks away and leaves the tracker behind"
+watch_alerts
+walk_away "$(( now + 60000 ))"   # after the batch above, so the walk is the newest news
 wait "$watch_pid" || true
 cat "$work/watch.txt"
 
@@ -131,6 +138,22 @@ alert="$("$bin/tether" alerts list --json | sed -n 's/^\[{"id":"\([^"]*\)".*/\1/
 
 step "acknowledge it: no more repeats"
 "$bin/tether" alerts ack "$alert"
+
+step "quiet hours from an hour ago to an hour from now (Europe/Berlin): the owner comes back, then walks away again"
+"$bin/tether" dnd add --days daily --from "$(TZ=Europe/Berlin date -d '-1 hour' +%H:%M)" \
+    --to "$(TZ=Europe/Berlin date -d '+1 hour' +%H:%M)" --tz Europe/Berlin
+back="$(( now + 300000 ))"
+for step_index in 0 1 2; do
+    location "$credential" "$(( back + step_index * 15000 ))" 0
+    location "$phone_credential" "$(( back + step_index * 15000 ))" 0
+done
+echo "    t+  0s  back with the tracker (the first alert's episode ends)"
+watch_alerts
+walk_away "$(( back + 60000 ))"
+wait "$watch_pid" || true
+cat "$work/watch.txt"
+echo "    the second alert is stored and streamed, marked suppressed by the quiet window: no sound"
+"$bin/tether" alerts list
 
 step "list devices"
 "$bin/tether" devices list

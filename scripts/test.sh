@@ -1,8 +1,32 @@
 #!/usr/bin/env bash
 # The test command: install build dependencies, check formatting, build every product and the
 # tests, then run all tests (the CLI tests run the built `tether` and `tetherd` binaries).
+#
+#   ./scripts/test.sh                 # once, as CI does
+#   ./scripts/test.sh --repeat 5      # the whole suite five times, stopping at the first failure
+#   ./scripts/test.sh --under-load    # beside a CPU hog on every core (at the lowest priority)
+#   ./scripts/test.sh --skip-build --repeat 3 --under-load   # (flags combine; --skip-build reuses the last build)
+#
+# Any other arguments go to `swift test` (e.g. --filter AlertDeliveryTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+repeat=1
+under_load=false
+skip_build=false
+test_arguments=()
+while (($#)); do
+    case "$1" in
+    --repeat)
+        [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || { echo "error: --repeat needs a count of 1 or more" >&2; exit 2; }
+        repeat="$2"
+        shift 2
+        ;;
+    --under-load) under_load=true; shift ;;
+    --skip-build) skip_build=true; shift ;;
+    *) test_arguments+=("$1"); shift ;;
+    esac
+done
 
 ./scripts/setup.sh
 # The settings-sync CLI tests run one client with its clock an hour ahead through faketime.
@@ -14,13 +38,17 @@ if ! command -v faketime >/dev/null; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq faketime
 fi
 
-sources=(Sources Tests)
-[[ -d simulators ]] && sources+=(simulators)
-echo "==> swift format lint --strict -r ${sources[*]}"
-swift format lint --strict -r "${sources[@]}"
 
-echo "==> swift build --build-tests"
-swift build --build-tests
+if ! $skip_build; then
+    sources=(Sources Tests)
+    [[ -d simulators ]] && sources+=(simulators)
+    echo "==> swift format lint --strict -r ${sources[*]}"
+    swift format lint --strict -r "${sources[@]}"
+
+    echo "==> swift build --build-tests"
+    swift build --build-tests
+fi
+built=$SECONDS
 
 # TetherGeo's pair-by-pair agreement with shapely runs on a small workload of its own (seed 7,
 # not the benchmark's) when ../shared/bench is beside the clone and Python can have shapely.
@@ -35,5 +63,25 @@ if [[ -z "${TETHER_BENCH_WORKLOAD:-}" && -f "$reference/ref_shapely.py" ]] \
     fi
 fi
 
-echo "==> swift test"
-swift test --skip-build
+hogs=()
+stop_hogs() { for pid in "${hogs[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap stop_hogs EXIT
+if $under_load; then
+    # One busy loop per core at the lowest priority: the tests get the CPU first, but every
+    # thread they wait on is scheduled later than on a quiet machine.
+    for _ in $(seq 1 "$(nproc)"); do
+        nice -n 19 bash -c 'while :; do :; done' &
+        hogs+=($!)
+    done
+    echo "==> under load: ${#hogs[@]} CPU hogs at nice 19"
+fi
+
+for run in $(seq 1 "$repeat"); do
+    ((repeat > 1)) && echo "==> run $run of $repeat"
+    echo "==> swift test"
+    if ! swift test --skip-build ${test_arguments[@]+"${test_arguments[@]}"}; then
+        echo "==> failed in run $run of $repeat" >&2
+        exit 1
+    fi
+done
+echo "==> times: setup, lint and build ${built} s, tests $((SECONDS - built)) s"
