@@ -38,7 +38,6 @@ if ! command -v faketime >/dev/null; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq faketime
 fi
 
-
 if ! $skip_build; then
     sources=(Sources Tests)
     [[ -d simulators ]] && sources+=(simulators)
@@ -48,7 +47,6 @@ if ! $skip_build; then
     echo "==> swift build --build-tests"
     swift build --build-tests
 fi
-built=$SECONDS
 
 # TetherGeo's pair-by-pair agreement with shapely runs on a small workload of its own (seed 7,
 # not the benchmark's) when ../shared/bench is beside the clone and Python can have shapely.
@@ -63,6 +61,7 @@ if [[ -z "${TETHER_BENCH_WORKLOAD:-}" && -f "$reference/ref_shapely.py" ]] \
     fi
 fi
 
+built=$SECONDS
 hogs=()
 stop_hogs() { for pid in "${hogs[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap stop_hogs EXIT
@@ -84,4 +83,4 @@ for run in $(seq 1 "$repeat"); do
         exit 1
     fi
 done
-echo "==> times: setup, lint and build ${built} s, tests $((SECONDS - built)) s"
+echo "==> times: setup, lint, build and workload ${built} s, tests $((SECONDS - built)) s"
