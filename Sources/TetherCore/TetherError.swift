@@ -192,6 +192,16 @@ extension TetherError {
         TetherError(code: "not_found", kind: .notFound, field: field, detail: "No such \(what).")
     }
 
+    /// No background job of that name runs on this server (`POST /v1/operator/jobs/{job}/run`).
+    public static func jobNotFound(_ name: String) -> TetherError {
+        TetherError(
+            code: "job_not_found",
+            kind: .notFound,
+            field: "job",
+            detail: "This server runs no job called '\(name.prefix(64))'."
+        )
+    }
+
     /// The serial is paired to another account.
     public static let serialTaken = TetherError(
         code: "serial_taken",

@@ -99,4 +99,37 @@ struct OperatorRoutesTests {
             }
         }
     }
+
+    @Test
+    func anOperatorRunsAPassOfABackgroundJob() async throws {
+        // Jobs run only when stepped: the repeat below is the operator's pass.
+        var config = ServerConfig.alerting
+        config.jobClock = SteppedClock()
+        try await TestServer.withRunning(config: config) { server in
+            let household = try await server.household()
+            _ = try await household.client.setAlertRules(body: .json(.init(repeatIntervalS: 60))).ok
+            try await server.walkAway(household)
+            #expect(try await household.alerts().first?.repeatCount == 0)
+            let token = try await self.operatorToken(for: server)
+
+            let run = try await server.client(token: token).runOperatorJob(path: .init(job: "alert-ticker")).ok.body.json
+            #expect(run.job == "alert-ticker")
+            #expect(run.durationMs >= 0)
+            #expect(try await household.alerts().first?.repeatCount == 1)
+
+            // A region alone runs no replication; names are not paths.
+            for name in ["directory-replication", "account-replication", "no-such-job", "..%2Fstats"] {
+                await expectProblem(404, "job_not_found", field: "job") {
+                    try await server.client(token: token).runOperatorJob(path: .init(job: name))
+                }
+            }
+            await expectProblem(403, "forbidden") {
+                try await household.client.runOperatorJob(path: .init(job: "alert-ticker"))
+            }
+            await expectProblem(401, "unauthenticated") {
+                try await server.client().runOperatorJob(path: .init(job: "retention"))
+            }
+            #expect(server.jobs.names.contains(.retention) && !server.jobs.names.contains(.directoryReplication))
+        }
+    }
 }

@@ -81,6 +81,7 @@ public func buildApplication(
         moves: moves
     )
     handler.backups = backups
+    handler.jobs = jobs
     if let backups, let replicaBlobs {
         handler.replicas = AccountReplicas(
             region: config.region,

@@ -25,6 +25,8 @@ struct TetherAPIHandler: APIProtocol {
     var backups: BackupVault?
     /// Account replication; `nil` (no backups) answers its endpoints with `503 replication_unavailable`.
     var replicas: AccountReplicas?
+    /// The background jobs, which operators can run a pass of (`POST /v1/operator/jobs/{job}/run`).
+    var jobs = BackgroundJobs()
 
     init(
         config: ServerConfig,
