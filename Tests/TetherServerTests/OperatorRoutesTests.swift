@@ -112,7 +112,8 @@ struct OperatorRoutesTests {
             #expect(try await household.alerts().first?.repeatCount == 0)
             let token = try await self.operatorToken(for: server)
 
-            let run = try await server.client(token: token).runOperatorJob(path: .init(job: "alert-ticker")).ok.body.json
+            let run = try await server.client(token: token).runOperatorJob(path: .init(job: "alert-ticker")).ok.body
+                .json
             #expect(run.job == "alert-ticker")
             #expect(run.durationMs >= 0)
             #expect(try await household.alerts().first?.repeatCount == 1)
