@@ -311,6 +311,7 @@ let package = Package(
             name: "TetherCLITests",
             dependencies: [
                 "TetherCore",
+                "TetherServer",
                 "TetherStore",
                 "TetherSync",
                 "TetherTesting",

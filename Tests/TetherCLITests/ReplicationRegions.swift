@@ -3,6 +3,7 @@ import Testing
 import TetherAPI
 import TetherClient
 import TetherCore
+import TetherServer
 import TetherSync
 import TetherTesting
 
@@ -24,6 +25,8 @@ struct ReplicationRegions {
     let scratch: URL
     private(set) var servers: [String: TetherdProcess] = [:]
     private(set) var proxy: ForwardingProxy?
+    /// Each region's operator token, to run passes of its background jobs.
+    private(set) var operatorTokens: [String: String] = [:]
 
     /// Starts the three; with `replicas`, eu-west and eu-central hold replicas of each other.
     /// With `proxied`, that region is reached through a ``ForwardingProxy`` that loses the
@@ -69,12 +72,27 @@ struct ReplicationRegions {
     }
 
     /// Starts region `id` on its port and data directory, with `extra` arguments.
+    ///
+    /// Calls between regions may take 30 s, not the default 5 s: on a loaded machine three
+    /// servers and a test suite share two cores, and a slow peer is not the failure under test.
     mutating func start(_ id: String, arguments extra: [String] = []) async throws {
+        if self.operatorTokens[id] == nil {
+            self.operatorTokens[id] = try await TetherdProcess.operatorToken(dataDirectory: self.dataDirectory(id))
+        }
         self.servers[id] = try await TetherdProcess.start(
             dataDirectory: self.dataDirectory(id),
             port: self.listeningPorts[id] ?? self.ports[id]!,
-            arguments: ["--region", id, "--regions", self.file.path, "--directory-sync-interval", "200ms"] + extra
+            arguments: [
+                "--region", id, "--regions", self.file.path, "--directory-sync-interval", "200ms",
+                "--peer-timeout", "30s",
+            ] + extra
         )
+    }
+
+    /// Runs one pass of `job` at region `id` and returns when it has finished: every pass
+    /// begun before has finished too.
+    func runJob(_ job: BackgroundJobs.Name, at id: String) async throws {
+        try await TetherdProcess.runJob(job, at: self.url(id), operatorToken: self.operatorTokens[id]!)
     }
 
     /// Kills region `id` at once (no graceful shutdown) and waits for it to exit.

@@ -17,13 +17,21 @@ struct PeerDirectoryClient: Sendable {
     /// The replication traffic this region's requests carried.
     let traffic = ReplicationTraffic()
 
+    /// The HTTP client of every peer call. A peer that refuses connections for 3 s is down,
+    /// whatever the call's own timeout: AsyncHTTPClient retries a failed connection until its
+    /// connect timeout, and would otherwise do so until the call's deadline.
+    private static let http = HTTPClient(
+        eventLoopGroupProvider: .singleton,
+        configuration: .init(timeout: .init(connect: .seconds(3)))
+    )
+
     /// A client presenting `directory`'s peer token, with a short timeout
     /// (``ServerConfig/peerTimeout``): registration waits on it.
     init(directory: RegionDirectory, timeout: Duration) {
         self.token = directory.key.peerToken
         self.transport = CountingTransport(
             base: AsyncHTTPClientTransport(
-                configuration: .init(client: .shared, timeout: .milliseconds(Int64(timeout / .milliseconds(1))))
+                configuration: .init(client: Self.http, timeout: .milliseconds(Int64(timeout / .milliseconds(1))))
             ),
             traffic: self.traffic
         )
