@@ -1,7 +1,7 @@
 public import Foundation
-public import TetherServer
 import TetherAPI
 import TetherClient
+public import TetherServer
 
 extension TetherdProcess {
     /// Creates an operator token in `dataDirectory` with `tetherd operator-token`, as an
