@@ -130,6 +130,11 @@ public struct RunningCommand: Sendable {
         String(decoding: (try? Data(contentsOf: self.files.stderr)) ?? Data(), as: UTF8.self)
     }
 
+    /// Whether the command's process is gone (it exited and was reaped).
+    public var hasExited: Bool {
+        kill(self.processIdentifier, 0) != 0
+    }
+
     /// Sends `signal` (`SIGTERM`, `SIGKILL`, …) to the command.
     public func send(signal: Int32) {
         kill(self.processIdentifier, signal)

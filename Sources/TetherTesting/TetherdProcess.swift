@@ -25,11 +25,13 @@ public struct TetherdProcess: Sendable {
             ["--host", "127.0.0.1", "--port", "\(port)", "--data-dir", dataDirectory.path, "--bcrypt-cost", "4"]
                 + arguments
         )
-        for _ in 0..<200 {
-            if let port = Self.listeningPort(in: command.standardError()) {
-                return TetherdProcess(command: command, baseURL: URL(string: "http://127.0.0.1:\(port)")!)
-            }
-            try await Task.sleep(for: .milliseconds(50))
+        // Until it logs its port, or exits (a bad flag), or a minute has passed.
+        let port = try? await Poll.value("tetherd logs its port") { () -> Int? in
+            if let port = Self.listeningPort(in: command.standardError()) { return port }
+            return command.hasExited ? -1 : nil
+        }
+        if let port, port > 0 {
+            return TetherdProcess(command: command, baseURL: URL(string: "http://127.0.0.1:\(port)")!)
         }
         command.send(signal: SIGKILL)
         let result = try await command.wait()

@@ -244,14 +244,7 @@ struct AccountReplicationTests {
     }
 
     static func waitUntil(_ what: String, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("timed out waiting until \(what)")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        try await Poll.until(what, every: .milliseconds(100), condition)
     }
 
     /// Every regular file under `directory` (database, WAL, blobs, keys).

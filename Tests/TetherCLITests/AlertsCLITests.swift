@@ -21,10 +21,7 @@ struct AlertsCLITests {
             let tracker = try await cli.pairDevice(kind: "tracker", serial: "WALK-TAG")
 
             let watch = try cli.runner.start(["alerts", "watch", "--json", "--count", "1", "--timeout", "90s"])
-            for _ in 0..<100 where !watch.standardError().contains("Watching alerts") {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            #expect(watch.standardError().contains("Watching alerts"), "\(watch.standardError())")
+            try await Poll.until("the watcher listens") { watch.standardError().contains("Watching alerts") }
 
             let start = try await Self.walkAway(phone: phone.credential, from: tracker.credential, serverURL: serverURL)
 
@@ -83,9 +80,7 @@ struct AlertsCLITests {
             let tracker = try await cli.pairDevice(kind: "tracker", serial: "SNOOZE-TAG")
             #expect(try await cli.run("dnd", "snooze", "1h").status == 0)
             let watch = try cli.runner.start(["alerts", "watch", "--count", "1", "--timeout", "90s"])
-            for _ in 0..<100 where !watch.standardError().contains("Watching alerts") {
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            try await Poll.until("the watcher listens") { watch.standardError().contains("Watching alerts") }
 
             try await Self.walkAway(phone: phone.credential, from: tracker.credential, serverURL: serverURL)
 

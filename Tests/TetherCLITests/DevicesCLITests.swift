@@ -71,15 +71,12 @@ struct DevicesCLITests {
             let waiting = try cli.runner.start(["pair", "start", "--json", "--poll-interval", "0.2"])
 
             // The first line is the code; the device claims it while the owner's command waits.
-            var code: String?
-            for _ in 0..<100 where code == nil {
-                try await Task.sleep(for: .milliseconds(100))
+            let code = try await Poll.value("pair start prints its code") { () -> String? in
                 let firstLine = waiting.standardOutput().split(separator: "\n").first.map(String.init) ?? ""
-                code =
-                    (try? JSONSerialization.jsonObject(with: Data(firstLine.utf8)) as? [String: Any])?["code"]
+                return (try? JSONSerialization.jsonObject(with: Data(firstLine.utf8)) as? [String: Any])?["code"]
                     as? String
             }
-            let device = try await cli.claim(try #require(code), serial: "WAIT-1")
+            let device = try await cli.claim(code, serial: "WAIT-1")
 
             let result = try await waiting.wait()
             #expect(result.status == 0, "\(result.stderr)")

@@ -125,13 +125,11 @@ struct DirectoryReplicationTests {
         #expect(quiet, "records kept moving between converged regions")
         // And every region keeps completing rounds (one that was waiting for the restarted peer
         // to answer again included).
-        let deadline = ContinuousClock.now + .seconds(15)
         var stalled = Set(settled.keys)
-        while !stalled.isEmpty, ContinuousClock.now < deadline {
+        try await Poll.until("every region completes another round", every: .milliseconds(200)) {
             for id in stalled where try await regions.status(id).rounds > settled[id]!.rounds { stalled.remove(id) }
-            try await Task.sleep(for: .milliseconds(200))
+            return stalled.isEmpty
         }
-        #expect(stalled.isEmpty, "no round completed at \(stalled.sorted())")
     }
 
     @Test func aRegionDownLongerThanTheTombstoneRetentionRefusesToReconcile() async throws {
@@ -146,13 +144,10 @@ struct DirectoryReplicationTests {
         try await regions.kill("us")
         try await Task.sleep(for: .seconds(3))
         try await regions.start("us", arguments: ["--directory-tombstone-retention", "2s"])
-        let deadline = ContinuousClock.now + .seconds(30)
-        var lastError: String?
-        while lastError == nil && ContinuousClock.now < deadline {
-            lastError = try await regions.status("us").peer("eu-west")?.lastError
-            try await Task.sleep(for: .milliseconds(100))
+        let lastError = try await Poll.value("us reports a failed round with eu-west", every: .milliseconds(100)) {
+            try await regions.status("us").peer("eu-west")?.lastError
         }
-        #expect(lastError?.contains("restart this region from an empty data directory") == true, "\(lastError ?? "")")
+        #expect(lastError.contains("restart this region from an empty data directory"), "\(lastError)")
         // Nor do its peers get its records: it answers their summary requests with 503.
         await #expect(throws: (any Error).self) {
             do {

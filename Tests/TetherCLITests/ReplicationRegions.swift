@@ -134,33 +134,22 @@ struct ReplicationRegions {
     /// Waits until every running region holds the same directory records (equal summary roots).
     @discardableResult
     func waitUntilConverged(
-        timeout: Duration = .seconds(30)
+        timeout: Duration = .seconds(60)
     ) async throws -> [String: Components.Schemas.DirectoryReplicationStatus] {
-        let deadline = ContinuousClock.now + timeout
-        while true {
+        try await Poll.value("the directories converge", timeout: timeout, every: .milliseconds(100)) {
             var statuses: [String: Components.Schemas.DirectoryReplicationStatus] = [:]
             for id in self.servers.keys { statuses[id] = try? await self.status(id) }
-            if statuses.count == self.servers.count, Set(statuses.values.map(\.rootHash)).count == 1 {
-                return statuses
-            }
-            guard ContinuousClock.now < deadline else {
-                Issue.record("directories did not converge: \(statuses.mapValues { ($0.records, $0.rootHash) })")
-                return statuses
-            }
-            try await Task.sleep(for: .milliseconds(100))
+            let converged = statuses.count == self.servers.count && Set(statuses.values.map(\.rootHash)).count == 1
+            return converged ? statuses : nil
         }
     }
 
     /// Waits until region `id` has completed a round with `peer` since it started, and returns
     /// what its rounds with that peer exchanged.
     func roundsCompleted(at id: String, with peer: String) async throws -> Components.Schemas.DirectoryRoundReport? {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if let totals = try await self.status(id).peer(peer)?.totals { return totals }
-            try await Task.sleep(for: .milliseconds(100))
+        try await Poll.value("\(id) completes a round with \(peer)", every: .milliseconds(100)) {
+            try await self.status(id).peer(peer)?.totals
         }
-        Issue.record("\(id) completed no round with \(peer)")
-        return nil
     }
 
     static let password = "correct horse battery"

@@ -125,10 +125,9 @@ struct TetherdProcessTests {
             )
         }
         // Signal only once the server has logged the request: it is in a handler, not in a socket buffer.
-        for _ in 0..<400 where !server.command.standardError().contains("hb.request.path=/v1/accounts") {
-            try await Task.sleep(for: .milliseconds(25))
+        try await Poll.until("the server logs the request") {
+            server.command.standardError().contains("hb.request.path=/v1/accounts")
         }
-        #expect(server.command.standardError().contains("hb.request.path=/v1/accounts"))
         server.command.send(signal: SIGTERM)
 
         let grant = try await registration.value.created.body.json

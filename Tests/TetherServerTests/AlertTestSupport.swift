@@ -119,14 +119,13 @@ extension Household {
 
 /// Waits up to `timeout` for `condition` to hold, checking every 50 ms; records an issue if it never does.
 func eventually(
-    timeout: Duration = .seconds(10),
+    timeout: Duration = .seconds(60),
     sourceLocation: SourceLocation = #_sourceLocation,
     _ condition: () async throws -> Bool
 ) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
+    do {
+        try await Poll.until("the condition holds", timeout: timeout, condition)
+    } catch let timedOut as Poll.Timeout {
+        Issue.record("\(timedOut)", sourceLocation: sourceLocation)
     }
-    Issue.record("condition did not hold within \(timeout)", sourceLocation: sourceLocation)
 }

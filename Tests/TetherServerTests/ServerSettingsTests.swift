@@ -85,7 +85,8 @@ struct ServerSettingsTests {
             "durability": "power-loss", "clock": "event-time",
             "webhook-targets": "any", "log-level": "warning", "regions": Self.regionsFile(with: "ap-south").path,
             "kek-file": "/etc/tether/region.kek", "directory-sync-interval": "250ms",
-            "directory-tombstone-retention": "90d",
+            "directory-tombstone-retention": "90d", "peer-timeout": "12s", "move-deadline": "2m",
+            "move-check-interval": "3s",
         ]
         #expect(Set(values.keys) == Set(ServerSettings.keys))
         var environment: [String: String] = [:]
@@ -118,6 +119,9 @@ struct ServerSettingsTests {
         #expect(settings.config.regions?.regions.map(\.id.rawValue) == ["ap-south", "eu"])
         #expect(settings.config.directorySyncInterval == .milliseconds(250))
         #expect(settings.config.directoryTombstoneRetention == .seconds(90 * 86_400))
+        #expect(settings.config.peerTimeout == .seconds(12))
+        #expect(settings.config.moveDeadline == .seconds(120))
+        #expect(settings.config.moveCheckInterval == .seconds(3))
     }
 
     @Test
@@ -230,6 +234,12 @@ struct ServerSettingsTests {
         config = .testing
         config.claimFailureLimit = 0
         #expect(throws: TetherError.invalidField("claim-failure-limit", "must be at least 1")) { try config.validate() }
+        config = .testing
+        config.peerTimeout = .zero
+        #expect(throws: TetherError.invalidField("peer-timeout", "must be longer than zero")) { try config.validate() }
+        config = .testing
+        config.moveDeadline = .seconds(-1)
+        #expect(throws: TetherError.invalidField("move-deadline", "must be longer than zero")) { try config.validate() }
         config = .testing
         config.port = 65_536
         #expect(throws: TetherError.invalidField("port", "must be 0-65535")) { try config.validate() }
