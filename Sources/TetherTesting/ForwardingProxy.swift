@@ -1,13 +1,11 @@
+import AsyncHTTPClient
 public import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import ServiceLifecycle
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// An HTTP proxy on 127.0.0.1 in front of one server, that can lose answers: the request
 /// reaches the server and is carried out, but its client gets `502 Bad Gateway` instead of the
@@ -85,25 +83,23 @@ private struct Forwarding: RouterMiddleware {
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let body = try await request.body.collect(upTo: 512 << 20)
-        var forwarded = URLRequest(url: URL(string: self.upstream.absoluteString + request.uri.description)!)
-        forwarded.httpMethod = request.method.rawValue
+        var forwarded = HTTPClientRequest(url: self.upstream.absoluteString + request.uri.description)
+        forwarded.method = HTTPMethod(rawValue: request.method.rawValue)
         for field in request.headers where !Self.ownHeaders.contains(field.name.canonicalName) {
-            forwarded.addValue(field.value, forHTTPHeaderField: field.name.rawName)
+            forwarded.headers.add(name: field.name.rawName, value: field.value)
         }
-        if body.readableBytes > 0 { forwarded.httpBody = Data(body.readableBytesView) }
-        let (data, answer) = try await URLSession.shared.data(for: forwarded)
-        guard !self.losesAnswer(request.uri.path), let answer = answer as? HTTPURLResponse else {
+        if body.readableBytes > 0 { forwarded.body = .bytes(body) }
+        // AsyncHTTPClient, not URLSession: URLSession on Linux can fail a request on a kept-alive
+        // connection the server has just closed, and a proxy error is not what tests are about.
+        let answer = try await HTTPClient.shared.execute(forwarded, timeout: .minutes(5))
+        let data = try await answer.body.collect(upTo: 512 << 20)
+        guard !self.losesAnswer(request.uri.path) else {
             return Response(status: .badGateway)
         }
         var headers = HTTPFields()
-        for case (let name as String, let value as String) in answer.allHeaderFields
-        where !Self.ownHeaders.contains(name.lowercased()) {
-            if let field = HTTPField.Name(name) { headers.append(HTTPField(name: field, value: value)) }
+        for header in answer.headers where !Self.ownHeaders.contains(header.name.lowercased()) {
+            if let field = HTTPField.Name(header.name) { headers.append(HTTPField(name: field, value: header.value)) }
         }
-        return Response(
-            status: .init(code: answer.statusCode),
-            headers: headers,
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
-        )
+        return Response(status: .init(code: Int(answer.status.code)), headers: headers, body: .init(byteBuffer: data))
     }
 }
