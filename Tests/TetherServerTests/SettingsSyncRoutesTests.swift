@@ -10,25 +10,27 @@ import TetherTesting
 /// edit pushed after a newer one, clocks an hour wrong, deletion against edit, bad edits refused
 /// with nothing changed, and resends changing nothing.
 @Suite struct SettingsSyncRoutesTests {
-    /// A client's replica and the clock it reads (possibly wrong by `skew`).
+    /// A client's replica and the clock it reads: the test's true time (`clock`, which the
+    /// server reads too), possibly wrong by `skew`. Time moves only when the test advances it,
+    /// so a request takes no time and edits are ordered by the test, not by the machine's speed.
     struct Client {
         var replica: SettingsReplica
         let api: TetherAPI.Client
+        let clock: ManualClock
         let skew: Int64
 
-        init(_ name: String, user: SignedInUser, skew: Int64 = 0) {
+        init(_ name: String, user: SignedInUser, clock: ManualClock, skew: Int64 = 0) {
             self.replica = SettingsReplica(replica: "cli-\(name)")
             self.api = user.client
+            self.clock = clock
             self.skew = skew
         }
 
-        var now: Int64 { Int64((Date().timeIntervalSince1970 * 1_000).rounded()) + self.skew }
+        var now: Int64 { self.clock.now().milliseconds + self.skew }
 
         mutating func sync() async throws -> SettingsSync.Report {
-            let skew = self.skew
-            return try await SettingsSync.run(&self.replica, client: self.api) {
-                Int64((Date().timeIntervalSince1970 * 1_000).rounded()) + skew
-            }
+            let (clock, skew) = (self.clock, self.skew)
+            return try await SettingsSync.run(&self.replica, client: self.api) { clock.now().milliseconds + skew }
         }
 
         mutating func edit(_ collection: SettingCollection, _ record: String, _ field: String, _ value: SettingValue) {
@@ -40,32 +42,28 @@ import TetherTesting
 
     @Test(arguments: [(Self.hour, true), (-Self.hour, false)])
     func concurrentEditsKeepTheOneMadeLastWhateverTheClocksSay(skewOfA: Int64, aEditsFirst: Bool) async throws {
-        try await TestServer.withRunning { server in
+        let clock = ManualClock()
+        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
             let owner = try await server.pairedDevice()
-            var a = Client("a", user: owner.user, skew: skewOfA)
-            var b = Client("b", user: owner.user)
+            var a = Client("a", user: owner.user, clock: clock, skew: skewOfA)
+            var b = Client("b", user: owner.user, clock: clock)
             for _ in 0..<3 {
                 _ = try await a.sync()
                 _ = try await b.sync()
             }
             #expect(a.replica.record(.device, owner.id)?["name"] != nil)
-            // The skew is measured to within half the round trip that measured it (a loaded
-            // machine makes that long; rounding to milliseconds adds up to 2).
-            let roundTrip = try #require(a.replica.clockOffsetRoundTripMillis)
-            #expect(abs(a.replica.clockOffsetMillis + skewOfA) <= roundTrip / 2 + 2)
+            // A round trip takes no time on the test's clock: the skew is measured exactly.
+            #expect(a.replica.clockOffsetRoundTripMillis == 0)
+            #expect(a.replica.clockOffsetMillis == -skewOfA)
 
-            // Neither sees the other's edit; the one made later (in real time) wins. Each corrected
-            // clock is right to within half its best round trip: the gap is longer than both.
-            let gap = Duration.milliseconds(
-                1_000 + (a.replica.clockOffsetRoundTripMillis ?? 0) + (b.replica.clockOffsetRoundTripMillis ?? 0)
-            )
+            // Neither sees the other's edit; the one made a second later (in true time) wins.
             if aEditsFirst {
                 a.edit(.device, owner.id, "name", .string("Keys (A)"))
-                try await Task.sleep(for: gap)
+                clock.advance(by: .seconds(1))
                 b.edit(.device, owner.id, "name", .string("Keys (B)"))
             } else {
                 b.edit(.device, owner.id, "name", .string("Keys (B)"))
-                try await Task.sleep(for: gap)
+                clock.advance(by: .seconds(1))
                 a.edit(.device, owner.id, "name", .string("Keys (A)"))
             }
             let winner = aEditsFirst ? "Keys (B)" : "Keys (A)"
@@ -87,15 +85,14 @@ import TetherTesting
     }
 
     @Test func anOfflineEditPushedLaterDoesNotOverwriteANewerOne() async throws {
-        try await TestServer.withRunning { server in
+        let clock = ManualClock()
+        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
             let owner = try await server.pairedDevice()
-            var laptop = Client("laptop", user: owner.user)
+            var laptop = Client("laptop", user: owner.user, clock: clock)
             _ = try await laptop.sync()
             laptop.edit(.rules, "account", "allowed_distance_m", .number(100))
-            // The laptop's corrected clock is right to within half its best round trip (long on
-            // a loaded machine): wait longer than that, so the server's edit is the later one.
-            let uncertainty = Int(laptop.replica.clockOffsetRoundTripMillis ?? 0)
-            try await Task.sleep(for: .milliseconds(1_000 + uncertainty))
+            // A second later, so the server's edit is the later one.
+            clock.advance(by: .seconds(1))
             // Meanwhile another client sets the value through the ordinary endpoint.
             _ = try await owner.user.client.setAlertRules(body: .json(.init(allowedDistanceM: 50))).ok
 
@@ -118,9 +115,10 @@ import TetherTesting
     }
 
     @Test func aFenceMadeOfflineAppearsAndAnEditToADeletedOneIsLogged() async throws {
-        try await TestServer.withRunning { server in
+        let clock = ManualClock()
+        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
             let owner = try await server.pairedDevice()
-            var phone = Client("phone", user: owner.user)
+            var phone = Client("phone", user: owner.user, clock: clock)
             _ = try await phone.sync()
             let feature =
                 #"{"type":"Feature","geometry":{"type":"Point","coordinates":[13.4,52.5]},"properties":{"radius_m":80}}"#
@@ -189,9 +187,10 @@ import TetherTesting
     }
 
     @Test func aResentPushChangesNothing() async throws {
-        try await TestServer.withRunning { server in
+        let clock = ManualClock()
+        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
             let owner = try await server.pairedDevice()
-            var client = Client("c", user: owner.user)
+            var client = Client("c", user: owner.user, clock: clock)
             _ = try await client.sync()
             client.edit(.dnd, "account", "enabled", .bool(false))
             let pushed = client.replica.edits()

@@ -46,7 +46,7 @@ extension TetherAPIHandler {
         )
         let response = Components.Schemas.SettingsSyncResponse(
             cursor: changes.last?.sequence ?? body.since,
-            serverTimeMs: Date().milliseconds,
+            serverTimeMs: self.now.milliseconds,
             changes: changes.map { Components.Schemas.SettingFieldVersion(SettingEdit(key: $0.key, state: $0.state)) },
             conflicts: conflicts.map { Components.Schemas.SettingConflict($0, detectedAt: now) },
             more: changes.count == Self.settingsPageSize
