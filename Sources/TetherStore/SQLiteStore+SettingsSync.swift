@@ -45,7 +45,7 @@ extension SQLiteStore {
         if !versioned {
             // An account whose settings were never versioned is versioned now, so the first
             // pull has everything.
-            try await self.dbWriter.write { db in try SettingVersionWriter(db, account: account, now: Date()).finish() }
+            try await self.dbWriter.write { db in try SettingVersionWriter(db, account: account, now: self.clock()).finish() }
         }
         return try await self.dbWriter.read { db in
             try SettingFieldRow.filter(Column("account_id") == account.rawValue && Column("seq") > cursor)
@@ -69,7 +69,7 @@ extension SQLiteStore {
     /// Versions what an ordinary endpoint just changed in the account's settings tables, as
     /// edits of the server replica, inside the same transaction.
     func versionServerEdits(_ db: Database, account: AccountID) throws {
-        var writer = try SettingVersionWriter(db, account: account, now: Date())
+        var writer = try SettingVersionWriter(db, account: account, now: self.clock())
         try writer.versionServerEdits()
         try writer.finish()
     }

@@ -14,6 +14,9 @@ import TetherCore
 public struct SQLiteStore: TetherStorage {
     /// The database; the store is its only writer.
     let dbWriter: any DatabaseWriter
+    /// What "now" is when the store stamps the server's own setting edits (the server's clock
+    /// setting; tests move a manual one). Default: the wall clock.
+    public var clock: @Sendable () -> Date = { Date() }
 
     /// Wraps `dbWriter` and brings its schema up to date.
     public init(dbWriter: any DatabaseWriter) throws {

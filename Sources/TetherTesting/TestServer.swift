@@ -54,7 +54,8 @@ public struct TestServer: Sendable {
         var config = config
         config.host = "127.0.0.1"
         config.port = 0
-        let store = try SQLiteStore.open(directory: directory)
+        var store = try SQLiteStore.open(directory: directory)
+        store.clock = config.clock
         // Closed once the server has stopped, so a suite of servers does not pile up descriptors.
         defer { try? store.close() }
         var logger = Logger(label: "tether.test-server")

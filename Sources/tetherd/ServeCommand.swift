@@ -19,7 +19,8 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try self.options.resolve()
         var logger = Logger(label: "tetherd")
         logger.logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
-        let store = try SQLiteStore.open(directory: settings.dataDirectory, durability: settings.durability)
+        var store = try SQLiteStore.open(directory: settings.dataDirectory, durability: settings.durability)
+        store.clock = settings.config.clock
         logger.info(
             "starting",
             metadata: [
