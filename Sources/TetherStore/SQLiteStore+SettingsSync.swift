@@ -45,7 +45,9 @@ extension SQLiteStore {
         if !versioned {
             // An account whose settings were never versioned is versioned now, so the first
             // pull has everything.
-            try await self.dbWriter.write { db in try SettingVersionWriter(db, account: account, now: self.clock()).finish() }
+            try await self.dbWriter.write { db in
+                try SettingVersionWriter(db, account: account, now: self.clock()).finish()
+            }
         }
         return try await self.dbWriter.read { db in
             try SettingFieldRow.filter(Column("account_id") == account.rawValue && Column("seq") > cursor)
