@@ -2,6 +2,7 @@ public import Foundation
 import TetherAPI
 import TetherClient
 public import TetherServer
+import TetherStore
 
 extension TetherdProcess {
     /// Creates an operator token in `dataDirectory` with `tetherd operator-token`, as an
@@ -13,6 +14,18 @@ extension TetherdProcess {
             throw TetherdProcessError.didNotStart(status: result.status, log: result.stderr)
         }
         return token
+    }
+
+    /// One new operator token, stored in the database of every data directory given (a
+    /// `tetherd` may be running on it): a token the servers of several regions all accept.
+    public static func sharedOperatorToken(dataDirectories: [URL]) async throws -> String {
+        let token = SecretToken.generate(.operator)
+        for directory in dataDirectories {
+            let store = try SQLiteStore.open(directory: directory)
+            defer { try? store.close() }
+            try await store.addOperatorToken(hash: token.digest, createdAt: Date())
+        }
+        return token.text
     }
 
     /// Runs one pass of `job` at the server at `serverURL` (`POST /v1/operator/jobs/{job}/run`)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TetherCore
 import TetherTesting
 
 #if canImport(Glibc)
@@ -131,10 +132,14 @@ struct SettingsSyncCLITests {
         let calibrated = try await phone.run("sync")
         #expect(calibrated.status == 0, "\(calibrated.stderr)")
 
-        // Both rename the device while the server is down; the phone does so a second later.
+        // Both rename the device while the server is down; the phone does so a second later
+        // than the two corrected clocks can tell apart. The binaries read the wall clock, so
+        // real time has to pass: a second, and half of each client's best round trip (the
+        // uncertainty of its clock offset, long on a loaded machine).
+        let gap = try Self.orderingGap(laptop, phone)
         try await server.kill()
         #expect(try await laptop.run("devices", "rename", device.id, "Laptop's name").status == 0)
-        try await Task.sleep(for: .milliseconds(1_500))
+        try await Task.sleep(for: gap)
         #expect(try await phone.run("devices", "rename", device.id, "Phone's name").status == 0)
         try await server.restart()
 
@@ -146,5 +151,25 @@ struct SettingsSyncCLITests {
         #expect(conflicts.stdout.contains(#""lost":"\"Laptop's name\"""#), "\(conflicts.stdout)")
         let devices = try await laptop.run("devices", "list", "--json")
         #expect(devices.stdout.contains(#""name":"Phone's name""#), "\(devices.stdout)")
+    }
+
+    /// A second plus half the best round trip of each client's settings replica: how far apart
+    /// in real time two edits must be for the later one to carry the later corrected time.
+    static func orderingGap(_ clients: CLIHarness...) throws -> Duration {
+        var gap = Duration.seconds(1)
+        for client in clients {
+            let directory = client.configHome.appendingPathComponent("tether")
+            let name = try #require(
+                try FileManager.default.contentsOfDirectory(atPath: directory.path).first {
+                    $0.hasPrefix("settings-") && $0.hasSuffix(".json")
+                }
+            )
+            let replica = try JSONDecoder().decode(
+                SettingsReplica.self,
+                from: Data(contentsOf: directory.appendingPathComponent(name))
+            )
+            gap += .milliseconds(try #require(replica.clockOffsetRoundTripMillis) / 2 + 1)
+        }
+        return gap
     }
 }

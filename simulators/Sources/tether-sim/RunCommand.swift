@@ -43,6 +43,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "How long no alert may arrive before a scenario is done, like 1500ms.")
     var settle = "1500ms"
 
+    @Option(
+        name: .customLong("operator-token"),
+        help: ArgumentHelp(
+            "An operator token of the server(s) (else TETHER_OPERATOR_TOKEN): run each server's alert tick after the uploads instead of waiting --settle.",
+            valueName: "TOKEN"
+        )
+    )
+    var operatorToken: String?
+
     @Flag(help: "Print {\"passed\", \"failed\", \"scenarios\": […]} on stdout instead of the table.")
     var json = false
 
@@ -88,6 +97,7 @@ struct RunCommand: AsyncParsableCommand {
             speed: self.speed,
             timeout: try Duration(setting: self.timeout, field: "--timeout"),
             settle: try Duration(setting: self.settle, field: "--settle"),
+            operatorToken: self.operatorToken ?? ProcessInfo.processInfo.environment["TETHER_OPERATOR_TOKEN"],
             progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         )
         let skipped = scenarios.compactMap { scenario in

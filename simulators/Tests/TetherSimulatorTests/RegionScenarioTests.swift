@@ -11,6 +11,8 @@ import TetherTesting
         let servers: [TetherdProcess]
         let file: URL
         let scratch: URL
+        /// Every region's servers accept it: the run steps their alert ticks.
+        let operatorToken: String
 
         /// Starts one `tetherd` per region of `scenarios` (each region's definition must agree
         /// across files), on ports picked first so the directory can name them.
@@ -35,17 +37,22 @@ import TetherTesting
                 }
             )
             let scratch = TemporaryDirectory.make(prefix: "tether-sim-regions")
+            let operatorToken = try await TetherdProcess.sharedOperatorToken(
+                dataDirectories: regions.map { scratch.appendingPathComponent($0.id) }
+            )
             var servers: [TetherdProcess] = []
             for (region, port) in zip(regions, ports) {
                 servers.append(
                     try await TetherdProcess.start(
                         dataDirectory: scratch.appendingPathComponent(region.id),
                         port: port,
-                        arguments: ScenarioSuiteTests.serverArguments + ["--region", region.id, "--regions", file.path]
+                        arguments: ScenarioSuiteTests.serverArguments + [
+                            "--region", region.id, "--regions", file.path, "--peer-timeout", "30s",
+                        ]
                     )
                 )
             }
-            return Regions(servers: servers, file: file, scratch: scratch)
+            return Regions(servers: servers, file: file, scratch: scratch, operatorToken: operatorToken)
         }
 
         func stop() {
@@ -67,7 +74,7 @@ import TetherTesting
         defer { regions.stop() }
         let servers = try RegionDirectory.servers(contentsOf: regions.file)
         #expect(Set(servers.values) == Set(regions.servers.map(\.baseURL)))
-        let options = RunOptions(regionServers: servers, timeout: .seconds(10), settle: .milliseconds(1_200))
+        let options = RunOptions(regionServers: servers, timeout: .seconds(60), operatorToken: regions.operatorToken)
         let results = await SuiteRunner(options: options).run(scenarios)
         #expect(results.count == scenarios.reduce(0) { $0 + max(1, $1.variants.count) })
         #expect(results.allSatisfy { $0.passed }, "\n\(ResultTable.render(results))")
@@ -84,7 +91,7 @@ import TetherTesting
     @Test(.timeLimit(.minutes(3))) func theBinaryRunsThemWithARegionDirectoryAndFailsOnAWrongHome() async throws {
         let regions = try await Regions.start(for: try Self.scenariosAcrossRegions())
         defer { regions.stop() }
-        let sim = CommandRunner("tether-sim")
+        let sim = CommandRunner("tether-sim", environment: ["TETHER_OPERATOR_TOKEN": regions.operatorToken])
 
         // --all with only --regions: the scenarios across regions run, the others are skipped, visibly.
         let passing = try await sim.run(["run", "--all", "--regions", regions.file.path, "--json"])

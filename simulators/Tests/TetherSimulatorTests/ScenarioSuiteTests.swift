@@ -13,13 +13,15 @@ import TetherTesting
         "--ts-max-past", "off", "--ts-max-future", "off", "--clock", "event-time", "--pairing-rate-limit", "100000",
     ]
 
-    /// Runs `body` with a fresh `tetherd` (a fresh event-time clock) and stops it after.
-    func withServer(_ body: (URL) async throws -> Void) async throws {
+    /// Runs `body` with a fresh `tetherd` (a fresh event-time clock) and an operator token of
+    /// it, and stops it after.
+    func withServer(_ body: (URL, String) async throws -> Void) async throws {
         let directory = TemporaryDirectory.make(prefix: "tether-sim")
         defer { TemporaryDirectory.remove(directory) }
+        let token = try await TetherdProcess.operatorToken(dataDirectory: directory)
         let server = try await TetherdProcess.start(dataDirectory: directory, arguments: Self.serverArguments)
         defer { server.command.send(signal: SIGTERM) }
-        try await body(server.baseURL)
+        try await body(server.baseURL, token)
     }
 
     @Test(.timeLimit(.minutes(6))) func everyScenarioPasses() async throws {
@@ -27,8 +29,9 @@ import TetherTesting
         let scenarios = try ScenarioLoader.files(in: Self.scenarios).map { try ScenarioLoader.load(contentsOf: $0) }
             .filter { !$0.spansRegions }
         #expect(scenarios.count >= 10)
-        try await self.withServer { url in
-            let options = RunOptions(serverURL: url, timeout: .seconds(10), settle: .milliseconds(1_200))
+        try await self.withServer { url, token in
+            // The run steps the server's alert tick instead of waiting for it to go quiet.
+            let options = RunOptions(serverURL: url, timeout: .seconds(60), operatorToken: token)
             let results = await SuiteRunner(options: options).run(scenarios)
             let variants = scenarios.reduce(0) { $0 + max(1, $1.variants.count) }
             #expect(results.count == variants)
@@ -42,10 +45,12 @@ import TetherTesting
         }
     }
 
-    @Test(.timeLimit(.minutes(1))) func theBinaryPrintsJSONAndFailsOnAMismatch() async throws {
-        try await self.withServer { url in
+    @Test(.timeLimit(.minutes(3))) func theBinaryPrintsJSONAndFailsOnAMismatch() async throws {
+        try await self.withServer { url, token in
             let sim = CommandRunner("tether-sim")
-            let passing = try await sim.run(["run", "walk-away", "--server", url.absoluteString, "--json"])
+            let passing = try await sim.run([
+                "run", "walk-away", "--server", url.absoluteString, "--json", "--operator-token", token,
+            ])
             #expect(passing.status == 0, "\(passing.stderr)")
             let report = try passing.jsonObject()
             #expect(Set(report.keys) == ["passed", "failed", "scenarios"])
@@ -73,7 +78,8 @@ import TetherTesting
             try walkAway.replacingOccurrences(of: "2026-01-12", with: "2026-01-13")
                 .replacingOccurrences(of: #""from": "2m30s", "to": "3m45s""#, with: #""from": "1m", "to": "1m30s""#)
                 .write(to: file, atomically: true, encoding: .utf8)
-            let failing = try await sim.run(["run", file.path, "--server", url.absoluteString, "--timeout", "2s"])
+            let withToken = CommandRunner("tether-sim", environment: ["TETHER_OPERATOR_TOKEN": token])
+            let failing = try await withToken.run(["run", file.path, "--server", url.absoluteString])
             #expect(failing.status == 1)
             #expect(failing.stdout.contains("early") && failing.stdout.contains("FAIL"))
             #expect(failing.stdout.contains("missing: anti_lost of tag between +1m and +1m30s"))

@@ -15,8 +15,15 @@ public struct RunOptions: Sendable {
     /// The longest wait for expected alerts after the last upload.
     public var timeout: Duration
     /// How long no alert may arrive before a scenario counts as finished; longer than the
-    /// server's alert tick (1 s), so an unexpected silence or repeat is seen.
+    /// server's alert tick (1 s), so an unexpected silence or repeat is seen. Not used with an
+    /// ``operatorToken``.
     public var settle: Duration
+    /// An operator token every server under test accepts (`tetherd operator-token`). With one,
+    /// a run does not wait for the server's alert tick: after the last upload it runs one pass
+    /// of each server's `alert-ticker` job (`POST /v1/operator/jobs/alert-ticker/run`), which
+    /// records and streams every repeat and lifted suppression due, then waits until each
+    /// owner's stream holds everything its alert list shows.
+    public var operatorToken: String?
     /// Where progress lines go (one per step and owner); standard error in `tether-sim`.
     public var progress: @Sendable (String) -> Void
 
@@ -27,8 +34,10 @@ public struct RunOptions: Sendable {
         speed: Double? = nil,
         timeout: Duration = .seconds(15),
         settle: Duration = .milliseconds(1_500),
+        operatorToken: String? = nil,
         progress: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.operatorToken = operatorToken
         self.serverURL = serverURL
         self.regionServers = regionServers
         self.speed = speed

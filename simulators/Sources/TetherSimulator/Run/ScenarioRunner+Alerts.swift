@@ -1,20 +1,30 @@
 import Foundation
+import OpenAPIAsyncHTTPClient
 import TetherAPI
+import TetherClient
 
 // What a run receives: the alerts its owners' streams deliver, waited for, then checked against
 // each owner's alert list.
 
 extension ScenarioRunner {
     /// Waits until every expected alert has arrived and nothing more came for the settle time,
-    /// or until the timeout.
+    /// or until the timeout; with an operator token, until the servers' alert ticks have run and
+    /// every stream holds what its alert list shows (``waitForStreams(owners:watchers:)``).
     func waitForAlerts(
         _ expect: Expectations,
+        owners: [ProvisionedOwner],
         watchers: [AlertWatcher],
         devices: [String: ProvisionedDevice],
         fences: [String: String],
         start: Date,
         since posted: ContinuousClock.Instant
     ) async throws {
+        if let token = self.options.operatorToken {
+            for server in Set(owners.map(\.serverURL)) {
+                try await Self.runAlertTicker(at: server, operatorToken: token)
+            }
+            return try await self.waitForStreams(owners: owners, watchers: watchers, since: posted)
+        }
         let names = Dictionary(uniqueKeysWithValues: devices.values.map { ($0.id, $0.name) })
         while true {
             var alerts: [ReceivedAlert] = []
@@ -29,6 +39,56 @@ extension ScenarioRunner {
             if complete, last.duration(to: .now) >= self.options.settle { return }
             if posted.duration(to: .now) >= self.options.timeout { return }
             try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Runs one pass of the server's alert ticker; it answers once the pass has finished, so every
+    /// repeat and lifted suppression due at the last event time is recorded and streamed.
+    static func runAlertTicker(at server: URL, operatorToken: String) async throws {
+        let client = TetherClientFactory.client(
+            serverURL: server,
+            tokens: StaticToken(operatorToken),
+            transport: AsyncHTTPClientTransport()
+        )
+        _ = try await APIStep(serverURL: server)("running the server's alert tick") {
+            try await client.runOperatorJob(path: .init(job: "alert-ticker")).ok
+        }
+    }
+
+    /// Waits until each owner's stream holds every alert its list shows, with a `repeat` per
+    /// repeat counted, an `ended` for each ended one and an `unsuppressed` for each streamed
+    /// suppressed that is no longer; or until the timeout.
+    func waitForStreams(
+        owners: [ProvisionedOwner],
+        watchers: [AlertWatcher],
+        since posted: ContinuousClock.Instant
+    ) async throws {
+        for (owner, watcher) in zip(owners, watchers) {
+            while true {
+                let listed = try await APIStep(serverURL: owner.serverURL)("listing \(owner.spec.name)'s alerts") {
+                    try await owner.client.listAlerts(query: .init(limit: 1_000)).ok.body.json
+                }
+                if Self.holdsEverything(listed, await watcher.notifications) { break }
+                if posted.duration(to: .now) >= self.options.timeout { return }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    /// Whether `notifications` tell everything `listed` shows.
+    static func holdsEverything(
+        _ listed: [Components.Schemas.Alert],
+        _ notifications: [AlertWatcher.Notification]
+    )
+        -> Bool
+    {
+        listed.allSatisfy { alert in
+            let events = notifications.filter { $0.alert.id == alert.id }
+            guard let first = events.first(where: { $0.event == "alert" }) else { return false }
+            let repeats = events.count { $0.event == "repeat" }
+            let ended = alert.endedAt == nil || events.contains { $0.event == "ended" }
+            let lifted = !first.alert.suppressed || alert.suppressed || events.contains { $0.event == "unsuppressed" }
+            return repeats >= alert.repeatCount && ended && lifted
         }
     }
 

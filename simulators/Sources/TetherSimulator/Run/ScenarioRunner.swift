@@ -75,6 +75,7 @@ public struct ScenarioRunner: Sendable {
             progress("waiting for \(expect.alerts.count) expected alert(s)")
             try await self.waitForAlerts(
                 expect,
+                owners: owners,
                 watchers: watchers,
                 devices: devices,
                 fences: fences,
