@@ -20,9 +20,10 @@ struct BackupRetryCLITests {
         let scratch = TemporaryDirectory.make(prefix: "tether-retry")
         defer { TemporaryDirectory.remove(scratch) }
         let data = scratch.appendingPathComponent("server")
-        var server = try await TetherdProcess.start(dataDirectory: data)
+        // A port outside the ephemeral range, so nothing else takes it while the server is down.
+        let port = try FreePort.pick(1)[0]
+        var server = try await TetherdProcess.start(dataDirectory: data, port: port)
         defer { server.command.send(signal: SIGKILL) }
-        let port = try #require(server.baseURL.port)
         let account = try await BackupTestAccount.register("retry@example.org", at: server.baseURL)
         let file = scratch.appendingPathComponent("large.bin")
         let size = 16 << 20
