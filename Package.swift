@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "TetherGeo", targets: ["TetherGeo"]),
         .library(name: "TetherAlerts", targets: ["TetherAlerts"]),
         .library(name: "TetherClient", targets: ["TetherClient"]),
+        .library(name: "TetherBackupClient", targets: ["TetherBackupClient"]),
         .library(name: "TetherSync", targets: ["TetherSync"]),
         .library(name: "TetherServer", targets: ["TetherServer"]),
         .library(name: "TetherTesting", targets: ["TetherTesting"]),
@@ -139,6 +140,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The backup client (push, restore, verify) over HTTP only: no TetherServer or TetherStore here.
+        .target(
+            name: "TetherBackupClient",
+            dependencies: [
+                "TetherCore",
+                "TetherSync",
+                "TetherAPI",
+                "TetherClient",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TetherTesting",
             dependencies: [
@@ -199,6 +213,7 @@ let package = Package(
                 "TetherSync",
                 "TetherClient",
                 "TetherAPI",
+                "TetherBackupClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
@@ -319,6 +334,7 @@ let package = Package(
                 "TetherTesting",
                 "TetherClient",
                 "TetherAPI",
+                "TetherBackupClient",
             ],
             swiftSettings: swiftSettings
         ),

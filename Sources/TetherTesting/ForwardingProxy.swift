@@ -9,10 +9,12 @@ import ServiceLifecycle
 
 /// An HTTP proxy on 127.0.0.1 in front of one server, that can lose answers: the request
 /// reaches the server and is carried out, but its client gets `502 Bad Gateway` instead of the
-/// answer, as when a connection drops after the server replied.
+/// answer, as when a connection drops after the server replied. It can also hold requests
+/// before they go on (``Admission``, e.g. through a ``TestGate``), so a test can stop a client
+/// process at a request it chooses.
 ///
 /// ```swift
-/// let proxy = try await ForwardingProxy.start(port: 8083, upstream: server) { $0 == "/v1/ping" }
+/// let proxy = try await ForwardingProxy.start(port: 8083, upstream: server, losesAnswer: { $0 == "/v1/ping" })
 /// defer { proxy.stop() }
 /// ```
 public final class ForwardingProxy: Sendable {
@@ -25,16 +27,24 @@ public final class ForwardingProxy: Sendable {
         self.services = services
     }
 
-    /// Starts a proxy on `port` forwarding to `upstream`; the answer to each request whose path
-    /// `losesAnswer` picks is lost.
+    /// Starts a proxy on `port` (0: any free one) forwarding to `upstream`.
+    ///
+    /// - Parameters:
+    ///   - losesAnswer: Picks the paths whose answers are lost (the request is carried out).
+    ///   - admit: Decides, once a request's body has arrived, whether it goes on; the request
+    ///     waits while it decides.
+    ///   - answered: Told the path of each request the upstream server answered.
     public static func start(
         port: Int,
         upstream: URL,
-        losesAnswer: @escaping @Sendable (String) -> Bool
+        losesAnswer: @escaping @Sendable (String) -> Bool = { _ in false },
+        admit: @escaping @Sendable (String) async -> Admission = { _ in .forward },
+        answered: @escaping @Sendable (String) async -> Void = { _ in }
     ) async throws -> ForwardingProxy {
         var logger = Logger(label: "tether.test-proxy")
         logger.logLevel = .warning
         let router = Router()
+        router.add(middleware: Admitting(admit: admit, answered: answered))
         router.add(middleware: Forwarding(upstream: upstream, losesAnswer: losesAnswer))
         let (bound, sink) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
@@ -53,11 +63,11 @@ public final class ForwardingProxy: Sendable {
             sink.finish()
         }
         var ports = bound.makeAsyncIterator()
-        guard let listening = await ports.next(), listening == port else {
+        guard let listening = await ports.next(), listening > 0, port == 0 || listening == port else {
             await services.triggerGracefulShutdown()
             throw TestServerError.didNotStart
         }
-        return ForwardingProxy(baseURL: URL(string: "http://127.0.0.1:\(port)")!, services: services)
+        return ForwardingProxy(baseURL: URL(string: "http://127.0.0.1:\(listening)")!, services: services)
     }
 
     /// Stops listening (in the background: the caller need not wait).

@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -59,37 +60,52 @@ public enum TetherdProcessError: Error, CustomStringConvertible {
 }
 
 /// Free loopback ports, for servers that must know each other's address before they start
-/// (the regions of one directory file).
+/// (the regions of one directory file), or that restart on the port they had.
+///
+/// They lie below Linux's ephemeral range (32768-60999), so no socket bound to port 0 and no
+/// outgoing connection takes one between the pick and the server's bind; and this process never
+/// hands one out twice.
 public enum FreePort {
-    /// `count` distinct ports that were free a moment ago: each is bound on 127.0.0.1 with port 0,
-    /// read, and released.
+    /// The ports picked from.
+    static let range = 20_000..<32_768
+    /// Ports handed out so far.
+    private static let handedOut = Mutex<Set<Int>>([])
+
+    /// `count` distinct ports that were free a moment ago (each bound on 127.0.0.1 and released).
     public static func pick(_ count: Int) throws -> [Int] {
-        var sockets: [Int32] = []
-        defer { for socket in sockets { close(socket) } }
         var ports: [Int] = []
-        for _ in 0..<count {
-            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard socket >= 0 else { throw FreePortError.noSocket }
-            sockets.append(socket)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = 0
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let bound = withUnsafeMutablePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                    bind(socket, address, length) == 0 && getsockname(socket, address, &length) == 0
-                }
+        for _ in 0..<(count * 1_000) where ports.count < count {
+            let port = Int.random(in: Self.range)
+            let picked = Self.handedOut.withLock { handedOut in
+                guard !handedOut.contains(port), Self.isFree(port) else { return false }
+                handedOut.insert(port)
+                return true
             }
-            guard bound else { throw FreePortError.noSocket }
-            ports.append(Int(UInt16(bigEndian: address.sin_port)))
+            if picked { ports.append(port) }
         }
+        guard ports.count == count else { throw FreePortError.noSocket }
         return ports
+    }
+
+    /// Whether `port` can be bound on 127.0.0.1 now.
+    private static func isFree(_ port: Int) -> Bool {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
     }
 }
 
 /// Why ``FreePort`` found none.
 public enum FreePortError: Error {
-    /// A socket could not be made or bound.
+    /// No port of the range could be bound.
     case noSocket
 }

@@ -1,8 +1,5 @@
 import ArgumentParser
-import Foundation
-import TetherAPI
-import TetherCore
-import TetherSync
+import TetherBackupClient
 
 extension BackupCommand {
     struct Verify: AsyncParsableCommand {
@@ -22,36 +19,13 @@ extension BackupCommand {
 
         func run() async throws {
             let connection = try BackupCommand.connection(self.global)
-            let report = try await connection.call { try await $0.verifyBackups().ok.body.json }
-            var output = BackupVerifyOutput(
-                ok: report.corruptChunks.isEmpty && report.corruptSnapshots.isEmpty,
-                checkedChunks: report.checkedChunks,
-                checkedBytes: report.checkedBytes,
-                corruptChunks: report.corruptChunks,
-                repairedChunks: report.repairedChunks ?? [],
-                checkedSnapshots: report.checkedSnapshots,
-                corruptSnapshots: report.corruptSnapshots
-            )
-            if self.deep {
-                let hasher = try await BackupCommand.hasher(connection)
-                var ids = Set<ChunkID>()
-                let snapshots = try await connection.call { try await $0.listBackupSnapshots().ok.body.json }
-                for snapshot in snapshots where !report.corruptSnapshots.contains(snapshot.id) {
-                    let manifest = try await BackupCommand.manifest(connection, snapshot: snapshot.id)
-                    ids.formUnion(manifest.chunkIDs)
-                }
-                var bad: [String] = []
-                for id in ids.sorted() {
-                    do {
-                        _ = try await BackupCommand.download(connection, id, hasher: hasher)
-                    } catch {
-                        bad.append(id.rawValue)
-                    }
-                }
-                output.downloadedChunks = ids.count
-                output.badDownloads = bad
-                output.ok = output.ok && bad.isEmpty
+            let report: BackupVerifyReport
+            do {
+                report = try await BackupVerify(server: connection).run(deep: self.deep)
+            } catch let error as BackupClientError {
+                throw CLIError(error)
             }
+            let output = BackupVerifyOutput(report)
             try Output(self.global).emit(output) {
                 var lines = [
                     "Checked \(output.checkedChunks) chunks (\(ByteCount.text(output.checkedBytes))) "
@@ -66,10 +40,8 @@ extension BackupCommand {
                 lines += (output.badDownloads ?? []).map { "bad download \($0)" }
                 return lines.joined(separator: "\n")
             }
-            if !output.ok {
-                let count =
-                    output.corruptChunks.count + output.corruptSnapshots.count + (output.badDownloads?.count ?? 0)
-                throw CLIError("backup verify found \(count) corrupt chunks or snapshots")
+            if !report.ok {
+                throw CLIError("backup verify found \(report.problemCount) corrupt chunks or snapshots")
             }
         }
     }

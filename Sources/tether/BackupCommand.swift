@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import TetherAPI
 import TetherCore
-import TetherSync
 
 /// `tether backup …`: deduplicated, encrypted backups of local files (`protocols/backup.md`).
 struct BackupCommand: AsyncParsableCommand {
@@ -88,15 +87,5 @@ extension BackupCommand {
             serverURL: connection.serverURL,
             client: StreamingClient.client(serverURL: connection.serverURL, tokens: session)
         )
-    }
-
-    /// The account's chunk hasher, from the key the server hands out.
-    static func hasher(_ connection: ServerConnection) async throws -> ChunkHasher {
-        let key = try await connection.call { try await $0.getBackupKey().ok.body.json.chunkIdKey }
-        do {
-            return try ChunkHasher(hexKey: key)
-        } catch {
-            throw CLIError("the server sent a malformed chunk-id key")
-        }
     }
 }

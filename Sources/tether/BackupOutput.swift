@@ -1,5 +1,6 @@
 import Foundation
 import TetherAPI
+import TetherBackupClient
 
 // The backup commands' JSON shapes (../shared/CLI.md): listed keys are always present.
 
@@ -28,6 +29,18 @@ struct BackupPushOutput: Encodable {
         case transferredBytes = "transferred_bytes"
         case deduplicatedBytes = "deduplicated_bytes"
         case newChunks = "new_chunks"
+    }
+
+    init(_ summary: BackupPushSummary) {
+        self.snapshotId = summary.snapshotID
+        self.files = summary.files
+        self.bytes = summary.bytes
+        self.newBytes = summary.newBytes
+        self.transferredBytes = summary.transferredBytes
+        self.deduplicatedBytes = summary.deduplicatedBytes
+        self.chunks = summary.chunks
+        self.newChunks = summary.newChunks
+        self.readBytes = summary.readBytes
     }
 
     var text: String {
@@ -79,6 +92,15 @@ struct BackupRestoreOutput: Encodable {
         case snapshotId = "snapshot_id"
         case to, files, directories, symlinks, bytes
     }
+
+    init(snapshotId: String, to: String, summary: BackupRestoreSummary) {
+        self.snapshotId = snapshotId
+        self.to = to
+        self.files = summary.files
+        self.directories = summary.directories
+        self.symlinks = summary.symlinks
+        self.bytes = summary.bytes
+    }
 }
 
 /// `tether backup verify`: the server's scrub and, with `--deep`, the client's re-hash.
@@ -106,6 +128,18 @@ struct BackupVerifyOutput: Encodable {
         case corruptSnapshots = "corrupt_snapshots"
         case downloadedChunks = "downloaded_chunks"
         case badDownloads = "bad_downloads"
+    }
+
+    init(_ report: BackupVerifyReport) {
+        self.ok = report.ok
+        self.checkedChunks = report.checkedChunks
+        self.checkedBytes = report.checkedBytes
+        self.corruptChunks = report.corruptChunks
+        self.repairedChunks = report.repairedChunks
+        self.checkedSnapshots = report.checkedSnapshots
+        self.corruptSnapshots = report.corruptSnapshots
+        self.downloadedChunks = report.downloadedChunks
+        self.badDownloads = report.badDownloads
     }
 
     func encode(to encoder: any Encoder) throws {

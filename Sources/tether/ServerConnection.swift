@@ -5,7 +5,7 @@ import TetherClient
 import TetherCore
 
 /// A client of one region server, and the one place where request failures become CLI errors.
-struct ServerConnection {
+struct ServerConnection: Sendable {
     let serverURL: URL
     let client: Client
     /// For a signed-in connection whose account keeps a settings replica: syncs it once,

@@ -132,10 +132,31 @@ struct BackupCLITests {
         }
     }
 
-    @Test func aKilledPushResumesWithoutResendingAcknowledgedChunks() async throws {
+    /// The push is a real `tether` process killed with SIGKILL midway. It reaches the server
+    /// through a proxy that forwards three pack requests (two chunks each) and holds the
+    /// next ones, so the kill comes after exactly those were acknowledged and nothing else reaches
+    /// the server; the resumed push must send exactly the rest.
+    @Test(.timeLimit(.minutes(3)))
+    func aKilledPushResumesWithoutResendingAcknowledgedChunks() async throws {
         try await TestServer.withRunning { server in
-            let cli = CLIHarness(server: server)
-            let account = try #require(try await cli.register("resume@example.org")["account_id"] as? String)
+            let packs = "/v1/backup/packs"
+            let gate = TestGate<String> { _, tally in tally.passed.count >= 3 }
+            let proxy = try await ForwardingProxy.start(
+                port: 0,
+                upstream: server.baseURL,
+                admit: { path in
+                    guard path == packs else { return .forward }
+                    return await gate.pass(path) ? .forward : .refuse(status: 502)
+                },
+                answered: { path in
+                    if path == packs { await gate.finish(path) }
+                }
+            )
+            defer { proxy.stop() }
+            let cli = CLIHarness(serverURL: proxy.baseURL)
+            let account = AccountID(
+                rawValue: try #require(try await cli.register("resume@example.org")["account_id"] as? String)
+            )
             let work = TemporaryDirectory.make(prefix: "tether-backup")
             defer { TemporaryDirectory.remove(work) }
             let file = work.appendingPathComponent("large.bin")
@@ -144,30 +165,19 @@ struct BackupCLITests {
 
             let store = try SQLiteStore.open(directory: server.dataDirectory)
             defer { try? store.close() }
-            var slow = cli.runner
-            slow.environment["TETHER_BACKUP_UPLOAD_PAUSE_MS"] = "250"
-            // Packs of two chunks, so the push is killed between packs, some acknowledged.
-            slow.environment["TETHER_BACKUP_PACK_CHUNKS"] = "2"
-            let push = try slow.start(["backup", "push", file.path, "--json"])
-            let deadline = Date().addingTimeInterval(60)
-            while try await store.backupChunks(account: AccountID(rawValue: account)).count < 6 && Date() < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            let push = try cli.runner.start(["backup", "push", file.path, "--json", "--pack-chunks", "2"])
+            try await gate.wait { $0.finished.count == 3 && !$0.held.isEmpty }
             push.send(signal: SIGKILL)
             let killed = try await push.wait()
             #expect(killed.status != 0)
-            #expect(try await store.backupSnapshots(account: AccountID(rawValue: account)).isEmpty)
-            // An upload whose body had arrived is still recorded after the client died: wait
-            // until the count holds still.
-            var acknowledged = try await store.backupChunks(account: AccountID(rawValue: account))
-            while true {
-                try await Task.sleep(for: .milliseconds(500))
-                let now = try await store.backupChunks(account: AccountID(rawValue: account))
-                if now.count == acknowledged.count { break }
-                acknowledged = now
-            }
+            #expect(killed.stdout.isEmpty)
+            // What waited at the proxy never reaches the server: what it holds now is final.
+            await gate.hold { _, _ in false }
+            await gate.release(proceeding: false)
+            #expect(try await store.backupSnapshots(account: account).isEmpty)
+            let acknowledged = try await store.backupChunks(account: account)
             let acknowledgedBytes = acknowledged.reduce(0) { $0 + $1.size }
-            #expect(acknowledged.count >= 6)
+            #expect(acknowledged.count == 6)
             #expect(acknowledgedBytes < size)
 
             let resumed = try await cli.run("backup", "push", file.path, "--json")
@@ -176,6 +186,15 @@ struct BackupCLITests {
             #expect(output["bytes"] as? Int == size)
             #expect(output["transferred_bytes"] as? Int == size - acknowledgedBytes)
             #expect(output["new_bytes"] as? Int == size - acknowledgedBytes)
+        }
+    }
+
+    @Test func packChunksOutsideItsRangeIsAUsageError() async throws {
+        let cli = CLIHarness(serverURL: URL(string: "http://127.0.0.1:9")!)
+        for value in ["0", "1025"] {
+            let result = try await cli.run("backup", "push", "/tmp", "--pack-chunks", value)
+            #expect(result.status == 64)
+            #expect(result.stderr.contains("--pack-chunks must be between 1 and 1024"), "\(result.stderr)")
         }
     }
 

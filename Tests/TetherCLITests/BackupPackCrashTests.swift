@@ -15,8 +15,9 @@ struct BackupPackCrashTests {
         let scratch = TemporaryDirectory.make(prefix: "tether-packs")
         defer { TemporaryDirectory.remove(scratch) }
         let data = scratch.appendingPathComponent("server")
-        let first = try await TetherdProcess.start(dataDirectory: data)
-        let port = try #require(first.baseURL.port)
+        // A port outside the ephemeral range, so nothing else takes it while the server is down.
+        let port = try FreePort.pick(1)[0]
+        let first = try await TetherdProcess.start(dataDirectory: data, port: port)
         let cli = CLIHarness(serverURL: first.baseURL)
         let account = AccountID(
             rawValue: try #require(try await cli.register("packs@example.org")["account_id"] as? String)

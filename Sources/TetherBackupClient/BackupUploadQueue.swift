@@ -18,6 +18,8 @@ actor BackupUploadQueue {
     private var putters: [CheckedContinuation<Void, Never>] = []
     /// Chunk bytes the workers have sent so far, for the progress line.
     private(set) var sentBytes: Int64 = 0
+    /// Packs the workers have begun to upload.
+    private var packs = 0
 
     init(capacityBytes: Int) {
         self.capacityBytes = capacityBytes
@@ -71,6 +73,12 @@ actor BackupUploadQueue {
     /// `count` more bytes were sent.
     func sent(_ count: Int) {
         self.sentBytes += Int64(count)
+    }
+
+    /// The number of the pack a worker begins to upload: 1, 2, … in the order they begin.
+    func nextPack() -> Int {
+        self.packs += 1
+        return self.packs
     }
 
     private func wakeAll() {

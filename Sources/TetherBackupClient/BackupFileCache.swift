@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import TetherSync
 
 #if canImport(Glibc)
@@ -7,13 +7,13 @@ import Glibc
 
 /// What the last push saw of each file, so the next one need not read files that did not
 /// change (like restic's parent snapshot): a file whose path, size, mtime, ctime, inode and
-/// device all match is taken to hold the chunks it held then. One file per account and server
-/// under the profile's directory, `tether/backup-cache/<account>@<server>.json` (mode 0600). Only an
-/// optimisation: the push still asks the server for every reused chunk, and reads a file again
-/// when the server lacks one of its chunks.
-struct BackupFileCache {
+/// device all match is taken to hold the chunks it held then. One file per account and server,
+/// `<directory>/backup-cache/<account>@<server>.json` (mode 0600; the CLI keeps it beside its
+/// profile). Only an optimisation: the push still asks the server for every reused chunk, and
+/// reads a file again when the server lacks one of its chunks.
+public struct BackupFileCache: Sendable {
     /// One file as last pushed.
-    struct File: Codable {
+    struct File: Codable, Sendable {
         var path: String
         var status: BackupTree.FileStatus
         var chunks: [ChunkID]
@@ -28,8 +28,8 @@ struct BackupFileCache {
     /// Where the cache is kept.
     let url: URL
 
-    /// The cache's file for `account` on `server`.
-    static func url(account: String, server: URL) -> URL {
+    /// The cache's file for `account` on `server`, under `directory`.
+    public static func url(in directory: URL, account: String, server: URL) -> URL {
         let safe = { (text: String) in
             String(
                 text.unicodeScalars.map {
@@ -38,7 +38,8 @@ struct BackupFileCache {
             )
         }
         let key = "\(safe(account))@\(safe(server.host ?? ""))_\(server.port ?? 0)"
-        return Profile.fileURL.deletingLastPathComponent()
+        return
+            directory
             .appendingPathComponent("backup-cache", isDirectory: true)
             .appendingPathComponent("\(key).json")
     }
@@ -95,10 +96,10 @@ struct BackupFileCache {
                 contents: data,
                 attributes: [.posixPermissions: 0o600]
             )
-        else { throw CLIError("cannot write the backup cache at \(temporary.path)") }
+        else { throw BackupClientError(.localFile, "cannot write the backup cache at \(temporary.path)") }
         guard rename(temporary.path, self.url.path) == 0 else {
             unlink(temporary.path)
-            throw CLIError("cannot replace the backup cache at \(self.url.path)")
+            throw BackupClientError(.localFile, "cannot replace the backup cache at \(self.url.path)")
         }
     }
 }
