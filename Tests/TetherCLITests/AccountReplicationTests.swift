@@ -3,6 +3,7 @@ import Testing
 import TetherAPI
 import TetherClient
 import TetherCore
+import TetherServer
 import TetherStore
 import TetherSync
 import TetherTesting
@@ -116,12 +117,13 @@ struct AccountReplicationTests {
         try await regions.kill("eu-central")
         #expect(try await cli.run("account", "delete", "--yes", "--json").status == 0)
         try await regions.start("eu-central")
-        try await Self.waitUntil("eu-central drops the account") {
+        // The replica deletes the rows first and the chunk boxes after: both must go.
+        let replicaBlobs = regions.dataDirectory("eu-central").appendingPathComponent("replicas/eu-west_\(account)")
+        try await Self.waitUntil("eu-central drops the account and its chunk boxes") {
             let status = try? await regions.accountStatus("eu-central")
             return status?.held.first { $0.home == "eu-west" }?.records == 0
+                && !FileManager.default.fileExists(atPath: replicaBlobs.path)
         }
-        let replicaBlobs = regions.dataDirectory("eu-central").appendingPathComponent("replicas/eu-west_\(account)")
-        #expect(!FileManager.default.fileExists(atPath: replicaBlobs.path))
         try await Self.waitUntil("us holds the tombstone") {
             let records = try await regions.peerClient("us").fetchDirectoryRecords(
                 body: .json(.init(emailHashes: [emailHash], prefixes: []))
@@ -226,14 +228,16 @@ struct AccountReplicationTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, body)
     }
 
-    /// Waits until `replica` holds `chunks` chunks of `home`'s accounts and the same summary root
-    /// as `home`'s last round with it.
+    /// Runs a replication round at `home` (begun after everything the test wrote there, so it
+    /// sends all of it), then waits until `replica` holds `chunks` chunks of `home`'s accounts
+    /// and the same summary root as `home`'s last round with it.
     static func waitUntilHeld(
         at replica: String,
         of home: String,
         chunks: Int,
         in regions: ReplicationRegions
     ) async throws -> Components.Schemas.AccountReplicationStatus.HeldPayloadPayload? {
+        try await regions.runJob(.accountReplication, at: home)
         var held: Components.Schemas.AccountReplicationStatus.HeldPayloadPayload?
         try await self.waitUntil("\(replica) holds \(home)'s \(chunks) chunks") {
             held = try? await regions.accountStatus(replica).held.first { $0.home == home }
