@@ -42,6 +42,9 @@ public struct SQLiteStore: TetherStorage {
     public static func open(directory: URL, durability: Durability = .processCrash) throws -> SQLiteStore {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var configuration = Configuration()
+        // Another process writing (`tetherd operator-token`, `tetherd rotate-kek`) makes a
+        // writer wait for it, not fail at once with SQLITE_BUSY.
+        configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             // WAL is set by DatabasePool.
             switch durability {

@@ -34,6 +34,11 @@ struct Profile: Codable, Sendable {
     }
 
     /// The saved profile, or an empty one when there is none.
+    /// The lock `tether` processes of this profile take to renew its session one at a time.
+    static var sessionLockURL: URL {
+        Self.fileURL.deletingLastPathComponent().appendingPathComponent("session.lock")
+    }
+
     static func load() throws -> Profile {
         let url = Self.fileURL
         guard FileManager.default.fileExists(atPath: url.path) else { return Profile() }

@@ -157,26 +157,22 @@ actor ProfileSession: AccessTokenProvider {
     }
 
     func renewAccessToken() async throws -> Bool {
-        // Another `tether` process may have renewed the session already: its tokens are saved.
-        if self.adoptSavedSession() { return true }
-        guard let refreshToken = self.profile.refreshToken else { throw CLIError.sessionExpired }
-        let client = TetherClientFactory.client(serverURL: self.serverURL)
-        let grant: Components.Schemas.SessionGrant
-        do {
-            grant = try await client.refreshSession(body: .json(.init(refreshToken: refreshToken))).ok.body.json
-        } catch  where TetherClientFailure.problem(error)?.status == 401 {
-            // Refresh tokens rotate: another `tether` process may have just renewed the session
-            // and be about to save its tokens; adopt them when they appear (up to 10 s: on a
-            // busy machine the winner can take seconds between the server's answer and the save).
-            for _ in 0..<100 {
-                if self.adoptSavedSession() { return true }
-                try await Task.sleep(for: .milliseconds(100))
+        // One `tether` process of this profile renews at a time: refresh tokens rotate, so a
+        // second process that waited here finds the renewed session saved and takes it.
+        try await FileLock.withLock(at: Profile.sessionLockURL) {
+            if self.adoptSavedSession() { return true }
+            guard let refreshToken = self.profile.refreshToken else { throw CLIError.sessionExpired }
+            let client = TetherClientFactory.client(serverURL: self.serverURL)
+            let grant: Components.Schemas.SessionGrant
+            do {
+                grant = try await client.refreshSession(body: .json(.init(refreshToken: refreshToken))).ok.body.json
+            } catch  where TetherClientFailure.problem(error)?.status == 401 {
+                throw CLIError.sessionExpired
             }
-            throw CLIError.sessionExpired
+            self.profile.apply(grant, server: self.serverURL)
+            try self.profile.save()
+            return true
         }
-        self.profile.apply(grant, server: self.serverURL)
-        try self.profile.save()
-        return true
     }
 
     /// Takes the saved profile's session when another process has renewed ours there.

@@ -28,25 +28,17 @@ struct SettingsReplicaFile {
     /// Runs `body` on the replica under the lock and saves it afterwards (also when `body`
     /// throws after changing it, so acknowledged pushes are not pushed twice).
     func update<Result>(_ body: (inout SettingsReplica) async throws -> Result) async throws -> Result {
-        try FileManager.default.createDirectory(
-            at: self.url.deletingLastPathComponent(),
-            withIntermediateDirectories: true,
-            attributes: [.posixPermissions: 0o700]
-        )
-        let descriptor = open(self.lockURL.path, O_CREAT | O_RDWR | O_CLOEXEC, 0o600)
-        guard descriptor >= 0, flock(descriptor, LOCK_EX) == 0 else {
-            throw CLIError("cannot lock \(self.lockURL.path)")
-        }
-        defer { close(descriptor) }
-        var replica = try self.load()
-        let before = replica
-        do {
-            let result = try await body(&replica)
-            if replica != before { try self.save(replica) }
-            return result
-        } catch {
-            if replica != before { try self.save(replica) }
-            throw error
+        try await FileLock.withLock(at: self.lockURL) {
+            var replica = try self.load()
+            let before = replica
+            do {
+                let result = try await body(&replica)
+                if replica != before { try self.save(replica) }
+                return result
+            } catch {
+                if replica != before { try self.save(replica) }
+                throw error
+            }
         }
     }
 

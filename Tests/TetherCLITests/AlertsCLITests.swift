@@ -100,12 +100,11 @@ struct AlertsCLITests {
 
     @Test func watchTimesOutWhenTooFewAlertsArrive() async throws {
         try await AlertsCLIServer.withRegistered("quiet@example.org") { cli, _ in
-            let started = Date()
+            // It gives up by itself (the test's own time limit would end a watch that never did).
             let result = try await cli.run("alerts", "watch", "--json", "--count", "1", "--timeout", "2s")
             #expect(result.status == 1)
             #expect(result.stderr.contains("timed out"))
             #expect(result.stdout.isEmpty)
-            #expect(Date().timeIntervalSince(started) < 20)
             let badCount = try await cli.run("alerts", "watch", "--count", "0")
             #expect(badCount.status == 64)
         }

@@ -10,7 +10,7 @@ import TetherTesting
 /// Anti-entropy of the account directory between three `tetherd` regions in two jurisdiction
 /// groups: a region that was down catches up, a tombstone keeps a stale replica from bringing a
 /// deleted account back, a restart resumes from its checkpoints, and only what differs moves.
-@Suite("directory replication", .serialized, .timeLimit(.minutes(3)))
+@Suite("directory replication", .serialized, .timeLimit(.minutes(5)))
 struct DirectoryReplicationTests {
     static func email(_ index: Int) -> String { "person\(index)@example.org" }
 

@@ -19,6 +19,7 @@ import TetherTesting
             try await server.send([Wire.fix(back)], as: household.tracker)
             try await eventually { await reader.events.count >= 2 }
             let events = await reader.events
+            try #require(events.count >= 2)
             let alert = try #require(try await household.alerts().first)
             #expect(events.map(\.event) == ["alert", "ended"])
             #expect(events.map(\.id) == [alert.id, alert.id])
@@ -143,6 +144,7 @@ import TetherTesting
                 try await server.jobs.drain(.alertTicker, .webhookDeliverer)
                 let posts = await receiver.posts
                 let alert = try #require(try await household.alerts().first)
+                try #require(posts.count == 3, "\(posts.map(\.answered))")
                 #expect(posts.map(\.answered) == [500, 503, 200])
                 #expect(posts.allSatisfy { $0.alertID == alert.id })
                 let now = Int64(Date().timeIntervalSince1970)
