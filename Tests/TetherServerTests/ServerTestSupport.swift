@@ -1,4 +1,5 @@
 import Foundation
+import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 import Testing
 import TetherAPI
@@ -43,7 +44,11 @@ struct SignedInUser {
 extension TestServer {
     /// A client of this server, sending `token` when given.
     func client(token: String? = nil) -> Client {
-        TetherClientFactory.client(serverURL: self.baseURL, tokens: token.map(StaticToken.init))
+        TetherClientFactory.client(
+            serverURL: self.baseURL,
+            tokens: token.map(StaticToken.init),
+            transport: AsyncHTTPClientTransport()
+        )
     }
 
     /// Registers `email` and returns the signed-in account.
