@@ -22,15 +22,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_server() {
+start_server() { # data directory, then any extra tetherd flags
     : >"$work/tetherd.log"
-    "$bin/tetherd" --host 127.0.0.1 --port 0 --region local --data-dir "$work/data" 2>"$work/tetherd.log" &
+    "$bin/tetherd" --host 127.0.0.1 --port 0 --region local --data-dir "$@" 2>"$work/tetherd.log" &
     server_pid=$!
-    for _ in $(seq 1 100); do
+    for _ in $(seq 1 600); do
         port="$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/tetherd.log" | head -n1)"
         if [[ -n "$port" ]]; then
             export TETHER_SERVER="http://127.0.0.1:$port"
-            echo "    tetherd (pid $server_pid) serves $TETHER_SERVER, data in $work/data"
+            echo "    tetherd (pid $server_pid) serves $TETHER_SERVER, data in $1"
             return
         fi
         sleep 0.1
@@ -43,7 +43,7 @@ start_server() {
 step() { printf '\n==> %s\n' "$*"; }
 
 step "start tetherd (SQLite, region 'local')"
-start_server
+start_server "$work/data"
 curl -fsS "$TETHER_SERVER/health" 2>/dev/null || true
 echo
 
@@ -105,7 +105,10 @@ step "anti-lost rules: alert beyond 30 m, and a safe place at the office"
 watch_alerts() { # starts `tether alerts watch --count 1` in the background, once it is listening
     "$bin/tether" alerts watch --count 1 --timeout 60s >"$work/watch.txt" 2>"$work/watch.err" &
     watch_pid=$!
-    for _ in $(seq 1 300); do grep -q "Watching" "$work/watch.err" 2>/dev/null && break; sleep 0.1; done
+    for _ in $(seq 1 600); do grep -q "Watching" "$work/watch.err" 2>/dev/null && return; sleep 0.1; done
+    echo "tether alerts watch did not start:" >&2
+    cat "$work/watch.err" >&2
+    exit 1
 }
 location() { # device credential, time, metres east of the tracker
     local lon
@@ -175,24 +178,16 @@ head -c 400 "$work/export.json"; echo " …"
 
 step "restart tetherd (it comes back on a new port): the data is on disk"
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
-start_server
+start_server "$work/data"
 echo "correct horse battery staple" | "$bin/tether" account login --email ada@example.org --password-stdin
 "$bin/tether" devices list
 
 step "the device simulator: a scenario on a second region server (event-time clock, any device time)"
 kill -TERM "$server_pid"; wait "$server_pid" || true; server_pid=""
-: >"$work/tetherd.log"
-"$bin/tetherd" --host 127.0.0.1 --port 0 --region local --data-dir "$work/sim-data" --clock event-time \
-    --ts-max-past off --ts-max-future off --bcrypt-cost 4 --pairing-rate-limit 100000 2>"$work/tetherd.log" &
-server_pid=$!
-for _ in $(seq 1 100); do
-    port="$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/tetherd.log" | head -n1)"
-    [[ -n "$port" ]] && break
-    sleep 0.1
-done
-echo "    tetherd (pid $server_pid) serves http://127.0.0.1:$port"
+start_server "$work/sim-data" --clock event-time --ts-max-past off --ts-max-future off --bcrypt-cost 4 \
+    --pairing-rate-limit 100000
 # Progress (pairing, telemetry, each alert as it arrives) on stderr, then the pass/fail table.
-"$bin/tether-sim" run walk-away safe-place sos-during-dnd --server "http://127.0.0.1:$port" \
+"$bin/tether-sim" run walk-away safe-place sos-during-dnd --server "$TETHER_SERVER" \
     --scenarios-directory simulators/scenarios 2>&1
 
 step "done"

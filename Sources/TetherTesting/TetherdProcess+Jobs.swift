@@ -1,4 +1,6 @@
 public import Foundation
+import NIOCore
+import OpenAPIAsyncHTTPClient
 import TetherAPI
 import TetherClient
 public import TetherServer
@@ -31,7 +33,13 @@ extension TetherdProcess {
     /// Runs one pass of `job` at the server at `serverURL` (`POST /v1/operator/jobs/{job}/run`)
     /// and returns once it has finished: what was due when it was asked for has been done.
     public static func runJob(_ job: BackgroundJobs.Name, at serverURL: URL, operatorToken: String) async throws {
-        let client = TetherClientFactory.client(serverURL: serverURL, tokens: StaticToken(operatorToken))
+        // A pass may take as long as its slowest peer call (a test region's peer timeout is
+        // 30 s): longer than URLSession's 60 s request timeout allows for a round of several.
+        let client = TetherClientFactory.client(
+            serverURL: serverURL,
+            tokens: StaticToken(operatorToken),
+            transport: AsyncHTTPClientTransport(configuration: .init(timeout: .minutes(5)))
+        )
         _ = try await client.runOperatorJob(path: .init(job: job.rawValue)).ok
     }
 }

@@ -65,15 +65,21 @@ struct AccountReplicationTests {
         ]
         let emailHash = try DirectoryKey(bytes: Data(base64Encoded: RegionDirectoryFile.key)!)
             .emailHash(try EmailAddress(Self.email))
+        // The scans read the database, its WAL and the blobs of a running region: a checkpoint
+        // between two reads can move bytes from one file to the other, so what must be found is
+        // looked for until it is.
+        try await Self.waitUntil("the scan of us sees the directory entry") {
+            Self.found(Array(emailHash.utf8), in: Self.files(under: regions.dataDirectory("us")))
+        }
         let usFiles = Self.files(under: regions.dataDirectory("us"))
-        #expect(Self.found(Array(emailHash.utf8), in: usFiles), "the scan must see the directory entry")
         for (what, needle) in personal {
             #expect(!Self.found(needle, in: usFiles), "us holds the \(what)")
         }
         // …while eu-central, in the same group, holds the replica (the scan does see such bytes).
-        let centralFiles = Self.files(under: regions.dataDirectory("eu-central"))
         for what in ["account id", "serial", "device name", "sealed chunk bytes"] {
-            #expect(Self.found(personal[what]!, in: centralFiles), "eu-central lacks the \(what)")
+            try await Self.waitUntil("the scan of eu-central sees the \(what)") {
+                Self.found(personal[what]!, in: Self.files(under: regions.dataDirectory("eu-central")))
+            }
         }
         // A replica outside the policy is refused even if a home sent to it.
         await #expect(throws: (any Error).self) {
