@@ -1,5 +1,6 @@
 public import Foundation
 import Hummingbird
+import HummingbirdTesting
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -27,6 +28,14 @@ public struct TestServer: Sendable {
     public let config: ServerConfig
     /// Its background jobs, to step instead of sleeping: `try await server.jobs.runOnce(.alertTicker)`.
     public let jobs: BackgroundJobs
+    /// How requests reach it.
+    public var connection: Connection {
+        switch self.requests {
+        case .socket: .socket
+        case .router: .inProcess
+        }
+    }
+    let requests: TestServerRequests
 
     /// Starts a server, runs `body`, then shuts the server down gracefully.
     ///
@@ -34,19 +43,23 @@ public struct TestServer: Sendable {
     ///   - config: Settings; the port is replaced by an ephemeral one. Defaults to ``ServerConfig/testing``.
     ///   - dataDirectory: Where the database lives; a new temporary directory (removed afterwards) when `nil`.
     ///     Pass the same directory twice to restart a server on the same data.
+    ///   - connection: A socket (the default), or requests straight into the application; a
+    ///     server in process has no ``baseURL`` to give a child process or a stream.
     public static func withRunning<Result: Sendable>(
         config: ServerConfig = .testing,
         dataDirectory: URL? = nil,
+        connection: Connection = .socket,
         _ body: (TestServer) async throws -> Result
     ) async throws -> Result {
         try await ServerSlots.withSlot {
-            try await Self.run(config: config, dataDirectory: dataDirectory, body)
+            try await Self.run(config: config, dataDirectory: dataDirectory, connection: connection, body)
         }
     }
 
     private static func run<Result: Sendable>(
         config: ServerConfig,
         dataDirectory: URL?,
+        connection: Connection,
         _ body: (TestServer) async throws -> Result
     ) async throws -> Result {
         let directory = dataDirectory ?? TemporaryDirectory.make()
@@ -69,6 +82,9 @@ public struct TestServer: Sendable {
             portSink.yield(channel.localAddress?.port ?? 0)
             portSink.finish()
         }
+        if connection == .inProcess {
+            return try await Self.inProcess(app, directory: directory, config: config, jobs: jobs, body)
+        }
         let serviceGroup = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await serviceGroup.run() }
@@ -82,7 +98,8 @@ public struct TestServer: Sendable {
                 port: port,
                 dataDirectory: directory,
                 config: config,
-                jobs: jobs
+                jobs: jobs,
+                requests: .socket
             )
             do {
                 let result = try await body(server)
@@ -91,6 +108,51 @@ public struct TestServer: Sendable {
                 return result
             } catch {
                 await serviceGroup.triggerGracefulShutdown()
+                try? await group.waitForAll()
+                throw error
+            }
+        }
+    }
+}
+
+extension TestServer {
+    /// Runs `app` under HummingbirdTesting's router framework (its services run too) and `body`
+    /// with its client. The framework's test closure is `@Sendable`, `body` need not be: the
+    /// closure hands the client out and waits until `body` is done.
+    fileprivate static func inProcess<Result: Sendable>(
+        _ app: some ApplicationProtocol,
+        directory: URL,
+        config: ServerConfig,
+        jobs: BackgroundJobs,
+        _ body: (TestServer) async throws -> Result
+    ) async throws -> Result {
+        let (clients, handOut) = AsyncStream.makeStream(of: (any TestClientProtocol).self)
+        let (bodyDone, finishBody) = AsyncStream.makeStream(of: Void.self)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await app.test(.router) { client in
+                    handOut.yield(client)
+                    handOut.finish()
+                    for await _ in bodyDone {}
+                }
+            }
+            var iterator = clients.makeAsyncIterator()
+            guard let client = await iterator.next() else { throw TestServerError.didNotStart }
+            let server = TestServer(
+                baseURL: URL(string: "http://in-process.invalid")!,
+                port: 0,
+                dataDirectory: directory,
+                config: config,
+                jobs: jobs,
+                requests: .router(client)
+            )
+            do {
+                let result = try await body(server)
+                finishBody.finish()
+                try await group.waitForAll()
+                return result
+            } catch {
+                finishBody.finish()
                 try? await group.waitForAll()
                 throw error
             }

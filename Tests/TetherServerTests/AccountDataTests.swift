@@ -11,7 +11,7 @@ struct AccountDataTests {
     @Test
     func theExportHoldsDevicesSessionsAndPairingCodes() async throws {
         let clock = ManualClock(start: testEpoch)
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let user = try await server.register("ada@example.org", latitude: -33.8688, longitude: 151.2093)
             clock.advance(by: .seconds(60))
             let second = try await server.signIn("ada@example.org")
@@ -39,7 +39,7 @@ struct AccountDataTests {
     @Test
     func theExportHoldsRecentFailedSignIns() async throws {
         let clock = ManualClock(start: testEpoch)
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let user = try await server.register("ada@example.org")
             let grace = try await server.register("grace@example.org")
             #expect(try await user.client.exportAccount().ok.body.json.failedSignIns.isEmpty)
@@ -66,7 +66,7 @@ struct AccountDataTests {
 
     @Test
     func theExportHoldsNoSecretsOrTheirDigests() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register("ada@example.org")
             let second = try await server.signIn("ada@example.org")
             let code = try await server.pairingCode(for: user)
@@ -97,7 +97,7 @@ struct AccountDataTests {
 
     @Test
     func deletingTheAccountRevokesEveryTokenAndCredential() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register("ada@example.org")
             let second = try await server.signIn("ada@example.org")
             let device = try await server.pairDevice(for: user, serial: "SN-1")
@@ -126,7 +126,7 @@ struct AccountDataTests {
 
     @Test
     func aDeletedEmailCanRegisterAgainAsANewAccount() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let first = try await server.register("ada@example.org")
             _ = try await server.pairDevice(for: first, serial: "SN-1")
             _ = try await first.client.deleteAccount().ok

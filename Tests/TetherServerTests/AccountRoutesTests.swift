@@ -10,7 +10,7 @@ struct AccountRoutesTests {
     @Test
     func registeringCreatesANormalisedAccountAndSignsIn() async throws {
         let clock = ManualClock(start: testEpoch)
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let user = try await server.register("  Ada@Example.ORG ")
             let account = user.grant.account
             #expect(account.email == "ada@example.org")
@@ -31,7 +31,7 @@ struct AccountRoutesTests {
     func aServerAloneIsHomeToEveryLocationAndTheHintIsRecorded() async throws {
         var config = ServerConfig.testing
         config.region = try RegionID(validating: "eu")
-        try await TestServer.withRunning(config: config) { server in
+        try await TestServer.withRunning(config: config, connection: .inProcess) { server in
             let located = try await server.register("ada@example.org", latitude: 52.52, longitude: 13.405)
             #expect(located.grant.account.region == "eu")
             let signup = try await located.client.exportAccount().ok.body.json.signup
@@ -54,7 +54,7 @@ struct AccountRoutesTests {
 
     @Test
     func aSecondAccountWithTheSameEmailIsRefused() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let first = try await server.register("ada@example.org")
             await expectProblem(409, "email_taken", field: "email") {
                 try await server.register("ADA@example.org ", password: "another password")
@@ -90,7 +90,7 @@ struct AccountRoutesTests {
         region: String?,
         field: String
     ) async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let problem = await expectProblem(400, "invalid_field", field: field) {
                 try await server.register(
                     email,
@@ -114,7 +114,7 @@ struct AccountRoutesTests {
         (#"{"email": "ada@example.org", "password": "correct horse battery", "latitude": "north"}"#, "latitude"),
     ])
     func missingOrMistypedJSONFieldsAreNamed(json: String, field: String) async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let response = try await server.raw("POST", "/v1/accounts", body: Data(json.utf8))
             #expect(response.status == 400)
             #expect(response.problem?.code == "invalid_field")
@@ -124,7 +124,7 @@ struct AccountRoutesTests {
 
     @Test(arguments: ["not json", "{", "", #"["ada@example.org"]"#, "null", "42", #""ada@example.org""#])
     func aBodyThatIsNotAJSONObjectIsMalformed(body: String) async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let response = try await server.raw("POST", "/v1/accounts", body: Data(body.utf8))
             #expect(response.status == 400)
             #expect(response.header("Content-Type") == "application/problem+json")
@@ -137,7 +137,7 @@ struct AccountRoutesTests {
 
     @Test
     func aBodyInAnotherMediaTypeIsRefusedWith415() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let json = #"{"email": "ada@example.org", "password": "correct horse battery"}"#
             let response = try await server.raw(
                 "POST",
@@ -156,7 +156,7 @@ struct AccountRoutesTests {
     func anOversizedBodyIsRefusedWith413() async throws {
         var config = ServerConfig.testing
         config.maxBodyBytes = 2_048
-        try await TestServer.withRunning(config: config) { server in
+        try await TestServer.withRunning(config: config, connection: .socket) { server in
             let padding = String(repeating: "x", count: 8_192)
             let json = #"{"email": "ada@example.org", "password": "correct horse battery", "region": "\#(padding)"}"#
             let response = try await server.raw("POST", "/v1/accounts", body: Data(json.utf8))
@@ -172,7 +172,7 @@ struct AccountRoutesTests {
 
     @Test
     func theAccountNeedsAnAccessToken() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             try await server.register()
             await expectProblem(401, "unauthenticated") { try await server.client().getAccount() }
             await expectProblem(401, "unauthenticated") { try await server.client(token: "tat_forged").getAccount() }

@@ -9,7 +9,7 @@ import TetherTesting
 /// Anti-lost alerts end to end: telemetry in over HTTP, alerts out of `GET /v1/alerts`.
 @Suite struct AlertRoutesTests {
     @Test func walkingAwayGivesExactlyOneAlertWithinTheDwellTime() async throws {
-        try await TestServer.withRunning(config: .alerting) { server in
+        try await TestServer.withRunning(config: .alerting, connection: .inProcess) { server in
             let household = try await server.household()
             let times = try await server.walkAway(household)
             let alerts = try await household.alerts()
@@ -38,7 +38,7 @@ import TetherTesting
     }
 
     @Test func theOwnerComingBackEndsTheEpisode() async throws {
-        try await TestServer.withRunning(config: .alerting) { server in
+        try await TestServer.withRunning(config: .alerting, connection: .inProcess) { server in
             let household = try await server.household()
             try await server.walkAway(household)
             let back = alertEpoch + 400_000
@@ -50,7 +50,7 @@ import TetherTesting
     }
 
     @Test func jitterAtTheThresholdGivesNoAlert() async throws {
-        try await TestServer.withRunning(config: .alerting) { server in
+        try await TestServer.withRunning(config: .alerting, connection: .inProcess) { server in
             let household = try await server.household()
             // 30 m ± 8 m with 5 m accuracy on both: never clearly beyond 30 + 10 m.
             for step in Int64(0)..<40 {
@@ -64,7 +64,7 @@ import TetherTesting
     }
 
     @Test func separationInsideASafePlaceIsRecordedAsSuppressed() async throws {
-        try await TestServer.withRunning(config: .alerting) { server in
+        try await TestServer.withRunning(config: .alerting, connection: .inProcess) { server in
             let household = try await server.household()
             let fence = try await household.client.createFence(
                 body: .json(
@@ -87,7 +87,7 @@ import TetherTesting
     }
 
     @Test func aKeepInFenceAddedWhileOutsideAlertsAtOnce() async throws {
-        try await TestServer.withRunning(config: .alerting) { server in
+        try await TestServer.withRunning(config: .alerting, connection: .inProcess) { server in
             let household = try await server.household()
             try await server.send([Wire.fix(alertEpoch)], as: household.tracker)
             // A park 2 km north: the tracker is outside it now.
@@ -112,7 +112,7 @@ import TetherTesting
     }
 
     @Test func enteringAKeepOutFenceAlerts() async throws {
-        try await TestServer.withRunning(config: .alerting) { server in
+        try await TestServer.withRunning(config: .alerting, connection: .inProcess) { server in
             let household = try await server.household()
             let square = [[13.40, 52.53], [13.41, 52.53], [13.41, 52.54], [13.40, 52.54], [13.40, 52.53]]
             let geojson = try JSONDecoder().decode(
@@ -137,7 +137,7 @@ import TetherTesting
     }
 
     @Test func doNotDisturbSilencesAntiLostButNeverAnEmergency() async throws {
-        try await TestServer.withRunning(config: .alerting) { server in
+        try await TestServer.withRunning(config: .alerting, connection: .inProcess) { server in
             let household = try await server.household()
             _ = try await household.client.setEmergencyContact(
                 body: .json(.init(name: "Grace", phone: "+49 30 1234567"))
@@ -166,7 +166,7 @@ import TetherTesting
     }
 
     @Test func doNotDisturbOffOrForAnotherDeviceSilencesNothing() async throws {
-        try await TestServer.withRunning(config: .alerting) { server in
+        try await TestServer.withRunning(config: .alerting, connection: .inProcess) { server in
             let household = try await server.household()
             // A window for the phone only does not silence the tracker.
             _ = try await household.client.createQuietWindow(
@@ -193,7 +193,7 @@ import TetherTesting
     }
 
     @Test func aSnoozeSilencesUntilItEnds() async throws {
-        try await TestServer.withRunning(config: .alerting) { server in
+        try await TestServer.withRunning(config: .alerting, connection: .inProcess) { server in
             let household = try await server.household()
             _ = try await household.client.setDoNotDisturb(body: .json(.init(snoozeForS: 3_600))).ok
             let now = Date().milliseconds

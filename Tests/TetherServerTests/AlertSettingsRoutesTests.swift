@@ -10,7 +10,7 @@ import TetherTesting
 /// naming its field with nothing changed, other accounts' ids unknown, export and delete.
 @Suite struct AlertSettingsRoutesTests {
     @Test func ruleValuesAreKeptPerScopeAndFilledIn() async throws {
-        try await TestServer.withRunning(config: .alerting) { server in
+        try await TestServer.withRunning(config: .alerting, connection: .inProcess) { server in
             let household = try await server.household()
             _ = try await household.client.setAlertRules(body: .json(.init(allowedDistanceM: 50, dwellS: 30))).ok
             let own = try await household.client.setAlertRules(
@@ -44,7 +44,7 @@ import TetherTesting
         (Components.Schemas.RuleSettings(repeatIntervalS: 5), "repeat_interval_s"),
     ])
     func badRuleValuesAreRefusedNamingTheField(rules: Components.Schemas.RuleSettings, field: String) async throws {
-        try await TestServer.withRunning(config: .alerting) { server in
+        try await TestServer.withRunning(config: .alerting, connection: .inProcess) { server in
             let household = try await server.household()
             await expectProblem(400, "invalid_field", field: field) {
                 try await household.client.setAlertRules(body: .json(rules)).ok
@@ -55,7 +55,7 @@ import TetherTesting
     }
 
     @Test func badFencesAndWindowsAreRefusedNamingTheField() async throws {
-        try await TestServer.withRunning(config: .alerting) { server in
+        try await TestServer.withRunning(config: .alerting, connection: .inProcess) { server in
             let household = try await server.household()
             let client = household.client
             await expectProblem(400, "invalid_field", field: "circle.radius_m") {
@@ -124,7 +124,7 @@ import TetherTesting
         "http://[::1]/hook", "http://169.254.169.254/latest", "http://[fd00::1]/hook", "http://[::ffff:10.0.0.1]/hook",
     ])
     func webhooksToThisMachineOrItsNetworkAreRefusedByDefault(url: String) async throws {
-        try await TestServer.withRunning(config: .testing) { server in
+        try await TestServer.withRunning(config: .testing, connection: .inProcess) { server in
             let user = try await server.register()
             await expectProblem(400, "invalid_field", field: "url") {
                 try await user.client.setWebhook(body: .json(.init(url: url))).ok
@@ -135,7 +135,7 @@ import TetherTesting
     }
 
     @Test func anotherAccountsIdsAreUnknown() async throws {
-        try await TestServer.withRunning(config: .alerting) { server in
+        try await TestServer.withRunning(config: .alerting, connection: .inProcess) { server in
             let ada = try await server.household("ada@example.org")
             let bob = try await server.household("bob@example.org")
             let fence = try await ada.client.createFence(
@@ -174,7 +174,7 @@ import TetherTesting
     }
 
     @Test func settingsAndAlertsAreExportedAndDeletedWithTheAccount() async throws {
-        try await TestServer.withRunning(config: .alerting) { server in
+        try await TestServer.withRunning(config: .alerting, connection: .inProcess) { server in
             let household = try await server.household()
             let client = household.client
             _ = try await client.setAlertRules(body: .json(.init(allowedDistanceM: 40))).ok

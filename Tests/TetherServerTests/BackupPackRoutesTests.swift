@@ -62,7 +62,7 @@ struct BackupPackRoutesTests {
     }
 
     @Test func severalChunksRoundTripThroughOnePack() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let ada = try await server.register()
             let hasher = try await self.hasher(ada)
             let datas = [1, 70_000, 300_000, BackupVault.maxChunkBytes, 12].enumerated().map {
@@ -102,7 +102,7 @@ struct BackupPackRoutesTests {
     }
 
     @Test func aBadChunkInTheMiddleOfAPackStoresNothing() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let ada = try await server.register()
             let hasher = try await self.hasher(ada)
             let datas = (0..<3).map { self.bytes(100_000, seed: UInt8(10 + $0)) }
@@ -131,7 +131,7 @@ struct BackupPackRoutesTests {
     }
 
     @Test func verifyFindsAFlippedByteInsideAPack() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let ada = try await server.register()
             let hasher = try await self.hasher(ada)
             let datas = (0..<3).map { self.bytes(80_000, seed: UInt8(20 + $0)) }
@@ -163,7 +163,7 @@ struct BackupPackRoutesTests {
         let clock = ManualClock(start: testEpoch)
         var config = ServerConfig.testing(clock: clock)
         config.accessTokenLifetime = .seconds(86_400)
-        try await TestServer.withRunning(config: config) { server in
+        try await TestServer.withRunning(config: config, connection: .inProcess) { server in
             let ada = try await server.register()
             let hasher = try await self.hasher(ada)
             let a = [10_000, 50_000, 50_000].enumerated().map { self.bytes($1, seed: UInt8(30 + $0)) }
@@ -218,7 +218,7 @@ struct BackupPackRoutesTests {
     }
 
     @Test func pruneDeletesAPackFileACrashLeftUnindexed() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let ada = try await server.register()
             let hasher = try await self.hasher(ada)
             let data = self.bytes(50_000, seed: 80)
@@ -246,7 +246,7 @@ struct BackupPackRoutesTests {
     }
 
     @Test func deletingTheAccountRemovesItsPacks() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let ada = try await server.register()
             let hasher = try await self.hasher(ada)
             let datas = (0..<4).map { self.bytes(90_000, seed: UInt8(60 + $0)) }
@@ -266,7 +266,7 @@ struct BackupPackRoutesTests {
     @Test func aPackOverTheLimitIsRefusedWhateverTheBodyLimit() async throws {
         var config = ServerConfig.testing
         config.maxBodyBytes = 4_096
-        try await TestServer.withRunning(config: config) { server in
+        try await TestServer.withRunning(config: config, connection: .socket) { server in
             let ada = try await server.register()
             let hasher = try await self.hasher(ada)
             // Sixteen maximal chunks fit exactly; a seventeenth does not.

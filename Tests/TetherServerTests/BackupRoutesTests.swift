@@ -44,7 +44,7 @@ struct BackupRoutesTests {
     }
 
     @Test func aChunkRoundTripsAndIsSealedOnDisk() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let ada = try await server.register()
             let hasher = try await self.hasher(ada)
             // The key is made once.
@@ -74,7 +74,7 @@ struct BackupRoutesTests {
     }
 
     @Test func aChunkWithAWrongIDIsRefusedAndNotStored() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let ada = try await server.register()
             let hasher = try await self.hasher(ada)
             let id = hasher.id(of: Data("other bytes".utf8))
@@ -101,7 +101,7 @@ struct BackupRoutesTests {
     }
 
     @Test func aCommitWithMissingChunksIsRefusedAndStoresNothing() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let ada = try await server.register()
             let hasher = try await self.hasher(ada)
             let present = Data("present".utf8)
@@ -141,7 +141,7 @@ struct BackupRoutesTests {
     }
 
     @Test func anotherAccountsSnapshotsAndChunksAnswer404() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let ada = try await server.register("ada@example.org")
             let grace = try await server.register("grace@example.org")
             let hasher = try await self.hasher(ada)
@@ -173,7 +173,7 @@ struct BackupRoutesTests {
         let clock = ManualClock(start: testEpoch)
         var config = ServerConfig.testing(clock: clock)
         config.accessTokenLifetime = .seconds(86_400)
-        try await TestServer.withRunning(config: config) { server in
+        try await TestServer.withRunning(config: config, connection: .inProcess) { server in
             let ada = try await server.register()
             let hasher = try await self.hasher(ada)
             let shared = Data("in both".utf8)
@@ -215,7 +215,7 @@ struct BackupRoutesTests {
     }
 
     @Test func verifyReportsAFlippedByteInAStoredBlob() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let ada = try await server.register()
             let hasher = try await self.hasher(ada)
             let good = Data("good".utf8)
@@ -247,7 +247,7 @@ struct BackupRoutesTests {
     }
 
     @Test func accountExportListsSnapshotsAndDeleteShredsTheBackups() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let ada = try await server.register()
             let hasher = try await self.hasher(ada)
             let data = Data("to be shredded".utf8)
@@ -265,7 +265,7 @@ struct BackupRoutesTests {
     @Test func chunksUpToTheMaximumAreTakenWhateverTheBodyLimit() async throws {
         var config = ServerConfig.testing
         config.maxBodyBytes = 4_096
-        try await TestServer.withRunning(config: config) { server in
+        try await TestServer.withRunning(config: config, connection: .socket) { server in
             let ada = try await server.register()
             let hasher = try await self.hasher(ada)
             let chunk = Data(repeating: 42, count: BackupVault.maxChunkBytes)
@@ -276,7 +276,7 @@ struct BackupRoutesTests {
     }
 
     @Test func theKEKFileIsCreatedPrivateAtFirstStart() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let file = KeyEncryptionKey.defaultFile(dataDirectory: server.dataDirectory)
             let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
             #expect(mode == 0o600)

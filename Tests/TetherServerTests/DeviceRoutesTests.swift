@@ -9,7 +9,7 @@ struct DeviceRoutesTests {
     @Test
     func theDeviceCredentialAnswersForItsDeviceAndMarksItSeen() async throws {
         let clock = ManualClock(start: testEpoch)
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let user = try await server.register()
             let paired = try await server.pairDevice(for: user, serial: "SN-1")
             #expect(
@@ -38,7 +38,7 @@ struct DeviceRoutesTests {
 
     @Test
     func theCallingDeviceNeedsADeviceCredential() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             _ = try await server.pairDevice(for: user)
             await expectProblem(401, "unauthenticated") { try await server.client().getCallingDevice() }
@@ -52,7 +52,7 @@ struct DeviceRoutesTests {
     @Test
     func devicesAreListedOldestPairingFirst() async throws {
         let clock = ManualClock(start: testEpoch)
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let user = try await server.register()
             var serials: [String] = []
             for serial in ["C-3", "A-1", "B-2"] {
@@ -66,7 +66,7 @@ struct DeviceRoutesTests {
 
     @Test
     func renamingChangesTheName() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let paired = try await server.pairDevice(for: user)
             let path = Operations.UpdateDevice.Input.Path(deviceId: paired.deviceId)
@@ -89,7 +89,7 @@ struct DeviceRoutesTests {
 
     @Test(arguments: ["", "   ", String(repeating: "n", count: 65), "tab\there"])
     func aBadNameIsRefusedAndChangesNothing(name: String) async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let paired = try await server.pairDevice(for: user)
             await expectProblem(400, "invalid_field", field: "name") {
@@ -106,7 +106,7 @@ struct DeviceRoutesTests {
 
     @Test
     func unknownDeviceIdsAreNotFound() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let id = DeviceID.random().rawValue
             await expectProblem(404, "not_found", field: "deviceId") {
@@ -123,7 +123,7 @@ struct DeviceRoutesTests {
 
     @Test
     func removingADeviceRevokesItsCredentialAtOnce() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let removed = try await server.pairDevice(for: user, serial: "SN-1")
             let kept = try await server.pairDevice(for: user, serial: "SN-2")
@@ -147,7 +147,7 @@ struct DeviceRoutesTests {
 
     @Test
     func aRemovedSerialCanBePairedByAnotherAccount() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let ada = try await server.register("ada@example.org")
             let grace = try await server.register("grace@example.org")
             let first = try await server.pairDevice(for: ada, serial: "SN-1")

@@ -20,7 +20,7 @@ struct OperatorRoutesTests {
     @Test
     func anOperatorTokenReadsServiceWideCounts() async throws {
         let clock = ManualClock(start: testEpoch)
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let ada = try await server.register("ada@example.org")
             let grace = try await server.register("grace@example.org")
             _ = try await server.signIn("grace@example.org")
@@ -47,7 +47,7 @@ struct OperatorRoutesTests {
 
     @Test
     func otherCredentialsAreRefused() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let device = try await server.pairDevice(for: user)
             _ = try await self.operatorToken(for: server)
@@ -64,7 +64,7 @@ struct OperatorRoutesTests {
 
     @Test
     func tokensThatAreNotKnownCredentialsAreUnauthenticated() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let device = try await server.pairDevice(for: user)
             let signedOut = try await server.signIn(user.email)
@@ -105,7 +105,7 @@ struct OperatorRoutesTests {
         // Jobs run only when stepped: the repeat below is the operator's pass.
         var config = ServerConfig.alerting
         config.jobClock = SteppedClock()
-        try await TestServer.withRunning(config: config) { server in
+        try await TestServer.withRunning(config: config, connection: .inProcess) { server in
             let household = try await server.household()
             _ = try await household.client.setAlertRules(body: .json(.init(repeatIntervalS: 60))).ok
             try await server.walkAway(household)

@@ -10,7 +10,7 @@ struct PairingRoutesTests {
     @Test
     func aClaimedCodePairsTheDeviceToTheAccount() async throws {
         let clock = ManualClock(start: testEpoch)
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let user = try await server.register()
             let code = try await server.pairingCode(for: user)
             #expect(code.expiresAt == testEpoch.addingTimeInterval(600))
@@ -45,7 +45,7 @@ struct PairingRoutesTests {
 
     @Test
     func aClaimWithoutKindOrNameIsATrackerNamedAfterItsModel() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let code = try await server.pairingCode(for: user)
             let grant = try await server.claim(" \(code.code.lowercased()) ", serial: "SN-1", model: "TAG-1")
@@ -56,7 +56,7 @@ struct PairingRoutesTests {
 
     @Test
     func theCodesStatusShowsPendingThenClaimedWithTheDevice() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let code = try await server.pairingCode(for: user)
             let pending = try await user.client.getPairingCode(path: .init(pairingId: code.id)).ok.body.json
@@ -78,7 +78,7 @@ struct PairingRoutesTests {
 
     @Test
     func anUnknownCodeIsNotFoundAndCreatesNothing() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let code = try await server.pairingCode(for: user)
             var unknown = PairingCode.random()
@@ -95,7 +95,7 @@ struct PairingRoutesTests {
 
     @Test(arguments: ["", "ABC", "ABCD-EFGH-J", "0000-0000", "ILLU-O1O1"])
     func textThatCannotBeACodeIsInvalid(code: String) async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             _ = try await server.pairingCode(for: user)
             await expectProblem(400, "invalid_field", field: "code") { try await server.claim(code, serial: "SN-1") }
@@ -119,7 +119,7 @@ struct PairingRoutesTests {
         name: String?,
         field: String
     ) async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let code = try await server.pairingCode(for: user)
             await expectProblem(400, "invalid_field", field: field) {
@@ -134,7 +134,7 @@ struct PairingRoutesTests {
 
     @Test
     func anUnknownKindIsNamed() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let code = try await server.pairingCode(for: user)
             let json = #"{"code": "\#(code.code)", "serial": "SN-1", "model": "TAG-1", "kind": "spaceship"}"#
@@ -148,7 +148,7 @@ struct PairingRoutesTests {
 
     @Test
     func aUsedCodeIsRefusedAndCreatesNothing() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let code = try await server.pairingCode(for: user)
             let first = try await server.claim(code.code, serial: "SN-1")
@@ -164,7 +164,7 @@ struct PairingRoutesTests {
     @Test
     func anExpiredCodeIsGoneAndCreatesNothing() async throws {
         let clock = ManualClock(start: testEpoch)
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let user = try await server.register()
             let code = try await server.pairingCode(for: user)
             clock.advance(by: .seconds(601))
@@ -183,7 +183,7 @@ struct PairingRoutesTests {
         let clock = ManualClock(start: testEpoch)
         var config = ServerConfig.testing(clock: clock)
         config.pairingCodeLifetime = .seconds(60)
-        try await TestServer.withRunning(config: config) { server in
+        try await TestServer.withRunning(config: config, connection: .inProcess) { server in
             let user = try await server.register()
             let late = try await server.pairingCode(for: user)
             #expect(late.expiresAt == testEpoch.addingTimeInterval(60))
@@ -199,7 +199,7 @@ struct PairingRoutesTests {
 
     @Test
     func aSerialPairedToAnotherAccountIsRefusedAndCreatesNothing() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let ada = try await server.register("ada@example.org")
             let grace = try await server.register("grace@example.org")
             let adaDevice = try await server.pairDevice(for: ada, serial: "SN-1")
@@ -222,7 +222,7 @@ struct PairingRoutesTests {
 
     @Test
     func rePairingASerialKeepsTheDeviceAndRevokesTheOldCredential() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let first = try await server.pairDevice(for: user, serial: "SN-1")
             _ = try await user.client.updateDevice(
@@ -250,7 +250,7 @@ struct PairingRoutesTests {
         var config = ServerConfig.testing(clock: clock)
         config.pairingRateLimitPerHour = 2
         config.accessTokenLifetime = .seconds(86_400)
-        try await TestServer.withRunning(config: config) { server in
+        try await TestServer.withRunning(config: config, connection: .inProcess) { server in
             let user = try await server.register("ada@example.org")
             let other = try await server.register("grace@example.org")
             _ = try await server.pairingCode(for: user)
@@ -274,7 +274,7 @@ struct PairingRoutesTests {
 
     @Test
     func pairingCodesNeedAnAccountToken() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let device = try await server.pairDevice(for: user)
             await expectProblem(401, "unauthenticated") { try await server.client().createPairingCode() }

@@ -10,7 +10,8 @@ struct RestartTests {
         let directory = TemporaryDirectory.make()
         defer { TemporaryDirectory.remove(directory) }
 
-        let (user, device) = try await TestServer.withRunning(dataDirectory: directory) { server in
+        let (user, device) = try await TestServer.withRunning(dataDirectory: directory, connection: .inProcess) {
+            server in
             let user = try await server.register("ada@example.org")
             let device = try await server.pairDevice(for: user, serial: "SN-1")
             _ = try await user.client.updateDevice(
@@ -20,7 +21,7 @@ struct RestartTests {
             return (user.grant, device)
         }
 
-        try await TestServer.withRunning(dataDirectory: directory) { server in
+        try await TestServer.withRunning(dataDirectory: directory, connection: .inProcess) { server in
             let grant = try await server.signIn("ada@example.org")
             #expect(grant.account == user.account)
             let devices = try await server.client(token: grant.accessToken).listDevices().ok.body.json

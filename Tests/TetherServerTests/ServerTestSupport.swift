@@ -1,5 +1,5 @@
 import Foundation
-import OpenAPIAsyncHTTPClient
+import HTTPTypes
 import OpenAPIRuntime
 import Testing
 import TetherAPI
@@ -47,7 +47,7 @@ extension TestServer {
         TetherClientFactory.client(
             serverURL: self.baseURL,
             tokens: token.map(StaticToken.init),
-            transport: AsyncHTTPClientTransport()
+            transport: self.transport
         )
     }
 
@@ -106,31 +106,29 @@ extension TestServer {
         contentType: String? = "application/json",
         token: String? = nil
     ) async throws -> RawResponse {
-        var request = URLRequest(url: self.baseURL.appendingPathComponent(path))
-        request.httpMethod = method
-        request.httpBody = body
-        if body != nil, let contentType {
-            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        }
-        if let token {
-            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = try #require(response as? HTTPURLResponse)
-        return RawResponse(response: http, body: data)
+        var headers = HTTPFields()
+        if body != nil, let contentType { headers[.contentType] = contentType }
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        let (response, data) = try await self.send(
+            HTTPRequest.Method(method)!,
+            path.hasPrefix("/") ? path : "/" + path,
+            headers: headers,
+            body: body
+        )
+        return RawResponse(response: response, body: data)
     }
 }
 
 /// A response read without the generated client.
 struct RawResponse {
-    let response: HTTPURLResponse
+    let response: HTTPResponse
     let body: Data
 
-    var status: Int { self.response.statusCode }
+    var status: Int { self.response.status.code }
     var text: String { String(decoding: self.body, as: UTF8.self) }
 
     func header(_ name: String) -> String? {
-        self.response.value(forHTTPHeaderField: name)
+        HTTPField.Name(name).flatMap { self.response.headerFields[$0] }
     }
 
     /// The body as a problem document, when it is one.
@@ -168,13 +166,13 @@ func expectProblem<Value>(
 
 /// A token provider that renews the access token with the refresh token, as an app would.
 actor RefreshingTokens: AccessTokenProvider {
-    private let serverURL: URL
+    private let client: Client
     private(set) var access: String
     private(set) var refresh: String
     private(set) var renewals = 0
 
-    init(serverURL: URL, grant: Components.Schemas.SessionGrant) {
-        self.serverURL = serverURL
+    init(server: TestServer, grant: Components.Schemas.SessionGrant) {
+        self.client = server.client()
         self.access = grant.accessToken
         self.refresh = grant.refreshToken
     }
@@ -182,8 +180,7 @@ actor RefreshingTokens: AccessTokenProvider {
     func accessToken() async throws -> String? { self.access }
 
     func renewAccessToken() async throws -> Bool {
-        let client = TetherClientFactory.client(serverURL: self.serverURL)
-        let grant = try await client.refreshSession(body: .json(.init(refreshToken: self.refresh))).ok.body.json
+        let grant = try await self.client.refreshSession(body: .json(.init(refreshToken: self.refresh))).ok.body.json
         self.access = grant.accessToken
         self.refresh = grant.refreshToken
         self.renewals += 1

@@ -13,7 +13,7 @@ struct ServiceRoutesTests {
     func healthReportsTheRegionAndVersion() async throws {
         var config = ServerConfig.testing
         config.region = try RegionID(validating: "eu-west")
-        try await TestServer.withRunning(config: config) { server in
+        try await TestServer.withRunning(config: config, connection: .inProcess) { server in
             let health = try await server.client().getHealth().ok.body.json
             #expect(health.status == .ok)
             #expect(health.region == "eu-west")
@@ -23,7 +23,7 @@ struct ServiceRoutesTests {
 
     @Test
     func metricsCountRequestsByRoute() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             try await server.register()
             await expectProblem(409, "email_taken", field: "email") { try await server.register() }
             let body = try await server.client().getMetrics().ok.body.plainText
@@ -37,7 +37,7 @@ struct ServiceRoutesTests {
 
     @Test
     func errorsAreProblemDocuments() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let response = try await server.raw("GET", "/v1/account")
             #expect(response.status == 401)
             #expect(response.header("Content-Type") == "application/problem+json")
@@ -53,7 +53,7 @@ struct ServiceRoutesTests {
 
     @Test
     func validationErrorsAreProblemDocumentsNamingTheField() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let body = Data(#"{"email": "ada@example.org", "password": "short"}"#.utf8)
             let response = try await server.raw("POST", "/v1/accounts", body: body)
             #expect(response.status == 400)
@@ -70,7 +70,7 @@ struct ServiceRoutesTests {
 
     @Test
     func responsesCarryARequestId() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let first = try await server.raw("GET", "/health")
             let second = try await server.raw("GET", "/health")
             #expect(first.status == 200)
@@ -82,7 +82,7 @@ struct ServiceRoutesTests {
 
     @Test
     func errorResponsesCarryARequestIdToo() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let code = try await server.pairingCode(for: user)
             var wrong = PairingCode.random()
@@ -106,7 +106,7 @@ struct ServiceRoutesTests {
 
     @Test
     func unknownRoutesAnswer404() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let response = try await server.raw("GET", "/v1/nothing-here")
             #expect(response.status == 404)
             #expect(response.header("X-Request-Id")?.isEmpty == false)

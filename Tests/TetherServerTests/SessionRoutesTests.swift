@@ -8,7 +8,7 @@ import TetherTesting
 struct SessionRoutesTests {
     @Test
     func signingInOpensANewSession() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register("ada@example.org")
             let grant = try await server.signIn(" ADA@example.org")
             #expect(grant.account == user.grant.account)
@@ -23,7 +23,7 @@ struct SessionRoutesTests {
 
     @Test
     func aWrongPasswordOrUnknownEmailIsTheSameError() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             try await server.register("ada@example.org")
             let wrong = await expectProblem(401, "invalid_credentials") {
                 try await server.signIn("ada@example.org", password: "wrong password")
@@ -44,7 +44,7 @@ struct SessionRoutesTests {
     @Test
     func anExpiredAccessTokenIsRefusedAsExpired() async throws {
         let clock = ManualClock(start: testEpoch)
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let user = try await server.register()
             clock.advance(by: .seconds(3_599))
             #expect(try await user.client.getAccount().ok.body.json.accountId == user.accountID)
@@ -57,7 +57,7 @@ struct SessionRoutesTests {
     @Test
     func refreshingRotatesBothTokens() async throws {
         let clock = ManualClock(start: testEpoch)
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let user = try await server.register()
             clock.advance(by: .seconds(7_200))
             let anonymous = server.client()
@@ -86,7 +86,7 @@ struct SessionRoutesTests {
 
     @Test
     func otherTokensAreNotRefreshTokens() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let anonymous = server.client()
             for token in [user.accessToken, "trt_unknown", "", "garbage"] {
@@ -102,7 +102,7 @@ struct SessionRoutesTests {
     @Test
     func anExpiredRefreshTokenIsRefused() async throws {
         let clock = ManualClock(start: testEpoch)
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let user = try await server.register()
             clock.advance(by: .seconds(30 * 86_400))
             await expectProblem(401, "refresh_token_invalid", field: "refresh_token") {
@@ -114,10 +114,14 @@ struct SessionRoutesTests {
     @Test
     func aRefreshingClientRenewsAnExpiredTokenAndRetries() async throws {
         let clock = ManualClock(start: testEpoch)
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let user = try await server.register()
-            let tokens = RefreshingTokens(serverURL: server.baseURL, grant: user.grant)
-            let client = TetherClientFactory.client(serverURL: server.baseURL, tokens: tokens)
+            let tokens = RefreshingTokens(server: server, grant: user.grant)
+            let client = TetherClientFactory.client(
+                serverURL: server.baseURL,
+                tokens: tokens,
+                transport: server.transport
+            )
 
             #expect(try await client.getAccount().ok.body.json.accountId == user.accountID)
             #expect(await tokens.renewals == 0)
@@ -134,7 +138,7 @@ struct SessionRoutesTests {
 
     @Test
     func signingOutRevokesTheSessionOnly() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let other = try await server.signIn(user.email)
 

@@ -43,7 +43,7 @@ import TetherTesting
     @Test(arguments: [(Self.hour, true), (-Self.hour, false)])
     func concurrentEditsKeepTheOneMadeLastWhateverTheClocksSay(skewOfA: Int64, aEditsFirst: Bool) async throws {
         let clock = ManualClock()
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let owner = try await server.pairedDevice()
             var a = Client("a", user: owner.user, clock: clock, skew: skewOfA)
             var b = Client("b", user: owner.user, clock: clock)
@@ -86,7 +86,7 @@ import TetherTesting
 
     @Test func anOfflineEditPushedLaterDoesNotOverwriteANewerOne() async throws {
         let clock = ManualClock()
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let owner = try await server.pairedDevice()
             var laptop = Client("laptop", user: owner.user, clock: clock)
             _ = try await laptop.sync()
@@ -116,7 +116,7 @@ import TetherTesting
 
     @Test func aFenceMadeOfflineAppearsAndAnEditToADeletedOneIsLogged() async throws {
         let clock = ManualClock()
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let owner = try await server.pairedDevice()
             var phone = Client("phone", user: owner.user, clock: clock)
             _ = try await phone.sync()
@@ -142,7 +142,7 @@ import TetherTesting
     }
 
     @Test func aBadEditIsRefusedNamingItAndTheWholePushChangesNothing() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let owner = try await server.pairedDevice()
             let stranger = try await server.pairedDevice("eve@example.org", serial: "SN-EVE")
             let now = Int64((Date().timeIntervalSince1970 * 1_000).rounded())
@@ -188,7 +188,7 @@ import TetherTesting
 
     @Test func aResentPushChangesNothing() async throws {
         let clock = ManualClock()
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let owner = try await server.pairedDevice()
             var client = Client("c", user: owner.user, clock: clock)
             _ = try await client.sync()

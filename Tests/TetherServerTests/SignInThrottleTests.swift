@@ -17,7 +17,7 @@ struct SignInThrottleTests {
     @Test
     func tooManyFailuresBlockEvenTheRightPasswordUntilTheWindowPasses() async throws {
         let clock = ManualClock(start: testEpoch)
-        try await TestServer.withRunning(config: self.config(clock: clock)) { server in
+        try await TestServer.withRunning(config: self.config(clock: clock), connection: .inProcess) { server in
             let user = try await server.register("ada@example.org")
             for _ in 0..<3 {
                 await expectProblem(401, "invalid_credentials") {
@@ -59,7 +59,7 @@ struct SignInThrottleTests {
         var config = ServerConfig.testing(clock: clock)
         config.signInFailureLimit = 5
         #expect(config.signInFailureWindow == .seconds(900))
-        try await TestServer.withRunning(config: config) { server in
+        try await TestServer.withRunning(config: config, connection: .inProcess) { server in
             let user = try await server.register("ada@example.org")
             let body = Data(#"{"email": "ada@example.org", "password": "wrong password"}"#.utf8)
             let responses = try await withThrowingTaskGroup(of: RawResponse.self) { group in
@@ -90,7 +90,7 @@ struct SignInThrottleTests {
     @Test
     func aSuccessfulSignInClearsTheFailures() async throws {
         let clock = ManualClock(start: testEpoch)
-        try await TestServer.withRunning(config: self.config(clock: clock)) { server in
+        try await TestServer.withRunning(config: self.config(clock: clock), connection: .inProcess) { server in
             try await server.register("ada@example.org")
             for _ in 0..<2 {
                 await expectProblem(401, "invalid_credentials") {
@@ -111,7 +111,7 @@ struct SignInThrottleTests {
     @Test
     func unknownEmailsAreThrottledToo() async throws {
         let clock = ManualClock(start: testEpoch)
-        try await TestServer.withRunning(config: self.config(clock: clock)) { server in
+        try await TestServer.withRunning(config: self.config(clock: clock), connection: .inProcess) { server in
             for _ in 0..<3 {
                 await expectProblem(401, "invalid_credentials") { try await server.signIn("nobody@example.org") }
             }

@@ -92,7 +92,7 @@ extension TelemetryRoutesTests {
 
     @Test
     func historyValidatesItsQuery() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let device = try await server.pairedDevice()
             for limit in [0, -1, 10_001] {
                 await expectProblem(400, "invalid_field", field: "limit") { try await device.history(limit: limit) }
@@ -108,7 +108,7 @@ extension TelemetryRoutesTests {
     func usageIsSummedPerUTCDayFunctionAndOperation() async throws {
         let now = Self.now + 12 * 3_600_000
         let clock = ManualClock(start: Date(milliseconds: now))
-        try await TestServer.withRunning(config: .testing(clock: clock)) { server in
+        try await TestServer.withRunning(config: .testing(clock: clock), connection: .inProcess) { server in
             let device = try await server.pairedDevice()
             let ring = Wire.usage(now - 3_600_000)
             _ = try await server.send(
@@ -206,7 +206,7 @@ extension TelemetryRoutesTests {
 
     @Test
     func dailyStatisticsAreForOperatorsOnly() async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let device = try await server.pairedDevice()
             _ = try await server.addOperatorToken()
             await expectProblem(401, "unauthenticated") { try await server.client().getDailyStats() }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Testing
 import TetherAPI
 import TetherClient
@@ -83,18 +84,11 @@ extension TestServer {
         contentType: String = "application/json",
         contentEncoding: String? = nil
     ) async throws -> RawResponse {
-        var request = URLRequest(url: self.baseURL.appendingPathComponent("v1/telemetry"))
-        request.httpMethod = "POST"
-        request.httpBody = body
-        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        if let contentEncoding {
-            request.setValue(contentEncoding, forHTTPHeaderField: "Content-Encoding")
-        }
-        if let credential {
-            request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return RawResponse(response: try #require(response as? HTTPURLResponse), body: data)
+        var headers: HTTPFields = [.contentType: contentType]
+        if let contentEncoding { headers[.contentEncoding] = contentEncoding }
+        if let credential { headers[.authorization] = "Bearer \(credential)" }
+        let (response, data) = try await self.send(.post, "/v1/telemetry", headers: headers, body: body)
+        return RawResponse(response: response, body: data)
     }
 
     /// Posts `events` as `device` and returns the `200` report.

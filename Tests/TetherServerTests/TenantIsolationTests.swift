@@ -20,7 +20,7 @@ struct TenantIsolationTests {
     // Bodies say `throws in`: a closure whose only `try`s sit inside `#expect` is otherwise
     // inferred as non-throwing.
     private func withWorld(_ body: (TestServer, World) async throws -> Void) async throws {
-        try await TestServer.withRunning { server in
+        try await TestServer.withRunning(connection: .inProcess) { server in
             let ada = try await server.register("ada@example.org")
             let grace = try await server.register("grace@example.org")
             let world = World(
