@@ -57,7 +57,10 @@ public final class ForwardingProxy: Sendable {
             logger: logger
         )
         let services = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
-        Task {
+        // Its connections are child tasks of the service group, so they run on an executor of
+        // their own: a loaded test process cannot keep a region's peer call waiting.
+        let executor = DedicatedExecutor(label: "tether.test-proxy")
+        Task(executorPreference: executor) {
             // A proxy that fails to start reports no port: the wait below ends either way.
             try? await services.run()
             sink.finish()
