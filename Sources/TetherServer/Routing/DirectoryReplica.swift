@@ -30,6 +30,11 @@ actor DirectoryReplica {
         /// Summary requests.
         var queries = 0
 
+        /// Whether the round moved any record (pushed, fetched or sent one).
+        var movedRecords: Bool {
+            self.pushed + self.fetched + self.sent > 0
+        }
+
         /// Adds `other`'s counts to these.
         mutating func add(_ other: RoundReport) {
             self.pushed += other.pushed

@@ -65,7 +65,7 @@ struct DirectoryReplication: Sendable {
             if let staleSince { throw StaleDirectoryReplica(lastAlive: staleSince) }
             let report = try await self.reconcile(with: peer)
             await self.routing.replica.completed(report, with: peer.id, duration: clock.now - start)
-            if report != DirectoryReplica.RoundReport(nodes: report.nodes, queries: report.queries) {
+            if report.movedRecords {
                 self.logger.info(
                     "account directory reconciled",
                     metadata: [
