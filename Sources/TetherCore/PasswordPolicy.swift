@@ -1,6 +1,7 @@
 /// The rules a new password must meet.
 ///
-/// bcrypt reads at most 72 bytes, so longer passwords are refused rather than silently cut.
+/// bcrypt reads at most 72 bytes and stops at a NUL byte, so longer passwords and passwords
+/// with a NUL are refused rather than silently cut.
 public enum PasswordPolicy {
     /// The fewest characters accepted.
     public static let minimumLength = 10
@@ -16,6 +17,9 @@ public enum PasswordPolicy {
         }
         guard password.utf8.count <= Self.maximumBytes else {
             throw .invalidField("password", "must be at most \(Self.maximumBytes) bytes")
+        }
+        guard !password.utf8.contains(0) else {
+            throw .invalidField("password", "must not contain a NUL character")
         }
     }
 }

@@ -39,8 +39,22 @@ public struct SQLiteStore: TetherStorage {
     }
 
     /// Opens (creating when needed) the database in `directory`.
+    ///
+    /// The directory is created `0700` and the database file `0600` (SQLite gives its WAL and
+    /// shared-memory files the database file's mode), whatever the umask: the file holds
+    /// password hashes, wrapped keys and telemetry. A file from an older version is tightened
+    /// to `0600` too.
     public static func open(directory: URL, durability: Durability = .processCrash) throws -> SQLiteStore {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
+        let path = directory.appendingPathComponent(Self.fileName).path
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
         var configuration = Configuration()
         // Another process writing (`tetherd operator-token`, `tetherd rotate-kek`) makes a
         // writer wait for it, not fail at once with SQLITE_BUSY.
@@ -51,8 +65,10 @@ public struct SQLiteStore: TetherStorage {
             case .processCrash: try db.execute(sql: "PRAGMA synchronous = NORMAL")
             case .powerLoss: try db.execute(sql: "PRAGMA synchronous = FULL")
             }
+            // Deleted rows (a shredded wrapped key, a deleted account) are overwritten with
+            // zeros, not left in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
-        let path = directory.appendingPathComponent(Self.fileName).path
         let pool = try DatabasePool(path: path, configuration: configuration)
         return try SQLiteStore(dbWriter: pool)
     }

@@ -30,4 +30,12 @@ struct PasswordPolicyTests {
         #expect(error?.field == "password")
         #expect(error?.detail == "password must be at most 72 bytes")
     }
+
+    /// bcrypt stops at a NUL: the rest would be silently ignored.
+    @Test(arguments: ["correct horse\u{0}battery", "\u{0}0123456789", "0123456789\u{0}"])
+    func rejectsPasswordsWithANulCharacter(password: String) {
+        let error = thrownError { try PasswordPolicy.validate(password) }
+        #expect(error?.field == "password")
+        #expect(error?.detail == "password must not contain a NUL character")
+    }
 }

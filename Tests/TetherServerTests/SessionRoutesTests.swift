@@ -6,6 +6,22 @@ import TetherCore
 import TetherTesting
 
 struct SessionRoutesTests {
+    /// bcrypt stops at a NUL byte: the password followed by a NUL and anything must not sign in,
+    /// and no new password may carry one.
+    @Test
+    func aPasswordWithANulByteNeverMatches() async throws {
+        try await TestServer.withRunning(connection: .inProcess) { server in
+            _ = try await server.register("ada@example.org")
+            await expectProblem(401, "invalid_credentials") {
+                try await server.signIn("ada@example.org", password: goodPassword + "\u{0}anything")
+            }
+            #expect(try await server.signIn("ada@example.org").accessToken.isEmpty == false)
+            await expectProblem(400, "invalid_field", field: "password") {
+                try await server.register("bob@example.org", password: goodPassword + "\u{0}x")
+            }
+        }
+    }
+
     @Test
     func signingInOpensANewSession() async throws {
         try await TestServer.withRunning(connection: .inProcess) { server in

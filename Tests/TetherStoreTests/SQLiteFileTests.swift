@@ -16,6 +16,53 @@ struct SQLiteFileTests {
     }
 
     @Test
+    func theDatabaseIsReadableByItsOwnerOnly() async throws {
+        try await withTemporaryDirectory { directory in
+            let data = directory.appendingPathComponent("data", isDirectory: true)
+            let store = try SQLiteStore.open(directory: data)
+            defer { try? store.close() }
+            try await Fixtures(store: store).account()
+            let mode = { (path: String) -> Int? in
+                (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int).map { $0 & 0o777 }
+            }
+            #expect(mode(data.path) == 0o700)
+            let file = data.appendingPathComponent(SQLiteStore.fileName).path
+            #expect(mode(file) == 0o600)
+            #expect(mode(file + "-wal") == 0o600)
+            #expect(mode(file + "-shm") == 0o600)
+        }
+    }
+
+    @Test
+    func aFileFromBeforeIsTightenedWhenOpened() async throws {
+        try await withTemporaryDirectory { directory in
+            let file = directory.appendingPathComponent(SQLiteStore.fileName).path
+            _ = FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o644])
+            let store = try SQLiteStore.open(directory: directory)
+            defer { try? store.close() }
+            let attributes = try FileManager.default.attributesOfItem(atPath: file)
+            #expect((attributes[.posixPermissions] as? Int).map { $0 & 0o777 } == 0o600)
+        }
+    }
+
+    @Test
+    func deletedRowsLeaveNoBytesBehind() async throws {
+        try await withTemporaryDirectory { directory in
+            let email = "shredded-\(UUID().uuidString.lowercased())@example.org"
+            do {
+                let store = try SQLiteStore.open(directory: directory)
+                defer { try? store.close() }
+                let account = try await Fixtures(store: store).account(email)
+                #expect(try await store.deleteAccount(id: account.id))
+            }
+            // Closed: the WAL is checkpointed into the file and removed. Without secure_delete
+            // the freed pages would still hold the email.
+            let bytes = try Data(contentsOf: directory.appendingPathComponent(SQLiteStore.fileName))
+            #expect(bytes.range(of: Data(email.utf8)) == nil)
+        }
+    }
+
+    @Test
     func memoryDatabaseKeepsNothingOnDisk() async throws {
         let store = try SQLiteStore.inMemory()
         #expect(try await store.journalMode() == "memory")

@@ -21,9 +21,12 @@ struct PasswordHasher: Sendable {
 
     func verify(_ password: String, hash: String?) async throws -> Bool {
         let decoy = self.decoyHash
+        // bcrypt stops at a NUL byte: "secret\0anything" would match "secret". No password
+        // has one (``PasswordPolicy``), so such a guess is wrong, at the same cost as any other.
+        let cut = password.utf8.contains(0)
         return try await NIOThreadPool.singleton.runIfActive {
             let matches = Bcrypt.verify(password, hash: hash ?? decoy)
-            return matches && hash != nil
+            return matches && hash != nil && !cut
         }
     }
 }
