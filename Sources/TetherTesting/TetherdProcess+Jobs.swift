@@ -43,3 +43,10 @@ extension TetherdProcess {
         _ = try await client.runOperatorJob(path: .init(job: job.rawValue)).ok
     }
 }
+
+extension TestServer {
+    /// Adds an operator token to the running server's database, as `tetherd operator-token` does.
+    public func addOperatorToken() async throws -> String {
+        try await TetherdProcess.sharedOperatorToken(dataDirectories: [self.dataDirectory])
+    }
+}

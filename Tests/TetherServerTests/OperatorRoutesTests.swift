@@ -8,15 +8,6 @@ import TetherStore
 import TetherTesting
 
 struct OperatorRoutesTests {
-    /// Adds an operator token to the running server's database, as `tetherd operator-token` does.
-    private func operatorToken(for server: TestServer) async throws -> String {
-        let token = SecretToken.generate(.operator)
-        let store = try SQLiteStore.open(directory: server.dataDirectory)
-        defer { try? store.close() }
-        try await store.addOperatorToken(hash: token.digest, createdAt: Date())
-        return token.text
-    }
-
     @Test
     func anOperatorTokenReadsServiceWideCounts() async throws {
         let clock = ManualClock(start: testEpoch)
@@ -27,7 +18,7 @@ struct OperatorRoutesTests {
             _ = try await server.pairDevice(for: ada, serial: "SN-1")
             _ = try await server.pairDevice(for: ada, serial: "SN-2")
             _ = try await server.pairDevice(for: grace, serial: "SN-3")
-            let token = try await self.operatorToken(for: server)
+            let token = try await server.addOperatorToken()
             #expect(token.hasPrefix("top_"))
 
             let stats = try await server.client(token: token).getOperatorStats().ok.body.json
@@ -50,7 +41,7 @@ struct OperatorRoutesTests {
         try await TestServer.withRunning(connection: .inProcess) { server in
             let user = try await server.register()
             let device = try await server.pairDevice(for: user)
-            _ = try await self.operatorToken(for: server)
+            _ = try await server.addOperatorToken()
 
             await expectProblem(401, "unauthenticated") { try await server.client().getOperatorStats() }
             await expectProblem(403, "forbidden") { try await user.client.getOperatorStats() }
@@ -110,7 +101,7 @@ struct OperatorRoutesTests {
             _ = try await household.client.setAlertRules(body: .json(.init(repeatIntervalS: 60))).ok
             try await server.walkAway(household)
             #expect(try await household.alerts().first?.repeatCount == 0)
-            let token = try await self.operatorToken(for: server)
+            let token = try await server.addOperatorToken()
 
             let run = try await server.client(token: token).runOperatorJob(path: .init(job: "alert-ticker")).ok.body
                 .json

@@ -97,17 +97,6 @@ extension TestServer {
         try await self.postTelemetry(Wire.body(events), credential: device.credential).report()
     }
 
-    /// Adds an operator token to the running server's database, as `tetherd operator-token` does.
-    func addOperatorToken() async throws -> String {
-        let token = SecretToken.generate(.operator)
-        let store = try SQLiteStore.open(directory: self.dataDirectory)
-        defer { try? store.close() }
-        try await store.addOperatorToken(
-            hash: token.digest,
-            createdAt: Date()
-        )
-        return token.text
-    }
 }
 
 extension RawResponse {
