@@ -13,6 +13,10 @@ extension SQLiteStore {
         }
     }
 
+    public func session(id: SessionID) async throws -> Session? {
+        try await self.dbWriter.read { db in try SessionRecord.fetchOne(db, key: id.rawValue)?.session }
+    }
+
     public func rotateSession(
         refreshTokenHash: String,
         now: Date,

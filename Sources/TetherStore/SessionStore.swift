@@ -9,6 +9,9 @@ public protocol SessionStore: Sendable {
     /// The session whose access token has digest `hash`, expired or not.
     func session(accessTokenHash hash: String) async throws -> Session?
 
+    /// The session with `id`, expired or not.
+    func session(id: SessionID) async throws -> Session?
+
     /// Replaces the tokens of the session whose refresh token has digest `refreshTokenHash` and
     /// is unexpired at `now`, in one transaction; returns the updated session, or `nil` when no
     /// such session exists (so a refresh token works once). An error `update` throws leaves the

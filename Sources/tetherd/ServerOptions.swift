@@ -173,6 +173,42 @@ struct ServerOptions: ParsableArguments {
     )
     var logLevel: String?
 
+    @Option(
+        name: .customLong("max-bytes-in-flight"),
+        help: "Request bytes held at once across requests (env: TETHER_MAX_BYTES_IN_FLIGHT; default 536870912)."
+    )
+    var maxBytesInFlight: String?
+
+    @Option(
+        name: .customLong("max-connections"),
+        help: "Open connections at most; more wait (env: TETHER_MAX_CONNECTIONS; default 1000)."
+    )
+    var maxConnections: String?
+
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: "Close a connection idle this long (env: TETHER_IDLE_TIMEOUT; default 60s)."
+    )
+    var idleTimeout: String?
+
+    @Option(
+        name: .customLong("read-timeout"),
+        help: "Longest wait for a request head, or pause in its body (env: TETHER_READ_TIMEOUT; default 30s)."
+    )
+    var readTimeout: String?
+
+    @Option(
+        name: .customLong("max-streams-per-account"),
+        help: "Alert streams one account may have open (env: TETHER_MAX_STREAMS_PER_ACCOUNT; default 5)."
+    )
+    var maxStreamsPerAccount: String?
+
+    @Option(
+        name: .customLong("metrics-listen"),
+        help: "Also serve /metrics without a credential on HOST:PORT (env: TETHER_METRICS_LISTEN; default off)."
+    )
+    var metricsListen: String?
+
     /// The flags that were given, by setting key.
     var flags: [String: String] {
         let pairs: [(String, String?)] = [
@@ -190,7 +226,10 @@ struct ServerOptions: ParsableArguments {
             ("kek-file", self.kekFile), ("directory-sync-interval", self.directorySyncInterval),
             ("directory-tombstone-retention", self.directoryTombstoneRetention),
             ("peer-timeout", self.peerTimeout), ("move-deadline", self.moveDeadline),
-            ("move-check-interval", self.moveCheckInterval),
+            ("move-check-interval", self.moveCheckInterval), ("max-bytes-in-flight", self.maxBytesInFlight),
+            ("max-connections", self.maxConnections), ("idle-timeout", self.idleTimeout),
+            ("read-timeout", self.readTimeout), ("max-streams-per-account", self.maxStreamsPerAccount),
+            ("metrics-listen", self.metricsListen),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }

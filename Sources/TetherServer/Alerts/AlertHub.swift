@@ -35,7 +35,13 @@ public actor AlertHub: Service {
         case keepAlive
     }
 
-    private var subscribers: [AccountID: [UUID: AsyncStream<Message>.Continuation]] = [:]
+    /// One open stream.
+    private struct Subscriber {
+        let session: SessionID
+        let continuation: AsyncStream<Message>.Continuation
+    }
+
+    private var subscribers: [AccountID: [UUID: Subscriber]] = [:]
     private let keepAliveInterval: Duration
 
     /// Creates a hub.
@@ -43,24 +49,60 @@ public actor AlertHub: Service {
         self.keepAliveInterval = keepAliveInterval
     }
 
-    /// The account's notifications from now on, until the consumer stops or the server stops;
-    /// it opens with a keep-alive.
-    public func subscribe(account: AccountID) -> AsyncStream<Message> {
+    /// The account's notifications from now on, until the consumer stops, the server stops or
+    /// the stream is ended (``endStreams(session:)``, ``endStreams(account:)``); it opens with a
+    /// keep-alive.
+    ///
+    /// - Parameters:
+    ///   - session: The session that opened the stream; the stream ends with it.
+    ///   - limit: Streams the account may have open at once. A client that went away counts
+    ///     until the server next writes to it (a keep-alive at the latest).
+    /// - Throws: ``TetherError/tooManyStreams(limit:)`` when the account has `limit` open.
+    public func subscribe(
+        account: AccountID,
+        session: SessionID,
+        limit: Int
+    ) throws(TetherError) -> AsyncStream<Message> {
+        guard self.subscriberCount(account: account) < limit else { throw .tooManyStreams(limit: limit) }
         let id = UUID()
         let (stream, continuation) = AsyncStream.makeStream(of: Message.self, bufferingPolicy: .bufferingNewest(1_000))
         continuation.onTermination = { _ in
             Task { await self.unsubscribe(account: account, id: id) }
         }
-        self.subscribers[account, default: [:]][id] = continuation
+        self.subscribers[account, default: [:]][id] = Subscriber(session: session, continuation: continuation)
         // The first bytes go out at once, so a client knows it is subscribed.
         continuation.yield(.keepAlive)
         return stream
     }
 
+    /// Ends every stream `session` opened (the session was revoked or expired).
+    public func endStreams(session: SessionID) {
+        for (account, streams) in self.subscribers {
+            for (id, subscriber) in streams where subscriber.session == session {
+                subscriber.continuation.finish()
+                self.subscribers[account]?[id] = nil
+            }
+            if self.subscribers[account]?.isEmpty == true { self.subscribers[account] = nil }
+        }
+    }
+
+    /// Ends every stream of `account` (it was deleted, or moved away).
+    public func endStreams(account: AccountID) {
+        for subscriber in self.subscribers[account]?.values ?? [:].values {
+            subscriber.continuation.finish()
+        }
+        self.subscribers[account] = nil
+    }
+
+    /// The sessions that have streams open.
+    public func streamingSessions() -> Set<SessionID> {
+        Set(self.subscribers.values.flatMap { $0.values.map(\.session) })
+    }
+
     /// Sends `notification` to every subscriber of its account.
     public func publish(_ notification: AlertNotification) {
-        for continuation in self.subscribers[notification.alert.account]?.values ?? [:].values {
-            continuation.yield(.notification(notification))
+        for subscriber in self.subscribers[notification.alert.account]?.values ?? [:].values {
+            subscriber.continuation.yield(.notification(notification))
         }
     }
 
@@ -80,14 +122,14 @@ public actor AlertHub: Service {
     }
 
     private func sendKeepAlive() {
-        for continuation in self.subscribers.values.flatMap(\.values) {
-            continuation.yield(.keepAlive)
+        for subscriber in self.subscribers.values.flatMap(\.values) {
+            subscriber.continuation.yield(.keepAlive)
         }
     }
 
     private func finishAll() {
-        for continuation in self.subscribers.values.flatMap(\.values) {
-            continuation.finish()
+        for subscriber in self.subscribers.values.flatMap(\.values) {
+            subscriber.continuation.finish()
         }
         self.subscribers = [:]
     }

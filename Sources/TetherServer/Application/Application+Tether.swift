@@ -49,20 +49,7 @@ public func buildApplication(
     let moves = AccountMoves()
     router.add(middleware: RequestScopeMiddleware(routing: routing, moves: moves))
     router.add(middleware: ProblemMiddleware())
-    router.add(
-        middleware: BodyLimitMiddleware(
-            maxBytes: config.maxBodyBytes,
-            larger: [
-                ("/v1/backup/snapshots", BackupVault.maxManifestBytes),
-                ("/v1/backup/chunks/", BackupVault.maxChunkBytes),
-                ("/v1/replication/accounts/records", AccountReplicas.maxBatchBody),
-                ("/v1/replication/accounts/adopt", AccountReplicas.maxAdoptBody),
-                ("/v1/backup/packs", BackupVault.maxPackBodyBytes),
-            ]
-        )
-    )
-
-    let hub = AlertHub()
+    let hub = AlertHub(keepAliveInterval: config.streamKeepAliveInterval)
     let alerts = AlertService(
         store: store,
         hub: hub,
@@ -82,6 +69,19 @@ public func buildApplication(
     )
     handler.backups = backups
     handler.jobs = jobs
+    router.add(
+        middleware: BodyLimitMiddleware(
+            maxBytes: config.maxBodyBytes,
+            largeBodyRoutes: LargeBodyRoute.all,
+            budget: BodyBudget(capacity: config.maxBytesInFlight),
+            verify: { [handler] credential in
+                switch credential {
+                case .session: _ = try await handler.authenticator.validSession()
+                case .peer: try handler.requirePeer()
+                }
+            }
+        )
+    )
     if let backups, let replicaBlobs {
         handler.replicas = AccountReplicas(
             region: config.region,
@@ -121,6 +121,7 @@ public func buildApplication(
     let generated = GeneratedRoutes(transport: router, handWritten: TelemetryRoute.operations)
     try handler.registerHandlers(on: generated, configuration: .tether)
     try generated.verifyEveryHandWrittenOperationWasSkipped()
+    try generated.verifyContractHas(LargeBodyRoute.all.map(\.operation))
 
     let periodic: [PeriodicJob?] = [
         RetentionService(store: store, config: config, logger: logger).job(clock: config.jobClock),
@@ -132,6 +133,7 @@ public func buildApplication(
             logger: logger
         ).job(clock: config.jobClock),
         AlertTicker.job(alerts: alerts, config: config, logger: logger),
+        StreamCheck.job(hub: hub, sessions: store, config: config, logger: logger),
         WebhookDeliverer(
             outbox: store,
             interval: config.alertTickInterval,
@@ -165,7 +167,12 @@ public func buildApplication(
     }
     return Application(
         router: router,
-        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "tetherd"),
+        server: .guardedHTTP1(idleTimeout: config.idleTimeout, readTimeout: config.readTimeout),
+        configuration: .init(
+            address: .hostname(config.host, port: config.port),
+            serverName: "tetherd",
+            availableConnectionsDelegate: ConnectionLimit(maximum: config.maxConnections)
+        ),
         services: services,
         onServerRunning: onServerRunning,
         logger: logger

@@ -74,6 +74,28 @@ public struct ServerConfig: Sendable {
     /// Default: the continuous clock.
     public var jobClock: any Clock<Duration> = ContinuousClock()
 
+    // MARK: Limits of the front door
+
+    /// The request bytes held in memory at once across all requests; a request that does not
+    /// fit answers `503 server_busy`. At least ``maxBodyBytes``. Default 512 MiB.
+    public var maxBytesInFlight: Int = 512 << 20
+    /// Open connections at most; more wait in the listen backlog until one closes. Default 1,000.
+    public var maxConnections: Int = 1_000
+    /// How long a connection may sit with no request in progress before it is closed. Default 60 s.
+    public var idleTimeout: Duration = .seconds(60)
+    /// How long a request's head may take to arrive in full, and the longest pause while its
+    /// body arrives, before the connection is closed (slow senders). Default 30 s.
+    public var readTimeout: Duration = .seconds(30)
+    /// Alert streams one account may have open at once; one more answers `429 too_many_streams`.
+    /// Default 5.
+    public var maxStreamsPerAccount: Int = 5
+    /// How often an idle alert stream gets a keep-alive comment; a client that went away is
+    /// noticed, and its place freed, at the next one. Default 15 s.
+    public var streamKeepAliveInterval: Duration = .seconds(15)
+    /// Where `GET /metrics` is also served without a credential (`--metrics-listen HOST:PORT`);
+    /// on the main port it needs an operator token. Default: nowhere else.
+    public var metricsListen: (host: String, port: Int)?
+
     /// How long a bulk call to a peer (a replica batch, a moving account's rows) may take:
     /// twice ``moveDeadline``, and at least two minutes.
     var bulkPeerTimeout: Duration {
@@ -140,6 +162,16 @@ public struct ServerConfig: Sendable {
         guard self.signInFailureLimit >= 1 else { throw .invalidField("sign-in-failure-limit", "must be at least 1") }
         guard self.claimFailureLimit >= 1 else { throw .invalidField("claim-failure-limit", "must be at least 1") }
         guard self.maxBodyBytes >= 1_024 else { throw .invalidField("max-body-bytes", "must be at least 1024") }
+        guard self.maxBytesInFlight >= self.maxBodyBytes else {
+            throw .invalidField("max-bytes-in-flight", "must be at least max-body-bytes (\(self.maxBodyBytes))")
+        }
+        guard self.maxConnections >= 1 else { throw .invalidField("max-connections", "must be at least 1") }
+        guard self.maxStreamsPerAccount >= 1 else {
+            throw .invalidField("max-streams-per-account", "must be at least 1")
+        }
+        if let metricsListen, !(1...65_535).contains(metricsListen.port) {
+            throw .invalidField("metrics-listen", "must name a port 1-65535")
+        }
         for (name, duration) in [
             ("pairing-code-ttl", self.pairingCodeLifetime), ("access-token-ttl", self.accessTokenLifetime),
             ("refresh-token-ttl", self.refreshTokenLifetime), ("sign-in-failure-window", self.signInFailureWindow),
@@ -147,6 +179,8 @@ public struct ServerConfig: Sendable {
             ("aggregate-retention", self.aggregateRetention), ("directory-sync-interval", self.directorySyncInterval),
             ("directory-tombstone-retention", self.directoryTombstoneRetention), ("peer-timeout", self.peerTimeout),
             ("move-deadline", self.moveDeadline), ("move-check-interval", self.moveCheckInterval),
+            ("idle-timeout", self.idleTimeout), ("read-timeout", self.readTimeout),
+            ("stream-keep-alive-interval", self.streamKeepAliveInterval),
         ] where duration <= .zero {
             throw .invalidField(name, "must be longer than zero")
         }

@@ -24,7 +24,8 @@ public struct ServerSettings: Sendable {
         "claim-failure-limit", "claim-failure-window", "max-body-bytes", "ts-max-past", "ts-max-future",
         "telemetry-retention", "aggregate-retention", "durability", "clock", "webhook-targets", "log-level",
         "kek-file", "directory-sync-interval", "directory-tombstone-retention", "peer-timeout", "move-deadline",
-        "move-check-interval",
+        "move-check-interval", "max-bytes-in-flight", "max-connections", "idle-timeout", "read-timeout",
+        "max-streams-per-account", "metrics-listen",
     ]
 
     /// Resolves every setting.
@@ -97,6 +98,7 @@ public struct ServerSettings: Sendable {
         if let interval = sources.value("move-check-interval") {
             config.moveCheckInterval = try Duration(setting: interval, field: "move-check-interval")
         }
+        try Self.resolveFrontDoor(sources, into: &config)
         if let clock = sources.value("clock") {
             guard let mode = AlertClockMode(rawValue: clock.trimmingCharacters(in: .whitespaces)) else {
                 throw .invalidField("clock", "must be wall or event-time")
@@ -131,6 +133,38 @@ public struct ServerSettings: Sendable {
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(self.logLevel) else {
             throw .invalidField("log-level", "must be one of \(levels.joined(separator: ", "))")
+        }
+    }
+
+    /// The limits of the front door: bytes in flight, connections, timeouts, streams, metrics.
+    private static func resolveFrontDoor(_ sources: SettingSources, into config: inout ServerConfig) throws(TetherError)
+    {
+        if let bytes = sources.value("max-bytes-in-flight") {
+            config.maxBytesInFlight = try Self.integer(bytes, key: "max-bytes-in-flight")
+        }
+        if let count = sources.value("max-connections") {
+            config.maxConnections = try Self.integer(count, key: "max-connections")
+        }
+        if let timeout = sources.value("idle-timeout") {
+            config.idleTimeout = try Duration(setting: timeout, field: "idle-timeout")
+        }
+        if let timeout = sources.value("read-timeout") {
+            config.readTimeout = try Duration(setting: timeout, field: "read-timeout")
+        }
+        if let count = sources.value("max-streams-per-account") {
+            config.maxStreamsPerAccount = try Self.integer(count, key: "max-streams-per-account")
+        }
+        if let address = sources.value("metrics-listen") {
+            let parts = address.trimmingCharacters(in: .whitespaces).split(
+                separator: ":",
+                omittingEmptySubsequences: false
+            )
+            guard parts.count >= 2, let port = Int(parts.last!), !parts.dropLast().joined(separator: ":").isEmpty else {
+                throw .invalidField("metrics-listen", "must be HOST:PORT, like 127.0.0.1:9090")
+            }
+            var host = parts.dropLast().joined(separator: ":")
+            if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+            config.metricsListen = (host, port)
         }
     }
 

@@ -16,6 +16,16 @@ struct Authenticator: Sendable {
     ///
     /// - Throws: ``TetherError/unauthenticated`` or ``TetherError/tokenExpired``.
     func session() async throws -> Session {
+        let session = try await self.validSession()
+        try self.admit(session.account)
+        return session
+    }
+
+    /// The session of the request's access token, valid and unexpired, not yet admitted
+    /// (``admit(_:)``): what ``BodyLimitMiddleware`` checks before it reads a large body.
+    ///
+    /// - Throws: ``TetherError/unauthenticated`` or ``TetherError/tokenExpired``.
+    func validSession() async throws -> Session {
         guard let token = RequestScope.current.bearerToken, SecretToken(text: token).hasKind(.access) else {
             throw TetherError.unauthenticated
         }
@@ -24,7 +34,6 @@ struct Authenticator: Sendable {
             throw TetherError.unauthenticated
         }
         guard session.accessExpiresAt > self.clock() else { throw TetherError.tokenExpired }
-        try self.admit(session.account)
         return session
     }
 

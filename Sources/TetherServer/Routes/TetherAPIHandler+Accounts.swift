@@ -49,6 +49,7 @@ extension TetherAPIHandler {
         try await self.deleteAccountBackups(session.account)
         await self.replicas?.pushDeletion(of: session.account, logger: self.logger)
         await self.alerts.forget(account: session.account)
+        await self.hub.endStreams(account: session.account)
         try await self.routing.withdraw(account.email)
         self.logger.info("account deleted", metadata: ["tether.account.id": "\(session.account)"])
         return .ok(.init(body: .json(.init(deleted: true))))

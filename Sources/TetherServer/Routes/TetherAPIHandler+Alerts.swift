@@ -49,7 +49,11 @@ extension TetherAPIHandler {
 
     func streamAlerts(_ input: Operations.StreamAlerts.Input) async throws -> Operations.StreamAlerts.Output {
         let session = try await self.authenticator.session()
-        let messages = await self.hub.subscribe(account: session.account)
+        let messages = try await self.hub.subscribe(
+            account: session.account,
+            session: session.id,
+            limit: self.config.maxStreamsPerAccount
+        )
         let events =
             messages
             .cancelOnGracefulShutdown()

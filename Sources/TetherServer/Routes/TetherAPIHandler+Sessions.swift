@@ -64,6 +64,7 @@ extension TetherAPIHandler {
     func signOut(_ input: Operations.SignOut.Input) async throws -> Operations.SignOut.Output {
         let session = try await self.authenticator.session()
         try await self.store.deleteSession(id: session.id)
+        await self.hub.endStreams(session: session.id)
         return .noContent(.init())
     }
 

@@ -34,6 +34,8 @@ public final class BackgroundJobs: Sendable {
         public static let accountReplication = Name(rawValue: "account-replication")
         /// Asks how moves in doubt ended (``ServerConfig/moveCheckInterval``).
         public static let moveCheck = Name(rawValue: "move-check")
+        /// Ends alert streams whose session was revoked or expired (every second).
+        public static let streamCheck = Name(rawValue: "stream-check")
     }
 
     private let jobs = Mutex<[Name: PeriodicJob]>([:])
