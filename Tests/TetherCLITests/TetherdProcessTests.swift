@@ -4,6 +4,9 @@ import TetherAPI
 import TetherClient
 import TetherTesting
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -168,5 +171,29 @@ struct TetherdProcessTests {
 
         let forged = TetherClientFactory.client(serverURL: server.baseURL, tokens: StaticToken("top_not-a-real-token"))
         await #expect(throws: (any Error).self) { try await forged.getOperatorStats() }
+    }
+
+    @Test func metricsListenServesMetricsWithoutACredentialOnItsOwnAddress() async throws {
+        let directory = TemporaryDirectory.make()
+        defer { TemporaryDirectory.remove(directory) }
+        let metricsPort = try FreePort.pick(1)[0]
+        let server = try await TetherdProcess.start(
+            dataDirectory: directory,
+            arguments: ["--metrics-listen", "127.0.0.1:\(metricsPort)"]
+        )
+        defer { server.command.send(signal: SIGKILL) }
+        _ = try await TetherClientFactory.client(serverURL: server.baseURL).getHealth().ok
+        // The main port wants an operator token; the metrics address wants none.
+        await #expect(throws: (any Error).self) {
+            try await TetherClientFactory.client(serverURL: server.baseURL).getMetrics().ok
+        }
+        let metrics = try await Poll.value("the metrics listener answers") { () -> String? in
+            let url = URL(string: "http://127.0.0.1:\(metricsPort)/metrics")!
+            guard let (data, response) = try? await URLSession.shared.data(from: url),
+                (response as? HTTPURLResponse)?.statusCode == 200
+            else { return nil }
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(metrics.contains("hb_requests"))
     }
 }

@@ -26,12 +26,25 @@ struct ServiceRoutesTests {
         try await TestServer.withRunning(connection: .inProcess) { server in
             try await server.register()
             await expectProblem(409, "email_taken", field: "email") { try await server.register() }
-            let body = try await server.client().getMetrics().ok.body.plainText
+            let operatorToken = try await server.addOperatorToken()
+            let body = try await server.client(token: operatorToken).getMetrics().ok.body.plainText
             let text = try await String(collecting: body, upTo: 1 << 22)
             #expect(text.contains(#"http_route="/v1/accounts""#))
             let accountLines = text.split(separator: "\n").filter { $0.contains(#"http_route="/v1/accounts""#) }
             #expect(accountLines.contains { $0.contains(#"http_response_status_code="201""#) })
             #expect(accountLines.contains { $0.contains(#"http_response_status_code="409""#) })
+        }
+    }
+
+    @Test
+    func metricsAreForAnOperatorOnly() async throws {
+        // Finding 7: /metrics was public.
+        try await TestServer.withRunning(connection: .inProcess) { server in
+            let user = try await server.register()
+            await expectProblem(401, "unauthenticated") { try await server.client().getMetrics() }
+            await expectProblem(403, "forbidden") { try await server.client(token: user.accessToken).getMetrics() }
+            let operatorToken = try await server.addOperatorToken()
+            _ = try await server.client(token: operatorToken).getMetrics().ok
         }
     }
 

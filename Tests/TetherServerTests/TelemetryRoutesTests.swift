@@ -355,8 +355,12 @@ struct TelemetryRoutesTests {
         let now = Self.now
         try await TestServer.withRunning(config: .testing(clock: ManualClock(start: testEpoch))) { server in
             let device = try await server.pairedDevice()
+            let operatorToken = try await server.addOperatorToken()
             let metrics = {
-                try await String(collecting: server.client().getMetrics().ok.body.plainText, upTo: 1 << 22)
+                try await String(
+                    collecting: server.client(token: operatorToken).getMetrics().ok.body.plainText,
+                    upTo: 1 << 22
+                )
             }
             let before = try await metrics()
             _ = try await server.send([Wire.sos(now), Wire.sos(now - 1), Wire.location(now, lat: 99)], as: device)

@@ -161,6 +161,9 @@ public func buildApplication(
             ),
     ]
     var services: [any Service] = [hub]
+    if let listen = config.metricsListen {
+        services.append(MetricsListener.application(host: listen.host, port: listen.port, logger: logger))
+    }
     for job in periodic.compactMap({ $0 }) {
         jobs.add(job)
         services.append(job)

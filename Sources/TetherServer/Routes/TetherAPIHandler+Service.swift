@@ -15,7 +15,10 @@ extension TetherAPIHandler {
         )
     }
 
+    /// The metrics, for an operator: they name routes, outcomes and peers an outsider need not
+    /// see. A scraper without a token reads them on `--metrics-listen` (``MetricsListener``).
     func getMetrics(_ input: Operations.GetMetrics.Input) async throws -> Operations.GetMetrics.Output {
-        .ok(.init(body: .plainText(HTTPBody(self.metrics.emitToString()))))
+        try await self.authenticator.requireOperator()
+        return .ok(.init(body: .plainText(HTTPBody(self.metrics.emitToString()))))
     }
 }
