@@ -20,18 +20,23 @@ public struct BackupRestore: Sendable {
         self.report = report
     }
 
-    /// Restores `snapshot` into `directory` (created when missing).
+    /// Restores `snapshot` into `directory` (created when missing). Files and links already
+    /// there stop the restore unless `overwrite`; set-id and sticky bits are never restored.
     ///
     /// - Throws: ``BackupClientError``: `request` when a request failed, `corrupt` when a chunk
     ///   or the manifest fails its check, `localFile` when the target cannot be written.
-    public func run(snapshot: String, into directory: String) async throws -> BackupRestoreSummary {
+    public func run(
+        snapshot: String,
+        into directory: String,
+        overwrite: Bool = false
+    ) async throws -> BackupRestoreSummary {
         let hasher = try await ChunkHasher.fetch(from: self.server)
         let manifest = try await BackupDownloads.manifest(self.server, snapshot: snapshot)
         let files = manifest.entries.filter { $0.kind == .file }
         self.report(.started(files: files.count, bytes: manifest.byteCount))
         var summary = BackupRestoreSummary()
         do {
-            let target = try RestoreTarget(root: directory)
+            let target = try RestoreTarget(root: directory, overwrite: overwrite)
             for entry in manifest.entries {
                 switch entry.kind {
                 case .directory:

@@ -129,6 +129,14 @@ struct BackupCLITests {
             #expect(afterBytes == beforeBytes)
             #expect(before.contains { $0.kind == .symlink && $0.target == ManifestPath("../nowhere/at all") })
             #expect(before.contains { $0.path.bytes.last == 0xFE })
+
+            // A second restore over the first stops at the first file already there, unless told.
+            let repeated = try await cli.run("backup", "restore", snapshot, "--to", target.path)
+            #expect(repeated.status != 0)
+            #expect(repeated.stderr.contains("already exists"), "\(repeated.stderr)")
+            #expect(repeated.stderr.contains("--overwrite"), "\(repeated.stderr)")
+            let overwritten = try await cli.run("backup", "restore", snapshot, "--to", target.path, "--overwrite")
+            #expect(overwritten.status == 0, "\(overwritten.stderr)")
         }
     }
 

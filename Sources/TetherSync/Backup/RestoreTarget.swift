@@ -14,15 +14,24 @@ import Darwin
 /// a manifest cannot write through a symbolic link it restored a moment before. Files are opened
 /// with `O_NOFOLLOW`. Directory modes and times are set last, deepest first, so a read-only
 /// directory can still be filled.
+///
+/// Modes keep their permission bits only: setuid, setgid and sticky bits are dropped, so a
+/// snapshot cannot plant a set-id program. A file or link already at an entry's path is replaced
+/// only when the target was made with `overwrite`; otherwise the restore stops, naming it.
 public final class RestoreTarget {
     private let root: LocalPath
+    private let overwrite: Bool
     private var directories: [BackupManifest.Entry] = []
 
     /// A target under `root`, created when missing.
     ///
+    /// - Parameters:
+    ///   - root: The directory to restore into.
+    ///   - overwrite: Whether files and links already there may be replaced.
     /// - Throws: ``TetherError/invalidField(_:_:)`` for `to` when it cannot be made.
-    public init(root: String) throws(TetherError) {
+    public init(root: String, overwrite: Bool = false) throws(TetherError) {
         self.root = LocalPath(root)
+        self.overwrite = overwrite
         if self.root.status() == nil {
             do {
                 try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -52,12 +61,18 @@ public final class RestoreTarget {
     /// call ``closeFile(_:descriptor:)``.
     public func openFile(_ entry: BackupManifest.Entry) throws(TetherError) -> Int32 {
         let path = try self.prepare(entry.path)
-        if let info = path.status(), info.st_mode & S_IFMT != S_IFREG {
+        if let info = path.status() {
             guard info.st_mode & S_IFMT != S_IFDIR else { throw Self.refused(entry.path, "exists as a directory") }
-            _ = path.withCString { unlink($0) }
+            guard self.overwrite else { throw Self.exists(entry.path) }
+            if info.st_mode & S_IFMT != S_IFREG { _ = path.withCString { unlink($0) } }
         }
-        let descriptor = path.withCString { open($0, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600) }
-        guard descriptor >= 0 else { throw Self.failed(entry.path, "open") }
+        // Without overwrite, O_EXCL: a file that appeared since the check is not written either.
+        let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | (self.overwrite ? O_TRUNC : O_EXCL)
+        let descriptor = path.withCString { open($0, flags, 0o600) }
+        guard descriptor >= 0 else {
+            if errno == EEXIST { throw Self.exists(entry.path) }
+            throw Self.failed(entry.path, "open")
+        }
         return descriptor
     }
 
@@ -82,7 +97,7 @@ public final class RestoreTarget {
     public func closeFile(_ entry: BackupManifest.Entry, descriptor: Int32) throws(TetherError) {
         defer { close(descriptor) }
         var times = [Self.timespec(entry.mtimeNs), Self.timespec(entry.mtimeNs)]
-        guard fchmod(descriptor, mode_t(entry.mode)) == 0, futimens(descriptor, &times) == 0 else {
+        guard fchmod(descriptor, Self.permissions(entry.mode)) == 0, futimens(descriptor, &times) == 0 else {
             throw Self.failed(entry.path, "chmod")
         }
     }
@@ -92,6 +107,7 @@ public final class RestoreTarget {
         let path = try self.prepare(entry.path)
         if let info = path.status() {
             guard info.st_mode & S_IFMT != S_IFDIR else { throw Self.refused(entry.path, "exists as a directory") }
+            guard self.overwrite else { throw Self.exists(entry.path) }
             _ = path.withCString { unlink($0) }
         }
         let target = LocalPath(bytes: entry.target?.bytes ?? [])
@@ -107,7 +123,7 @@ public final class RestoreTarget {
             let path = self.root.appending(entry.path.bytes)
             var times = [Self.timespec(entry.mtimeNs), Self.timespec(entry.mtimeNs)]
             let done = path.withCString {
-                chmod($0, mode_t(entry.mode)) == 0 && utimensat(AT_FDCWD, $0, &times, 0) == 0
+                chmod($0, Self.permissions(entry.mode)) == 0 && utimensat(AT_FDCWD, $0, &times, 0) == 0
             }
             guard done else { throw Self.failed(entry.path, "chmod") }
         }
@@ -135,6 +151,20 @@ public final class RestoreTarget {
     private static func timespec(_ nanoseconds: Int64) -> Glibc.timespec {
         let seconds = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds - 999_999_999) / 1_000_000_000
         return Glibc.timespec(tv_sec: Int(seconds), tv_nsec: Int(nanoseconds - seconds * 1_000_000_000))
+    }
+
+    /// A manifest mode's permission bits: no setuid, setgid or sticky bit.
+    static func permissions(_ mode: UInt32) -> mode_t {
+        mode_t(mode & 0o777)
+    }
+
+    private static func exists(_ path: ManifestPath) -> TetherError {
+        TetherError(
+            code: "restore_target_exists",
+            kind: .conflict,
+            field: "to",
+            detail: "'\(path)' already exists in the target; restore into an empty directory or pass --overwrite"
+        )
     }
 
     private static func refused(_ path: ManifestPath, _ why: String) -> TetherError {
