@@ -14,12 +14,12 @@ enum TransportFailure {
         switch error {
         case is NIOSSLError, is BoringSSLError, is NIOSSLExtraError:
             let text = String(describing: error)
-            guard text.contains("CERTIFICATE") || text.contains("certificate") else {
+            guard let reason = Self.certificateReasons.first(where: { text.contains($0) }) else {
                 return CLIError("TLS with the server at \(server) failed: \(text)")
             }
             return CLIError(
                 """
-                the TLS certificate of the server at \(server) is not trusted (\(text)); \
+                the TLS certificate of the server at \(server) is not trusted (\(reason)); \
                 for a private CA, pass --ca-file FILE or set TETHER_CA_FILE
                 """
             )
@@ -29,4 +29,10 @@ enum TransportFailure {
             return nil
         }
     }
+
+    /// BoringSSL's words for a certificate the client could not verify, most specific first.
+    private static let certificateReasons = [
+        "CERTIFICATE_VERIFY_FAILED", "failedToValidateHostname", "unableToValidateCertificate",
+        "noCertificateToValidate",
+    ]
 }

@@ -87,6 +87,8 @@ struct ServerSettingsTests {
             "kek-file": "/etc/tether/region.kek", "directory-sync-interval": "250ms",
             "directory-tombstone-retention": "90d", "peer-timeout": "12s", "move-deadline": "2m",
             "move-check-interval": "3s",
+            "tls-cert": "/etc/tether/chain.pem", "tls-key": "/etc/tether/key.pem",
+            "trusted-proxy": "10.0.0.0/8, 192.168.1.1",
         ]
         #expect(Set(values.keys) == Set(ServerSettings.keys))
         var environment: [String: String] = [:]
@@ -122,6 +124,31 @@ struct ServerSettingsTests {
         #expect(settings.config.peerTimeout == .seconds(12))
         #expect(settings.config.moveDeadline == .seconds(120))
         #expect(settings.config.moveCheckInterval == .seconds(3))
+        #expect(settings.config.tlsCertificateFile == "/etc/tether/chain.pem")
+        #expect(settings.config.tlsKeyFile == "/etc/tether/key.pem")
+        #expect(settings.config.trustedProxies.networks.map(\.description) == ["10.0.0.0/8", "192.168.1.1/32"])
+    }
+
+    @Test
+    func tlsTakesACertificateAndAKeyTogetherAndMakesTheServersURLHTTPS() throws {
+        let certificateOnly = #expect(throws: TetherError.self) {
+            try ServerSettings(resolving: SettingSources(flags: ["tls-cert": "/etc/tether/chain.pem"]))
+        }
+        #expect(certificateOnly?.field == "tls-key")
+        let keyOnly = #expect(throws: TetherError.self) {
+            try ServerSettings(resolving: SettingSources(environment: ["TETHER_TLS_KEY": "/etc/tether/key.pem"]))
+        }
+        #expect(keyOnly?.field == "tls-cert")
+
+        let plain = try ServerSettings(resolving: SettingSources(flags: ["port": "8443"]))
+        #expect(plain.config.directory.regions.first?.url.absoluteString == "http://127.0.0.1:8443")
+        let tls = try ServerSettings(
+            resolving: SettingSources(
+                flags: ["port": "8443", "tls-cert": "/etc/tether/chain.pem"],
+                file: ["tls-key": "/etc/tether/key.pem"]
+            )
+        )
+        #expect(tls.config.directory.regions.first?.url.absoluteString == "https://127.0.0.1:8443")
     }
 
     @Test
@@ -166,6 +193,8 @@ struct ServerSettingsTests {
         ("clock", "sundial"),
         ("webhook-targets", "lan"),
         ("log-level", "loud"),
+        ("trusted-proxy", "10.0.0.0/33"),
+        ("trusted-proxy", "10.0.0.0/8,proxy.example.org"),
     ])
     func aBadValueNamesItsSetting(key: String, value: String) {
         for sources in [SettingSources(flags: [key: value]), SettingSources(file: [key: value])] {

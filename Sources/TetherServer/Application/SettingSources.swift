@@ -32,7 +32,7 @@ public struct SettingSources: Sendable {
         self.flags[key] ?? self.environment[Self.environmentName(for: key)] ?? self.file[key]
     }
 
-    /// Reads a JSON config file: one object whose values are strings, numbers, booleans or lists of strings.
+    /// Reads a JSON config file: one object whose values are strings, numbers or booleans.
     ///
     /// - Throws: ``TetherError/invalidField(_:_:)`` naming `config` when the file is unreadable.
     public static func readConfigFile(at url: URL) throws(TetherError) -> [String: String] {
@@ -50,8 +50,6 @@ public struct SettingSources: Sendable {
             switch value {
             case let string as String: values[key] = string
             case let number as NSNumber: values[key] = number.stringValue
-            // A setting that repeats (`trusted-proxy`) may be a list, read as its comma-separated form.
-            case let list as [String]: values[key] = list.joined(separator: ",")
             default: throw .invalidField("config", "the value of \(key) in \(url.path) must be a string or a number")
             }
         }
