@@ -21,6 +21,8 @@ public enum RegionDirectoryFile {
         public var box: (west: Double, south: Double, east: Double, north: Double)?
         /// Regions that may hold its replicas.
         public var replicas: [String]
+        /// Its URL in the file, when it is not `http://127.0.0.1:PORT`.
+        public var url: URL?
 
         /// Creates a region.
         public init(
@@ -28,13 +30,15 @@ public enum RegionDirectoryFile {
             port: Int,
             group: String,
             box: (west: Double, south: Double, east: Double, north: Double)? = nil,
-            replicas: [String] = []
+            replicas: [String] = [],
+            url: URL? = nil
         ) {
             self.id = id
             self.port = port
             self.group = group
             self.box = box
             self.replicas = replicas
+            self.url = url
         }
     }
 
@@ -56,7 +60,8 @@ public enum RegionDirectoryFile {
                 ])
             }
             return [
-                "id": region.id, "url": "http://127.0.0.1:\(region.port)", "group": region.group,
+                "id": region.id, "url": region.url?.absoluteString ?? "http://127.0.0.1:\(region.port)",
+                "group": region.group,
                 "replicas": region.replicas, "area": ["type": "FeatureCollection", "features": features],
             ]
         }

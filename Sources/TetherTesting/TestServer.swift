@@ -18,7 +18,7 @@ import TetherSync
 /// }
 /// ```
 public struct TestServer: Sendable {
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` with ``ServerConfig/tlsCertificateFile``).
     public let baseURL: URL
     /// The port the server bound.
     public let port: Int
@@ -94,7 +94,7 @@ public struct TestServer: Sendable {
                 throw TestServerError.didNotStart
             }
             let server = TestServer(
-                baseURL: URL(string: "http://127.0.0.1:\(port)")!,
+                baseURL: URL(string: "\(config.scheme)://127.0.0.1:\(port)")!,
                 port: port,
                 dataDirectory: directory,
                 config: config,

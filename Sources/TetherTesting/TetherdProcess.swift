@@ -10,7 +10,7 @@ import Glibc
 public struct TetherdProcess: Sendable {
     /// The running command.
     public let command: RunningCommand
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, or `https://` when it serves TLS (`--tls-cert`).
     public let baseURL: URL
 
     /// Starts `tetherd serve` on `port` (0: any free one) with `arguments` and `environment`,
@@ -26,24 +26,29 @@ public struct TetherdProcess: Sendable {
             ["--host", "127.0.0.1", "--port", "\(port)", "--data-dir", dataDirectory.path, "--bcrypt-cost", "4"]
                 + arguments
         )
-        // Until it logs its port, or exits (a bad flag), or a minute has passed.
-        let port = try? await Poll.value("tetherd logs its port") { () -> Int? in
-            if let port = Self.listeningPort(in: command.standardError()) { return port }
-            return command.hasExited ? -1 : nil
+        // Until it logs its URL, or exits (a bad flag), or a minute has passed.
+        let start = try? await Poll.value("tetherd logs its URL") { () -> Start? in
+            if let url = Self.servingURL(in: command.standardError()) { return .serving(url) }
+            return command.hasExited ? .exited : nil
         }
-        if let port, port > 0 {
-            return TetherdProcess(command: command, baseURL: URL(string: "http://127.0.0.1:\(port)")!)
+        if case .serving(let url)? = start {
+            return TetherdProcess(command: command, baseURL: url)
         }
         command.send(signal: SIGKILL)
         let result = try await command.wait()
         throw TetherdProcessError.didNotStart(status: result.status, log: result.stderr)
     }
 
-    /// The port in Hummingbird's "listening on HOST:PORT" log line.
-    static func listeningPort(in log: String) -> Int? {
-        guard let range = log.range(of: "listening on 127.0.0.1:") else { return nil }
-        let digits = log[range.upperBound...].prefix { $0.isNumber }
-        return Int(digits)
+    /// How a start ended: serving at a URL, or gone.
+    private enum Start {
+        case serving(URL)
+        case exited
+    }
+
+    /// The URL in tetherd's `serving` log line (`tether.url=https://127.0.0.1:PORT`).
+    static func servingURL(in log: String) -> URL? {
+        guard let range = log.range(of: "tether.url=") else { return nil }
+        return URL(string: String(log[range.upperBound...].prefix { !$0.isWhitespace }))
     }
 }
 

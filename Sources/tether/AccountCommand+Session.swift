@@ -122,8 +122,12 @@ extension AccountCommand {
         var profile = try Profile.load()
         let connection = try ServerConnection.anonymous(global, profile: profile)
         let password = try PasswordInput.read(fromStandardInput: passwordFromStandardInput)
-        let ((grant, opening), server) = try await connection.followingHomeRegion { try await request($0, password) }
+        let ((grant, opening), server) = try await connection.followingHomeRegion(carrying: "the password") {
+            try await request($0, password)
+        }
         profile.apply(grant, server: server)
+        // Later commands to this server trust the CA this one did, without repeating --ca-file.
+        profile.caFile = connection.security.caFile
         try profile.save()
         let output = AccountOutput(account: grant.account)
         try Output(global).emit(output) { "\(opening) \(output.text)." }

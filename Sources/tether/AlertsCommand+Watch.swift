@@ -33,10 +33,7 @@ extension AlertsCommand {
 
         func run() async throws {
             let (connection, session) = try ServerConnection.signedIn(self.global)
-            let streaming = ServerConnection(
-                serverURL: connection.serverURL,
-                client: StreamingClient.client(serverURL: connection.serverURL, tokens: session)
-            )
+            let streaming = try StreamingClient.connection(connection, tokens: session)
             let follower = AlertFollower(
                 connection: streaming,
                 output: Output(self.global),

@@ -79,13 +79,10 @@ struct BackupCommand: AsyncParsableCommand {
 }
 
 extension BackupCommand {
-    /// The signed-in connection, sending through AsyncHTTPClient: URLSession on Linux moves
-    /// request bodies through curl slowly (about 30 MB/s on loopback), AsyncHTTPClient at NIO's speed.
+    /// The signed-in connection for large bodies, which waits out a server briefly unreachable
+    /// (``StreamingClient``).
     static func connection(_ global: GlobalOptions) throws -> ServerConnection {
         let (connection, session) = try ServerConnection.signedIn(global)
-        return ServerConnection(
-            serverURL: connection.serverURL,
-            client: StreamingClient.client(serverURL: connection.serverURL, tokens: session)
-        )
+        return try StreamingClient.connection(connection, tokens: session)
     }
 }

@@ -59,7 +59,7 @@ struct DeviceCommand: AsyncParsableCommand {
             )
             // A code claimed at another region is sent to the owner's home region, where the
             // device then posts its telemetry.
-            let (grant, server) = try await connection.followingHomeRegion {
+            let (grant, server) = try await connection.followingHomeRegion(carrying: "the pairing code") {
                 try await $0.claimDevice(body: .json(request)).created.body.json
             }
             let output = ["device_id": grant.deviceId, "credential": grant.credential, "server": server.absoluteString]

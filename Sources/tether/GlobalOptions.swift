@@ -7,19 +7,36 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Print machine-readable JSON on stdout.")
     var json = false
+
+    @Option(
+        name: .customLong("ca-file"),
+        help: ArgumentHelp(
+            "PEM certificates of a private CA to trust besides the system's (else TETHER_CA_FILE, else the one saved at login).",
+            valueName: "path"
+        )
+    )
+    var caFile: String?
+
+    @Flag(
+        name: .customLong("insecure-http"),
+        help: "Allow plain http to a server that is not on this machine (passwords and tokens travel unencrypted)."
+    )
+    var insecureHTTP = false
 }
 
 extension GlobalOptions {
-    /// Moves `--json` and `--server URL` given before the subcommand name to the end, where
-    /// the leaf command's option group reads them.
+    /// Moves the global options given before the subcommand name (`--json`, `--insecure-http`,
+    /// `--server URL`, `--ca-file PATH`) to the end, where the leaf command's option group reads them.
     static func movingLeadingOptionsToEnd(_ arguments: [String]) -> [String] {
         var leading: [String] = []
         var index = arguments.startIndex
         while index < arguments.endIndex {
             let argument = arguments[index]
-            if argument == "--json" || argument.hasPrefix("--server=") {
+            if Self.leadingFlags.contains(argument)
+                || Self.leadingOptions.contains(where: { argument.hasPrefix("\($0)=") })
+            {
                 leading.append(argument)
-            } else if argument == "--server", index + 1 < arguments.endIndex {
+            } else if Self.leadingOptions.contains(argument), index + 1 < arguments.endIndex {
                 leading += [argument, arguments[index + 1]]
                 index += 1
             } else {
@@ -29,4 +46,7 @@ extension GlobalOptions {
         }
         return Array(arguments[index...]) + leading
     }
+
+    private static let leadingFlags: Set = ["--json", "--insecure-http"]
+    private static let leadingOptions: Set = ["--server", "--ca-file"]
 }

@@ -11,9 +11,12 @@ struct Profile: Codable, Sendable {
     var accessExpiresAt: Date?
     var refreshToken: String?
     var refreshExpiresAt: Date?
+    /// The CA file given at the last login (`--ca-file`), trusted by later commands.
+    var caFile: String?
 
     enum CodingKeys: String, CodingKey {
         case server, email, region
+        case caFile = "ca_file"
         case accountId = "account_id"
         case accessToken = "access_token"
         case accessExpiresAt = "access_expires_at"
@@ -54,9 +57,9 @@ struct Profile: Codable, Sendable {
         try PrivateFile.write(try JSONEncoder.tether.encode(self), to: Self.fileURL, what: "the profile")
     }
 
-    /// Forgets the signed-in session, keeping the server.
+    /// Forgets the signed-in session, keeping the server and the CA it is trusted by.
     mutating func signOut() {
-        self = Profile(server: self.server)
+        self = Profile(server: self.server, caFile: self.caFile)
     }
 }
 

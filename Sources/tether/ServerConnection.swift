@@ -8,6 +8,8 @@ import TetherCore
 struct ServerConnection: Sendable {
     let serverURL: URL
     let client: Client
+    /// The trust and plain-http settings every client of this connection is made with.
+    let security: ConnectionSecurity
     /// For a signed-in connection whose account keeps a settings replica: syncs it once,
     /// before the first request (`protocols/sync.md`, settings sync).
     var settingsSync: QueuedSettingsSync? = nil
@@ -18,7 +20,9 @@ struct ServerConnection: Sendable {
     /// A connection that sends no credential (register, login, claim).
     static func anonymous(_ global: GlobalOptions, profile: Profile) throws -> ServerConnection {
         let url = try Self.serverURL(global, profile: profile)
-        return ServerConnection(serverURL: url, client: TetherClientFactory.client(serverURL: url))
+        let security = ConnectionSecurity(global, profile: profile)
+        try security.check(url)
+        return ServerConnection(serverURL: url, client: try security.client(serverURL: url), security: security)
     }
 
     /// A connection signed in with the saved profile, renewing its access token when needed.
@@ -34,13 +38,16 @@ struct ServerConnection: Sendable {
                 "the saved session is for \(saved); log in to \(url.absoluteString) first ('tether account login')"
             )
         }
-        let session = ProfileSession(profile: profile, serverURL: url)
-        let client = TetherClientFactory.client(serverURL: url, tokens: session)
+        let security = ConnectionSecurity(global, profile: profile)
+        try security.check(url)
+        let session = ProfileSession(profile: profile, serverURL: url, security: security)
+        let client = try security.client(serverURL: url, tokens: session)
         let replica = profile.accountId.map(SettingsReplicaFile.init(account:))
         return (
             ServerConnection(
                 serverURL: url,
                 client: client,
+                security: security,
                 settingsSync: replica.flatMap { $0.exists ? QueuedSettingsSync(file: $0, client: client) : nil },
                 session: session
             ),
@@ -70,17 +77,16 @@ struct ServerConnection: Sendable {
         do {
             return try await request(self.client)
         } catch {
-            // The session goes along only as safely as it came: never from https to http.
-            guard let session = self.session, let (region, home) = Self.homeRegion(in: error),
-                home.scheme == "https" || self.serverURL.scheme == "http"
-            else {
+            guard let session = self.session, let (region, home) = Self.homeRegion(in: error) else {
                 throw self.cliError(for: error)
             }
+            try self.requireSafeToFollow(to: home, region: region, carrying: "the session")
             FileHandle.standardError.write(Data("the account's home is region \(region): continuing at \(home)\n".utf8))
             await session.rehome(to: home)
             let moved = ServerConnection(
                 serverURL: home,
-                client: TetherClientFactory.client(serverURL: home, tokens: session)
+                client: try self.security.client(serverURL: home, tokens: session),
+                security: self.security
             )
             do {
                 return try await request(moved.client)
@@ -99,10 +105,27 @@ struct ServerConnection: Sendable {
         return (problem.homeRegion ?? "?", home)
     }
 
+    /// Refuses to send a secret on to `home`, the URL a `421 wrong_region` named, unless it is
+    /// `https` or both servers are loopback: a password or token must not follow it into plain text.
+    func requireSafeToFollow(to home: URL, region: String, carrying secret: String) throws(CLIError) {
+        guard !ServerURLPolicy.mayFollowWithCredentials(from: self.serverURL, to: home) else { return }
+        throw CLIError(
+            """
+            the server at \(self.serverURL.absoluteString) says the account's home is region \(region) at \
+            \(home.absoluteString), which is not https: not sending \(secret) there
+            """,
+            status: 421
+        )
+    }
+
     /// `error` as one line for a person.
     private func cliError(for error: any Error) -> CLIError {
-        if let cliError = TetherClientFailure.underlying(error) as? CLIError {
+        let underlying = TetherClientFailure.underlying(error)
+        if let cliError = underlying as? CLIError {
             return cliError
+        }
+        if let failure = TransportFailure.cliError(underlying, serverURL: self.serverURL) {
+            return failure
         }
         return CLIError(
             TetherClientFailure.describe(error, serverURL: self.serverURL),
@@ -116,14 +139,22 @@ extension ServerConnection {
     /// Runs a request that sends no credential (register, login); when this server answers
     /// `421 wrong_region`, sends it once more to the home region's server it names. Returns the
     /// result and the server that gave it, which the profile then keeps.
-    func followingHomeRegion<Result>(_ request: (Client) async throws -> Result) async throws -> (Result, URL) {
+    func followingHomeRegion<Result>(
+        carrying secret: String,
+        _ request: (Client) async throws -> Result
+    ) async throws -> (Result, URL) {
         do {
             return (try await request(self.client), self.serverURL)
         } catch {
             guard let (region, home) = Self.homeRegion(in: error) else { throw self.cliError(for: error) }
+            try self.requireSafeToFollow(to: home, region: region, carrying: secret)
             let note = "home region \(region): continuing at \(home.absoluteString)\n"
             FileHandle.standardError.write(Data(note.utf8))
-            let homeConnection = ServerConnection(serverURL: home, client: TetherClientFactory.client(serverURL: home))
+            let homeConnection = ServerConnection(
+                serverURL: home,
+                client: try self.security.client(serverURL: home),
+                security: self.security
+            )
             return (try await homeConnection.call(request), home)
         }
     }
@@ -143,10 +174,12 @@ extension ServerConnection {
 actor ProfileSession: AccessTokenProvider {
     private(set) var profile: Profile
     private var serverURL: URL
+    private let security: ConnectionSecurity
 
-    init(profile: Profile, serverURL: URL) {
+    init(profile: Profile, serverURL: URL, security: ConnectionSecurity) {
         self.profile = profile
         self.serverURL = serverURL
+        self.security = security
     }
 
     func accessToken() async throws -> String? {
@@ -162,7 +195,7 @@ actor ProfileSession: AccessTokenProvider {
         try await FileLock.withLock(at: Profile.sessionLockURL) {
             if self.adoptSavedSession() { return true }
             guard let refreshToken = self.profile.refreshToken else { throw CLIError.sessionExpired }
-            let client = TetherClientFactory.client(serverURL: self.serverURL)
+            let client = try self.security.client(serverURL: self.serverURL)
             let grant: Components.Schemas.SessionGrant
             do {
                 grant = try await client.refreshSession(body: .json(.init(refreshToken: refreshToken))).ok.body.json

@@ -1,19 +1,24 @@
 import Foundation
-import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 import TetherAPI
 import TetherClient
 import TetherCore
 
-/// Clients for responses that stream for as long as they are read (`GET /v1/alerts/stream`).
+/// Connections for responses that stream for as long as they are read (`GET /v1/alerts/stream`)
+/// and for large bodies (`backup`).
 ///
-/// ``TetherClientFactory`` sends through URLSession, which on Linux hands a response body over
-/// only once it is complete; a stream never completes. This client sends through AsyncHTTPClient,
-/// which passes each chunk on as it arrives, with the same bearer-token renewal and problem
-/// answers as every other command.
+/// Every command sends through AsyncHTTPClient, which passes each chunk on as it arrives; a
+/// streaming connection's client also waits out a server that is briefly unreachable
+/// (``ConnectionSecurity/streamingClient(serverURL:tokens:)``), with the same bearer-token
+/// renewal and problem answers as every other command.
 enum StreamingClient {
-    static func client(serverURL: URL, tokens: any AccessTokenProvider) -> Client {
-        TetherClientFactory.client(serverURL: serverURL, tokens: tokens, transport: AsyncHTTPClientTransport())
+    /// A connection to `connection`'s server for streams, signed in with `tokens`.
+    static func connection(_ connection: ServerConnection, tokens: any AccessTokenProvider) throws -> ServerConnection {
+        ServerConnection(
+            serverURL: connection.serverURL,
+            client: try connection.security.streamingClient(serverURL: connection.serverURL, tokens: tokens),
+            security: connection.security
+        )
     }
 
     /// A failed request as one line: the server's problem, or why the server could not be reached.
@@ -24,6 +29,7 @@ enum StreamingClient {
         if underlying is DecodingError {
             return CLIError(TetherClientFailure.describe(error, serverURL: serverURL))
         }
-        return CLIError("cannot reach the server at \(serverURL.absoluteString): \(underlying)")
+        return TransportFailure.cliError(underlying, serverURL: serverURL)
+            ?? CLIError("cannot reach the server at \(serverURL.absoluteString): \(underlying)")
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import TetherCore
 import TetherServer
 import TetherStore
 import TetherSync
@@ -29,6 +30,15 @@ struct ServeCommand: AsyncParsableCommand {
                 "tether.durability": "\(settings.durability.rawValue)",
             ]
         )
+        if settings.config.tlsCertificateFile == nil, !IPAddress.isLoopbackHost(settings.config.host) {
+            logger.warning(
+                """
+                plain HTTP off loopback: passwords and tokens cross the network in the clear unless a proxy \
+                in front terminates TLS; serve HTTPS with --tls-cert and --tls-key (README, Deployment)
+                """,
+                metadata: ["tether.host": "\(settings.config.host)"]
+            )
+        }
         let backups = try BackupVault.open(
             dataDirectory: settings.dataDirectory,
             kekFile: settings.kekFile,
@@ -41,7 +51,12 @@ struct ServeCommand: AsyncParsableCommand {
             store: store,
             logger: logger,
             backups: backups,
-            replicaBlobs: try FileBlobStore(root: settings.dataDirectory.appendingPathComponent("replicas"))
+            replicaBlobs: try FileBlobStore(root: settings.dataDirectory.appendingPathComponent("replicas")),
+            onServerRunning: { [logger, config = settings.config] channel in
+                let host = config.host.contains(":") ? "[\(config.host)]" : config.host
+                let port = channel.localAddress?.port ?? config.port
+                logger.info("serving", metadata: ["tether.url": "\(config.scheme)://\(host):\(port)"])
+            }
         )
         // runService() installs SIGINT/SIGTERM handlers; shutdown lets in-flight requests finish.
         try await app.runService()

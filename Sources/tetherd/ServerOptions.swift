@@ -209,6 +209,27 @@ struct ServerOptions: ParsableArguments {
     )
     var metricsListen: String?
 
+    @Option(
+        name: .customLong("tls-cert"),
+        help: "PEM certificate chain: serve HTTPS, with --tls-key (env: TETHER_TLS_CERT; default: plain HTTP)."
+    )
+    var tlsCertificate: String?
+
+    @Option(
+        name: .customLong("tls-key"),
+        help: "PEM private key of --tls-cert (env: TETHER_TLS_KEY)."
+    )
+    var tlsKey: String?
+
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            "A proxy address or CIDR block whose X-Forwarded-For is believed; repeatable (env: TETHER_TRUSTED_PROXY, comma-separated; default: none).",
+            valueName: "CIDR"
+        )
+    )
+    var trustedProxy: [String] = []
+
     /// The flags that were given, by setting key.
     var flags: [String: String] {
         let pairs: [(String, String?)] = [
@@ -230,6 +251,8 @@ struct ServerOptions: ParsableArguments {
             ("max-connections", self.maxConnections), ("idle-timeout", self.idleTimeout),
             ("read-timeout", self.readTimeout), ("max-streams-per-account", self.maxStreamsPerAccount),
             ("metrics-listen", self.metricsListen),
+            ("tls-cert", self.tlsCertificate), ("tls-key", self.tlsKey),
+            ("trusted-proxy", self.trustedProxy.isEmpty ? nil : self.trustedProxy.joined(separator: ",")),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }

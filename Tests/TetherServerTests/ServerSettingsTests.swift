@@ -87,6 +87,10 @@ struct ServerSettingsTests {
             "kek-file": "/etc/tether/region.kek", "directory-sync-interval": "250ms",
             "directory-tombstone-retention": "90d", "peer-timeout": "12s", "move-deadline": "2m",
             "move-check-interval": "3s",
+            "tls-cert": "/etc/tether/chain.pem", "tls-key": "/etc/tether/key.pem",
+            "trusted-proxy": "10.0.0.0/8, 192.168.1.1",
+            "max-bytes-in-flight": "1048576", "max-connections": "64", "idle-timeout": "2m", "read-timeout": "10s",
+            "max-streams-per-account": "2", "metrics-listen": "[::1]:9100",
         ]
         #expect(Set(values.keys) == Set(ServerSettings.keys))
         var environment: [String: String] = [:]
@@ -122,6 +126,38 @@ struct ServerSettingsTests {
         #expect(settings.config.peerTimeout == .seconds(12))
         #expect(settings.config.moveDeadline == .seconds(120))
         #expect(settings.config.moveCheckInterval == .seconds(3))
+        #expect(settings.config.tlsCertificateFile == "/etc/tether/chain.pem")
+        #expect(settings.config.tlsKeyFile == "/etc/tether/key.pem")
+        #expect(settings.config.trustedProxies.networks.map(\.description) == ["10.0.0.0/8", "192.168.1.1/32"])
+        #expect(settings.config.maxBytesInFlight == 1_048_576)
+        #expect(settings.config.maxConnections == 64)
+        #expect(settings.config.idleTimeout == .seconds(120))
+        #expect(settings.config.readTimeout == .seconds(10))
+        #expect(settings.config.maxStreamsPerAccount == 2)
+        #expect(settings.config.metricsListen?.host == "::1")
+        #expect(settings.config.metricsListen?.port == 9_100)
+    }
+
+    @Test
+    func tlsTakesACertificateAndAKeyTogetherAndMakesTheServersURLHTTPS() throws {
+        let certificateOnly = #expect(throws: TetherError.self) {
+            try ServerSettings(resolving: SettingSources(flags: ["tls-cert": "/etc/tether/chain.pem"]))
+        }
+        #expect(certificateOnly?.field == "tls-key")
+        let keyOnly = #expect(throws: TetherError.self) {
+            try ServerSettings(resolving: SettingSources(environment: ["TETHER_TLS_KEY": "/etc/tether/key.pem"]))
+        }
+        #expect(keyOnly?.field == "tls-cert")
+
+        let plain = try ServerSettings(resolving: SettingSources(flags: ["port": "8443"]))
+        #expect(plain.config.directory.regions.first?.url.absoluteString == "http://127.0.0.1:8443")
+        let tls = try ServerSettings(
+            resolving: SettingSources(
+                flags: ["port": "8443", "tls-cert": "/etc/tether/chain.pem"],
+                file: ["tls-key": "/etc/tether/key.pem"]
+            )
+        )
+        #expect(tls.config.directory.regions.first?.url.absoluteString == "https://127.0.0.1:8443")
     }
 
     @Test
@@ -166,6 +202,15 @@ struct ServerSettingsTests {
         ("clock", "sundial"),
         ("webhook-targets", "lan"),
         ("log-level", "loud"),
+        ("trusted-proxy", "10.0.0.0/33"),
+        ("trusted-proxy", "10.0.0.0/8,proxy.example.org"),
+        ("max-bytes-in-flight", "1000"),
+        ("max-connections", "0"),
+        ("idle-timeout", "0s"),
+        ("read-timeout", "soon"),
+        ("max-streams-per-account", "0"),
+        ("metrics-listen", "9100"),
+        ("metrics-listen", "127.0.0.1:0"),
     ])
     func aBadValueNamesItsSetting(key: String, value: String) {
         for sources in [SettingSources(flags: [key: value]), SettingSources(file: [key: value])] {

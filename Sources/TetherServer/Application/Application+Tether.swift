@@ -42,8 +42,10 @@ public func buildApplication(
         store: store,
         peers: PeerDirectoryClient(directory: config.directory, timeout: config.peerTimeout)
     )
-    // Outermost first: metrics see the final status of every response, errors included, and
-    // every response, error or not, carries X-Request-Id.
+    // Outermost first: everything sees the client's address as trusted proxies forward it,
+    // metrics see the final status of every response, errors included, and every response,
+    // error or not, carries X-Request-Id.
+    router.add(middleware: ClientAddressMiddleware(proxies: config.trustedProxies))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.info))
     let moves = AccountMoves()
@@ -170,7 +172,10 @@ public func buildApplication(
     }
     return Application(
         router: router,
-        server: .guardedHTTP1(idleTimeout: config.idleTimeout, readTimeout: config.readTimeout),
+        server: try ServerTLS.serverBuilder(
+            for: config,
+            base: .guardedHTTP1(idleTimeout: config.idleTimeout, readTimeout: config.readTimeout)
+        ),
         configuration: .init(
             address: .hostname(config.host, port: config.port),
             serverName: "tetherd",

@@ -73,6 +73,14 @@ public struct ServerConfig: Sendable {
     /// What background jobs (``PeriodicJob``) wait on between passes; tests inject one they step.
     /// Default: the continuous clock.
     public var jobClock: any Clock<Duration> = ContinuousClock()
+    /// The PEM certificate chain to serve over TLS (`--tls-cert`); with ``tlsKeyFile`` the server
+    /// speaks HTTPS only. Default: none, plain HTTP (on loopback, or behind a proxy that terminates TLS).
+    public var tlsCertificateFile: String?
+    /// The PEM private key of ``tlsCertificateFile`` (`--tls-key`). Default: none.
+    public var tlsKeyFile: String?
+    /// The proxies whose `X-Forwarded-For` names the client (`--trusted-proxy CIDR`, repeatable).
+    /// Default: none, so the socket's peer is always the client.
+    public var trustedProxies = TrustedProxies()
 
     // MARK: Limits of the front door
 
@@ -104,7 +112,13 @@ public struct ServerConfig: Sendable {
 
     /// The region directory in force: the configured one, or this region alone.
     public var directory: RegionDirectory {
-        self.regions ?? .standalone(self.region, url: URL(string: "http://\(self.host):\(self.port)")!)
+        self.regions
+            ?? .standalone(self.region, url: URL(string: "\(self.scheme)://\(self.host):\(self.port)")!)
+    }
+
+    /// `https` when the server speaks TLS (``tlsCertificateFile``), else `http`.
+    public var scheme: String {
+        self.tlsCertificateFile == nil ? "http" : "https"
     }
 
     /// Creates a configuration; every parameter has a safe default.
@@ -186,6 +200,11 @@ public struct ServerConfig: Sendable {
         }
         guard self.aggregateRetention <= Self.maxAggregateRetention else {
             throw .invalidField("aggregate-retention", "must be at most 730d")
+        }
+        if (self.tlsCertificateFile == nil) != (self.tlsKeyFile == nil) {
+            throw self.tlsCertificateFile == nil
+                ? .invalidField("tls-cert", "must be given with tls-key")
+                : .invalidField("tls-key", "must be given with tls-cert")
         }
     }
 }

@@ -25,7 +25,7 @@ public struct ServerSettings: Sendable {
         "telemetry-retention", "aggregate-retention", "durability", "clock", "webhook-targets", "log-level",
         "kek-file", "directory-sync-interval", "directory-tombstone-retention", "peer-timeout", "move-deadline",
         "move-check-interval", "max-bytes-in-flight", "max-connections", "idle-timeout", "read-timeout",
-        "max-streams-per-account", "metrics-listen",
+        "max-streams-per-account", "metrics-listen", "tls-cert", "tls-key", "trusted-proxy",
     ]
 
     /// Resolves every setting.
@@ -119,6 +119,15 @@ public struct ServerSettings: Sendable {
             } catch {
                 throw .invalidField("regions", "cannot read \(file): \(error.localizedDescription)")
             }
+        }
+        config.tlsCertificateFile = sources.value("tls-cert")
+        config.tlsKeyFile = sources.value("tls-key")
+        if let proxies = sources.value("trusted-proxy") {
+            config.trustedProxies = TrustedProxies(
+                try proxies.split(separator: ",").map { block throws(TetherError) in
+                    try IPNetwork(parsing: String(block), field: "trusted-proxy")
+                }
+            )
         }
         try config.validate()
         self.config = config
