@@ -18,12 +18,9 @@ public enum ResolvedAddress: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .v4(let address):
-            var raw = in_addr(s_addr: address.bigEndian)
-            return Self.text(family: AF_INET, of: &raw)
+            return Self.text(family: AF_INET, of: withUnsafeBytes(of: address.bigEndian) { Array($0) })
         case .v6(let bytes):
-            var raw = in6_addr()
-            withUnsafeMutableBytes(of: &raw) { $0.copyBytes(from: bytes) }
-            return Self.text(family: AF_INET6, of: &raw)
+            return Self.text(family: AF_INET6, of: bytes)
         }
     }
 
@@ -35,9 +32,12 @@ public enum ResolvedAddress: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    private static func text<Raw>(family: Int32, of raw: inout Raw) -> String {
+    /// `inet_ntop` of the address `bytes` (in network order).
+    private static func text(family: Int32, of bytes: [UInt8]) -> String {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        _ = inet_ntop(family, &raw, &buffer, socklen_t(buffer.count))
+        bytes.withUnsafeBytes { raw in
+            _ = inet_ntop(family, raw.baseAddress, &buffer, socklen_t(buffer.count))
+        }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
