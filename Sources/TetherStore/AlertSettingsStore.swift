@@ -74,8 +74,9 @@ public struct WebhookDelivery: Sendable, Hashable {
 /// alert in the same transaction when its account has a webhook, so no alert is stored without
 /// its delivery, and each alert is queued once.
 public protocol WebhookOutbox: Sendable {
-    /// Deliveries due at `now`, oldest first.
-    func dueWebhookDeliveries(now: Date, limit: Int) async throws -> [WebhookDelivery]
+    /// Deliveries due at `now`, oldest first: at most `limit`, and of each account only its
+    /// `perAccount` oldest, so one account's backlog never fills the list.
+    func dueWebhookDeliveries(now: Date, limit: Int, perAccount: Int) async throws -> [WebhookDelivery]
 
     /// The receiver took it: the delivery is done for good.
     func completeWebhookDelivery(alert: AlertID) async throws

@@ -3,17 +3,24 @@ import GRDB
 public import TetherCore
 
 extension SQLiteStore {
-    public func dueWebhookDeliveries(now: Date, limit: Int) async throws -> [WebhookDelivery] {
+    public func dueWebhookDeliveries(now: Date, limit: Int, perAccount: Int) async throws -> [WebhookDelivery] {
         try await self.dbWriter.read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT d.alert_id, d.attempts, a.webhook_url, a.webhook_secret, a.webhook_created_at
-                    FROM webhook_delivery d JOIN account_alerting a ON a.account_id = d.account_id
-                    WHERE d.next_attempt_at <= ? AND a.webhook_url IS NOT NULL
-                    ORDER BY d.next_attempt_at LIMIT ?
+                    FROM (
+                        SELECT alert_id, account_id, attempts, next_attempt_at,
+                            row_number() OVER (
+                                PARTITION BY account_id ORDER BY next_attempt_at, alert_id
+                            ) AS place
+                        FROM webhook_delivery WHERE next_attempt_at <= ?
+                    ) d
+                    JOIN account_alerting a ON a.account_id = d.account_id
+                    WHERE d.place <= ? AND a.webhook_url IS NOT NULL
+                    ORDER BY d.next_attempt_at, d.alert_id LIMIT ?
                     """,
-                arguments: [now, limit]
+                arguments: [now, perAccount, limit]
             )
             return try rows.compactMap { row -> WebhookDelivery? in
                 let id: String = row["alert_id"]

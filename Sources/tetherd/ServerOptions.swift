@@ -157,7 +157,7 @@ struct ServerOptions: ParsableArguments {
 
     @Option(
         name: .customLong("webhook-targets"),
-        help: "public (no loopback or private addresses) or any (env: TETHER_WEBHOOK_TARGETS; default public)."
+        help: "public (https to public addresses only) or any (env: TETHER_WEBHOOK_TARGETS; default public)."
     )
     var webhookTargets: String?
 

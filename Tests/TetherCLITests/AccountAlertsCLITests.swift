@@ -30,17 +30,29 @@ struct AccountAlertsCLITests {
             #expect(shown["name"] as? String == "Ann Example")
             #expect(shown["phone"] as? String == "+49 30 1234567")
 
+            // Public addresses: the tests resolve no names (there may be no DNS).
             let webhook = try #require(
-                try await cli.json("account", "webhook", "set", "https://hooks.example.org/tether") as? [String: Any]
+                try await cli.json("account", "webhook", "set", "https://1.1.1.1/tether") as? [String: Any]
             )
             #expect((webhook["secret"] as? String)?.isEmpty == false)
-            let text = try await cli.run("account", "webhook", "set", "https://hooks.example.org/other")
+            let text = try await cli.run("account", "webhook", "set", "https://8.8.8.8/other")
             #expect(text.stdout.contains("shown once"))
             let badURL = try await cli.run("account", "webhook", "set", "ftp://hooks.example.org")
             #expect(badURL.status == 1)
             #expect(badURL.stderr.contains("url"))
+            // The default `--webhook-targets public`: loopback in any form, and plain http, are refused.
+            let loopback = try await cli.run("account", "webhook", "set", "https://127.1/hook")
+            #expect(loopback.status == 1)
+            #expect(loopback.stderr.contains("url"))
+            #expect(
+                loopback.stderr.contains("url names 127.1, which resolves to 127.0.0.1, a loopback address"),
+                "\(loopback.stderr)"
+            )
+            let plain = try await cli.run("account", "webhook", "set", "http://8.8.8.8/hook")
+            #expect(plain.status == 1)
+            #expect(plain.stderr.contains("https"), "\(plain.stderr)")
             let hook = try #require(try await cli.json("account", "webhook", "show") as? [String: Any])
-            #expect(hook["url"] as? String == "https://hooks.example.org/other")
+            #expect(hook["url"] as? String == "https://8.8.8.8/other")
             #expect(hook.keys.contains("secret") && hook["secret"] is NSNull)  // never shown again
             #expect(try await cli.run("account", "webhook", "remove").status == 0)
             let gone = try #require(try await cli.json("account", "webhook", "show") as? [String: Any])

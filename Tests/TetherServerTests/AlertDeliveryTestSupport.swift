@@ -63,7 +63,8 @@ actor AlertStreamReader {
 }
 
 /// A webhook receiver on 127.0.0.1: records every post and answers with the statuses given, in
-/// turn (the last one from then on).
+/// turn (the last one from then on). A receiver `holding` posts answers none of them until
+/// ``release()`` (or until it stops): one whose owner's server hangs.
 actor WebhookReceiver {
     struct Post: Sendable {
         var signature: String
@@ -73,10 +74,28 @@ actor WebhookReceiver {
     }
 
     private(set) var posts: [Post] = []
+    /// Posts that arrived, answered or not.
+    private(set) var arrivals = 0
     private var statuses: [Int]
+    private var holding: Bool
+    private var held: [CheckedContinuation<Void, Never>] = []
 
-    init(answering statuses: [Int]) {
+    init(answering statuses: [Int], holding: Bool = false) {
         self.statuses = statuses
+        self.holding = holding
+    }
+
+    /// A post arrived: returns when it may be answered.
+    func arrived() async {
+        self.arrivals += 1
+        if self.holding { await withCheckedContinuation { self.held.append($0) } }
+    }
+
+    /// Answers the posts held, and every later one at once.
+    func release() {
+        self.holding = false
+        for post in self.held { post.resume() }
+        self.held = []
     }
 
     func record(signature: String, alertID: String, body: Data) -> Int {
@@ -85,14 +104,16 @@ actor WebhookReceiver {
         return status
     }
 
-    /// Runs a receiver for the length of `body`, passing its URL.
+    /// Runs a receiver for the length of `body`, passing its URL (`http://127.0.0.1:PORT/hook`).
     static func withRunning<Result: Sendable>(
         answering statuses: [Int],
+        holding: Bool = false,
         _ body: (WebhookReceiver, URL) async throws -> Result
     ) async throws -> Result {
-        let receiver = WebhookReceiver(answering: statuses)
+        let receiver = WebhookReceiver(answering: statuses, holding: holding)
         let router = Router()
         router.post("/hook") { request, context -> Response in
+            await receiver.arrived()
             let bytes = try await request.body.collect(upTo: 1 << 20)
             let status = await receiver.record(
                 signature: request.headers[.init("Tether-Signature")!] ?? "",
@@ -120,10 +141,12 @@ actor WebhookReceiver {
             let port = await iterator.next() ?? 0
             do {
                 let result = try await body(receiver, URL(string: "http://127.0.0.1:\(port)/hook")!)
+                await receiver.release()
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
                 return result
             } catch {
+                await receiver.release()
                 await group.triggerGracefulShutdown()
                 try? await tasks.waitForAll()
                 throw error

@@ -20,12 +20,12 @@ struct AccountMoveStoreTests {
         let alert = try #require(try await old.recordAlert(AlertStoreTests.alert(tracker)))
         // Not yet delivered (the receiver was down) when the account moves.
         let later = Times.at(3_600)
-        #expect(try await old.dueWebhookDeliveries(now: later, limit: 10).map(\.alert.id) == [alert.id])
+        #expect(try await old.dueWebhookDeliveries(now: later, limit: 10, perAccount: 10).map(\.alert.id) == [alert.id])
 
         let rows = try #require(try await old.movingAccountRows(account: ada.id))
         try await new.importMovedAccount(rows, home: try #require(RegionID(rawValue: "us")), at: Times.start)
 
-        let due = try await new.dueWebhookDeliveries(now: later, limit: 10)
+        let due = try await new.dueWebhookDeliveries(now: later, limit: 10, perAccount: 10)
         #expect(due.map(\.alert.id) == [alert.id])
         #expect(due.first?.endpoint.url == hook)
         #expect(try await new.alerts(account: ada.id, device: nil, limit: 10).map(\.id) == [alert.id])

@@ -1,66 +1,116 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+public import Foundation
+public import TetherCore
 
-/// Which webhook URLs the server posts to. By default only public hosts: an owner must not be
-/// able to make the server post into the network it runs in (loopback, private and link-local
-/// addresses, `localhost`). `tetherd --webhook-targets any` allows those too, for a home
-/// server posting to a LAN service, and for tests.
+/// Which webhook URLs the server posts to. By default only `https` to public addresses: an
+/// owner must not be able to make the server post into the network it runs in. The host is
+/// resolved and every address it has is checked (loopback, private, link-local, carrier-grade
+/// NAT, multicast, unspecified, reserved and documentation ranges are refused, and so are the
+/// IPv4-mapped, NAT64 and 6to4 forms of one), and the post then connects to the address that
+/// was checked, so a name that resolves differently a moment later reaches nothing else.
+/// `tetherd --webhook-targets any` allows every host and plain `http`, for a home server
+/// posting to a LAN service, and for tests.
 ///
-/// Host names are not resolved: a public name that resolves to a private address is posted to.
+/// ```swift
+/// let target = try await WebhookTargetPolicy.publicOnly.check(url)  // throws for http://127.1/hook
+/// ```
 public enum WebhookTargetPolicy: String, Sendable, Hashable, CaseIterable {
-    /// Public hosts only.
+    /// `https` to public addresses only.
     case publicOnly = "public"
-    /// Any host.
+    /// Any host, `http` or `https`.
     case any
 
-    /// Whether the policy allows posting to `host` (a name or an IP literal, IPv6 with or without brackets).
-    public func allows(host: String) -> Bool {
-        self == .any || !Self.isInternal(host: host)
+    /// Resolves `url`'s host and checks the policy allows it: where a post to `url` connects.
+    /// Asked when the owner sets the webhook and again before every post.
+    ///
+    /// - Throws: ``TetherError/invalidField(_:_:)`` naming `url`, for a refused scheme or
+    ///   address, or a host that does not resolve.
+    public func check(_ url: URL) async throws(TetherError) -> WebhookTarget {
+        do throws(Refusal) {
+            return try await self.target(for: url)
+        } catch {
+            throw .invalidField("url", error.detail)
+        }
     }
 
-    /// Whether `host` names this machine or a private network.
-    static func isInternal(host: String) -> Bool {
-        var host = host.lowercased()
-        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        if host == "localhost" || host.hasSuffix(".localhost") || host.isEmpty { return true }
-        var v4 = in_addr()
-        if inet_pton(AF_INET, host, &v4) == 1 {
-            return Self.isInternal(ipv4: UInt32(bigEndian: v4.s_addr))
-        }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, host, &v6) == 1 {
-            let bytes = withUnsafeBytes(of: v6) { Array($0) }
-            if bytes.allSatisfy({ $0 == 0 }) || bytes == [UInt8](repeating: 0, count: 15) + [1] { return true }
-            if bytes[0] & 0xfe == 0xfc { return true }  // fc00::/7, unique local
-            if bytes[0] == 0xfe, bytes[1] & 0xc0 == 0x80 { return true }  // fe80::/10, link-local
-            if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xff, bytes[11] == 0xff {
-                // An IPv4-mapped address.
-                let v4 = bytes[12...].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-                return Self.isInternal(ipv4: v4)
+    /// Why a URL is not posted to.
+    enum Refusal: Error {
+        /// The policy refuses it for good (scheme, address).
+        case refused(String)
+        /// Its host does not resolve now; it may later.
+        case unresolved(String)
+
+        /// What the owner is told.
+        var detail: String {
+            switch self {
+            case .refused(let detail), .unresolved(let detail): detail
             }
-            return false
         }
-        return false
     }
 
-    private static func isInternal(ipv4 address: UInt32) -> Bool {
-        let ranges: [(base: UInt32, bits: UInt32)] = [
-            (0x0000_0000, 8),  // 0.0.0.0/8, this network
-            (0x0A00_0000, 8),  // 10.0.0.0/8
-            (0x6440_0000, 10),  // 100.64.0.0/10, carrier-grade NAT
-            (0x7F00_0000, 8),  // 127.0.0.0/8, loopback
-            (0xA9FE_0000, 16),  // 169.254.0.0/16, link-local
-            (0xAC10_0000, 12),  // 172.16.0.0/12
-            (0xC0A8_0000, 16),  // 192.168.0.0/16
-        ]
-        return ranges.contains { range in
-            let mask: UInt32 = range.bits == 0 ? 0 : ~UInt32(0) << (32 - range.bits)
-            return address & mask == range.base
+    /// ``check(_:)``, telling a refusal from a host that does not resolve.
+    func target(for url: URL) async throws(Refusal) -> WebhookTarget {
+        guard let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme) else {
+            throw .refused("must be an http or https URL")
         }
+        if self == .publicOnly, scheme != "https" {
+            throw .refused(
+                "must be an https URL; this server posts webhooks over https only (tetherd --webhook-targets any allows http)"
+            )
+        }
+        var host = url.host ?? ""
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw .refused("must name a host") }
+        let name = host.lowercased()
+        if self == .publicOnly, name.hasSuffix(".localhost") || name.hasSuffix(".localhost.") {
+            throw Self.refusal("names \(host), this machine")
+        }
+        let addresses: [ResolvedAddress]
+        do {
+            addresses = try await HostResolver.addresses(of: host)
+        } catch let failure as HostResolver.Failure {
+            throw .unresolved("names \(host), which does not resolve (\(failure.reason))")
+        } catch {
+            throw .unresolved("names \(host), which could not be resolved (\(error))")
+        }
+        if self == .publicOnly {
+            for address in addresses {
+                guard let kind = address.internalKind else { continue }
+                let article = kind.first.map { "aeiouAEIOU".contains($0) } == true ? "an" : "a"
+                throw Self.refusal(
+                    "\(address)" == host
+                        ? "names \(host), \(article) \(kind) address"
+                        : "names \(host), which resolves to \(address), \(article) \(kind) address"
+                )
+            }
+        }
+        return WebhookTarget(host: host, address: addresses[0], isPinned: self == .publicOnly)
+    }
+
+    /// `url names …; this server posts only to public addresses (…)`.
+    private static func refusal(_ what: String) -> Refusal {
+        .refused("\(what); this server posts only to public addresses (tetherd --webhook-targets any allows others)")
+    }
+}
+
+/// Where a webhook post connects: the URL's host, and the address checked for it.
+public struct WebhookTarget: Sendable, Hashable {
+    /// The URL's host (an IPv6 literal without brackets).
+    public let host: String
+    /// The host's first address (the one `getaddrinfo` prefers).
+    public let address: ResolvedAddress
+    /// Whether the post connects to ``address`` and nowhere else: under
+    /// ``WebhookTargetPolicy/publicOnly``, whose check it passed. Under
+    /// ``WebhookTargetPolicy/any`` nothing is refused, so the post resolves the host as usual
+    /// and tries each address (a LAN service may listen on IPv4 only while `localhost` names
+    /// `::1` first).
+    public let isPinned: Bool
+
+    /// `[host: address]` when pinned, as AsyncHTTPClient's `dnsOverride` takes it: the post
+    /// connects to ``address`` while TLS still sends, and checks the certificate for, ``host``.
+    var dnsOverride: [String: String] {
+        guard self.isPinned else { return [:] }
+        // AsyncHTTPClient keys an IPv6 literal in brackets, as the URL writes it.
+        let key = self.host.contains(":") ? "[\(self.host)]" : self.host
+        return [key: "\(self.address)"]
     }
 }

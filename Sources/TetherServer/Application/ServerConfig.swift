@@ -49,7 +49,8 @@ public struct ServerConfig: Sendable {
     public var alertTickInterval: Duration = .seconds(1)
     /// The first webhook retry waits this long, each next one twice as long (at most an hour). Default 1 s.
     public var webhookBackoffBase: Duration = .seconds(1)
-    /// Which hosts webhooks may post to. Default ``WebhookTargetPolicy/publicOnly``.
+    /// Which hosts webhooks may post to. Default ``WebhookTargetPolicy/publicOnly``: `https`
+    /// only, to hosts whose every resolved address is public.
     public var webhookTargets: WebhookTargetPolicy = .publicOnly
     /// The region directory (`--regions FILE`); `nil` runs this region alone, home to every account.
     public var regions: RegionDirectory?

@@ -267,12 +267,8 @@ extension TetherAPIHandler {
         let session = try await self.authenticator.session()
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
         let url = try WebhookEndpoint.url(body.url)
-        guard self.config.webhookTargets.allows(host: url.host ?? "") else {
-            throw TetherError.invalidField(
-                "url",
-                "must name a public host; this server does not post to loopback or private addresses"
-            )
-        }
+        // Resolved and checked now, so a refused target is told at once; checked again at every post.
+        _ = try await self.config.webhookTargets.check(url)
         let webhook = WebhookEndpoint(
             url: url,
             secret: SecretToken.generate(.webhookSecret).text,

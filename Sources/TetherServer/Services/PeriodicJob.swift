@@ -7,8 +7,9 @@ public import ServiceLifecycle
 ///
 /// A pass can also be asked for directly (``runOnce()``): tests step a job that way instead of
 /// sleeping, and passes never overlap, so when ``runOnce()`` returns, every pass begun before
-/// it has finished and one more has run. Errors of a pass in the loop are logged and the next
-/// pass runs as usual.
+/// it has finished and one more has run. A job whose pass only starts work (the webhook
+/// deliverer's attempts run on their own) has a `settle` step that ``runOnce()`` waits for and
+/// the loop does not. Errors of a pass in the loop are logged and the next pass runs as usual.
 ///
 /// ```swift
 /// let sweep = PeriodicJob(name: "retention", interval: .seconds(3_600), logger: logger) {
@@ -36,6 +37,7 @@ public struct PeriodicJob: Service {
     private let passes: PassLock
     private let setUp: @Sendable () async -> Void
     private let pass: @Sendable () async throws -> Void
+    private let settle: @Sendable () async -> Void
     private let tearDown: @Sendable () async -> Void
 
     /// Creates a job.
@@ -47,6 +49,7 @@ public struct PeriodicJob: Service {
     ///   - logger: Where a failed pass is reported.
     ///   - setUp: Runs once, before the first pass (the loop's or ``runOnce()``'s).
     ///   - tearDown: Runs once the loop has stopped.
+    ///   - settle: What ``runOnce()`` waits for after its pass: the work the pass left running.
     ///   - pass: One pass of the work.
     public init(
         name: String,
@@ -55,6 +58,7 @@ public struct PeriodicJob: Service {
         logger: Logger,
         setUp: @escaping @Sendable () async -> Void = {},
         tearDown: @escaping @Sendable () async -> Void = {},
+        settle: @escaping @Sendable () async -> Void = {},
         pass: @escaping @Sendable () async throws -> Void
     ) {
         self.name = name
@@ -65,12 +69,19 @@ public struct PeriodicJob: Service {
         self.setUp = setUp
         self.tearDown = tearDown
         self.pass = pass
+        self.settle = settle
     }
 
-    /// Runs one pass now, after the one under way (if any) has finished.
+    /// Runs one pass now, after the one under way (if any) has finished, and waits for the
+    /// work it left running (the job's `settle`).
     ///
     /// - Throws: what the pass threw.
     public func runOnce() async throws {
+        try await self.runPass()
+        await self.settle()
+    }
+
+    private func runPass() async throws {
         await self.passes.acquire()
         do {
             if await self.passes.needsSetUp() { await self.setUp() }
@@ -111,7 +122,7 @@ public struct PeriodicJob: Service {
 
     private func loggingFailures() async {
         do {
-            try await self.runOnce()
+            try await self.runPass()
         } catch is CancellationError {
             return
         } catch {
