@@ -24,7 +24,8 @@ public struct ServerSettings: Sendable {
         "claim-failure-limit", "claim-failure-window", "max-body-bytes", "ts-max-past", "ts-max-future",
         "telemetry-retention", "aggregate-retention", "durability", "clock", "webhook-targets", "log-level",
         "kek-file", "directory-sync-interval", "directory-tombstone-retention", "peer-timeout", "move-deadline",
-        "move-check-interval",
+        "move-check-interval", "sign-in-address-limit", "sign-in-email-limit", "registration-address-limit",
+        "credential-failure-limit", "credential-failure-window", "insecure-fast-password-hashing",
     ]
 
     /// Resolves every setting.
@@ -118,6 +119,24 @@ public struct ServerSettings: Sendable {
                 throw .invalidField("regions", "cannot read \(file): \(error.localizedDescription)")
             }
         }
+        if let limit = sources.value("sign-in-address-limit") {
+            config.signInAddressLimit = try Self.integer(limit, key: "sign-in-address-limit")
+        }
+        if let limit = sources.value("sign-in-email-limit") {
+            config.signInEmailLimit = try Self.integer(limit, key: "sign-in-email-limit")
+        }
+        if let limit = sources.value("registration-address-limit") {
+            config.registrationAddressLimit = try Self.integer(limit, key: "registration-address-limit")
+        }
+        if let limit = sources.value("credential-failure-limit") {
+            config.credentialFailureLimit = try Self.integer(limit, key: "credential-failure-limit")
+        }
+        if let window = sources.value("credential-failure-window") {
+            config.credentialFailureWindow = try Duration(setting: window, field: "credential-failure-window")
+        }
+        if let insecure = sources.value("insecure-fast-password-hashing") {
+            config.insecureFastPasswordHashing = try Self.boolean(insecure, key: "insecure-fast-password-hashing")
+        }
         try config.validate()
         self.config = config
         let durability = sources.value("durability")?.trimmingCharacters(in: .whitespaces) ?? "process-crash"
@@ -131,6 +150,14 @@ public struct ServerSettings: Sendable {
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(self.logLevel) else {
             throw .invalidField("log-level", "must be one of \(levels.joined(separator: ", "))")
+        }
+    }
+
+    private static func boolean(_ text: String, key: String) throws(TetherError) -> Bool {
+        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off", "": return false
+        default: throw .invalidField(key, "must be true or false")
         }
     }
 
