@@ -35,7 +35,7 @@ done
 sync
 
 echo "== tether (release tetherd on 127.0.0.1:$port)"
-"$bin/tetherd" --port "$port" --data-dir "$work/server" --bcrypt-cost 4 --log-level warning &
+"$bin/tetherd" --port "$port" --data-dir "$work/server" --bcrypt-cost 4 --insecure-fast-password-hashing --log-level warning &
 server=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done
 export XDG_CONFIG_HOME="$work/cli" TETHER_SERVER="http://127.0.0.1:$port"

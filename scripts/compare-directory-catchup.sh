@@ -30,8 +30,8 @@ echo "{\"directory_key\": \"$key\", \"regions\": [$(region a "$port_a")]}" >"$wo
 echo "{\"directory_key\": \"$key\", \"regions\": [$(region a "$port_a"), $(region b "$port_b")]}" >"$work/regions.json"
 
 start() { # region port regions-file
-    "$bin/tetherd" --region "$1" --port "$2" --regions "$3" --data-dir "$work/$1" --bcrypt-cost 4 \
-        --log-level warning --directory-sync-interval 100ms &
+    "$bin/tetherd" --region "$1" --port "$2" --regions "$3" --data-dir "$work/$1" \
+        --bcrypt-cost 4 --insecure-fast-password-hashing --log-level warning --directory-sync-interval 100ms &
 }
 wait_up() { for _ in $(seq 100); do curl -sf "http://127.0.0.1:$1/health" >/dev/null && return; sleep 0.1; done; exit 1; }
 status() { curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$1/v1/directory/replication/status"; }

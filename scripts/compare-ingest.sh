@@ -31,8 +31,8 @@ echo "  $full"
 
 echo "== tether-bench ingest-http (tetherd on 127.0.0.1:$port)"
 server_data="$(mktemp -d)"
-"$bin/tetherd" --port "$port" --data-dir "$server_data" --bcrypt-cost 4 --ts-max-past off --ts-max-future off \
-    --pairing-rate-limit 100000 --log-level warning &
+"$bin/tetherd" --port "$port" --data-dir "$server_data" --bcrypt-cost 4 --insecure-fast-password-hashing \
+    --ts-max-past off --ts-max-future off --pairing-rate-limit 100000 --log-level warning &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$server_data"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.2; done

@@ -157,13 +157,37 @@ extension TetherError {
         detail: "The email or password is wrong."
     )
 
-    /// Too many failed sign-ins for one email within the window.
+    /// Too many failed sign-ins within the window: for this email from this address, from this
+    /// address for any email, or for this email from everywhere (``SignInBudget``).
     public static func tooManyAttempts(retryAfterSeconds: Int) -> TetherError {
         TetherError(
             code: "too_many_attempts",
             kind: .rateLimited,
             field: "email",
-            detail: "Too many failed sign-ins for this email; try again in \(retryAfterSeconds) s.",
+            detail:
+                "Too many failed sign-ins for this email or from this address; try again in \(retryAfterSeconds) s.",
+            retryAfterSeconds: retryAfterSeconds
+        )
+    }
+
+    /// Too many registrations from one client address within the hour.
+    public static func tooManyRegistrations(retryAfterSeconds: Int) -> TetherError {
+        TetherError(
+            code: "too_many_attempts",
+            kind: .rateLimited,
+            field: "email",
+            detail: "Too many registrations from this address; try again in \(retryAfterSeconds) s.",
+            retryAfterSeconds: retryAfterSeconds
+        )
+    }
+
+    /// Too many unknown device credentials from one client address within the window; no
+    /// credential from it is checked until the window has room.
+    public static func tooManyCredentialFailures(retryAfterSeconds: Int) -> TetherError {
+        TetherError(
+            code: "too_many_attempts",
+            kind: .rateLimited,
+            detail: "Too many unknown device credentials from this address; try again in \(retryAfterSeconds) s.",
             retryAfterSeconds: retryAfterSeconds
         )
     }
@@ -234,7 +258,7 @@ extension TetherError {
         detail: "The pairing code was already used; ask for a new one."
     )
 
-    /// Too many wrong pairing codes from one client address.
+    /// Too many wrong pairing codes (or claims of serials paired elsewhere) from one client address.
     public static func tooManyClaimAttempts(retryAfterSeconds: Int) -> TetherError {
         TetherError(
             code: "too_many_attempts",

@@ -23,25 +23,29 @@ public protocol AccountStore: Sendable {
     /// Everything stored for the account, for export.
     func exportAccount(id: AccountID) async throws -> AccountExportData?
 
-    /// Records one failed sign-in for `email` at `date`.
-    func recordFailedSignIn(email: EmailAddress, at date: Date) async throws
+    /// Records one failed sign-in for `email` from the client `address` at `date`.
+    func recordFailedSignIn(email: EmailAddress, address: String, at date: Date) async throws
 
-    /// Starts a sign-in attempt for `email` at `date` under `limit`, in one transaction: when the
-    /// failures in the window leave room, records the attempt as a failure in advance (cleared by
-    /// ``clearFailedSignIns(email:)`` when the password matches), so parallel guesses cannot
-    /// overrun the limit.
+    /// Starts a sign-in attempt for `email` from `address` at `date`, in one transaction: reads
+    /// the failed sign-ins after `windowStart` that are for `email` or from `address`, and lets
+    /// `decide` judge them (the rule is the caller's, e.g. ``TetherCore/SignInBudget``); when it
+    /// allows, records the attempt as a failure in advance (cleared by
+    /// ``clearFailedSignIns(email:address:)`` when the password matches), so parallel guesses
+    /// cannot overrun a limit.
     func beginSignInAttempt(
         email: EmailAddress,
+        address: String,
         at date: Date,
-        limit: SlidingWindowLimit
-    ) async throws
-        -> SlidingWindowLimit.Decision
+        after windowStart: Date,
+        decide: @escaping @Sendable ([FailedSignIn]) -> SlidingWindowLimit.Decision
+    ) async throws -> SlidingWindowLimit.Decision
 
-    /// The failed sign-ins for `email` since `date`, oldest first.
+    /// The failed sign-ins for `email` since `date`, from any address, oldest first.
     func failedSignIns(email: EmailAddress, since date: Date) async throws -> [Date]
 
-    /// Forgets the failed sign-ins of `email` (after a successful one).
-    func clearFailedSignIns(email: EmailAddress) async throws
+    /// Forgets the failed sign-ins of `email` from `address` (after a successful one from there);
+    /// those from other addresses still count.
+    func clearFailedSignIns(email: EmailAddress, address: String) async throws
 }
 
 /// What ``AccountStore/exportAccount(id:)`` returns: every record of one account.

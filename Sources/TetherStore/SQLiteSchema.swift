@@ -297,6 +297,7 @@ enum SQLiteSchema {
         Self.registerSettingsSync(in: &migrator)
         Self.registerBackupPacks(in: &migrator)
         Self.registerAccountReplication(in: &migrator)
+        Self.registerSignInAddresses(in: &migrator)
         return migrator
     }
 }

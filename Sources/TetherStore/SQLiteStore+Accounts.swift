@@ -60,29 +60,33 @@ extension SQLiteStore {
         }
     }
 
-    public func recordFailedSignIn(email: EmailAddress, at date: Date) async throws {
+    public func recordFailedSignIn(email: EmailAddress, address: String, at date: Date) async throws {
         try await self.dbWriter.write { db in
-            try db.execute(sql: "INSERT INTO failed_sign_in (email, at) VALUES (?, ?)", arguments: [email.value, date])
+            try Self.insertFailedSignIn(db, email: email, address: address, at: date)
         }
     }
 
     public func beginSignInAttempt(
         email: EmailAddress,
+        address: String,
         at date: Date,
-        limit: SlidingWindowLimit
+        after windowStart: Date,
+        decide: @escaping @Sendable ([FailedSignIn]) -> SlidingWindowLimit.Decision
     ) async throws -> SlidingWindowLimit.Decision {
         try await self.dbWriter.write { db in
-            let recent = try Date.fetchAll(
+            let rows = try Row.fetchAll(
                 db,
-                sql: "SELECT at FROM failed_sign_in WHERE email = ? AND at > ?",
-                arguments: [email.value, limit.windowStart(endingAt: date)]
+                sql: "SELECT email, address, at FROM failed_sign_in WHERE (email = ? OR address = ?) AND at > ?",
+                arguments: [email.value, address, windowStart]
             )
-            let decision = limit.decide(recent: recent, now: date)
+            let recent = rows.compactMap { row -> FailedSignIn? in
+                // Every stored email was an EmailAddress; one that no longer parses is skipped.
+                guard let email = try? EmailAddress(row["email"] as String) else { return nil }
+                return FailedSignIn(email: email, address: row["address"], at: row["at"])
+            }
+            let decision = decide(recent)
             if decision == .allowed {
-                try db.execute(
-                    sql: "INSERT INTO failed_sign_in (email, at) VALUES (?, ?)",
-                    arguments: [email.value, date]
-                )
+                try Self.insertFailedSignIn(db, email: email, address: address, at: date)
             }
             return decision
         }
@@ -98,9 +102,19 @@ extension SQLiteStore {
         }
     }
 
-    public func clearFailedSignIns(email: EmailAddress) async throws {
+    public func clearFailedSignIns(email: EmailAddress, address: String) async throws {
         try await self.dbWriter.write { db in
-            try db.execute(sql: "DELETE FROM failed_sign_in WHERE email = ?", arguments: [email.value])
+            try db.execute(
+                sql: "DELETE FROM failed_sign_in WHERE email = ? AND address = ?",
+                arguments: [email.value, address]
+            )
         }
+    }
+
+    private static func insertFailedSignIn(_ db: Database, email: EmailAddress, address: String, at date: Date) throws {
+        try db.execute(
+            sql: "INSERT INTO failed_sign_in (email, address, at) VALUES (?, ?, ?)",
+            arguments: [email.value, address, date]
+        )
     }
 }

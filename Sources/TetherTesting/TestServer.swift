@@ -164,11 +164,17 @@ extension TestServer {
 public enum TestServerError: Error {
     /// The server never reported a bound port.
     case didNotStart
+    /// The request needs a socket (``TestServer/Connection/socket``), or the connection closed
+    /// before an answer.
+    case noSocket
 }
 
 extension ServerConfig {
-    /// Settings for tests: cheap bcrypt, an ephemeral port, every other default unchanged.
+    /// Settings for tests: cheap bcrypt (allowed by ``insecureFastPasswordHashing``), an
+    /// ephemeral port, every other default unchanged.
     public static var testing: ServerConfig {
-        ServerConfig(port: 0, bcryptCost: 4)
+        var config = ServerConfig(port: 0, bcryptCost: 4)
+        config.insecureFastPasswordHashing = true
+        return config
     }
 }

@@ -14,7 +14,8 @@ public struct TetherdProcess: Sendable {
     public let baseURL: URL
 
     /// Starts `tetherd serve` on `port` (0: any free one) with `arguments` and `environment`,
-    /// and waits until it logs the port it bound.
+    /// and waits until it logs the port it bound. It hashes passwords at bcrypt cost 4
+    /// (`--insecure-fast-password-hashing`) unless `arguments` say otherwise.
     public static func start(
         dataDirectory: URL,
         port: Int = 0,
@@ -23,8 +24,8 @@ public struct TetherdProcess: Sendable {
     ) async throws -> TetherdProcess {
         let runner = CommandRunner("tetherd", environment: environment)
         let command = try runner.start(
-            ["--host", "127.0.0.1", "--port", "\(port)", "--data-dir", dataDirectory.path, "--bcrypt-cost", "4"]
-                + arguments
+            ["--host", "127.0.0.1", "--port", "\(port)", "--data-dir", dataDirectory.path]
+                + ["--bcrypt-cost", "4", "--insecure-fast-password-hashing"] + arguments
         )
         // Until it logs its URL, or exits (a bad flag), or a minute has passed.
         let start = try? await Poll.value("tetherd logs its URL") { () -> Start? in

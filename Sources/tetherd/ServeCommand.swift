@@ -46,6 +46,12 @@ struct ServeCommand: AsyncParsableCommand {
             clock: settings.config.clock
         )
         logger.info("backups", metadata: ["tether.kek.id": "\(backups.kek.id)"])
+        if settings.config.insecureFastPasswordHashing {
+            logger.warning(
+                "insecure fast password hashing: passwords are hashed at a cost a stolen database gives up quickly; for tests and demos only",
+                metadata: ["tether.bcrypt.cost": "\(settings.config.bcryptCost)"]
+            )
+        }
         let app = try buildApplication(
             config: settings.config,
             store: store,

@@ -40,7 +40,8 @@ struct ServerOptions: ParsableArguments {
 
     @Option(
         name: .customLong("bcrypt-cost"),
-        help: "Password hashing cost, 4-31 (env: TETHER_BCRYPT_COST; default 12)."
+        help:
+            "Password hashing cost, 10-31, or 4-31 with --insecure-fast-password-hashing (env: TETHER_BCRYPT_COST; default 12)."
     )
     var bcryptCost: String?
 
@@ -59,7 +60,7 @@ struct ServerOptions: ParsableArguments {
     @Option(
         name: .customLong("sign-in-failure-limit"),
         help:
-            "Failed sign-ins per email within the window before refusing (env: TETHER_SIGN_IN_FAILURE_LIMIT; default 5)."
+            "Failed sign-ins per email and address within the window before refusing (env: TETHER_SIGN_IN_FAILURE_LIMIT; default 5)."
     )
     var signInFailureLimit: String?
 
@@ -230,6 +231,46 @@ struct ServerOptions: ParsableArguments {
     )
     var trustedProxy: [String] = []
 
+    @Option(
+        name: .customLong("sign-in-address-limit"),
+        help:
+            "Failed sign-ins from one address, any emails, within the sign-in window before refusing (env: TETHER_SIGN_IN_ADDRESS_LIMIT; default 20)."
+    )
+    var signInAddressLimit: String?
+
+    @Option(
+        name: .customLong("sign-in-email-limit"),
+        help:
+            "Failed sign-ins for one email, all addresses, within the sign-in window before each address gets one try (env: TETHER_SIGN_IN_EMAIL_LIMIT; default 50)."
+    )
+    var signInEmailLimit: String?
+
+    @Option(
+        name: .customLong("registration-address-limit"),
+        help: "Registrations from one address per hour (env: TETHER_REGISTRATION_ADDRESS_LIMIT; default 60)."
+    )
+    var registrationAddressLimit: String?
+
+    @Option(
+        name: .customLong("credential-failure-limit"),
+        help:
+            "Unknown device credentials from one address within the window before refusing (env: TETHER_CREDENTIAL_FAILURE_LIMIT; default 20)."
+    )
+    var credentialFailureLimit: String?
+
+    @Option(
+        name: .customLong("credential-failure-window"),
+        help: "Window for counting unknown device credentials (env: TETHER_CREDENTIAL_FAILURE_WINDOW; default 15m)."
+    )
+    var credentialFailureWindow: String?
+
+    @Flag(
+        name: .customLong("insecure-fast-password-hashing"),
+        help:
+            "Allow --bcrypt-cost below 10, for tests and demos only (env: TETHER_INSECURE_FAST_PASSWORD_HASHING=true)."
+    )
+    var insecureFastPasswordHashing = false
+
     /// The flags that were given, by setting key.
     var flags: [String: String] {
         let pairs: [(String, String?)] = [
@@ -253,6 +294,11 @@ struct ServerOptions: ParsableArguments {
             ("metrics-listen", self.metricsListen),
             ("tls-cert", self.tlsCertificate), ("tls-key", self.tlsKey),
             ("trusted-proxy", self.trustedProxy.isEmpty ? nil : self.trustedProxy.joined(separator: ",")),
+            ("sign-in-address-limit", self.signInAddressLimit), ("sign-in-email-limit", self.signInEmailLimit),
+            ("registration-address-limit", self.registrationAddressLimit),
+            ("credential-failure-limit", self.credentialFailureLimit),
+            ("credential-failure-window", self.credentialFailureWindow),
+            ("insecure-fast-password-hashing", self.insecureFastPasswordHashing ? "true" : nil),
         ]
         return Dictionary(uniqueKeysWithValues: pairs.compactMap { key, value in value.map { (key, $0) } })
     }

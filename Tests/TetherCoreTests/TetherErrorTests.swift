@@ -27,6 +27,9 @@ struct TetherErrorTests {
             (.serialTaken, "serial_taken", .conflict, "serial"),
             (.refreshTokenInvalid, "refresh_token_invalid", .unauthenticated, "refresh_token"),
             (.tooManyAttempts(retryAfterSeconds: 60), "too_many_attempts", .rateLimited, "email"),
+            (.tooManyRegistrations(retryAfterSeconds: 60), "too_many_attempts", .rateLimited, "email"),
+            (.tooManyCredentialFailures(retryAfterSeconds: 60), "too_many_attempts", .rateLimited, nil),
+            (.tooManyClaimAttempts(retryAfterSeconds: 60), "too_many_attempts", .rateLimited, "code"),
         ] as [(TetherError, String, TetherError.Kind, String?)]
     )
     func staticMembersHaveStableCodes(error: TetherError, code: String, kind: TetherError.Kind, field: String?) {
@@ -38,6 +41,8 @@ struct TetherErrorTests {
     @Test
     func rateLimitsCarryTheRetryDelay() {
         #expect(TetherError.tooManyAttempts(retryAfterSeconds: 42).retryAfterSeconds == 42)
+        #expect(TetherError.tooManyRegistrations(retryAfterSeconds: 43).retryAfterSeconds == 43)
+        #expect(TetherError.tooManyCredentialFailures(retryAfterSeconds: 44).retryAfterSeconds == 44)
         let pairing = TetherError.pairingRateLimited(limitPerHour: 10, retryAfterSeconds: 7)
         #expect(pairing.code == "rate_limited")
         #expect(pairing.retryAfterSeconds == 7)

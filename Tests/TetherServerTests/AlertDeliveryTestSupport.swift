@@ -27,7 +27,8 @@ actor AlertStreamReader {
         var request = HTTPClientRequest(url: server.baseURL.absoluteString + "/v1/alerts/stream")
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         request.headers.add(name: "Accept", value: "text/event-stream")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        // The deadline covers the whole body: a stream must outlast the slowest test on a loaded machine.
+        let response = try await HTTPClient.shared.execute(request, timeout: .minutes(30))
         try #require(response.status == .ok)
         self.isOpen = true
         self.task = Task {
@@ -40,6 +41,7 @@ actor AlertStreamReader {
                     self.received(block)
                 }
             }
+            // Only an end the server wrote: a broken stream leaves `isOpen` set.
             self.closed()
         }
     }

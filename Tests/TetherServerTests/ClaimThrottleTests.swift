@@ -138,9 +138,6 @@ struct ClaimThrottleTests {
                 await expectProblem(400, "invalid_field", field: "model") {
                     try await server.claim(code.code, serial: "SN-1", model: "")
                 }
-                await expectProblem(409, "serial_taken", field: "serial") {
-                    try await server.claim(code.code, serial: "GRACE-1")
-                }
                 // Text that cannot be a code is refused before any lookup.
                 await expectProblem(400, "invalid_field", field: "code") {
                     try await server.claim("NOT-A-CODE", serial: "SN-1")
@@ -155,6 +152,30 @@ struct ClaimThrottleTests {
                     try await server.claim(self.wrongCode(besides: code.code), serial: "SN-1")
                 }
             }
+            let grant = try await server.claim(code.code, serial: "SN-1")
+            #expect(grant.device.serial == "SN-1")
+        }
+    }
+
+    /// A claim of a serial paired to another account probes for serials: it counts like a wrong code.
+    @Test
+    func claimsOfSerialsPairedElsewhereCountAsWrongCodes() async throws {
+        let clock = ManualClock(start: testEpoch)
+        try await TestServer.withRunning(config: self.config(clock: clock)) { server in
+            let ada = try await server.register("ada@example.org")
+            let grace = try await server.register("grace@example.org")
+            _ = try await server.pairDevice(for: grace, serial: "GRACE-1")
+            let code = try await server.pairingCode(for: ada)
+            for _ in 0..<3 {
+                await expectProblem(409, "serial_taken", field: "serial") {
+                    try await server.claim(code.code, serial: "GRACE-1")
+                }
+            }
+            let problem = await expectProblem(429, "too_many_attempts", field: "code") {
+                try await server.claim(code.code, serial: "SN-1")
+            }
+            #expect(problem?.problem.retryAfterSeconds == 600)
+            clock.advance(by: .seconds(600))
             let grant = try await server.claim(code.code, serial: "SN-1")
             #expect(grant.device.serial == "SN-1")
         }

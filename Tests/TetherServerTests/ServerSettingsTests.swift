@@ -40,6 +40,12 @@ struct ServerSettingsTests {
         #expect(settings.config.claimFailureLimit == 10)
         #expect(settings.config.claimFailureWindow == .seconds(600))
         #expect(settings.config.maxBodyBytes == 1 << 20)
+        #expect(settings.config.signInAddressLimit == 20)
+        #expect(settings.config.signInEmailLimit == 50)
+        #expect(settings.config.registrationAddressLimit == 60)
+        #expect(settings.config.credentialFailureLimit == 20)
+        #expect(settings.config.credentialFailureWindow == .seconds(900))
+        #expect(settings.config.insecureFastPasswordHashing == false)
         #expect(settings.dataDirectory.lastPathComponent == "tether-data")
         #expect(settings.logLevel == "info")
     }
@@ -91,6 +97,9 @@ struct ServerSettingsTests {
             "trusted-proxy": "10.0.0.0/8, 192.168.1.1",
             "max-bytes-in-flight": "1048576", "max-connections": "64", "idle-timeout": "2m", "read-timeout": "10s",
             "max-streams-per-account": "2", "metrics-listen": "[::1]:9100",
+            "sign-in-address-limit": "30", "sign-in-email-limit": "70",
+            "registration-address-limit": "90", "credential-failure-limit": "25", "credential-failure-window": "20m",
+            "insecure-fast-password-hashing": "true",
         ]
         #expect(Set(values.keys) == Set(ServerSettings.keys))
         var environment: [String: String] = [:]
@@ -136,6 +145,12 @@ struct ServerSettingsTests {
         #expect(settings.config.maxStreamsPerAccount == 2)
         #expect(settings.config.metricsListen?.host == "::1")
         #expect(settings.config.metricsListen?.port == 9_100)
+        #expect(settings.config.signInAddressLimit == 30)
+        #expect(settings.config.signInEmailLimit == 70)
+        #expect(settings.config.registrationAddressLimit == 90)
+        #expect(settings.config.credentialFailureLimit == 25)
+        #expect(settings.config.credentialFailureWindow == .seconds(1_200))
+        #expect(settings.config.insecureFastPasswordHashing)
     }
 
     @Test
@@ -211,6 +226,14 @@ struct ServerSettingsTests {
         ("max-streams-per-account", "0"),
         ("metrics-listen", "9100"),
         ("metrics-listen", "127.0.0.1:0"),
+        ("bcrypt-cost", "4"),
+        ("bcrypt-cost", "9"),
+        ("sign-in-address-limit", "0"),
+        ("sign-in-email-limit", "none"),
+        ("registration-address-limit", "-5"),
+        ("credential-failure-limit", "0"),
+        ("credential-failure-window", "0s"),
+        ("insecure-fast-password-hashing", "maybe"),
     ])
     func aBadValueNamesItsSetting(key: String, value: String) {
         for sources in [SettingSources(flags: [key: value]), SettingSources(file: [key: value])] {
@@ -261,6 +284,30 @@ struct ServerSettingsTests {
         #expect(error?.field == "config")
     }
 
+    /// bcrypt below cost 10 only with `insecure-fast-password-hashing`, from any source.
+    @Test
+    func aCostBelowTenNeedsInsecureFastPasswordHashing() throws {
+        let error = #expect(throws: TetherError.self) {
+            try ServerSettings(resolving: SettingSources(flags: ["bcrypt-cost": "4"]))
+        }
+        #expect(error?.field == "bcrypt-cost")
+        #expect(error?.detail.contains("--insecure-fast-password-hashing") == true)
+        for sources in [
+            SettingSources(flags: ["bcrypt-cost": "4", "insecure-fast-password-hashing": "true"]),
+            SettingSources(environment: ["TETHER_BCRYPT_COST": "4", "TETHER_INSECURE_FAST_PASSWORD_HASHING": "1"]),
+            SettingSources(file: ["bcrypt-cost": "4", "insecure-fast-password-hashing": "true"]),
+        ] {
+            let settings = try ServerSettings(resolving: sources)
+            #expect(settings.config.bcryptCost == 4)
+            #expect(settings.config.insecureFastPasswordHashing)
+        }
+        #expect(try ServerSettings(resolving: SettingSources(flags: ["bcrypt-cost": "10"])).config.bcryptCost == 10)
+        let off = SettingSources(environment: [
+            "TETHER_BCRYPT_COST": "9", "TETHER_INSECURE_FAST_PASSWORD_HASHING": "false",
+        ])
+        #expect(throws: TetherError.self) { try ServerSettings(resolving: off) }
+    }
+
     @Test
     func configValidationNamesTheSetting() {
         var config = ServerConfig.testing
@@ -285,6 +332,28 @@ struct ServerSettingsTests {
         config = .testing
         config.moveDeadline = .seconds(-1)
         #expect(throws: TetherError.invalidField("move-deadline", "must be longer than zero")) { try config.validate() }
+        config = .testing
+        config.insecureFastPasswordHashing = false
+        #expect(
+            throws: TetherError.invalidField(
+                "bcrypt-cost",
+                "must be at least 10 unless --insecure-fast-password-hashing is given"
+            )
+        ) {
+            try config.validate()
+        }
+        config.bcryptCost = 10
+        #expect(throws: Never.self) { try config.validate() }
+        config = .testing
+        config.credentialFailureWindow = .zero
+        #expect(throws: TetherError.invalidField("credential-failure-window", "must be longer than zero")) {
+            try config.validate()
+        }
+        config = .testing
+        config.signInAddressLimit = 0
+        #expect(throws: TetherError.invalidField("sign-in-address-limit", "must be at least 1")) {
+            try config.validate()
+        }
         config = .testing
         config.port = 65_536
         #expect(throws: TetherError.invalidField("port", "must be 0-65535")) { try config.validate() }

@@ -98,23 +98,26 @@ extension TestServer {
         try await self.claim(try await self.pairingCode(for: user).code, serial: serial)
     }
 
-    /// Sends a request without the generated client, for bodies and headers it would not produce.
+    /// Sends a request without the generated client, for bodies and headers it would not produce;
+    /// from the loopback address `source` (a socket server only) when given.
     func raw(
         _ method: String,
         _ path: String,
         body: Data? = nil,
         contentType: String? = "application/json",
-        token: String? = nil
+        token: String? = nil,
+        from source: String? = nil
     ) async throws -> RawResponse {
         var headers = HTTPFields()
         if body != nil, let contentType { headers[.contentType] = contentType }
         if let token { headers[.authorization] = "Bearer \(token)" }
-        let (response, data) = try await self.send(
-            HTTPRequest.Method(method)!,
-            path.hasPrefix("/") ? path : "/" + path,
-            headers: headers,
-            body: body
-        )
+        let (method, path) = (HTTPRequest.Method(method)!, path.hasPrefix("/") ? path : "/" + path)
+        let (response, data) =
+            if let source {
+                try await self.send(method, path, headers: headers, body: body, from: source)
+            } else {
+                try await self.send(method, path, headers: headers, body: body)
+            }
         return RawResponse(response: response, body: data)
     }
 }

@@ -164,7 +164,7 @@ struct AccountStoreTests {
             let grace = try await fixtures.account("grace@example.org")
             let nobody = try EmailAddress("nobody@example.org")
             for email in [ada.email, ada.email, grace.email, nobody] {
-                try await store.recordFailedSignIn(email: email, at: Times.at(1))
+                try await store.recordFailedSignIn(email: email, address: "198.51.100.1", at: Times.at(1))
             }
 
             #expect(try await store.deleteAccount(id: ada.id))
@@ -234,20 +234,27 @@ struct AccountStoreTests {
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account("ada@example.org")
             let grace = try await fixtures.account("grace@example.org")
-            try await store.recordFailedSignIn(email: ada.email, at: Times.at(30))
-            try await store.recordFailedSignIn(email: grace.email, at: Times.at(15))
-            try await store.recordFailedSignIn(email: EmailAddress("ADA@example.org "), at: Times.at(10))
+            try await store.recordFailedSignIn(email: ada.email, address: "198.51.100.1", at: Times.at(30))
+            try await store.recordFailedSignIn(email: grace.email, address: "198.51.100.1", at: Times.at(15))
+            try await store.recordFailedSignIn(
+                email: EmailAddress("ADA@example.org "),
+                address: "198.51.100.1",
+                at: Times.at(10)
+            )
             _ = try await store.beginSignInAttempt(
                 email: ada.email,
+                address: "198.51.100.1",
                 at: Times.at(40),
-                limit: SlidingWindowLimit(limit: 5, window: .seconds(60))
-            )
+                after: .distantPast
+            ) {
+                _ in .allowed
+            }
 
             #expect(
                 try await store.exportAccount(id: ada.id)?.failedSignIns == [Times.at(10), Times.at(30), Times.at(40)]
             )
             #expect(try await store.exportAccount(id: grace.id)?.failedSignIns == [Times.at(15)])
-            try await store.clearFailedSignIns(email: ada.email)
+            try await store.clearFailedSignIns(email: ada.email, address: "198.51.100.1")
             #expect(try await store.exportAccount(id: ada.id)?.failedSignIns.isEmpty == true)
         }
     }
@@ -258,9 +265,9 @@ struct AccountStoreTests {
             let ada = try EmailAddress("ada@example.org")
             let grace = try EmailAddress("grace@example.org")
             for seconds in [0.0, 10, 20] {
-                try await store.recordFailedSignIn(email: ada, at: Times.at(seconds))
+                try await store.recordFailedSignIn(email: ada, address: "198.51.100.1", at: Times.at(seconds))
             }
-            try await store.recordFailedSignIn(email: grace, at: Times.at(15))
+            try await store.recordFailedSignIn(email: grace, address: "198.51.100.1", at: Times.at(15))
 
             #expect(
                 try await store.failedSignIns(email: ada, since: Times.at(0)) == [
@@ -271,8 +278,10 @@ struct AccountStoreTests {
             #expect(try await store.failedSignIns(email: EmailAddress("ADA@example.org"), since: Times.at(21)).isEmpty)
             #expect(try await store.failedSignIns(email: grace, since: Times.at(0)) == [Times.at(15)])
 
-            try await store.clearFailedSignIns(email: ada)
-            #expect(try await store.failedSignIns(email: ada, since: .distantPast).isEmpty)
+            // Clearing forgets the email's failures from one address only.
+            try await store.recordFailedSignIn(email: ada, address: "203.0.113.9", at: Times.at(25))
+            try await store.clearFailedSignIns(email: ada, address: "198.51.100.1")
+            #expect(try await store.failedSignIns(email: ada, since: .distantPast) == [Times.at(25)])
             #expect(try await store.failedSignIns(email: grace, since: .distantPast) == [Times.at(15)])
         }
     }

@@ -25,7 +25,7 @@ struct PruneStoreTests {
             let device = try await fixtures.device(for: grace, credentialHash: "grace-credential", at: Times.at(100))
             // Failed sign-ins before the cutoff, at it (the window start, where they stop counting), after it.
             for (email, seconds) in [(ada.email, 100.0), (grace.email, 9_099), (ada.email, 9_100), (ada.email, 9_500)] {
-                try await store.recordFailedSignIn(email: email, at: Times.at(seconds))
+                try await store.recordFailedSignIn(email: email, address: "198.51.100.1", at: Times.at(seconds))
             }
 
             let pruned = try await store.pruneExpired(

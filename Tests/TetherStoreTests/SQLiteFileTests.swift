@@ -90,7 +90,7 @@ struct SQLiteFileTests {
                 ada = try await fixtures.account("ada@example.org")
                 session = try await fixtures.session(for: ada, tag: "one")
                 device = try await fixtures.device(for: ada, credentialHash: "credential")
-                try await store.recordFailedSignIn(email: ada.email, at: Times.at(5))
+                try await store.recordFailedSignIn(email: ada.email, address: "198.51.100.1", at: Times.at(5))
                 try await store.addOperatorToken(hash: "op", createdAt: Times.start)
             }
 

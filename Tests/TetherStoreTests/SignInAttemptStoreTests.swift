@@ -1,20 +1,40 @@
 import Foundation
+import Synchronization
 import Testing
 import TetherCore
 import TetherStore
 
-/// `beginSignInAttempt`: the check of the failure window and the advance record, in one transaction.
+/// `beginSignInAttempt`: the failures the rule judges, and the advance record, in one transaction.
 struct SignInAttemptStoreTests {
+    private let here = "198.51.100.1"
+    private let there = "203.0.113.9"
+
+    /// At most three failures for the email in the window, wherever they came from.
     private let limit = SlidingWindowLimit(limit: 3, window: .seconds(60))
+
+    private func begin(
+        _ store: SQLiteStore,
+        _ email: EmailAddress,
+        from address: String,
+        at seconds: TimeInterval
+    ) async throws -> SlidingWindowLimit.Decision {
+        let (limit, now) = (self.limit, Times.at(seconds))
+        return try await store.beginSignInAttempt(
+            email: email,
+            address: address,
+            at: now,
+            after: limit.windowStart(endingAt: now)
+        ) { failures in
+            limit.decide(recent: failures.filter { $0.email == email }.map(\.at), now: now)
+        }
+    }
 
     @Test(arguments: StoreKind.allCases)
     func anAllowedAttemptIsRecordedAsAFailureInAdvance(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let ada = try EmailAddress("ada@example.org")
             for seconds in [0.0, 10, 20] {
-                #expect(
-                    try await store.beginSignInAttempt(email: ada, at: Times.at(seconds), limit: self.limit) == .allowed
-                )
+                #expect(try await self.begin(store, ada, from: self.here, at: seconds) == .allowed)
             }
             #expect(
                 try await store.failedSignIns(email: ada, since: .distantPast) == [
@@ -25,73 +45,70 @@ struct SignInAttemptStoreTests {
     }
 
     @Test(arguments: StoreKind.allCases)
-    func aFullWindowIsRefusedAndRecordsNothing(kind: StoreKind) async throws {
+    func aRefusedAttemptRecordsNothing(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let ada = try EmailAddress("ada@example.org")
             for seconds in [0.0, 10, 20] {
-                _ = try await store.beginSignInAttempt(email: ada, at: Times.at(seconds), limit: self.limit)
+                _ = try await self.begin(store, ada, from: self.here, at: seconds)
             }
-            let refused = try await store.beginSignInAttempt(email: ada, at: Times.at(30), limit: self.limit)
             // The failure at 0 s leaves the 60 s window at 60 s.
-            #expect(refused == .refused(retryAfterSeconds: 30))
+            #expect(try await self.begin(store, ada, from: self.there, at: 30) == .refused(retryAfterSeconds: 30))
             #expect(
-                try await store.beginSignInAttempt(
-                    email: EmailAddress("ADA@Example.org"),
-                    at: Times.at(59),
-                    limit: self.limit
-                )
+                try await self.begin(store, EmailAddress("ADA@Example.org"), from: self.here, at: 59)
                     == .refused(retryAfterSeconds: 1)
             )
             #expect(try await store.failedSignIns(email: ada, since: .distantPast).count == 3)
+            #expect(try await self.begin(store, ada, from: self.here, at: 60) == .allowed)
+        }
+    }
 
-            // Another email has its own window.
+    @Test(arguments: StoreKind.allCases)
+    func theRuleSeesTheEmailsFailuresAndTheAddresssFailuresInTheWindow(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let ada = try EmailAddress("ada@example.org")
             let grace = try EmailAddress("grace@example.org")
-            #expect(try await store.beginSignInAttempt(email: grace, at: Times.at(30), limit: self.limit) == .allowed)
+            let alan = try EmailAddress("alan@example.org")
+            try await store.recordFailedSignIn(email: ada, address: self.there, at: Times.at(-120))
+            try await store.recordFailedSignIn(email: ada, address: self.there, at: Times.at(-30))
+            try await store.recordFailedSignIn(email: grace, address: self.here, at: Times.at(-20))
+            try await store.recordFailedSignIn(email: grace, address: self.there, at: Times.at(-10))
+            try await store.recordFailedSignIn(email: alan, address: self.here, at: Times.at(-60))
 
-            // At 60 s the failure at 0 s sits on the window's start and no longer counts.
-            #expect(try await store.beginSignInAttempt(email: ada, at: Times.at(60), limit: self.limit) == .allowed)
+            let seen = Seen()
+            let decision = try await store.beginSignInAttempt(
+                email: ada,
+                address: self.here,
+                at: Times.start,
+                after: Times.at(-60)
+            ) { failures in
+                seen.failures.withLock { $0 = failures }
+                return .allowed
+            }
+            #expect(decision == .allowed)
+            // Ada's from anywhere and anything from here, after the window's start; not Grace's from there.
             #expect(
-                try await store.failedSignIns(email: ada, since: Times.at(1)) == [
-                    Times.at(10), Times.at(20), Times.at(60),
+                Set(seen.failures.withLock { $0 }) == [
+                    FailedSignIn(email: ada, address: self.there, at: Times.at(-30)),
+                    FailedSignIn(email: grace, address: self.here, at: Times.at(-20)),
                 ]
             )
         }
     }
 
     @Test(arguments: StoreKind.allCases)
-    func failuresBeforeTheWindowDoNotCount(kind: StoreKind) async throws {
+    func clearingTheFailuresFromOneAddressLeavesTheOthers(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let ada = try EmailAddress("ada@example.org")
-            for seconds in [-600.0, -120, -60] {
-                try await store.recordFailedSignIn(email: ada, at: Times.at(seconds))
+            for _ in 0..<2 {
+                _ = try await self.begin(store, ada, from: self.here, at: 0)
             }
-            try await store.recordFailedSignIn(email: ada, at: Times.at(-59))
-            try await store.recordFailedSignIn(email: ada, at: Times.at(-1))
-            #expect(try await store.beginSignInAttempt(email: ada, at: Times.start, limit: self.limit) == .allowed)
-            // -59, -1 and the attempt at 0: full until -59 leaves at 1 s.
-            #expect(
-                try await store.beginSignInAttempt(email: ada, at: Times.start, limit: self.limit)
-                    == .refused(retryAfterSeconds: 1)
-            )
-        }
-    }
+            _ = try await self.begin(store, ada, from: self.there, at: 0)
+            #expect(try await self.begin(store, ada, from: self.here, at: 0) != .allowed)
 
-    @Test(arguments: StoreKind.allCases)
-    func clearingTheFailuresOpensTheWindowAgain(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
-            let ada = try EmailAddress("ada@example.org")
-            let grace = try EmailAddress("grace@example.org")
-            for _ in 0..<3 {
-                _ = try await store.beginSignInAttempt(email: ada, at: Times.start, limit: self.limit)
-            }
-            _ = try await store.beginSignInAttempt(email: grace, at: Times.start, limit: self.limit)
-            #expect(try await store.beginSignInAttempt(email: ada, at: Times.start, limit: self.limit) != .allowed)
+            try await store.clearFailedSignIns(email: ada, address: self.here)
 
-            try await store.clearFailedSignIns(email: ada)
-
-            #expect(try await store.failedSignIns(email: ada, since: .distantPast).isEmpty)
-            #expect(try await store.failedSignIns(email: grace, since: .distantPast) == [Times.start])
-            #expect(try await store.beginSignInAttempt(email: ada, at: Times.start, limit: self.limit) == .allowed)
+            #expect(try await store.failedSignIns(email: ada, since: .distantPast) == [Times.start])
+            #expect(try await self.begin(store, ada, from: self.here, at: 0) == .allowed)
         }
     }
 
@@ -102,13 +119,17 @@ struct SignInAttemptStoreTests {
             let decisions = try await withThrowingTaskGroup(of: SlidingWindowLimit.Decision.self) { group in
                 for index in 0..<24 {
                     group.addTask {
-                        // Differently typed, one address; times within one second.
+                        // Differently typed, two addresses; times within one second.
                         let email = try EmailAddress(index.isMultiple(of: 2) ? "ada@example.org" : " ADA@example.org")
+                        let now = Times.at(Double(index % 4) / 4)
                         return try await store.beginSignInAttempt(
                             email: email,
-                            at: Times.at(Double(index % 4) / 4),
-                            limit: limit
-                        )
+                            address: index.isMultiple(of: 3) ? self.here : self.there,
+                            at: now,
+                            after: limit.windowStart(endingAt: now)
+                        ) { failures in
+                            limit.decide(recent: failures.filter { $0.email == email }.map(\.at), now: now)
+                        }
                     }
                 }
                 return try await group.reduce(into: [SlidingWindowLimit.Decision]()) { $0.append($1) }
@@ -119,4 +140,9 @@ struct SignInAttemptStoreTests {
             #expect(failures.count == 5)
         }
     }
+}
+
+/// What a rule closure saw, read back by the test after the call.
+private final class Seen: Sendable {
+    let failures = Mutex<[FailedSignIn]>([])
 }

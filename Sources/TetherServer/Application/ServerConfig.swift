@@ -17,13 +17,14 @@ public struct ServerConfig: Sendable {
     public var pairingCodeLifetime: Duration
     /// Pairing codes one account may ask for per hour. Default 10.
     public var pairingRateLimitPerHour: Int
-    /// bcrypt cost for passwords (4…31). Default 12.
+    /// bcrypt cost for passwords (10…31; 4…31 with ``insecureFastPasswordHashing``). Default 12.
     public var bcryptCost: Int
     /// How long an access token works. Default 1 hour.
     public var accessTokenLifetime: Duration
     /// How long a refresh token works. Default 30 days.
     public var refreshTokenLifetime: Duration
-    /// Failed sign-ins for one email within ``signInFailureWindow`` before sign-in is refused. Default 5.
+    /// Failed sign-ins for one email from one client address within ``signInFailureWindow`` before
+    /// sign-in to it from there is refused. Default 5.
     public var signInFailureLimit: Int
     /// The window that ``signInFailureLimit`` counts over. Default 15 minutes.
     public var signInFailureWindow: Duration
@@ -104,6 +105,22 @@ public struct ServerConfig: Sendable {
     /// Where `GET /metrics` is also served without a credential (`--metrics-listen HOST:PORT`);
     /// on the main port it needs an operator token. Default: nowhere else.
     public var metricsListen: (host: String, port: Int)?
+    /// Failed sign-ins from one client address, for any emails together, within
+    /// ``signInFailureWindow`` before sign-ins from it are refused. Default 20.
+    public var signInAddressLimit: Int = 20
+    /// Failed sign-ins for one email from all addresses within ``signInFailureWindow`` after which
+    /// each address gets one attempt for it per window instead of ``signInFailureLimit`` (never
+    /// none: its owner is not locked out of a new address). Default 50.
+    public var signInEmailLimit: Int = 50
+    /// Registrations from one client address per hour. Default 60.
+    public var registrationAddressLimit: Int = 60
+    /// Unknown device credentials from one client address within ``credentialFailureWindow``
+    /// before any device credential from it is refused unchecked. Default 20.
+    public var credentialFailureLimit: Int = 20
+    /// The window that ``credentialFailureLimit`` counts over. Default 15 minutes.
+    public var credentialFailureWindow: Duration = .seconds(900)
+    /// Allows a ``bcryptCost`` below 10, for tests, demos and simulations only. Default `false`.
+    public var insecureFastPasswordHashing: Bool = false
 
     /// How long a bulk call to a peer (a replica batch, a moving account's rows) may take:
     /// twice ``moveDeadline``, and at least two minutes.
@@ -161,6 +178,9 @@ public struct ServerConfig: Sendable {
         self.clock = clock
     }
 
+    /// The lowest ``bcryptCost`` allowed without ``insecureFastPasswordHashing``: 10.
+    public static let minimumSafeBcryptCost = 10
+
     /// The longest ``aggregateRetention`` allowed: 2 years.
     public static let maxAggregateRetention = Duration.seconds(730 * 86_400)
 
@@ -176,6 +196,19 @@ public struct ServerConfig: Sendable {
         guard self.pairingRateLimitPerHour >= 1 else { throw .invalidField("pairing-rate-limit", "must be at least 1") }
         guard self.signInFailureLimit >= 1 else { throw .invalidField("sign-in-failure-limit", "must be at least 1") }
         guard self.claimFailureLimit >= 1 else { throw .invalidField("claim-failure-limit", "must be at least 1") }
+        guard self.bcryptCost >= Self.minimumSafeBcryptCost || self.insecureFastPasswordHashing else {
+            throw .invalidField(
+                "bcrypt-cost",
+                "must be at least \(Self.minimumSafeBcryptCost) unless --insecure-fast-password-hashing is given"
+            )
+        }
+        for (name, limit) in [
+            ("sign-in-address-limit", self.signInAddressLimit), ("sign-in-email-limit", self.signInEmailLimit),
+            ("registration-address-limit", self.registrationAddressLimit),
+            ("credential-failure-limit", self.credentialFailureLimit),
+        ] where limit < 1 {
+            throw .invalidField(name, "must be at least 1")
+        }
         guard self.maxBodyBytes >= 1_024 else { throw .invalidField("max-body-bytes", "must be at least 1024") }
         guard self.maxBytesInFlight >= self.maxBodyBytes else {
             throw .invalidField("max-bytes-in-flight", "must be at least max-body-bytes (\(self.maxBodyBytes))")
@@ -196,6 +229,7 @@ public struct ServerConfig: Sendable {
             ("move-deadline", self.moveDeadline), ("move-check-interval", self.moveCheckInterval),
             ("idle-timeout", self.idleTimeout), ("read-timeout", self.readTimeout),
             ("stream-keep-alive-interval", self.streamKeepAliveInterval),
+            ("credential-failure-window", self.credentialFailureWindow),
         ] where duration <= .zero {
             throw .invalidField(name, "must be longer than zero")
         }

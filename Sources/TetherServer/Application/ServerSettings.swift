@@ -26,6 +26,8 @@ public struct ServerSettings: Sendable {
         "kek-file", "directory-sync-interval", "directory-tombstone-retention", "peer-timeout", "move-deadline",
         "move-check-interval", "max-bytes-in-flight", "max-connections", "idle-timeout", "read-timeout",
         "max-streams-per-account", "metrics-listen", "tls-cert", "tls-key", "trusted-proxy",
+        "sign-in-address-limit", "sign-in-email-limit", "registration-address-limit",
+        "credential-failure-limit", "credential-failure-window", "insecure-fast-password-hashing",
     ]
 
     /// Resolves every setting.
@@ -129,6 +131,7 @@ public struct ServerSettings: Sendable {
                 }
             )
         }
+        try Self.resolveAbuseBudgets(sources, into: &config)
         try config.validate()
         self.config = config
         let durability = sources.value("durability")?.trimmingCharacters(in: .whitespaces) ?? "process-crash"
@@ -174,6 +177,40 @@ public struct ServerSettings: Sendable {
             var host = parts.dropLast().joined(separator: ":")
             if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
             config.metricsListen = (host, port)
+        }
+    }
+
+    /// The abuse budgets: failed sign-ins, registrations and unknown credentials per address;
+    /// how cheap password hashing may be.
+    private static func resolveAbuseBudgets(
+        _ sources: SettingSources,
+        into config: inout ServerConfig
+    ) throws(TetherError) {
+        if let limit = sources.value("sign-in-address-limit") {
+            config.signInAddressLimit = try Self.integer(limit, key: "sign-in-address-limit")
+        }
+        if let limit = sources.value("sign-in-email-limit") {
+            config.signInEmailLimit = try Self.integer(limit, key: "sign-in-email-limit")
+        }
+        if let limit = sources.value("registration-address-limit") {
+            config.registrationAddressLimit = try Self.integer(limit, key: "registration-address-limit")
+        }
+        if let limit = sources.value("credential-failure-limit") {
+            config.credentialFailureLimit = try Self.integer(limit, key: "credential-failure-limit")
+        }
+        if let window = sources.value("credential-failure-window") {
+            config.credentialFailureWindow = try Duration(setting: window, field: "credential-failure-window")
+        }
+        if let insecure = sources.value("insecure-fast-password-hashing") {
+            config.insecureFastPasswordHashing = try Self.boolean(insecure, key: "insecure-fast-password-hashing")
+        }
+    }
+
+    private static func boolean(_ text: String, key: String) throws(TetherError) -> Bool {
+        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off", "": return false
+        default: throw .invalidField(key, "must be true or false")
         }
     }
 

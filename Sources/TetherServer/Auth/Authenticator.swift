@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import TetherCore
 import TetherStore
 import TetherSync
@@ -11,6 +12,8 @@ struct Authenticator: Sendable {
     var routing: RegionRouting?
     /// Accounts moving away right now: their credentials get `503 account_moving` meanwhile.
     var moves: AccountMoves
+    /// Unknown device credentials per client address; an address over budget gets no lookups.
+    var credentialFailures: AddressLimiter
 
     /// The signed-in session; its access token must be valid and unexpired.
     ///
@@ -43,16 +46,21 @@ struct Authenticator: Sendable {
 
     /// The device whose credential was presented; marks it as seen unless `markingSeen` is
     /// `false` (telemetry marks it in its own transaction).
+    ///
+    /// - Throws: ``TetherError/unauthenticated``; ``TetherError/tooManyCredentialFailures(retryAfterSeconds:)``
+    ///   before any lookup when the client address presented too many unknown device credentials.
     func device(markingSeen: Bool = true) async throws -> Device {
         guard let token = RequestScope.current.bearerToken, SecretToken(text: token).hasKind(.deviceCredential) else {
             throw TetherError.unauthenticated
         }
+        let now = self.clock()
+        try self.requireCredentialBudget(at: now)
         guard var device = try await self.store.device(credentialHash: SecretToken.digest(of: token)) else {
             try await self.routing?.requireNotMovedAway(token)
+            self.credentialFailures.record(client: RequestScope.current.budgetAddress, at: now)
             throw TetherError.unauthenticated
         }
         try self.admit(device.owner)
-        let now = self.clock()
         if markingSeen, device.lastSeen.map({ now.timeIntervalSince($0) >= Self.lastSeenResolution }) ?? true {
             // A write even in a read: a move waits for it too.
             guard self.moves.admitWrite(device.owner) else { throw TetherError.accountMoving }
@@ -103,9 +111,31 @@ struct Authenticator: Sendable {
         if presented.hasKind(.access), try await self.store.session(accessTokenHash: presented.digest) != nil {
             throw TetherError.forbidden
         }
-        if presented.hasKind(.deviceCredential), try await self.store.device(credentialHash: presented.digest) != nil {
-            throw TetherError.forbidden
+        if presented.hasKind(.deviceCredential) {
+            let now = self.clock()
+            try self.requireCredentialBudget(at: now)
+            guard try await self.store.device(credentialHash: presented.digest) == nil else {
+                throw TetherError.forbidden
+            }
+            self.credentialFailures.record(client: RequestScope.current.budgetAddress, at: now)
         }
         throw TetherError.unauthenticated
+    }
+
+    /// Refuses the current request's address when it presented too many unknown device
+    /// credentials: checked before the lookup, so guessing costs the store nothing. Failures are
+    /// recorded after the lookup, not in advance (honest devices share addresses and run in
+    /// parallel), so parallel guesses may pass the limit by the number in flight.
+    ///
+    /// - Throws: ``TetherError/tooManyCredentialFailures(retryAfterSeconds:)``.
+    private func requireCredentialBudget(at now: Date) throws(TetherError) {
+        let address = RequestScope.current.budgetAddress
+        if case .refused(let retryAfter) = self.credentialFailures.decide(client: address, now: now) {
+            RequestScope.current.logger.warning(
+                "device credentials throttled",
+                metadata: ["tether.client": "\(address)"]
+            )
+            throw .tooManyCredentialFailures(retryAfterSeconds: retryAfter)
+        }
     }
 }

@@ -13,13 +13,20 @@ extension TetherAPIHandler {
         let signup = try Self.signupHint(latitude: body.latitude, longitude: body.longitude, region: body.region)
         try self.routing.requireHome(try self.routing.homeRegion(for: signup))
         let now = self.now
+        let client = RequestScope.current.budgetAddress
+        if case .refused(let retryAfter) = self.registrations.begin(client: client, now: now) {
+            self.logger.warning("registrations throttled", metadata: ["tether.client": "\(client)"])
+            throw TetherError.tooManyRegistrations(retryAfterSeconds: retryAfter)
+        }
         let account = Account(id: .random(), email: email, homeRegion: self.config.region, createdAt: now)
-        let passwordHash = try await self.passwords.hash(body.password)
         // Registering signs in: the account and its first session are stored together.
         let (session, grant) = self.newSession(for: account, at: now)
         // Every region holds the email for this one first, so it cannot register twice.
         let floor = try await self.routing.reserve(email)
         do {
+            // A taken email is answered before bcrypt runs: asking costs no hashing.
+            guard try await self.store.accountForSignIn(email: email) == nil else { throw TetherError.emailTaken }
+            let passwordHash = try await self.passwords.hash(body.password)
             try await self.store.createAccount(account, passwordHash: passwordHash, signup: signup, session: session)
         } catch let error as TetherError where error == .emailTaken {
             // The email is registered here already (from before the directory knew it): say so everywhere.

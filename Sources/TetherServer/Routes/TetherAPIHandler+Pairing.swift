@@ -67,12 +67,13 @@ extension TetherAPIHandler {
             hardwareVersion: body.hwVersion,
             softwareVersion: body.swVersion
         )
-        // Claims need no login, so wrong codes are limited per client address against guessing.
-        // The attempt counts as a wrong code until the code is found, so parallel guesses cannot
-        // slip past the limit while the store looks.
-        let client = RequestScope.current.clientAddress ?? "unknown"
+        // Claims need no login, so wrong codes are limited per client address against guessing,
+        // and so are claims of a serial paired to another account (which probe for serials).
+        // The attempt counts as a wrong code until the claim succeeds, so parallel guesses
+        // cannot slip past the limit while the store looks.
+        let client = RequestScope.current.budgetAddress
         let now = self.now
-        if case .refused(let retryAfter) = await self.failedClaims.begin(client: client, now: now) {
+        if case .refused(let retryAfter) = self.failedClaims.begin(client: client, now: now) {
             self.logger.warning("pairing claims throttled", metadata: ["tether.client": "\(client)"])
             throw TetherError.tooManyClaimAttempts(retryAfterSeconds: retryAfter)
         }
@@ -84,7 +85,7 @@ extension TetherAPIHandler {
             do {
                 try self.authenticator.admit(pending.account)
             } catch {
-                await self.failedClaims.forgive(client: client, at: now)
+                self.failedClaims.forgive(client: client, at: now)
                 throw error
             }
         }
@@ -101,13 +102,13 @@ extension TetherAPIHandler {
             // still counts as a wrong code here.
             try await self.routing.requirePairingCodeNotElsewhere(codeHash: codeHash)
             throw error
-        } catch let error as TetherError where error.field == "code" {
+        } catch let error as TetherError where error.field == "code" || error.code == TetherError.serialTaken.code {
             throw error
         } catch {
-            await self.failedClaims.forgive(client: client, at: now)
+            self.failedClaims.forgive(client: client, at: now)
             throw error
         }
-        await self.failedClaims.forgive(client: client, at: now)
+        self.failedClaims.forgive(client: client, at: now)
         self.logger.info(
             "device paired",
             metadata: ["tether.device.id": "\(device.id)", "tether.account.id": "\(device.owner)"]

@@ -12,11 +12,23 @@ extension TetherAPIHandler {
         let now = self.now
 
         // The attempt counts as a failure until the password matches, so parallel guesses
-        // cannot slip past the limit while bcrypt runs.
-        let limit = SlidingWindowLimit(limit: self.config.signInFailureLimit, window: self.config.signInFailureWindow)
-        if case .refused(let retryAfter) = try await self.store.beginSignInAttempt(email: email, at: now, limit: limit)
-        {
-            self.logger.warning("sign-in throttled", metadata: ["tether.sign_in.retry_after_s": "\(retryAfter)"])
+        // cannot slip past a limit while bcrypt runs. Failures count per email and address, per
+        // address and per email (``SignInBudget``): a guesser is stopped, the owner elsewhere is not.
+        let address = RequestScope.current.budgetAddress
+        let budget = self.signInBudget
+        let decision = try await self.store.beginSignInAttempt(
+            email: email,
+            address: address,
+            at: now,
+            after: budget.windowStart(endingAt: now)
+        ) { failures in
+            budget.decide(failures: failures, email: email, address: address, now: now)
+        }
+        if case .refused(let retryAfter) = decision {
+            self.logger.warning(
+                "sign-in throttled",
+                metadata: ["tether.client": "\(address)", "tether.sign_in.retry_after_s": "\(retryAfter)"]
+            )
             throw TetherError.tooManyAttempts(retryAfterSeconds: retryAfter)
         }
         let stored = try await self.store.accountForSignIn(email: email)
@@ -30,7 +42,7 @@ extension TetherAPIHandler {
         }
         // A session opened while the account moves away would stay behind.
         try self.authenticator.admit(account.id)
-        try await self.store.clearFailedSignIns(email: email)
+        try await self.store.clearFailedSignIns(email: email, address: address)
         let (session, grant) = self.newSession(for: account, at: now)
         try await self.store.createSession(session)
         return .ok(.init(body: .json(grant)))
@@ -66,6 +78,16 @@ extension TetherAPIHandler {
         try await self.store.deleteSession(id: session.id)
         await self.hub.endStreams(session: session.id)
         return .noContent(.init())
+    }
+
+    /// The sign-in limits of ``config``.
+    var signInBudget: SignInBudget {
+        SignInBudget(
+            perEmailAndAddress: self.config.signInFailureLimit,
+            perAddress: self.config.signInAddressLimit,
+            perEmail: self.config.signInEmailLimit,
+            window: self.config.signInFailureWindow
+        )
     }
 
     /// A new session for `account` opened at `now`, and the grant that shows its tokens (the

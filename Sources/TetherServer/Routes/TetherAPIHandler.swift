@@ -15,7 +15,10 @@ struct TetherAPIHandler: APIProtocol {
     let passwords: PasswordHasher
     let authenticator: Authenticator
     let metrics: PrometheusCollectorRegistry
-    let failedClaims: FailedClaimLimiter
+    /// Wrong pairing codes and claims of serials paired elsewhere, per client address.
+    let failedClaims: AddressLimiter
+    /// Registrations per client address.
+    let registrations: AddressLimiter
     let alerts: AlertService
     let hub: AlertHub
     let routing: RegionRouting
@@ -44,10 +47,21 @@ struct TetherAPIHandler: APIProtocol {
         self.alerts = alerts
         self.hub = hub
         self.passwords = PasswordHasher(cost: config.bcryptCost)
-        self.authenticator = Authenticator(store: store, clock: config.clock, routing: routing, moves: moves)
+        self.authenticator = Authenticator(
+            store: store,
+            clock: config.clock,
+            routing: routing,
+            moves: moves,
+            credentialFailures: AddressLimiter(
+                limit: SlidingWindowLimit(limit: config.credentialFailureLimit, window: config.credentialFailureWindow)
+            )
+        )
         self.metrics = metrics
-        self.failedClaims = FailedClaimLimiter(
+        self.failedClaims = AddressLimiter(
             limit: SlidingWindowLimit(limit: config.claimFailureLimit, window: config.claimFailureWindow)
+        )
+        self.registrations = AddressLimiter(
+            limit: SlidingWindowLimit(limit: config.registrationAddressLimit, window: .seconds(3_600))
         )
     }
 

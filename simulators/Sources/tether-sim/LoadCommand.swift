@@ -14,7 +14,7 @@ struct LoadCommand: AsyncParsableCommand {
         abstract: "Pair a fleet through the real flow, then send telemetry at a fixed rate for a fixed time.",
         discussion: """
             The server under test must be on loopback and raise its pairing limit:
-              tetherd --pairing-rate-limit 100000 --bcrypt-cost 4
+              tetherd --pairing-rate-limit 100000 --bcrypt-cost 4 --insecure-fast-password-hashing
             A live line (sent, acked, events/s, p50/p99 acknowledgement latency) goes to stderr every \
             second; the summary (or --json) to stdout. The run stops by itself after --duration.
             """
