@@ -69,10 +69,11 @@ extension SQLiteStore {
                 try Self.route(Self.credentialHashes(rows), to: home, at: date, db)
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            // The clash is told in domain words; SQLite's own message stays out of the answer.
             throw TetherError(
                 code: "move_conflict",
                 kind: .conflict,
-                detail: "The account's rows collide with rows held here: \(error.message ?? "constraint failed")."
+                detail: "The account, or one of its devices' serials, is already held in this region."
             )
         }
     }

@@ -30,4 +30,21 @@ struct AccountMoveStoreTests {
         #expect(due.first?.endpoint.url == hook)
         #expect(try await new.alerts(account: ada.id, device: nil, limit: 10).map(\.id) == [alert.id])
     }
+
+    @Test func aCollidingMoveSaysSoWithoutSQLitesWords() async throws {
+        // Finding 7: the conflict's detail carried SQLite's message to the client.
+        let old = try SQLiteStore.inMemory()
+        let new = try SQLiteStore.inMemory()
+        let ada = try await Fixtures(store: old).account()
+        let rows = try #require(try await old.movingAccountRows(account: ada.id))
+        let us = try #require(RegionID(rawValue: "us"))
+        try await new.importMovedAccount(rows, home: us, at: Times.start)
+        let error = try await #require(throws: TetherError.self) {
+            try await new.importMovedAccount(rows, home: us, at: Times.start)
+        }
+        #expect(error.code == "move_conflict")
+        for word in ["constraint", "UNIQUE", "SQLITE", "sqlite", "failed"] {
+            #expect(!error.detail.contains(word), "\(error.detail)")
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import Logging
 import NIOCore
 import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
@@ -107,13 +108,22 @@ struct PeerDirectoryClient: Sendable {
                 problem.status < 500 && problem.status != 401
                     || problem.hasDocument && definiteServerProblems.contains(problem.code)
             else { throw TetherError.peerUnavailable(peer.id) }
+            // The peer's code, field and status pass on; its words do not (they are the peer's,
+            // and may carry what it should not have said). They are logged with the request id.
+            RequestScope.current.logger.notice(
+                "peer refused the request",
+                metadata: [
+                    "tether.peer": "\(peer.id)", "tether.error.code": "\(problem.code)",
+                    "tether.peer.detail": "\(problem.problem.detail ?? "")",
+                ]
+            )
             throw problem.code == TetherError.emailTaken.code
                 ? TetherError.emailTaken
                 : TetherError(
                     code: problem.code,
                     kind: problem.status < 500 ? TetherError.Kind(status: problem.status) : .unavailable,
                     field: problem.problem.field,
-                    detail: problem.problem.detail ?? "",
+                    detail: "Region \(peer.id) refused the request (\(problem.code)).",
                     retryAfterSeconds: problem.problem.retryAfterSeconds
                 )
         }
