@@ -17,7 +17,8 @@ import TetherTesting
         let router = Router()
         for method in [HTTPRequest.Method.get, .post, .put, .delete] {
             router.on("/**", method: method) { _, _ -> Response in
-                let leak = #"{"type":"https://tether.dev/problems/invalid_field","title":"Bad Request","#
+                let leak =
+                    #"{"type":"https://tether.dev/problems/invalid_field","title":"Bad Request","#
                     + #""code":"invalid_field","field":"email","status":400,"#
                     + #""detail":"SQLITE_CONSTRAINT: UNIQUE constraint failed: directory.email_hash"}"#
                 return Response(
