@@ -74,7 +74,8 @@ server_flags=(
     --host 127.0.0.1 --port 0 --data-dir "$work/data" --log-level info
     --bcrypt-cost 4 --webhook-targets any --pairing-rate-limit 1000000
 )
-if "$tetherd" serve --help 2>/dev/null | grep -q -- "--insecure-fast-password-hashing"; then
+serve_help="$("$tetherd" serve --help 2>&1 || true)"
+if [[ "$serve_help" == *"--insecure-fast-password-hashing"* ]]; then
     server_flags+=(--insecure-fast-password-hashing)
 fi
 
