@@ -453,7 +453,7 @@ if Context.environment["TETHER_BENCHMARKS"] != nil {
 }
 
 // MARK: Fuzz targets (libFuzzer), built only when asked for, like the benchmarks:
-// TETHER_FUZZ=1 with `--sanitize fuzzer --sanitize address` (see scripts/fuzz.sh).
+// TETHER_FUZZ=1 with libFuzzer and AddressSanitizer (scripts/fuzz.sh has the flags).
 
 if Context.environment["TETHER_FUZZ"] != nil {
     // The OpenAPI generator's tool cannot link beside libFuzzer's `main`, and no fuzz target
