@@ -452,3 +452,30 @@ if Context.environment["TETHER_BENCHMARKS"] != nil {
         )
     )
 }
+
+// MARK: Fuzz targets (libFuzzer), built only when asked for, like the benchmarks:
+// TETHER_FUZZ=1 with libFuzzer and AddressSanitizer (scripts/fuzz.sh has the flags).
+
+if Context.environment["TETHER_FUZZ"] != nil {
+    // The OpenAPI generator's tool cannot link beside libFuzzer's `main`, and no fuzz target
+    // needs the generated code: a fuzz build leaves the plugin (and its inputs) out.
+    for target in package.targets where target.name == "TetherAPI" {
+        target.plugins = []
+        target.exclude += ["openapi.yaml", "openapi-generator-config.yaml"]
+    }
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("TetherFuzzTelemetryBatch", ["TetherCore"]),
+        ("TetherFuzzGeoJSON", ["TetherGeo", "TetherAlerts"]),
+        ("TetherFuzzBackupPack", ["TetherSync"]),
+    ]
+    for target in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: target.name,
+                dependencies: target.dependencies,
+                path: "Fuzz/\(target.name)",
+                swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+            )
+        )
+    }
+}

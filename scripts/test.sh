@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # The test command: install build dependencies, check formatting, build every product and the
-# tests, then run all tests (the CLI tests run the built `tether` and `tetherd` binaries).
+# tests, then run all tests (the CLI tests run the built `tether` and `tetherd` binaries), and
+# last the fuzzed contract: schemathesis against protocols/openapi.yaml on the built tetherd for
+# about 2 minutes (scripts/contract-fuzz.sh).
 #
 #   ./scripts/test.sh                 # once, as CI does
 #   ./scripts/test.sh --repeat 5      # the whole suite five times, stopping at the first failure
 #   ./scripts/test.sh --under-load    # beside a CPU hog on every core (at the lowest priority)
 #   ./scripts/test.sh --skip-build --repeat 3 --under-load   # (flags combine; --skip-build reuses the last build)
+#   ./scripts/test.sh --skip-contract-fuzz   # the Swift tests only
 #
 # Any other arguments go to `swift test` (e.g. --filter AlertDeliveryTests).
 set -euo pipefail
@@ -14,6 +17,7 @@ cd "$(dirname "$0")/.."
 repeat=1
 under_load=false
 skip_build=false
+contract_fuzz=true
 test_arguments=()
 while (($#)); do
     case "$1" in
@@ -24,6 +28,7 @@ while (($#)); do
         ;;
     --under-load) under_load=true; shift ;;
     --skip-build) skip_build=true; shift ;;
+    --skip-contract-fuzz) contract_fuzz=false; shift ;;
     *) test_arguments+=("$1"); shift ;;
     esac
 done
@@ -41,6 +46,7 @@ fi
 if ! $skip_build; then
     sources=(Sources Tests)
     [[ -d simulators ]] && sources+=(simulators)
+    [[ -d Fuzz ]] && sources+=(Fuzz)
     echo "==> swift format lint --strict -r ${sources[*]}"
     swift format lint --strict -r "${sources[@]}"
 
@@ -83,4 +89,10 @@ for run in $(seq 1 "$repeat"); do
         exit 1
     fi
 done
-echo "==> times: setup, lint, build and workload ${built} s, tests $((SECONDS - built)) s"
+tested=$SECONDS
+# Not with a --filter or other swift test arguments: those ask for some tests only.
+if $contract_fuzz && ((${#test_arguments[@]} == 0)); then
+    echo "==> contract fuzz"
+    ./scripts/contract-fuzz.sh
+fi
+echo "==> times: setup, lint, build and workload ${built} s, tests $((tested - built)) s, contract fuzz $((SECONDS - tested)) s"

@@ -1,8 +1,8 @@
 public import Foundation
 public import OpenAPIRuntime
 
-/// ISO 8601 times with milliseconds (`2026-11-23T17:34:29.123Z`) on the way out, with or
-/// without fractional seconds on the way in.
+/// ISO 8601 times with milliseconds (`2026-11-23T17:34:29.123Z`) on the way out; any RFC 3339
+/// date-time on the way in (``RFC3339``), as the contract's `format: date-time` allows.
 ///
 /// Telemetry device times are milliseconds; whole seconds would merge events of one second and
 /// make paging by time skip some. Server and client both use this transcoder.
@@ -22,14 +22,12 @@ public struct MillisecondDateTranscoder: DateTranscoder {
     }
 
     public func decode(_ text: String) throws -> Date {
-        if let date = try? Self.fractional.parse(text) { return date }
-        if let date = try? Self.whole.parse(text) { return date }
+        if let date = RFC3339.date(text) { return date }
         throw DecodingError.dataCorrupted(
             .init(codingPath: [], debugDescription: "Expected an ISO 8601 date-time, got '\(text.prefix(40))'.")
         )
     }
 
-    private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
     private static let whole = Date.ISO8601FormatStyle()
 }
 

@@ -39,10 +39,14 @@ public struct EmailAddress: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension StringProtocol {
-    /// The string without leading and trailing whitespace and newlines.
-    func trimmingWhitespace() -> SubSequence {
-        let start = self.firstIndex { !$0.isWhitespace } ?? self.endIndex
-        let end = self.lastIndex { !$0.isWhitespace }.map { self.index(after: $0) } ?? start
-        return self[start..<Swift.max(start, end)]
+    /// The string without leading and trailing whitespace and newlines, judged Unicode scalar by
+    /// scalar as the contract's patterns (`\s`) judge it: a combining mark after a space stays,
+    /// where trimming whole characters would drop it with the space.
+    func trimmingWhitespace() -> String {
+        let scalars = self.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(String.UnicodeScalarView(scalars[first...last]))
     }
 }

@@ -3,7 +3,8 @@
 /// bcrypt reads at most 72 bytes and stops at a NUL byte, so longer passwords and passwords
 /// with a NUL are refused rather than silently cut.
 public enum PasswordPolicy {
-    /// The fewest characters accepted.
+    /// The fewest characters accepted, counted as Unicode scalars (as the contract's `minLength`
+    /// counts them), not as grapheme clusters.
     public static let minimumLength = 10
     /// The most UTF-8 bytes accepted (bcrypt's limit).
     public static let maximumBytes = 72
@@ -12,7 +13,7 @@ public enum PasswordPolicy {
     ///
     /// - Throws: ``TetherError/invalidField(_:_:)`` for `password`.
     public static func validate(_ password: String) throws(TetherError) {
-        guard password.count >= Self.minimumLength else {
+        guard password.unicodeScalars.count >= Self.minimumLength else {
             throw .invalidField("password", "must be at least \(Self.minimumLength) characters")
         }
         guard password.utf8.count <= Self.maximumBytes else {

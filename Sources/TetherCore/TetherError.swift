@@ -20,6 +20,8 @@ public struct TetherError: Error, Sendable, Hashable, CustomStringConvertible {
         case forbidden
         /// The thing does not exist for this caller (404).
         case notFound
+        /// The path exists but does not take this method; ``allowedMethods`` lists those it takes (405).
+        case methodNotAllowed
         /// The request conflicts with the stored state (409).
         case conflict
         /// The request is well-formed but its content fails a check, e.g. a chunk whose bytes do
@@ -61,6 +63,8 @@ public struct TetherError: Error, Sendable, Hashable, CustomStringConvertible {
     }
     private var homeRegion: RegionID?
     private var homeURL: String?
+    /// For ``Kind/methodNotAllowed``: the methods the path takes, for the `Allow` header.
+    public var allowedMethods: [String]?
 
     /// Creates an error; prefer the static members below.
     public init(code: String, kind: Kind, field: String? = nil, detail: String, retryAfterSeconds: Int? = nil) {
@@ -214,6 +218,18 @@ extension TetherError {
     /// The thing does not exist for this caller (other accounts' ids answer the same).
     public static func notFound(_ what: String, field: String? = nil) -> TetherError {
         TetherError(code: "not_found", kind: .notFound, field: field, detail: "No such \(what).")
+    }
+
+    /// The path exists but does not take `method`: `405 method_not_allowed`, with the methods it
+    /// takes in ``allowedMethods`` (the `Allow` header).
+    public static func methodNotAllowed(_ method: String, allowed: [String]) -> TetherError {
+        var error = TetherError(
+            code: "method_not_allowed",
+            kind: .methodNotAllowed,
+            detail: "This path does not take \(method.prefix(16)); it takes \(allowed.joined(separator: ", "))."
+        )
+        error.allowedMethods = allowed
+        return error
     }
 
     /// No background job of that name runs on this server (`POST /v1/operator/jobs/{job}/run`).

@@ -38,6 +38,15 @@ struct DeviceClaimTests {
         #expect(invalidField { _ = try DeviceClaim(serial: "s", model: longest + "a", kind: nil) } == "model")
     }
 
+    /// Whitespace is trimmed scalar by scalar, as the contract's pattern judges it: a combining mark
+    /// after a space is a label, not blank (the fuzzed contract).
+    @Test(arguments: ["model", "name", "hw_version", "sw_version"])
+    func aCombiningMarkAfterASpaceIsNotBlank(field: String) throws {
+        let claim = try self.claim(field, " \u{301}")
+        #expect([claim.model, claim.name, claim.hardwareVersion, claim.softwareVersion].contains("\u{301}"))
+        #expect(invalidField { _ = try self.claim(field, " \u{2003}\n") } == field)
+    }
+
     @Test(arguments: ["model", "name", "hw_version", "sw_version"])
     func labelsOfStackedCombiningMarksAreRefusedByTheirBytes(field: String) {
         // 64 characters, each a letter under eight accents: within the character limit, 1,088 bytes.

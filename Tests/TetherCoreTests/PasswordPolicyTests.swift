@@ -13,6 +13,14 @@ struct PasswordPolicyTests {
         #expect(thrownError { try PasswordPolicy.validate(password) } == nil)
     }
 
+    /// Ten Unicode scalars, as the contract's `minLength: 10` counts them, though combining
+    /// marks make them fewer characters (the fuzzed contract: a schema-valid password was refused).
+    @Test(arguments: ["e\u{301}e\u{301}e\u{301}e\u{301}e\u{301}", "👩\u{200D}💻👩\u{200D}💻👩\u{200D}💻x"])
+    func countsUnicodeScalarsAsTheContractDoes(password: String) {
+        #expect(password.count < 10)
+        #expect(thrownError { try PasswordPolicy.validate(password) } == nil)
+    }
+
     @Test(arguments: ["", "a", "123456789", "ééééééééé"])
     func rejectsPasswordsShorterThanTenCharacters(password: String) {
         let error = thrownError { try PasswordPolicy.validate(password) }

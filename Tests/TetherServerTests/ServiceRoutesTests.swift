@@ -129,9 +129,9 @@ struct ServiceRoutesTests {
     @Test(arguments: TetherError.Kind.allCases)
     func everyErrorKindHasOneStatus(kind: TetherError.Kind) {
         let expected: [TetherError.Kind: Int] = [
-            .invalidInput: 400, .unauthenticated: 401, .forbidden: 403, .notFound: 404, .conflict: 409,
-            .unprocessable: 422, .gone: 410, .tooLarge: 413, .unsupportedMediaType: 415, .misdirected: 421,
-            .rateLimited: 429, .unavailable: 503, .internal: 500,
+            .invalidInput: 400, .unauthenticated: 401, .forbidden: 403, .notFound: 404, .methodNotAllowed: 405,
+            .conflict: 409, .unprocessable: 422, .gone: 410, .tooLarge: 413, .unsupportedMediaType: 415,
+            .misdirected: 421, .rateLimited: 429, .unavailable: 503, .internal: 500,
         ]
         #expect(kind.status.code == expected[kind])
         // A peer's problem passed on keeps its kind.

@@ -124,6 +124,8 @@ public func buildApplication(
     try handler.registerHandlers(on: generated, configuration: .tether)
     try generated.verifyEveryHandWrittenOperationWasSkipped()
     try generated.verifyContractHas(LargeBodyRoute.all.map(\.operation))
+    // After every route: it runs only where the router found none.
+    router.add(middleware: MethodNotAllowedMiddleware(declared: generated.declaredMethods))
 
     let periodic: [PeriodicJob?] = [
         RetentionService(store: store, config: config, logger: logger).job(clock: config.jobClock),

@@ -72,7 +72,7 @@ enum ErrorTranslation {
         case 401: (kind, code) = (.unauthenticated, "unauthenticated")
         case 403: (kind, code) = (.forbidden, "forbidden")
         case 404: (kind, code) = (.notFound, "not_found")
-        case 405: (kind, code) = (.notFound, "method_not_allowed")
+        case 405: (kind, code) = (.methodNotAllowed, "method_not_allowed")
         case 413: (kind, code) = (.tooLarge, "body_too_large")
         case 415: (kind, code) = (.unsupportedMediaType, "unsupported_media_type")
         case 400..<500: (kind, code) = (.invalidInput, "bad_request")

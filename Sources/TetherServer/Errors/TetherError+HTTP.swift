@@ -17,6 +17,7 @@ extension TetherError.Kind {
         case .unauthenticated: .unauthorized
         case .forbidden: .forbidden
         case .notFound: .notFound
+        case .methodNotAllowed: .methodNotAllowed
         case .conflict: .conflict
         case .unprocessable: .unprocessableContent
         case .gone: .gone
@@ -51,6 +52,9 @@ extension TetherError: HTTPResponseError {
         }
         if self.kind == .unauthenticated {
             headers[.wwwAuthenticate] = "Bearer"
+        }
+        if let allowed = self.allowedMethods {
+            headers[.allow] = allowed.joined(separator: ", ")
         }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }

@@ -11,6 +11,9 @@ final class GeneratedRoutes: ServerTransport {
     /// Every operation the contract offered, as `"METHOD /path"`.
     private var offered: Set<String> = []
 
+    /// The methods the contract declares for each of its paths, hand-written routes included.
+    var declaredMethods: DeclaredMethods { DeclaredMethods(operations: self.offered) }
+
     init(transport: any ServerTransport, handWritten: Set<String>) {
         self.transport = transport
         self.handWritten = handWritten
