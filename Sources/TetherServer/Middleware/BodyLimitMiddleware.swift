@@ -20,7 +20,8 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Throws unless the request carries `credential` (it reads ``RequestScope``).
     let verify: @Sendable (LargeBodyRoute.Credential) async throws -> Void
 
-    private static var inFlight: Gauge { Gauge(label: "tether_http_body_bytes_in_flight") }
+    /// The bytes ``budget`` holds, as `tether_http_body_bytes_in_flight`.
+    private let inFlight = Gauge(label: "tether_http_body_bytes_in_flight")
 
     func handle(
         _ request: Request,
@@ -48,10 +49,10 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         guard self.budget.reserve(reservation) else {
             throw TetherError.serverBusy(retryAfterSeconds: 1)
         }
-        Self.inFlight.record(self.budget.inFlight)
+        self.inFlight.record(self.budget.inFlight)
         defer {
             self.budget.release(reservation)
-            Self.inFlight.record(self.budget.inFlight)
+            self.inFlight.record(self.budget.inFlight)
         }
         var request = request
         do {
