@@ -30,16 +30,18 @@ public protocol AlertStore: Sendable {
     /// The account's alert; `nil` when it has no such alert.
     func alert(id: AlertID, account: AccountID) async throws -> Alert?
 
-    /// Alerts that may repeat: open, unacknowledged, not suppressed, of kinds that repeat
-    /// (`anti_lost`, `keep_in`, `keep_out`), told last at or before `notifiedBefore`.
-    func repeatableAlerts(notifiedBefore: Int64, limit: Int) async throws -> [Alert]
+    /// Open, unacknowledged, unsuppressed alerts of `kinds`, told last at or before
+    /// `notifiedBefore`, oldest first (the caller names the kinds that repeat:
+    /// ``AlertKind/repeatable``).
+    func repeatableAlerts(kinds: [AlertKind], notifiedBefore: Int64, limit: Int) async throws -> [Alert]
 
     /// Records that the owner was told again at `at`: one more repeat. `nil` when the alert was
     /// acknowledged or ended meanwhile (nothing changes).
     func recordRepeat(id: AlertID, at: Int64) async throws -> Alert?
 
-    /// Open alerts that were suppressed, whose silencer may have lapsed since.
-    func suppressedOpenAlerts(limit: Int) async throws -> [Alert]
+    /// Open, suppressed alerts of `kinds`, oldest first: their silencer may have lapsed since
+    /// (the caller names the kinds that can be silenced: ``AlertKind/silenceable``).
+    func suppressedOpenAlerts(kinds: [AlertKind], limit: Int) async throws -> [Alert]
 
     /// The silencer of an open alert lapsed at `at` (the device left the safe place, the snooze
     /// ran out): the owner is told now, and the webhook gets it. `nil` when it ended meanwhile.

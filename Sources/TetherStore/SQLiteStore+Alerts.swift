@@ -103,17 +103,19 @@ extension SQLiteStore {
         }
     }
 
-    public func repeatableAlerts(notifiedBefore: Int64, limit: Int) async throws -> [Alert] {
-        try await self.dbWriter.read { db in
+    public func repeatableAlerts(kinds: [AlertKind], notifiedBefore: Int64, limit: Int) async throws -> [Alert] {
+        guard !kinds.isEmpty else { return [] }
+        return try await self.dbWriter.read { db in
             try AlertRecord.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM alert
                     WHERE ended_ms IS NULL AND acknowledged_at IS NULL AND suppressed_by IS NULL
-                        AND kind IN ('anti_lost', 'keep_in', 'keep_out') AND coalesce(notified_ms, decided_ms) <= ?
+                        AND kind IN (\(databaseQuestionMarks(count: kinds.count)))
+                        AND coalesce(notified_ms, decided_ms) <= ?
                     ORDER BY coalesce(notified_ms, decided_ms) LIMIT ?
                     """,
-                arguments: [notifiedBefore, limit]
+                arguments: StatementArguments(kinds.map(\.rawValue)) + [notifiedBefore, limit]
             )
             .map { try $0.alert() }
         }
@@ -133,16 +135,17 @@ extension SQLiteStore {
         }
     }
 
-    public func suppressedOpenAlerts(limit: Int) async throws -> [Alert] {
-        try await self.dbWriter.read { db in
+    public func suppressedOpenAlerts(kinds: [AlertKind], limit: Int) async throws -> [Alert] {
+        guard !kinds.isEmpty else { return [] }
+        return try await self.dbWriter.read { db in
             try AlertRecord.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM alert WHERE ended_ms IS NULL AND suppressed_by IS NOT NULL
-                        AND kind IN ('anti_lost', 'keep_in', 'keep_out', 'low_battery', 'silent')
+                        AND kind IN (\(databaseQuestionMarks(count: kinds.count)))
                     ORDER BY decided_ms LIMIT ?
                     """,
-                arguments: [limit]
+                arguments: StatementArguments(kinds.map(\.rawValue)) + [limit]
             )
             .map { try $0.alert() }
         }

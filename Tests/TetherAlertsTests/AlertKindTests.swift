@@ -18,6 +18,12 @@ struct AlertKindTests {
     }
 
     @Test
+    func lostAndOutOfFenceRepeatTheRestAreToldOnce() {
+        #expect(AlertKind.repeatable == [.antiLost, .keepIn, .keepOut])
+        #expect(AlertKind.silenceable == [.antiLost, .keepIn, .keepOut, .lowBattery, .silent])
+    }
+
+    @Test
     func everyFenceRoleHasAWireName() {
         #expect(FenceRole.allCases.map(\.rawValue) == ["keep_in", "keep_out", "safe"])
     }

@@ -142,4 +142,31 @@ struct AlertStoreTests {
         _ = try await store.deleteAccount(id: ada.id)
         #expect(try await store.alerts(account: ada.id, device: nil, limit: 10).isEmpty)
     }
+
+    @Test
+    func theCallerNamesWhichKindsRepeatOrWereSilenced() async throws {
+        // The store decides nothing: which kinds repeat, or may have been silenced, is asked for.
+        let store = try SQLiteStore.inMemory()
+        let fixtures = Fixtures(store: store)
+        let ada = try await fixtures.account()
+        let tracker = try await fixtures.device(for: ada)
+        let keys = try await fixtures.device(for: ada)
+        let lost = try #require(try await store.recordAlert(Self.alert(tracker)))
+        var emergency = Self.alert(keys, rule: "sos")
+        emergency.kind = .sos
+        let sos = try #require(try await store.recordAlert(emergency))
+        let quietLost = try #require(try await store.recordAlert(Self.alert(keys, suppressedBy: "snooze")))
+
+        let repeatable = { (kinds: [AlertKind]) in
+            try await store.repeatableAlerts(kinds: kinds, notifiedBefore: 10_000, limit: 10).map(\.id)
+        }
+        #expect(try await repeatable([.antiLost]) == [lost.id])
+        #expect(try await repeatable([.sos]) == [sos.id])
+        #expect(try await repeatable([]).isEmpty)
+        let suppressed = { (kinds: [AlertKind]) in
+            try await store.suppressedOpenAlerts(kinds: kinds, limit: 10).map(\.id)
+        }
+        #expect(try await suppressed([.antiLost]) == [quietLost.id])
+        #expect(try await suppressed([.sos]).isEmpty)
+    }
 }

@@ -15,4 +15,19 @@ public enum AlertKind: String, Sendable, Hashable, CaseIterable, Codable {
 
     /// Whether do-not-disturb may silence this kind. Emergencies are never silenced.
     public var isSilenceable: Bool { self != .sos }
+
+    /// Whether an open alert of this kind is told again until acknowledged: a device lost or
+    /// out of its fence. An SOS, a low battery or a silent device is told once.
+    public var isRepeatable: Bool {
+        switch self {
+        case .antiLost, .keepIn, .keepOut: true
+        case .sos, .lowBattery, .silent: false
+        }
+    }
+
+    /// The kinds that repeat until acknowledged (``isRepeatable``).
+    public static var repeatable: [AlertKind] { Self.allCases.filter(\.isRepeatable) }
+
+    /// The kinds do-not-disturb may silence (``isSilenceable``).
+    public static var silenceable: [AlertKind] { Self.allCases.filter(\.isSilenceable) }
 }

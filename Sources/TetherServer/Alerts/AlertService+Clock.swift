@@ -54,7 +54,7 @@ extension AlertService {
     /// device left the safe place, the quiet window or the snooze ended.
     private func liftLapsedSuppressions(now: Int64) async throws -> [AlertNotification] {
         var lifted: [AlertNotification] = []
-        for alert in try await self.store.suppressedOpenAlerts(limit: 1_000) {
+        for alert in try await self.store.suppressedOpenAlerts(kinds: AlertKind.silenceable, limit: 1_000) {
             guard self.moves.admitWrite(alert.account) else { continue }
             defer { self.moves.finishWrite(alert.account) }
             guard let timeline = self.devices[alert.device]?.timeline,
@@ -73,7 +73,11 @@ extension AlertService {
     /// it does not hold up the others).
     private func repeatDue(now: Int64) async throws -> [AlertNotification] {
         var repeated: [AlertNotification] = []
-        for alert in try await self.store.repeatableAlerts(notifiedBefore: now - 60_000, limit: 1_000) {
+        for alert in try await self.store.repeatableAlerts(
+            kinds: AlertKind.repeatable,
+            notifiedBefore: now - 60_000,
+            limit: 1_000
+        ) {
             guard self.moves.admitWrite(alert.account) else { continue }
             defer { self.moves.finishWrite(alert.account) }
             let settings: AccountAlertSettings
