@@ -83,7 +83,4 @@ public protocol WebhookOutbox: Sendable {
 
     /// The attempt failed: try again at `next`, or with `next` `nil` give up.
     func failWebhookDelivery(alert: AlertID, error: String, next: Date?) async throws
-
-    /// When the next delivery is due, if any is queued.
-    func nextWebhookDelivery() async throws -> Date?
 }

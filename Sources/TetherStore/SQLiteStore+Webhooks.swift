@@ -58,10 +58,4 @@ extension SQLiteStore {
             }
         }
     }
-
-    public func nextWebhookDelivery() async throws -> Date? {
-        try await self.dbWriter.read { db in
-            try Date.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM webhook_delivery")
-        }
-    }
 }
