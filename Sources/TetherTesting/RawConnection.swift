@@ -33,6 +33,13 @@ public final class RawConnection: Sendable {
         return RawConnection(channel: channel, recorder: recorder)
     }
 
+    /// An HTTP/1.1 request head for `method path` with `headers` (and `Host`), ready to be
+    /// followed by its body: `RawConnection.head("GET", "/health")`.
+    public static func head(_ method: String, _ path: String, _ headers: [String: String] = [:]) -> String {
+        let lines = headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)\r\n" }.joined()
+        return "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(lines)\r\n"
+    }
+
     /// Sends `text` as UTF-8.
     public func send(_ text: String) async throws {
         try await self.send(Array(text.utf8))

@@ -7,12 +7,6 @@ import TetherTesting
 /// Limits before work: bodies refused before they are read, a cap on the bytes held across
 /// requests and on connections, and connections of idle or slow clients closed.
 @Suite struct FrontDoorTests {
-    /// A request head for `method path` with `headers`, ready to be followed by its body.
-    private static func head(_ method: String, _ path: String, _ headers: [String: String]) -> String {
-        let lines = headers.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)\r\n" }.joined()
-        return "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\(lines)\r\n"
-    }
-
     @Test func anUnauthenticatedLargeBodyIsRefusedBeforeItIsRead() async throws {
         // Finding 1: 200 MB to adopt without a credential used to be collected, then decoded.
         try await TestServer.withRunning { server in
@@ -22,7 +16,7 @@ import TetherTesting
                 var headers = ["Content-Type": "application/json", "Content-Length": "\(200 << 20)"]
                 headers["Authorization"] = token.map { "Bearer \($0)" }
                 try await connection.send(
-                    Self.head("POST", "/v1/replication/accounts/adopt", headers) + "{\"accounts\":"
+                    RawConnection.head("POST", "/v1/replication/accounts/adopt", headers) + "{\"accounts\":"
                 )
                 // The answer comes while 200 MB are still unsent: nothing waited for them.
                 let response = try await connection.responseHead()
@@ -39,7 +33,7 @@ import TetherTesting
             // Without a session: refused before the body, like any route past --max-body-bytes.
             let anonymous = try await RawConnection.open(port: server.port)
             try await anonymous.send(
-                Self.head(
+                RawConnection.head(
                     "POST",
                     "/v1/backup/snapshots",
                     ["Content-Length": "\(twoMiB)", "Content-Type": "application/json"]
@@ -50,7 +44,7 @@ import TetherTesting
             // With one: the body is read and judged by the route, not by the size limit.
             let signedIn = try await RawConnection.open(port: server.port)
             try await signedIn.send(
-                Self.head(
+                RawConnection.head(
                     "POST",
                     "/v1/backup/snapshots",
                     [
@@ -66,7 +60,7 @@ import TetherTesting
             // A route that is not a large-body route keeps --max-body-bytes, whoever asks.
             let other = try await RawConnection.open(port: server.port)
             try await other.send(
-                Self.head(
+                RawConnection.head(
                     "PUT",
                     "/v1/rules",
                     ["Content-Length": "\(twoMiB)", "Authorization": "Bearer \(user.accessToken)"]
@@ -88,13 +82,15 @@ import TetherTesting
             let headers = ["Content-Length": "\(size)", "Content-Type": "application/json"]
             // One body held half-sent: its 60 KiB are reserved until it ends.
             let holding = try await RawConnection.open(port: server.port)
-            try await holding.send(Self.head("POST", "/v1/accounts", headers) + String(repeating: " ", count: size / 2))
+            try await holding.send(
+                RawConnection.head("POST", "/v1/accounts", headers) + String(repeating: " ", count: size / 2)
+            )
             // Another 60 KiB does not fit beside it: once the first has reserved, the next is refused.
             let refusal = try await Poll.value("a second body is refused") { () -> String? in
                 let connection = try await RawConnection.open(port: server.port)
                 defer { Task { await connection.close() } }
                 try await connection.send(
-                    Self.head("POST", "/v1/accounts", headers) + String(repeating: " ", count: size)
+                    RawConnection.head("POST", "/v1/accounts", headers) + String(repeating: " ", count: size)
                 )
                 let response = try await connection.responseHead()
                 return response.hasPrefix("HTTP/1.1 503") ? response : nil
@@ -105,7 +101,9 @@ import TetherTesting
             #expect(try await holding.responseHead().hasPrefix("HTTP/1.1 400"))
             await holding.close()
             let later = try await RawConnection.open(port: server.port)
-            try await later.send(Self.head("POST", "/v1/accounts", headers) + String(repeating: " ", count: size))
+            try await later.send(
+                RawConnection.head("POST", "/v1/accounts", headers) + String(repeating: " ", count: size)
+            )
             #expect(try await later.responseHead().hasPrefix("HTTP/1.1 400"))
             await later.close()
         }
@@ -117,7 +115,7 @@ import TetherTesting
         // The held connections sit idle for as long as the test takes, however loaded the machine.
         config.idleTimeout = .seconds(3_600)
         try await TestServer.withRunning(config: config) { server in
-            let health = Self.head("GET", "/health", [:])
+            let health = RawConnection.head("GET", "/health", [:])
             let first = try await RawConnection.open(port: server.port)
             let second = try await RawConnection.open(port: server.port)
             for connection in [first, second] {
@@ -151,7 +149,7 @@ import TetherTesting
             #expect(head.received.isEmpty)
             // A whole head, half a body, then nothing.
             let body = try await RawConnection.open(port: server.port)
-            try await body.send(Self.head("POST", "/v1/accounts", ["Content-Length": "100"]) + "{\"email\":")
+            try await body.send(RawConnection.head("POST", "/v1/accounts", ["Content-Length": "100"]) + "{\"email\":")
             try await body.waitUntilClosed()
             #expect(body.received.isEmpty)
         }
@@ -165,7 +163,7 @@ import TetherTesting
             // request and be closed already: try again until one is answered.
             let connection = try await Poll.value("a request is answered") { () -> RawConnection? in
                 let connection = try await RawConnection.open(port: server.port)
-                guard (try? await connection.send(Self.head("GET", "/health", [:]))) != nil,
+                guard (try? await connection.send(RawConnection.head("GET", "/health", [:]))) != nil,
                     try await connection.responseHead().hasPrefix("HTTP/1.1 200")
                 else { return nil }
                 return connection

@@ -70,7 +70,7 @@ import TetherTesting
             func stream(_ token: String) async throws -> (RawConnection, String) {
                 let connection = try await RawConnection.open(port: server.port)
                 try await connection.send(
-                    "GET /v1/alerts/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(token)\r\n\r\n"
+                    RawConnection.head("GET", "/v1/alerts/stream", ["Authorization": "Bearer \(token)"])
                 )
                 return (connection, try await connection.responseHead())
             }
