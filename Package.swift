@@ -23,6 +23,8 @@ let package = Package(
         .library(name: "TetherAlerts", targets: ["TetherAlerts"]),
         .library(name: "TetherClient", targets: ["TetherClient"]),
         .library(name: "TetherBackupClient", targets: ["TetherBackupClient"]),
+        .library(name: "TetherStore", targets: ["TetherStore"]),
+        .library(name: "TetherStoreSQLite", targets: ["TetherStoreSQLite"]),
         .library(name: "TetherSync", targets: ["TetherSync"]),
         .library(name: "TetherServer", targets: ["TetherServer"]),
         .library(name: "TetherTesting", targets: ["TetherTesting"]),
@@ -68,11 +70,19 @@ let package = Package(
             dependencies: ["TetherCore", "TetherGeo"],
             swiftSettings: swiftSettings
         ),
+        // The storage seam: protocols and plain records, no database library.
         .target(
             name: "TetherStore",
+            dependencies: ["TetherCore", "TetherGeo"],
+            swiftSettings: swiftSettings
+        ),
+        // The embedded default backend: SQLite through GRDB.
+        .target(
+            name: "TetherStoreSQLite",
             dependencies: [
                 "TetherCore",
                 "TetherGeo",
+                "TetherStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -165,6 +175,7 @@ let package = Package(
             dependencies: [
                 "TetherCore",
                 "TetherStore",
+                "TetherStoreSQLite",
                 "TetherSync",
                 "TetherServer",
                 "TetherClient",
@@ -209,6 +220,7 @@ let package = Package(
             dependencies: [
                 "TetherCore",
                 "TetherStore",
+                "TetherStoreSQLite",
                 "TetherSync",
                 "TetherServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -244,6 +256,7 @@ let package = Package(
                 "TetherCore",
                 "TetherGeo",
                 "TetherStore",
+                "TetherStoreSQLite",
                 "TetherServer",
                 "TetherAPI",
                 "TetherClient",
@@ -313,6 +326,7 @@ let package = Package(
             dependencies: [
                 "TetherCore",
                 "TetherStore",
+                "TetherStoreSQLite",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -323,6 +337,7 @@ let package = Package(
             dependencies: [
                 "TetherCore",
                 "TetherStore",
+                "TetherStoreSQLite",
                 "TetherSync",
                 "TetherServer",
                 "TetherClient",
@@ -347,6 +362,7 @@ let package = Package(
                 "TetherCore",
                 "TetherServer",
                 "TetherStore",
+                "TetherStoreSQLite",
                 "TetherSync",
                 "TetherTesting",
                 "TetherClient",
@@ -382,6 +398,7 @@ if Context.environment["TETHER_BENCHMARKS"] != nil {
             dependencies: [
                 "TetherCore",
                 "TetherStore",
+                "TetherStoreSQLite",
                 "TetherServer",
                 "TetherTesting",
                 .product(name: "Benchmark", package: "benchmark"),
@@ -401,6 +418,7 @@ if Context.environment["TETHER_BENCHMARKS"] != nil {
                 "TetherGeo",
                 "TetherServer",
                 "TetherStore",
+                "TetherStoreSQLite",
                 "TetherTesting",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Logging", package: "swift-log"),
@@ -430,6 +448,7 @@ if Context.environment["TETHER_BENCHMARKS"] != nil {
             dependencies: [
                 "TetherCore",
                 "TetherStore",
+                "TetherStoreSQLite",
                 "TetherSync",
                 .product(name: "Benchmark", package: "benchmark"),
             ],

@@ -6,6 +6,7 @@ import TetherCore
 import TetherGeo
 import TetherServer
 import TetherStore
+import TetherStoreSQLite
 import TetherTesting
 
 /// What deciding alerts costs: one fix through a device's timeline with five fences and a quiet

@@ -1,6 +1,7 @@
 import Foundation
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 import TetherSync
 
 /// A home region's SQLite store with `accounts` accounts (each with an emergency contact, so

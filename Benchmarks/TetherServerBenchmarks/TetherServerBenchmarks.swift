@@ -4,6 +4,7 @@ import HummingbirdBcrypt
 import TetherCore
 import TetherServer
 import TetherStore
+import TetherStoreSQLite
 import TetherTesting
 
 /// What authenticating a request costs: the token digest, the indexed credential lookup in

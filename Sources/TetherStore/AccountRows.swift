@@ -1,5 +1,4 @@
 public import Foundation
-import GRDB
 
 /// Rows of some tables, as JSON that keeps SQLite's storage classes: the form in which an
 /// account's settings rows travel to its replicas (and, when an account moves, are written
@@ -60,26 +59,6 @@ public struct AccountRows: Sendable, Hashable, Codable {
                 try container.encode(value, forKey: .b)
             }
         }
-
-        init(_ value: DatabaseValue) {
-            switch value.storage {
-            case .null: self = .null
-            case .int64(let integer): self = .integer(integer)
-            case .double(let real): self = .real(real)
-            case .string(let text): self = .text(text)
-            case .blob(let data): self = .blob(data)
-            }
-        }
-
-        var databaseValue: DatabaseValue {
-            switch self {
-            case .null: .null
-            case .integer(let value): value.databaseValue
-            case .real(let value): value.databaseValue
-            case .text(let value): value.databaseValue
-            case .blob(let value): value.databaseValue
-            }
-        }
     }
 
     /// Rows by table; each row maps column names to values.
@@ -100,20 +79,5 @@ public struct AccountRows: Sendable, Hashable, Codable {
     /// Reads the JSON form.
     public static func decode(_ bytes: [UInt8]) throws -> AccountRows {
         try JSONDecoder().decode(AccountRows.self, from: Data(bytes))
-    }
-
-    /// Reads every row of `table` whose `column` is `value`, in no particular order.
-    static func fetch(
-        _ db: Database,
-        table: String,
-        column: String,
-        value: some DatabaseValueConvertible & Sendable
-    ) throws -> [[String: Value]] {
-        try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE \(column) = ?", arguments: [value])
-            .map { row in
-                var values: [String: Value] = [:]
-                for (name, value) in row { values[name] = Value(value) }
-                return values
-            }
     }
 }

@@ -1,6 +1,7 @@
 public import Foundation
 public import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 /// Where a backup chunk's sealed box lies in a data directory: its pack file and the bytes of the
 /// box in it, found through the chunk index (tests flip bytes there).

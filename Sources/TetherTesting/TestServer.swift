@@ -6,6 +6,7 @@ import NIOCore
 import ServiceLifecycle
 public import TetherServer
 import TetherStore
+import TetherStoreSQLite
 import TetherSync
 
 /// A real `tetherd` app on 127.0.0.1 with an ephemeral port and a SQLite database in a

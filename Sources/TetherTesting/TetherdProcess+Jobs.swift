@@ -5,6 +5,7 @@ import TetherAPI
 import TetherClient
 public import TetherServer
 import TetherStore
+import TetherStoreSQLite
 
 extension TetherdProcess {
     /// Creates an operator token in `dataDirectory` with `tetherd operator-token`, as an

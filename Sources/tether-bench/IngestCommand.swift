@@ -5,6 +5,7 @@ import Synchronization
 import TetherCore
 import TetherServer
 import TetherStore
+import TetherStoreSQLite
 import TetherTesting
 
 /// `tether-bench ingest --workload DIR`: pairs the workload's devices in a fresh store, then runs
@@ -26,7 +27,7 @@ struct IngestCommand: AsyncParsableCommand {
     var concurrency: Int = 16
 
     @Option(help: "process-crash (synchronous=NORMAL) or power-loss (FULL).")
-    var durability: String = SQLiteStore.Durability.processCrash.rawValue
+    var durability: String = StoreDurability.processCrash.rawValue
 
     @Option(help: "Where the store goes (default: a fresh temporary folder, removed afterwards).")
     var dataDir: String?
@@ -38,7 +39,7 @@ struct IngestCommand: AsyncParsableCommand {
         guard self.batch >= 1, self.batch <= 1_000, self.concurrency >= 1 else {
             throw ValidationError("--batch must be 1-1000 and --concurrency at least 1")
         }
-        guard SQLiteStore.Durability(rawValue: self.durability) != nil else {
+        guard StoreDurability(rawValue: self.durability) != nil else {
             throw ValidationError("--durability must be process-crash or power-loss")
         }
     }
@@ -54,7 +55,7 @@ struct IngestCommand: AsyncParsableCommand {
         defer { if self.dataDir == nil { try? FileManager.default.removeItem(at: directory) } }
         let store = try SQLiteStore.open(
             directory: directory,
-            durability: SQLiteStore.Durability(rawValue: self.durability)!
+            durability: StoreDurability(rawValue: self.durability)!
         )
         let fleet = try await StoreFleet.pair(serials: devices.map { "BENCH-\($0)" }, in: store)
         let paired = Dictionary(uniqueKeysWithValues: zip(devices, fleet.devices))

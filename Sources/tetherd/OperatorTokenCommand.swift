@@ -14,7 +14,7 @@ struct OperatorTokenCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try self.options.resolve()
-        let store = try SQLiteStore.open(directory: settings.dataDirectory)
+        let store = try StoreBackend(settings: settings).open()
         let token = SecretToken.generate(.operator)
         try await store.addOperatorToken(hash: token.digest, createdAt: Date())
         print(token.text)

@@ -20,8 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try self.options.resolve()
         var logger = Logger(label: "tetherd")
         logger.logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
-        var store = try SQLiteStore.open(directory: settings.dataDirectory, durability: settings.durability)
-        store.clock = settings.config.clock
+        let store = try StoreBackend(settings: settings).open(clock: settings.config.clock)
         logger.info(
             "starting",
             metadata: [

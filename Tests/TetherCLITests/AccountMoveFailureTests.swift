@@ -5,6 +5,7 @@ import TetherAPI
 import TetherClient
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 import TetherSync
 import TetherTesting
 

@@ -5,6 +5,7 @@ import TetherClient
 import TetherCore
 import TetherServer
 import TetherStore
+import TetherStoreSQLite
 import TetherSync
 import TetherTesting
 

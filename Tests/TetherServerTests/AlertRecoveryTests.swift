@@ -5,6 +5,7 @@ import TetherClient
 import TetherCore
 import TetherServer
 import TetherStore
+import TetherStoreSQLite
 import TetherTesting
 
 /// Alert engines live in memory; a restart rebuilds them from stored telemetry, so an episode

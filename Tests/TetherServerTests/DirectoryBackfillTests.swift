@@ -3,6 +3,7 @@ import Testing
 import TetherCore
 import TetherServer
 import TetherStore
+import TetherStoreSQLite
 import TetherSync
 import TetherTesting
 

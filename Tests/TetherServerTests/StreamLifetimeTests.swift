@@ -4,6 +4,7 @@ import TetherAPI
 import TetherCore
 import TetherServer
 import TetherStore
+import TetherStoreSQLite
 import TetherTesting
 
 /// Alert streams end with their session, and one account may hold only so many.

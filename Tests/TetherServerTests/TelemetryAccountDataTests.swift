@@ -3,6 +3,7 @@ import Testing
 import TetherAPI
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 import TetherTesting
 
 /// Telemetry is part of the account's data: the export carries it, and deleting the account

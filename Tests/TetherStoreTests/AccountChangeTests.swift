@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 /// The account change sequence (kept by triggers) moves exactly when a replicated row changes:
 /// a rename does, telemetry that restates the device's versions does not.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 /// What an account move takes from the old home's store into the new one's.
 @Suite("Account move store")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 struct AccountStoreTests {
     @Test(arguments: StoreKind.allCases)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 /// Alerts are stored once per episode, per device, per rule.
 @Suite("Alert store")

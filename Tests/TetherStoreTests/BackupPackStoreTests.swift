@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 /// The chunk and pack index in SQLite: chunks stored before packs, one transaction per pack.
 struct BackupPackStoreTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 struct DeviceStoreTests {
     @Test(arguments: StoreKind.allCases)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 /// The versioned account directory: idempotent apply, tombstones, authored versions, the change
 /// sequence and checkpoints.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 struct OperatorStoreTests {
     @Test(arguments: StoreKind.allCases)

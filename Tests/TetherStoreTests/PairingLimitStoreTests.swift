@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 /// `createPairingRequest(_:limit:)`: unique code digests and the per-account rate limit, checked
 /// in the insert's transaction.

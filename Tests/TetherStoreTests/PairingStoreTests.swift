@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 struct PairingStoreTests {
     private func claim(_ serial: String = "SN-1", name: String? = nil) throws -> DeviceClaim {

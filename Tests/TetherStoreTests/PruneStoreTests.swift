@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 /// `pruneExpired(now:pairingCodesBefore:failedSignInsBefore:)`: what retention deletes and keeps.
 struct PruneStoreTests {

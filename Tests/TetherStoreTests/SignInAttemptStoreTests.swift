@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 /// `beginSignInAttempt`: the failures the rule judges, and the advance record, in one transaction.
 struct SignInAttemptStoreTests {

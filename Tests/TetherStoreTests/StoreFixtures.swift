@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 /// Where a test's store keeps its data: both must behave the same.
 enum StoreKind: String, CaseIterable, Sendable {

@@ -3,6 +3,7 @@ import PropertyBased
 import Testing
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 /// Every payload reads back from storage exactly as it was ingested: the store writes payloads
 /// with its own compact JSON writer and reads them with the wire decoder, so this checks the two

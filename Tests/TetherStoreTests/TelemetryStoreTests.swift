@@ -3,6 +3,7 @@ import GRDB
 import Testing
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 /// `SQLiteStore` as a `TelemetryStore`: idempotent ingest, derived state, scoping, removal,
 /// Wi-Fi learning and retention. Device times are seconds after `Times.start` (2026-01-01T00:00Z).

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TetherCore
 import TetherStore
+import TetherStoreSQLite
 
 /// The webhook queue as the deliverer reads it.
 @Suite("Webhook outbox")

@@ -14,8 +14,8 @@ public struct ServerSettings: Sendable {
     public var kekFile: URL?
     /// The log level. Default `info`.
     public var logLevel: String
-    /// What a commit survives. Default ``SQLiteStore/Durability/processCrash``.
-    public var durability: SQLiteStore.Durability
+    /// What a commit survives. Default ``StoreDurability/processCrash``.
+    public var durability: StoreDurability
 
     /// The keys ``init(resolving:)`` reads, in the order the README lists them.
     public static let keys = [
@@ -135,7 +135,7 @@ public struct ServerSettings: Sendable {
         try config.validate()
         self.config = config
         let durability = sources.value("durability")?.trimmingCharacters(in: .whitespaces) ?? "process-crash"
-        guard let durability = SQLiteStore.Durability(rawValue: durability) else {
+        guard let durability = StoreDurability(rawValue: durability) else {
             throw .invalidField("durability", "must be process-crash or power-loss")
         }
         self.durability = durability

@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import TetherCore
+import TetherStore
 
 extension SQLiteStore {
     public func createSession(_ session: Session) async throws {

@@ -1,4 +1,5 @@
 import GRDB
+import TetherStore
 
 /// The versioned schema. Add a migration for each change; never edit a shipped one.
 enum SQLiteSchema {

@@ -1,4 +1,5 @@
 import GRDB
+import TetherStore
 
 extension SQLiteSchema {
     /// The tables a home region's `settings` replica record is made of, with the column naming

@@ -1,4 +1,5 @@
 import GRDB
+import TetherStore
 
 extension SQLiteSchema {
     /// Versions of synced settings and the conflict log (`protocols/sync.md`, settings sync).

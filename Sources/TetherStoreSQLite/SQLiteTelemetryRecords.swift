@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TetherCore
+import TetherStore
 
 /// A `device_state` row: the compact device number and everything ingestion derived.
 struct DeviceStateRecord: Codable, FetchableRecord, PersistableRecord {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TetherCore
+import TetherStore
 
 // Row types: the store's private mapping between tables and TetherCore values.
 

@@ -1,4 +1,5 @@
 import GRDB
+import TetherStore
 
 extension SQLiteSchema {
     /// Failed sign-ins keep the client address they came from, so they can be counted per email

@@ -1,4 +1,5 @@
 import GRDB
+import TetherStore
 
 extension SQLiteSchema {
     /// Pack files for backup chunks (`protocols/backup.md`, packs): each chunk row says which pack

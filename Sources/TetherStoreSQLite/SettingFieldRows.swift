@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TetherCore
+import TetherStore
 
 /// A `setting_field` row: one synced field, its value and version.
 struct SettingFieldRow: Codable, FetchableRecord, PersistableRecord {

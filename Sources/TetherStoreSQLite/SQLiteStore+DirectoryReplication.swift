@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import TetherCore
+public import TetherStore
 
 /// The replicated half of the account directory: records, their change sequence, tombstone
 /// purging and per-peer checkpoints.

@@ -1,6 +1,7 @@
 public import Foundation
 public import GRDB
 import TetherCore
+public import TetherStore
 
 /// The embedded default store: SQLite through GRDB.
 ///
@@ -27,16 +28,10 @@ public struct SQLiteStore: TetherStorage {
     /// The file name of the database inside the data directory.
     public static let fileName = "tether.sqlite"
 
-    /// How hard a commit tries to reach the disk.
-    public enum Durability: String, Sendable, CaseIterable {
-        /// `synchronous=NORMAL`: a commit survives a crash or SIGKILL of the server process; the
-        /// last commits before a power loss or kernel crash may be lost (never corrupted). WAL
-        /// syncs only at checkpoints, so commits cost no fsync.
-        case processCrash = "process-crash"
-        /// `synchronous=FULL`: a commit also survives a power loss; every commit waits for an
-        /// fsync of the WAL.
-        case powerLoss = "power-loss"
-    }
+    /// How hard a commit tries to reach the disk: ``StoreDurability/processCrash`` is
+    /// `synchronous=NORMAL` (WAL syncs only at checkpoints, so commits cost no fsync);
+    /// ``StoreDurability/powerLoss`` is `synchronous=FULL` (every commit waits for an fsync of the WAL).
+    public typealias Durability = StoreDurability
 
     /// Opens (creating when needed) the database in `directory`.
     ///

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import TetherCore
 import TetherGeo
+import TetherStore
 
 /// One ingest transaction: stores a group of batches and updates every piece of derived state
 /// with them, so the state is never out of step with the events.

@@ -1,5 +1,6 @@
 public import Foundation
 import GRDB
+public import TetherStore
 
 extension SQLiteStore {
     public func addOperatorToken(hash: String, createdAt: Date) async throws {

@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import TetherCore
+public import TetherStore
 
 extension SQLiteStore {
     public func createAccount(

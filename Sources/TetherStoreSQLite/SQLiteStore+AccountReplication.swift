@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import TetherCore
+public import TetherStore
 
 /// Account replication: the home side reads change sequence numbers and settings rows; the
 /// replica side keeps `replica_record`.

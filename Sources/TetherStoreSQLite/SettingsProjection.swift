@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TetherCore
+import TetherStore
 
 /// Reads the settings tables as synced fields and writes merged fields back: the one place that
 /// knows which column each field is.

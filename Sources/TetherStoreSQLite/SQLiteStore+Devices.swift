@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import TetherCore
+import TetherStore
 
 extension SQLiteStore {
     public func createPairingRequest(_ request: PairingRequest, limit: SlidingWindowLimit?) async throws -> Bool {
