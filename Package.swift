@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "TetherAlerts", targets: ["TetherAlerts"]),
         .library(name: "TetherClient", targets: ["TetherClient"]),
         .library(name: "TetherBackupClient", targets: ["TetherBackupClient"]),
+        .library(name: "TetherDomain", targets: ["TetherDomain"]),
         .library(name: "TetherStore", targets: ["TetherStore"]),
         .library(name: "TetherStoreSQLite", targets: ["TetherStoreSQLite"]),
         .library(name: "TetherSync", targets: ["TetherSync"]),
@@ -70,6 +71,12 @@ let package = Package(
             dependencies: ["TetherCore", "TetherGeo"],
             swiftSettings: swiftSettings
         ),
+        // Domain rules above storage: pure, no I/O.
+        .target(
+            name: "TetherDomain",
+            dependencies: ["TetherCore", "TetherGeo"],
+            swiftSettings: swiftSettings
+        ),
         // The storage seam: protocols and plain records, no database library.
         .target(
             name: "TetherStore",
@@ -81,6 +88,7 @@ let package = Package(
             name: "TetherStoreSQLite",
             dependencies: [
                 "TetherCore",
+                "TetherDomain",
                 "TetherGeo",
                 "TetherStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -116,6 +124,7 @@ let package = Package(
             name: "TetherServer",
             dependencies: [
                 "TetherCore",
+                "TetherDomain",
                 "TetherGeo",
                 "TetherAlerts",
                 "TetherStore",
@@ -287,6 +296,16 @@ let package = Package(
             name: "TetherCoreTests",
             dependencies: [
                 "TetherCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TetherDomainTests",
+            dependencies: [
+                "TetherCore",
+                "TetherDomain",
+                "TetherGeo",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: swiftSettings

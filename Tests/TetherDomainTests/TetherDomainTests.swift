@@ -1,0 +1,10 @@
+import Testing
+import TetherDomain
+
+@Suite
+struct TetherDomainTests {
+    @Test
+    func theRulesHaveAVersion() {
+        #expect(TetherDomain.rulesVersion >= 1)
+    }
+}
