@@ -20,7 +20,7 @@ public struct StoreFleet: Sendable {
     /// Creates an account and pairs one device per serial to it.
     public static func pair(
         serials: [String],
-        in store: any TetherStorage,
+        in store: any AccountStore & DeviceStore,
         model: String = "TAG-1",
         now: Date = Date()
     ) async throws -> StoreFleet {

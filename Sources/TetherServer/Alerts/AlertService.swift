@@ -22,7 +22,7 @@ public import TetherStore
 /// with ``AlertClockMode/eventTime`` the newest device time seen, so a replay or a
 /// time-compressed simulation gives the same alerts.
 public actor AlertService {
-    let store: any TetherStorage
+    let store: any TelemetryStore & AlertStore & AlertSettingsStore & DeviceStore
     let hub: AlertHub
     let clockMode: AlertClockMode
     let wallClock: @Sendable () -> Date
@@ -63,7 +63,7 @@ public actor AlertService {
     /// - Parameter replayWindow: How much recent telemetry rebuilds an account's engines after a
     ///   start (more when an episode opened earlier). Default 6 hours.
     public init(
-        store: any TetherStorage,
+        store: any TelemetryStore & AlertStore & AlertSettingsStore & DeviceStore,
         hub: AlertHub,
         clockMode: AlertClockMode,
         wallClock: @escaping @Sendable () -> Date,
@@ -83,7 +83,7 @@ public actor AlertService {
 
     /// Creates the service of a server whose account moves are `moves`.
     init(
-        store: any TetherStorage,
+        store: any TelemetryStore & AlertStore & AlertSettingsStore & DeviceStore,
         hub: AlertHub,
         clockMode: AlertClockMode,
         wallClock: @escaping @Sendable () -> Date,

@@ -6,7 +6,7 @@ import TetherSync
 
 /// Resolves the bearer token of the current request (``RequestScope``) to a principal.
 struct Authenticator: Sendable {
-    let store: any TetherStorage
+    let store: any SessionStore & DeviceStore & OperatorStore
     let clock: @Sendable () -> Date
     /// Sends the holder of a credential whose account moved away to its new home (421).
     var routing: RegionRouting?
