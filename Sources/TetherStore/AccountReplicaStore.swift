@@ -37,6 +37,11 @@ public struct ReplicaApplyOutcome: Sendable, Hashable {
 /// rows; at a replica region, the records it holds of other regions' accounts.
 public protocol AccountReplicaStore: Sendable {
     /// Every account homed here with its change sequence number (the `settings` record's version).
+    ///
+    /// The number is `TetherDomain.AccountChange`'s: every write that changes the account's
+    /// replicated data raises it once, in the same transaction, by one atomic increment of the
+    /// account's counter, so concurrent writers get distinct, strictly increasing numbers and
+    /// none is lost.
     func accountChangeSequences() async throws -> [AccountID: Int64]
 
     /// The account's replicated settings rows as JSON (``AccountRows``), with the change

@@ -7,6 +7,9 @@ public import TetherCore
 public protocol AccountStore: Sendable {
     /// Inserts a new account and, when given, its first session, in one transaction.
     ///
+    /// Atomic: the unique email decides (the insert itself, not a read before it), so of
+    /// concurrent registrations of one email exactly one succeeds.
+    ///
     /// - Throws: ``TetherError/emailTaken`` when the email is in use; nothing is stored then.
     func createAccount(_ account: Account, passwordHash: String, signup: SignupHint, session: Session?) async throws
 
@@ -23,15 +26,18 @@ public protocol AccountStore: Sendable {
     /// Everything stored for the account, for export.
     func exportAccount(id: AccountID) async throws -> AccountExportData?
 
-    /// Records one failed sign-in for `email` from the client `address` at `date`.
-    func recordFailedSignIn(email: EmailAddress, address: String, at date: Date) async throws
-
     /// Starts a sign-in attempt for `email` from `address` at `date`, in one transaction: reads
     /// the failed sign-ins after `windowStart` that are for `email` or from `address`, and lets
     /// `decide` judge them (the rule is the caller's, e.g. ``TetherCore/SignInBudget``); when it
     /// allows, records the attempt as a failure in advance (cleared by
     /// ``clearFailedSignIns(email:address:)`` when the password matches), so parallel guesses
     /// cannot overrun a limit.
+    ///
+    /// Atomic: the read, the decision and the advance record are one transaction that no other
+    /// attempt for the same email or address interleaves with. SQLite has one writer; a backend
+    /// with many connections takes a lock on the email and one on the address (in that order,
+    /// e.g. transaction-scoped advisory locks) before reading, so N concurrent attempts at a
+    /// limit of L admit exactly L.
     func beginSignInAttempt(
         email: EmailAddress,
         address: String,
@@ -39,9 +45,6 @@ public protocol AccountStore: Sendable {
         after windowStart: Date,
         decide: @escaping @Sendable ([FailedSignIn]) -> SlidingWindowLimit.Decision
     ) async throws -> SlidingWindowLimit.Decision
-
-    /// The failed sign-ins for `email` since `date`, from any address, oldest first.
-    func failedSignIns(email: EmailAddress, since date: Date) async throws -> [Date]
 
     /// Forgets the failed sign-ins of `email` from `address` (after a successful one from there);
     /// those from other addresses still count.

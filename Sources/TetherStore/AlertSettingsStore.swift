@@ -70,7 +70,7 @@ public struct WebhookDelivery: Sendable, Hashable {
     }
 }
 
-/// The queue of webhook deliveries. ``AlertStore/recordAlert(_:)`` queues an unsuppressed
+/// The queue of webhook deliveries. ``AlertStore/recordAlertChanges(_:)`` queues an unsuppressed
 /// alert in the same transaction when its account has a webhook, so no alert is stored without
 /// its delivery, and each alert is queued once.
 public protocol WebhookOutbox: Sendable {

@@ -4,21 +4,20 @@ public import TetherCore
 /// Stores alerts, one per episode, per device, per rule: concurrent requests deciding the same
 /// episode store it once.
 public protocol AlertStore: Sendable {
-    /// Stores `alert` unless its device already has one for the same rule and episode start, or
-    /// one of the same rule still open (except `sos`: every press is its own alert). An
-    /// unsuppressed alert is queued for the account's webhook in the same transaction.
-    ///
-    /// - Returns: the stored alert, or `nil` when the episode already had one (nothing changes).
-    func recordAlert(_ alert: Alert) async throws -> Alert?
-
-    /// Marks the device's open alert of `rule` as ended at `endedAt`: the one that began at
-    /// `episodeStart`, else the latest that began before the end. Returns it, or `nil` when
-    /// the rule has no open alert.
-    func endAlertEpisode(device: DeviceID, rule: String, episodeStart: Int64, endedAt: Int64) async throws -> Alert?
-
     /// Applies alerts raised and episodes ended in one transaction, in order; returns for each
-    /// change the alert stored or ended, or `nil` where ``recordAlert(_:)`` or
-    /// ``endAlertEpisode(device:rule:episodeStart:endedAt:)`` would have changed nothing.
+    /// change the alert stored or ended, or `nil` where it changed nothing.
+    ///
+    /// - ``AlertChange/raise(_:)`` stores the alert unless its device already has one for the
+    ///   same rule and episode start, or one of the same rule still open (except `sos`: every
+    ///   press is its own alert). An unsuppressed alert is queued for the account's webhook in
+    ///   the same transaction.
+    /// - ``AlertChange/end(device:rule:episodeStart:endedAt:)`` marks the device's open alert of
+    ///   `rule` as ended at `endedAt`: the one that began at `episodeStart`, else the latest that
+    ///   began before the end; `nil` when the rule has no open alert.
+    ///
+    /// Atomic: the unique (device, rule, episode start) decides a replayed episode; the check
+    /// for an open alert of the rule reads before it inserts, so a backend with many
+    /// connections takes the device's lock for the transaction (SQLite has one writer).
     func recordAlertChanges(_ changes: [AlertChange]) async throws -> [Alert?]
 
     /// The account's alerts (of one device when given), newest decision first.

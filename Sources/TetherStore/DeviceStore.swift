@@ -6,14 +6,17 @@ public protocol DeviceStore: Sendable {
     /// Inserts a new pairing request, in one transaction with the check of `limit` (pairing codes
     /// per account in the window) when one is given.
     ///
+    /// Atomic: the count and the insert are one transaction that no other request of the same
+    /// account interleaves with, and the unique code digest decides a clash (the insert itself,
+    /// not a read before it). SQLite has one writer; a backend with many connections takes the
+    /// account's lock (e.g. `SELECT … FOR UPDATE` on its account row) before counting, so N
+    /// concurrent requests at a limit of L store exactly L.
+    ///
     /// - Returns: `false` when another pairing request already has the same code digest (the
     ///   caller draws a new code); nothing is stored then.
     /// - Throws: ``TetherError/pairingRateLimited(limitPerHour:retryAfterSeconds:)`` when the
     ///   account's window is full.
     func createPairingRequest(_ request: PairingRequest, limit: SlidingWindowLimit?) async throws -> Bool
-
-    /// How many pairing codes the account asked for since `date`, and the oldest of them.
-    func pairingRequests(account: AccountID, since date: Date) async throws -> [Date]
 
     /// The account's pairing request with `id`.
     func pairingRequest(id: PairingID, account: AccountID) async throws -> PairingRequest?
@@ -22,6 +25,9 @@ public protocol DeviceStore: Sendable {
     func pairingRequest(codeHash: String) async throws -> PairingRequest?
 
     /// Claims a pending code and pairs the device, in one transaction: nothing changes on error.
+    ///
+    /// Atomic: the code is claimed by one conditional update (only while it is pending), so of
+    /// concurrent claims of one code exactly one pairs a device.
     ///
     /// A serial already paired to the same account is re-paired (same id, new credential).
     ///

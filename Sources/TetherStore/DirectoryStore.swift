@@ -7,6 +7,12 @@ public import TetherCore
 /// Two tables: local **reservations**, made while a home region registers an email so one email
 /// cannot register in two regions at once, and replicated **records** (confirmed or deleted, at
 /// a version only the home region authors), which anti-entropy keeps equal between regions.
+///
+/// Concurrent writers: the writes that read before they write (reserving, authoring, applying)
+/// hold the **directory lock** for their transaction, so they take turns; the change sequence
+/// comes from one counter, raised atomically while that lock is held, so its numbers follow
+/// commit order and are never reused (a peer that pushed up to a number never misses a later
+/// change). SQLite has one writer; a backend with many connections locks a counter row.
 public protocol DirectoryStore: Sendable {
     /// Records that `region` is registering `emailHash`, unless a region holds it already.
     ///
@@ -14,6 +20,9 @@ public protocol DirectoryStore: Sendable {
     /// does a tombstone. Returns the entry that holds the hash afterwards (`region`'s new or
     /// renewed reservation, or the confirmed record or reservation that was there, left as it
     /// is) and the highest version this replica knows for the hash.
+    ///
+    /// Atomic: holds the directory lock, so two regions reserving one hash at once cannot both
+    /// be told they hold it.
     func reserveDirectoryEntry(
         emailHash: String,
         region: RegionID,
@@ -38,7 +47,8 @@ public protocol DirectoryStore: Sendable {
     /// this.
     ///
     /// Each version is above `now`'s wall clock, above every version this replica holds and
-    /// above `floor` (the highest version peers reported while reserving).
+    /// above `floor` (the highest version peers reported while reserving). Atomic: holds the
+    /// directory lock from reading the highest version to writing above it.
     /// - Returns: the records written (hashes already so are left out).
     @discardableResult
     func authorDirectoryRecords(
@@ -52,7 +62,7 @@ public protocol DirectoryStore: Sendable {
 
     /// Applies records received from `origin`, in one transaction: each replaces the local
     /// record only when it supersedes it. A tombstone authored before `tombstoneCutoff` is
-    /// ignored (past its retention). Idempotent.
+    /// ignored (past its retention). Idempotent. Atomic: holds the directory lock.
     /// - Returns: the records that changed this replica.
     @discardableResult
     func applyDirectoryRecords(
@@ -84,7 +94,8 @@ public protocol DirectoryStore: Sendable {
     ) async throws
         -> [SequencedDirectoryRecord]
 
-    /// The last change sequence number of this replica (`0` when it holds no record).
+    /// The last change sequence number of this replica (`0` before its first change). It only
+    /// grows: purging tombstones raises it too, never lowers it.
     func directoryChangeSequence() async throws -> Int64
 
     /// Deletes tombstones authored before `cutoff`.

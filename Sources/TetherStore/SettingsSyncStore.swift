@@ -7,6 +7,12 @@ public import TetherCore
 ///
 /// Edits made through the ordinary endpoints are versioned too: they count as edits of the
 /// replica ``serverReplica`` that had seen everything the server held.
+///
+/// Concurrent writers: a merge, and every settings write versioned as a server edit, reads the
+/// account's fields and its setting clock before writing them, so it holds the account's
+/// **settings lock** (its setting clock row) for the whole transaction, and ``SettingChange/sequence``
+/// numbers are handed out in commit order. SQLite has one writer; a backend with many
+/// connections locks the clock row (`SELECT … FOR UPDATE`) before reading.
 public protocol SettingsSyncStore: Sendable {
     /// Merges a client's edits and applies the results to the settings, all in one transaction:
     /// an edit that cannot be applied (a fence without its shape, an unknown device) throws and

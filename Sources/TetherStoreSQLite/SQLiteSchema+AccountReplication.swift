@@ -34,8 +34,8 @@ extension SQLiteSchema {
         "serial", "model", "kind", "name", "hardware_version", "software_version", "credential_hash", "paired_at",
     ]
 
-    /// Account replication: which accounts changed (kept by triggers on the replicated tables),
-    /// and the replicas this region holds of other regions' accounts.
+    /// Account replication: which accounts changed (kept by triggers until "v13", by the store's
+    /// write paths since), and the replicas this region holds of other regions' accounts.
     static func registerAccountReplication(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v11: account replication") { db in
             try db.execute(

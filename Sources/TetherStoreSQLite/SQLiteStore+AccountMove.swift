@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import TetherCore
+import TetherDomain
 public import TetherStore
 
 extension SQLiteStore {
@@ -68,6 +69,10 @@ extension SQLiteStore {
                     }
                 }
                 try Self.route(Self.credentialHashes(rows), to: home, at: date, db)
+                for row in rows.tables["account"] ?? [] {
+                    guard case .text(let id)? = row["id"] else { continue }
+                    try Self.raiseAccountChange(db, account: AccountID(rawValue: id), .accountArrived)
+                }
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             // The clash is told in domain words; SQLite's own message stays out of the answer.
@@ -97,7 +102,8 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM account WHERE id = ?", arguments: [account.rawValue])
             guard db.changesCount > 0 else { return false }
             try Self.route(hashes, to: region, at: date, db)
-            try db.execute(sql: "DELETE FROM account_change WHERE account_id = ?", arguments: [account.rawValue])
+            // The change number stays: should the account come back, its number goes on from
+            // here, so a replica never holds an old copy at the version of a new one.
             return true
         }
     }

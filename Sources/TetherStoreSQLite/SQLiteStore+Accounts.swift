@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import TetherCore
+import TetherDomain
 public import TetherStore
 
 extension SQLiteStore {
@@ -11,9 +12,10 @@ extension SQLiteStore {
         session: Session?
     ) async throws {
         try await self.dbWriter.write { db in
-            let taken = try AccountRecord.filter(Column("email") == account.email.value).fetchCount(db) > 0
-            guard !taken else { throw TetherError.emailTaken }
-            try AccountRecord(account, passwordHash: passwordHash, signup: signup).insert(db)
+            // One statement decides: the unique email index, not a read before the insert.
+            try AccountRecord(account, passwordHash: passwordHash, signup: signup).insert(db, onConflict: .ignore)
+            guard db.changesCount > 0 else { throw TetherError.emailTaken }
+            try Self.raiseAccountChange(db, account: account.id, .accountCreated)
             if let session {
                 try SessionRecord(session).insert(db)
             }
@@ -37,6 +39,7 @@ extension SQLiteStore {
             // Failed sign-ins are keyed by email; foreign keys cascade to sessions, devices (with
             // their credentials) and pairing codes.
             try db.execute(sql: "DELETE FROM failed_sign_in WHERE email = ?", arguments: [record.email])
+            try db.execute(sql: "DELETE FROM account_change WHERE account_id = ?", arguments: [id.rawValue])
             return try record.delete(db)
         }
     }
@@ -58,12 +61,6 @@ extension SQLiteStore {
                     arguments: [record.email]
                 )
             )
-        }
-    }
-
-    public func recordFailedSignIn(email: EmailAddress, address: String, at date: Date) async throws {
-        try await self.dbWriter.write { db in
-            try Self.insertFailedSignIn(db, email: email, address: address, at: date)
         }
     }
 
@@ -90,16 +87,6 @@ extension SQLiteStore {
                 try Self.insertFailedSignIn(db, email: email, address: address, at: date)
             }
             return decision
-        }
-    }
-
-    public func failedSignIns(email: EmailAddress, since date: Date) async throws -> [Date] {
-        try await self.dbWriter.read { db in
-            try Date.fetchAll(
-                db,
-                sql: "SELECT at FROM failed_sign_in WHERE email = ? AND at >= ? ORDER BY at",
-                arguments: [email.value, date]
-            )
         }
     }
 

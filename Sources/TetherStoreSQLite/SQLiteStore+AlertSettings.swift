@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import TetherCore
+import TetherDomain
 public import TetherStore
 
 extension SQLiteStore {
@@ -107,6 +108,7 @@ extension SQLiteStore {
             row.emergencyName = contact?.name
             row.emergencyPhone = contact?.phone
             try row.save(db)
+            try Self.raiseAccountChange(db, account: account, .alerting)
         }
     }
 
@@ -120,6 +122,7 @@ extension SQLiteStore {
             row.webhookSecret = webhook?.secret
             row.webhookCreatedAt = webhook?.createdAt
             try row.save(db)
+            try Self.raiseAccountChange(db, account: account, .alerting)
             if webhook == nil {
                 try db.execute(sql: "DELETE FROM webhook_delivery WHERE account_id = ?", arguments: [account.rawValue])
             }

@@ -4,21 +4,6 @@ public import TetherCore
 public import TetherStore
 
 extension SQLiteStore {
-    public func recordAlert(_ alert: Alert) async throws -> Alert? {
-        try await self.recordAlertChanges([.raise(alert)])[0]
-    }
-
-    public func endAlertEpisode(
-        device: DeviceID,
-        rule: String,
-        episodeStart: Int64,
-        endedAt: Int64
-    ) async throws -> Alert? {
-        try await self.recordAlertChanges([
-            .end(device: device, rule: rule, episodeStart: episodeStart, endedAt: endedAt)
-        ])[0]
-    }
-
     public func recordAlertChanges(_ changes: [AlertChange]) async throws -> [Alert?] {
         guard !changes.isEmpty else { return [] }
         return try await self.dbWriter.write { db in

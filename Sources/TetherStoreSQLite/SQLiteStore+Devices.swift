@@ -28,21 +28,9 @@ extension SQLiteStore {
                     }
                 }
             }
-            let taken = try PairingRequestRecord.filter(Column("code_hash") == request.codeHash).fetchCount(db) > 0
-            guard !taken else { return false }
-            try PairingRequestRecord(request).insert(db)
-            return true
-        }
-    }
-
-    public func pairingRequests(account: AccountID, since date: Date) async throws -> [Date] {
-        try await self.dbWriter.read { db in
-            try Date.fetchAll(
-                db,
-                sql:
-                    "SELECT created_at FROM pairing_request WHERE account_id = ? AND created_at >= ? ORDER BY created_at",
-                arguments: [account.rawValue, date]
-            )
+            // The unique code digest decides a clash: the insert itself, not a read before it.
+            try PairingRequestRecord(request).insert(db, onConflict: .ignore)
+            return db.changesCount > 0
         }
     }
 
@@ -68,7 +56,7 @@ extension SQLiteStore {
         now: Date
     ) async throws -> Device {
         try await self.dbWriter.write { db in
-            guard var pairing = try PairingRequestRecord.filter(Column("code_hash") == codeHash).fetchOne(db) else {
+            guard let pairing = try PairingRequestRecord.filter(Column("code_hash") == codeHash).fetchOne(db) else {
                 throw TetherError.pairingCodeNotFound
             }
             switch pairing.request.state(at: now) {
@@ -95,9 +83,13 @@ extension SQLiteStore {
                 lastSeen: existing?.lastSeen
             )
             try record.save(db)
-            pairing.claimedAt = now
-            pairing.deviceId = record.id
-            try pairing.update(db)
+            // The claim itself decides a race: only a code still unclaimed is claimed, and a
+            // losing claim rolls back the device it saved.
+            try db.execute(
+                sql: "UPDATE pairing_request SET claimed_at = ?, device_id = ? WHERE id = ? AND claimed_at IS NULL",
+                arguments: [now, record.id, pairing.id]
+            )
+            guard db.changesCount > 0 else { throw TetherError.pairingCodeUsed }
             try self.versionServerEdits(db, account: AccountID(rawValue: pairing.accountId))
             return try record.device()
         }

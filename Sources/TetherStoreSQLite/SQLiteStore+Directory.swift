@@ -11,6 +11,7 @@ extension SQLiteStore {
         now: Date
     ) async throws -> DirectoryReservation {
         try await self.dbWriter.write { db in
+            try Self.lockDirectory(db)
             let latest = try Self.directoryRecord(db, emailHash: emailHash)?.version
             if let holder = try Self.directoryHolder(db, emailHash: emailHash, now: now),
                 holder.region != region || holder.confirmed
@@ -63,6 +64,9 @@ extension SQLiteStore {
         floor: DirectoryVersion?
     ) async throws -> [DirectoryRecord] {
         try await self.dbWriter.write { db in
+            // The directory lock first: with it held, no other writer adds a version between
+            // reading the highest and writing above it.
+            try Self.lockDirectory(db)
             let highest = try Int64.fetchOne(db, sql: "SELECT MAX(version) FROM directory_record") ?? 0
             var version = max(
                 DirectoryVersion(wallClock: now),

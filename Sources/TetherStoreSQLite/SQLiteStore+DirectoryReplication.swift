@@ -14,6 +14,7 @@ extension SQLiteStore {
     ) async throws -> [DirectoryRecord] {
         let cutoff = DirectoryVersion(wallClock: tombstoneCutoff)
         return try await self.dbWriter.write { db in
+            try Self.lockDirectory(db)
             var changed: [DirectoryRecord] = []
             for record in records {
                 if record.state == .deleted, record.version < cutoff { continue }
@@ -89,7 +90,7 @@ extension SQLiteStore {
 
     public func directoryChangeSequence() async throws -> Int64 {
         try await self.dbWriter.read { db in
-            try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM directory_record") ?? 0
+            try Int64.fetchOne(db, sql: "SELECT value FROM change_counter WHERE name = 'directory'") ?? 0
         }
     }
 
@@ -100,7 +101,10 @@ extension SQLiteStore {
                 sql: "DELETE FROM directory_record WHERE state = 'deleted' AND version < ?",
                 arguments: [DirectoryVersion(wallClock: cutoff).rawValue]
             )
-            return db.changesCount
+            let purged = db.changesCount
+            // The sequence moves, so a summary cached at the old number is rebuilt.
+            if purged > 0 { _ = try Self.nextDirectorySequence(db) }
+            return purged
         }
     }
 
@@ -153,18 +157,39 @@ extension SQLiteStore {
     /// Writes `record` (insert or replace) at the next change sequence number; `origin` is the
     /// peer it came from (`nil`: authored here).
     static func writeDirectoryRecord(_ db: Database, _ record: DirectoryRecord, origin: RegionID?) throws {
+        let seq = try Self.nextDirectorySequence(db)
         try db.execute(
             sql: """
                 INSERT INTO directory_record (email_hash, region, state, version, seq, origin)
-                VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM directory_record), ?)
+                VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (email_hash) DO UPDATE SET region = excluded.region, state = excluded.state,
                     version = excluded.version, seq = excluded.seq, origin = excluded.origin
                 """,
             arguments: [
-                record.emailHash, record.region.rawValue, record.state.rawValue, record.version.rawValue,
+                record.emailHash, record.region.rawValue, record.state.rawValue, record.version.rawValue, seq,
                 origin?.rawValue,
             ]
         )
+    }
+
+    /// Takes the directory lock (the change counter's row) for the rest of the transaction:
+    /// directory writes that read before they write (a reservation, a version above the highest,
+    /// a record superseding the held one) hold it, so concurrent writers take turns.
+    static func lockDirectory(_ db: Database) throws {
+        try db.execute(sql: "UPDATE change_counter SET value = value WHERE name = 'directory'")
+    }
+
+    /// The next number of the directory's change sequence: one atomic increment of its counter
+    /// row, which stays locked until the transaction ends (the directory lock), so numbers are
+    /// handed out in commit order and never reused.
+    static func nextDirectorySequence(_ db: Database) throws -> Int64 {
+        let statement = try db.cachedStatement(
+            sql: "UPDATE change_counter SET value = value + 1 WHERE name = 'directory' RETURNING value"
+        )
+        guard let seq = try Int64.fetchOne(statement) else {
+            throw StoreCorruption(table: "change_counter", column: "value")
+        }
+        return seq
     }
 
     private static func directoryRecord(_ row: Row) throws -> DirectoryRecord {

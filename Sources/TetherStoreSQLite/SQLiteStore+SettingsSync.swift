@@ -1,6 +1,7 @@
 public import Foundation
 import GRDB
 public import TetherCore
+import TetherDomain
 public import TetherStore
 
 extension SQLiteStore {
@@ -175,11 +176,12 @@ struct SettingVersionWriter {
         }
     }
 
-    /// Saves the clock.
+    /// Saves the clock and raises the account's change number.
     func finish() throws {
         var row = self.clockRow
         row.keep(self.clock)
         try row.save(self.db)
+        try SQLiteStore.raiseAccountChange(self.db, account: self.account, .settingFields)
     }
 
     private mutating func serverEdit(_ value: SettingValue, after held: SettingFieldState?) -> SettingFieldState {

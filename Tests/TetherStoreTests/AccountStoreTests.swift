@@ -5,9 +5,9 @@ import TetherStore
 import TetherStoreSQLite
 
 struct AccountStoreTests {
-    @Test(arguments: StoreKind.allCases)
-    func createdAccountsAreFoundByIdAndEmail(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func createdAccountsAreFoundByIdAndEmail(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account("ada@example.org")
             let grace = try await fixtures.account("grace@example.org")
@@ -23,9 +23,9 @@ struct AccountStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func duplicateEmailIsRefusedAndChangesNothing(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func duplicateEmailIsRefusedAndChangesNothing(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account("ada@example.org")
             let before = try await StoreSnapshot(store, accounts: [ada])
@@ -38,9 +38,9 @@ struct AccountStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func anAccountAndItsFirstSessionAreStoredTogether(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func anAccountAndItsFirstSessionAreStoredTogether(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let ada = try Fixtures.newAccount("ada@example.org")
             let session = Fixtures.newSession(for: ada, tag: "first")
             try await store.createAccount(ada, passwordHash: "hash", signup: SignupHint(), session: session)
@@ -53,9 +53,9 @@ struct AccountStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func aTakenEmailStoresNeitherTheAccountNorItsSession(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func aTakenEmailStoresNeitherTheAccountNorItsSession(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let ada = try await Fixtures(store: store).account("ada@example.org")
             let before = try await StoreSnapshot(store, accounts: [ada])
             let impostor = try Fixtures.newAccount("Ada@Example.org")
@@ -70,9 +70,9 @@ struct AccountStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func aSessionThatCannotBeStoredLeavesNoAccount(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func aSessionThatCannotBeStoredLeavesNoAccount(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account("ada@example.org")
             let existing = try await fixtures.session(for: ada, tag: "shared")
@@ -91,9 +91,9 @@ struct AccountStoreTests {
         }
     }
 
-    @Test
-    func concurrentRegistrationsOfOneEmailCreateOneAccount() async throws {
-        try await withStore(.file) { store in
+    @Test(arguments: StoreBackendUnderTest.pooled)
+    func concurrentRegistrationsOfOneEmailCreateOneAccount(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let outcomes = await withTaskGroup(of: Bool.self) { group in
                 for _ in 0..<8 {
@@ -114,9 +114,9 @@ struct AccountStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func deletingAnAccountRemovesEverythingItOwned(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func deletingAnAccountRemovesEverythingItOwned(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account("ada@example.org")
             let grace = try await fixtures.account("grace@example.org")
@@ -141,7 +141,7 @@ struct AccountStoreTests {
             #expect(try await store.device(id: device.id, account: ada.id) == nil)
             #expect(try await store.devices(account: ada.id).isEmpty)
             #expect(try await store.pairingRequest(id: pending.id, account: ada.id) == nil)
-            #expect(try await store.pairingRequests(account: ada.id, since: .distantPast).isEmpty)
+            #expect(try await fixtures.pairingRequestTimes(ada).isEmpty)
             let refreshed = try await store.rotateSession(refreshTokenHash: session.refreshTokenHash, now: Times.start)
             {
                 $0.accessTokenHash = "stolen"
@@ -157,29 +157,29 @@ struct AccountStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func deletingAnAccountForgetsTheFailedSignInsOfItsEmail(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func deletingAnAccountForgetsTheFailedSignInsOfItsEmail(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account("ada@example.org")
             let grace = try await fixtures.account("grace@example.org")
             let nobody = try EmailAddress("nobody@example.org")
             for email in [ada.email, ada.email, grace.email, nobody] {
-                try await store.recordFailedSignIn(email: email, address: "198.51.100.1", at: Times.at(1))
+                try await fixtures.failedSignIn(email, from: "198.51.100.1", at: Times.at(1))
             }
 
             #expect(try await store.deleteAccount(id: ada.id))
 
-            #expect(try await store.failedSignIns(email: ada.email, since: .distantPast).isEmpty)
-            #expect(try await store.failedSignIns(email: grace.email, since: .distantPast) == [Times.at(1)])
-            #expect(try await store.failedSignIns(email: nobody, since: .distantPast) == [Times.at(1)])
+            #expect(try await fixtures.failedSignIns(ada.email).isEmpty)
+            #expect(try await fixtures.failedSignIns(grace.email) == [Times.at(1)])
+            #expect(try await fixtures.failedSignIns(nobody) == [Times.at(1)])
             #expect(try await store.exportAccount(id: grace.id)?.failedSignIns == [Times.at(1)])
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func deletingAnUnknownAccountReportsFalse(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func deletingAnUnknownAccountReportsFalse(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let ada = try await Fixtures(store: store).account()
             #expect(try await store.deleteAccount(id: .random()) == false)
             #expect(try await store.deleteAccount(id: ada.id))
@@ -187,9 +187,9 @@ struct AccountStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func aDeletedEmailCanRegisterAgain(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func aDeletedEmailCanRegisterAgain(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let first = try await fixtures.account("ada@example.org")
             #expect(try await store.deleteAccount(id: first.id))
@@ -199,9 +199,9 @@ struct AccountStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func exportHoldsTheAccountsRecordsOnly(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func exportHoldsTheAccountsRecordsOnly(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let signup = SignupHint(
                 location: try SignupLocation(latitude: 48.8566, longitude: 2.3522),
@@ -229,19 +229,15 @@ struct AccountStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func exportHoldsTheFailedSignInsOfTheAccountsEmailOldestFirst(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func exportHoldsTheFailedSignInsOfTheAccountsEmailOldestFirst(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account("ada@example.org")
             let grace = try await fixtures.account("grace@example.org")
-            try await store.recordFailedSignIn(email: ada.email, address: "198.51.100.1", at: Times.at(30))
-            try await store.recordFailedSignIn(email: grace.email, address: "198.51.100.1", at: Times.at(15))
-            try await store.recordFailedSignIn(
-                email: EmailAddress("ADA@example.org "),
-                address: "198.51.100.1",
-                at: Times.at(10)
-            )
+            try await fixtures.failedSignIn(ada.email, from: "198.51.100.1", at: Times.at(30))
+            try await fixtures.failedSignIn(grace.email, from: "198.51.100.1", at: Times.at(15))
+            try await fixtures.failedSignIn(EmailAddress("ADA@example.org "), from: "198.51.100.1", at: Times.at(10))
             _ = try await store.beginSignInAttempt(
                 email: ada.email,
                 address: "198.51.100.1",
@@ -260,30 +256,32 @@ struct AccountStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func failedSignInsAreCountedPerEmailSinceADate(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func theSignInRuleSeesAnEmailsFailuresAfterTheWindowStart(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
+            let fixtures = Fixtures(store: store)
             let ada = try EmailAddress("ada@example.org")
             let grace = try EmailAddress("grace@example.org")
             for seconds in [0.0, 10, 20] {
-                try await store.recordFailedSignIn(email: ada, address: "198.51.100.1", at: Times.at(seconds))
+                try await fixtures.failedSignIn(ada, from: "198.51.100.1", at: Times.at(seconds))
             }
-            try await store.recordFailedSignIn(email: grace, address: "198.51.100.1", at: Times.at(15))
+            try await fixtures.failedSignIn(grace, from: "198.51.100.1", at: Times.at(15))
 
             #expect(
-                try await store.failedSignIns(email: ada, since: Times.at(0)) == [
+                try await fixtures.failedSignIns(ada, after: Times.at(-1)) == [
                     Times.at(0), Times.at(10), Times.at(20),
                 ]
             )
-            #expect(try await store.failedSignIns(email: ada, since: Times.at(5)) == [Times.at(10), Times.at(20)])
-            #expect(try await store.failedSignIns(email: EmailAddress("ADA@example.org"), since: Times.at(21)).isEmpty)
-            #expect(try await store.failedSignIns(email: grace, since: Times.at(0)) == [Times.at(15)])
+            #expect(try await fixtures.failedSignIns(ada, after: Times.at(5)) == [Times.at(10), Times.at(20)])
+            // A failure at the window's start no longer counts.
+            #expect(try await fixtures.failedSignIns(EmailAddress("ADA@example.org"), after: Times.at(20)).isEmpty)
+            #expect(try await fixtures.failedSignIns(grace, after: Times.at(-1)) == [Times.at(15)])
 
             // Clearing forgets the email's failures from one address only.
-            try await store.recordFailedSignIn(email: ada, address: "203.0.113.9", at: Times.at(25))
+            try await fixtures.failedSignIn(ada, from: "203.0.113.9", at: Times.at(25))
             try await store.clearFailedSignIns(email: ada, address: "198.51.100.1")
-            #expect(try await store.failedSignIns(email: ada, since: .distantPast) == [Times.at(25)])
-            #expect(try await store.failedSignIns(email: grace, since: .distantPast) == [Times.at(15)])
+            #expect(try await fixtures.failedSignIns(ada) == [Times.at(25)])
+            #expect(try await fixtures.failedSignIns(grace) == [Times.at(15)])
         }
     }
 }

@@ -37,14 +37,14 @@ struct AlertStoreTests {
         )
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func anEpisodeIsStoredOnceEvenWhenDecidedConcurrently(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func anEpisodeIsStoredOnceEvenWhenDecidedConcurrently(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let device = try await fixtures.device(for: try await fixtures.account())
             let stored = try await withThrowingTaskGroup(of: Alert?.self) { group in
                 for _ in 0..<8 {
-                    group.addTask { try await store.recordAlert(Self.alert(device)) }
+                    group.addTask { try await fixtures.raise(Self.alert(device)) }
                 }
                 return try await group.reduce(into: [Alert]()) { if let alert = $1 { $0.append(alert) } }
             }
@@ -53,28 +53,28 @@ struct AlertStoreTests {
             #expect(listed == stored)
             // While the episode is open, the rule has no other: a replay dating it differently
             // is the same episode.
-            #expect(try await store.recordAlert(Self.alert(device, episodeStart: 9_000, decidedAt: 9_000)) == nil)
+            #expect(try await fixtures.raise(Self.alert(device, episodeStart: 9_000, decidedAt: 9_000)) == nil)
             // Once it ended, another episode of the same rule, or another rule, is a new alert.
             let first = try #require(stored.first)
-            _ = try await store.endAlertEpisode(
+            _ = try await fixtures.end(
                 device: device.id,
                 rule: first.rule,
                 episodeStart: first.episodeStart,
                 endedAt: 8_000
             )
-            #expect(try await store.recordAlert(Self.alert(device, episodeStart: 9_000, decidedAt: 9_000)) != nil)
-            #expect(try await store.recordAlert(Self.alert(device, rule: "keep_in:home")) != nil)
+            #expect(try await fixtures.raise(Self.alert(device, episodeStart: 9_000, decidedAt: 9_000)) != nil)
+            #expect(try await fixtures.raise(Self.alert(device, rule: "keep_in:home")) != nil)
             #expect(try await store.alerts(account: device.owner, device: device.id, limit: 100).count == 3)
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func anEpisodeEndsOnceAndKeepsItsFixes(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func anEpisodeEndsOnceAndKeepsItsFixes(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let device = try await fixtures.device(for: try await fixtures.account())
-            let alert = try #require(try await store.recordAlert(Self.alert(device, suppressedBy: "dnd:night")))
-            let ended = try await store.endAlertEpisode(
+            let alert = try #require(try await fixtures.raise(Self.alert(device, suppressedBy: "dnd:night")))
+            let ended = try await fixtures.end(
                 device: device.id,
                 rule: "anti_lost",
                 episodeStart: 1_000,
@@ -84,7 +84,7 @@ struct AlertStoreTests {
             #expect(ended?.fixes == alert.fixes)
             #expect(ended?.suppressedBy == "dnd:night")
             #expect(
-                try await store.endAlertEpisode(
+                try await fixtures.end(
                     device: device.id,
                     rule: "anti_lost",
                     episodeStart: 1_000,
@@ -92,7 +92,7 @@ struct AlertStoreTests {
                 ) == nil
             )
             #expect(
-                try await store.endAlertEpisode(
+                try await fixtures.end(
                     device: device.id,
                     rule: "anti_lost",
                     episodeStart: 2_000,
@@ -102,72 +102,75 @@ struct AlertStoreTests {
         }
     }
 
-    @Test
-    func alertsAreScopedNewestFirstAndAcknowledgedOnce() async throws {
-        let store = try SQLiteStore.inMemory()
-        let fixtures = Fixtures(store: store)
-        let ada = try await fixtures.account()
-        let grace = try await fixtures.account("grace@example.org")
-        let tracker = try await fixtures.device(for: ada)
-        let keys = try await fixtures.device(for: ada)
-        let other = try await fixtures.device(for: grace)
-        let first = try #require(
-            try await store.recordAlert(Self.alert(tracker, episodeStart: 1_000, decidedAt: 1_000))
-        )
-        let second = try #require(try await store.recordAlert(Self.alert(keys, episodeStart: 2_000, decidedAt: 2_000)))
-        _ = try await store.recordAlert(Self.alert(other))
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func alertsAreScopedNewestFirstAndAcknowledgedOnce(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
+            let fixtures = Fixtures(store: store)
+            let ada = try await fixtures.account()
+            let grace = try await fixtures.account("grace@example.org")
+            let tracker = try await fixtures.device(for: ada)
+            let keys = try await fixtures.device(for: ada)
+            let other = try await fixtures.device(for: grace)
+            let first = try #require(
+                try await fixtures.raise(Self.alert(tracker, episodeStart: 1_000, decidedAt: 1_000))
+            )
+            let second = try #require(try await fixtures.raise(Self.alert(keys, episodeStart: 2_000, decidedAt: 2_000)))
+            _ = try await fixtures.raise(Self.alert(other))
 
-        #expect(try await store.alerts(account: ada.id, device: nil, limit: 10).map(\.id) == [second.id, first.id])
-        #expect(try await store.alerts(account: ada.id, device: tracker.id, limit: 10).map(\.id) == [first.id])
-        #expect(try await store.alerts(account: ada.id, device: nil, limit: 1).map(\.id) == [second.id])
+            #expect(try await store.alerts(account: ada.id, device: nil, limit: 10).map(\.id) == [second.id, first.id])
+            #expect(try await store.alerts(account: ada.id, device: tracker.id, limit: 10).map(\.id) == [first.id])
+            #expect(try await store.alerts(account: ada.id, device: nil, limit: 1).map(\.id) == [second.id])
 
-        #expect(try await store.acknowledgeAlert(id: first.id, account: grace.id, at: Times.at(10)) == nil)
-        let acknowledged = try await store.acknowledgeAlert(id: first.id, account: ada.id, at: Times.at(10))
-        #expect(acknowledged?.acknowledgedAt == Times.at(10))
-        let again = try await store.acknowledgeAlert(id: first.id, account: ada.id, at: Times.at(20))
-        #expect(again?.acknowledgedAt == Times.at(10))
+            #expect(try await store.acknowledgeAlert(id: first.id, account: grace.id, at: Times.at(10)) == nil)
+            let acknowledged = try await store.acknowledgeAlert(id: first.id, account: ada.id, at: Times.at(10))
+            #expect(acknowledged?.acknowledgedAt == Times.at(10))
+            let again = try await store.acknowledgeAlert(id: first.id, account: ada.id, at: Times.at(20))
+            #expect(again?.acknowledgedAt == Times.at(10))
+        }
     }
 
-    @Test
-    func removingTheDeviceOrTheAccountRemovesItsAlerts() async throws {
-        let store = try SQLiteStore.inMemory()
-        let fixtures = Fixtures(store: store)
-        let ada = try await fixtures.account()
-        let tracker = try await fixtures.device(for: ada)
-        let keys = try await fixtures.device(for: ada)
-        _ = try await store.recordAlert(Self.alert(tracker))
-        _ = try await store.recordAlert(Self.alert(keys))
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func removingTheDeviceOrTheAccountRemovesItsAlerts(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
+            let fixtures = Fixtures(store: store)
+            let ada = try await fixtures.account()
+            let tracker = try await fixtures.device(for: ada)
+            let keys = try await fixtures.device(for: ada)
+            _ = try await fixtures.raise(Self.alert(tracker))
+            _ = try await fixtures.raise(Self.alert(keys))
 
-        _ = try await store.removeDevice(id: tracker.id, account: ada.id)
-        #expect(try await store.alerts(account: ada.id, device: nil, limit: 10).map(\.device) == [keys.id])
-        _ = try await store.deleteAccount(id: ada.id)
-        #expect(try await store.alerts(account: ada.id, device: nil, limit: 10).isEmpty)
+            _ = try await store.removeDevice(id: tracker.id, account: ada.id)
+            #expect(try await store.alerts(account: ada.id, device: nil, limit: 10).map(\.device) == [keys.id])
+            _ = try await store.deleteAccount(id: ada.id)
+            #expect(try await store.alerts(account: ada.id, device: nil, limit: 10).isEmpty)
+        }
     }
 
-    @Test
-    func theCallerNamesWhichKindsRepeatOrWereSilenced() async throws {
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func theCallerNamesWhichKindsRepeatOrWereSilenced(backend: StoreBackendUnderTest) async throws {
         // The store decides nothing: which kinds repeat, or may have been silenced, is asked for.
-        let store = try SQLiteStore.inMemory()
-        let fixtures = Fixtures(store: store)
-        let ada = try await fixtures.account()
-        let tracker = try await fixtures.device(for: ada)
-        let keys = try await fixtures.device(for: ada)
-        let lost = try #require(try await store.recordAlert(Self.alert(tracker)))
-        var emergency = Self.alert(keys, rule: "sos")
-        emergency.kind = .sos
-        let sos = try #require(try await store.recordAlert(emergency))
-        let quietLost = try #require(try await store.recordAlert(Self.alert(keys, suppressedBy: "snooze")))
+        try await withStore(backend) { store in
+            let fixtures = Fixtures(store: store)
+            let ada = try await fixtures.account()
+            let tracker = try await fixtures.device(for: ada)
+            let keys = try await fixtures.device(for: ada)
+            let lost = try #require(try await fixtures.raise(Self.alert(tracker)))
+            var emergency = Self.alert(keys, rule: "sos")
+            emergency.kind = .sos
+            let sos = try #require(try await fixtures.raise(emergency))
+            let quietLost = try #require(try await fixtures.raise(Self.alert(keys, suppressedBy: "snooze")))
 
-        let repeatable = { (kinds: [AlertKind]) in
-            try await store.repeatableAlerts(kinds: kinds, notifiedBefore: 10_000, limit: 10).map(\.id)
+            let repeatable = { (kinds: [AlertKind]) in
+                try await store.repeatableAlerts(kinds: kinds, notifiedBefore: 10_000, limit: 10).map(\.id)
+            }
+            #expect(try await repeatable([.antiLost]) == [lost.id])
+            #expect(try await repeatable([.sos]) == [sos.id])
+            #expect(try await repeatable([]).isEmpty)
+            let suppressed = { (kinds: [AlertKind]) in
+                try await store.suppressedOpenAlerts(kinds: kinds, limit: 10).map(\.id)
+            }
+            #expect(try await suppressed([.antiLost]) == [quietLost.id])
+            #expect(try await suppressed([.sos]).isEmpty)
         }
-        #expect(try await repeatable([.antiLost]) == [lost.id])
-        #expect(try await repeatable([.sos]) == [sos.id])
-        #expect(try await repeatable([]).isEmpty)
-        let suppressed = { (kinds: [AlertKind]) in
-            try await store.suppressedOpenAlerts(kinds: kinds, limit: 10).map(\.id)
-        }
-        #expect(try await suppressed([.antiLost]) == [quietLost.id])
-        #expect(try await suppressed([.sos]).isEmpty)
     }
 }

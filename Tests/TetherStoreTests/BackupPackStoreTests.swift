@@ -1,47 +1,14 @@
 import Foundation
-import GRDB
 import Testing
 import TetherCore
 import TetherStore
 import TetherStoreSQLite
 
-/// The chunk and pack index in SQLite: chunks stored before packs, one transaction per pack.
+/// The chunk and pack index: one transaction per pack, a chunk held already keeps its place.
 struct BackupPackStoreTests {
-    @Test func chunksStoredBeforePacksBecomePacksOfOneInTheMigration() async throws {
-        let database = try DatabaseQueue()
-        let account = try await Fixtures(store: try SQLiteStore(dbWriter: database)).account()
-        // Back to the layout before "v10: backup packs", holding one chunk stored as its own blob.
-        try await database.write { db in
-            try db.execute(
-                sql: """
-                    DROP INDEX backup_chunk_pack;
-                    ALTER TABLE backup_chunk DROP COLUMN pack_offset;
-                    ALTER TABLE backup_chunk DROP COLUMN pack_id;
-                    DROP TABLE backup_pack;
-                    DELETE FROM grdb_migrations WHERE identifier = 'v10: backup packs';
-                    """
-            )
-            try db.execute(
-                sql: "INSERT INTO backup_chunk (account_id, id, size, stored_size, touched_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [account.id.rawValue, String(repeating: "ab", count: 32), 100, 128, Times.start]
-            )
-        }
-        let store = try SQLiteStore(dbWriter: database)
-        let chunk = try #require(
-            try await store.backupChunk(account: account.id, id: String(repeating: "ab", count: 32))
-        )
-        #expect(chunk.pack == chunk.id)
-        #expect(chunk.offset == 0)
-        #expect(chunk.storedSize == 128)
-        let packs = try await store.backupPacks(account: account.id)
-        #expect(packs.map(\.id) == [chunk.id])
-        #expect(packs.first?.size == 128)
-        #expect(packs.first?.liveChunks == 1)
-        #expect(packs.first?.liveBytes == 128)
-    }
-
-    @Test func aPackIsRecordedWithItsChunksAndAHeldChunkKeepsItsPlace() async throws {
-        try await withStore(.memory) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func aPackIsRecordedWithItsChunksAndAHeldChunkKeepsItsPlace(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let account = try await Fixtures(store: store).account()
             let ids = ["a", "b", "c"].map { String(repeating: $0, count: 64) }
             func record(_ id: String, offset: Int, in pack: String) -> BackupChunkRecord {

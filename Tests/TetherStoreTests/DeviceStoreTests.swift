@@ -5,9 +5,9 @@ import TetherStore
 import TetherStoreSQLite
 
 struct DeviceStoreTests {
-    @Test(arguments: StoreKind.allCases)
-    func devicesAreListedOldestPairingFirst(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func devicesAreListedOldestPairingFirst(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account()
             let second = try await fixtures.device(for: ada, serial: "B", at: Times.at(20))
@@ -17,9 +17,9 @@ struct DeviceStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func devicesAreScopedToTheirOwner(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func devicesAreScopedToTheirOwner(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account("ada@example.org")
             let grace = try await fixtures.account("grace@example.org")
@@ -35,9 +35,9 @@ struct DeviceStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func renamingChangesOnlyTheName(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func renamingChangesOnlyTheName(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account()
             let device = try await fixtures.device(for: ada)
@@ -50,9 +50,9 @@ struct DeviceStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func removingADeviceRevokesItsCredential(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func removingADeviceRevokesItsCredential(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account()
             let device = try await fixtures.device(for: ada, credentialHash: "credential")
@@ -70,9 +70,9 @@ struct DeviceStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func markingSeenRecordsTheTime(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func markingSeenRecordsTheTime(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account()
             let device = try await fixtures.device(for: ada, credentialHash: "credential")

@@ -5,9 +5,9 @@ import TetherStore
 import TetherStoreSQLite
 
 struct OperatorStoreTests {
-    @Test(arguments: StoreKind.allCases)
-    func operatorTokensAreRecognisedByDigest(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func operatorTokensAreRecognisedByDigest(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             #expect(try await store.isOperatorToken(hash: "op-1") == false)
             try await store.addOperatorToken(hash: "op-1", createdAt: Times.start)
             #expect(try await store.isOperatorToken(hash: "op-1"))
@@ -16,9 +16,9 @@ struct OperatorStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func statisticsCountAccountsDevicesAndUnexpiredSessions(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func statisticsCountAccountsDevicesAndUnexpiredSessions(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             #expect(
                 try await store.statistics(now: Times.start)

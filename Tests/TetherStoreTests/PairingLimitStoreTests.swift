@@ -23,9 +23,9 @@ struct PairingLimitStoreTests {
         )
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func aCodeDigestInUseIsReportedAndNothingIsStored(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func aCodeDigestInUseIsReportedAndNothingIsStored(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account("ada@example.org")
             let grace = try await fixtures.account("grace@example.org")
@@ -47,9 +47,9 @@ struct PairingLimitStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func aFullWindowIsRateLimitedAndStoresNothing(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func aFullWindowIsRateLimitedAndStoresNothing(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account("ada@example.org")
             let grace = try await fixtures.account("grace@example.org")
@@ -77,9 +77,9 @@ struct PairingLimitStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func claimedAndExpiredCodesStillCountUntilTheyLeaveTheWindow(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func claimedAndExpiredCodesStillCountUntilTheyLeaveTheWindow(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account()
             try await fixtures.device(for: ada, at: Times.at(0))
@@ -93,9 +93,10 @@ struct PairingLimitStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func concurrentRequestsNeverExceedTheLimit(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func concurrentRequestsNeverExceedTheLimit(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
+            let fixtures = Fixtures(store: store)
             let ada = try await Fixtures(store: store).account()
             let limit = SlidingWindowLimit(limit: 5, window: .seconds(3_600))
             let requests = (0..<16).map { self.request(for: ada, at: Times.at(Double($0 % 3))) }
@@ -115,7 +116,7 @@ struct PairingLimitStoreTests {
             }
             #expect(outcomes.filter { $0 == "stored" }.count == 5)
             #expect(outcomes.filter { $0 == "rate_limited" }.count == 11)
-            #expect(try await store.pairingRequests(account: ada.id, since: .distantPast).count == 5)
+            #expect(try await fixtures.pairingRequestTimes(ada).count == 5)
         }
     }
 }

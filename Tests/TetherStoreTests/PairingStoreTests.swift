@@ -9,9 +9,9 @@ struct PairingStoreTests {
         try DeviceClaim(serial: serial, model: "TAG-1", kind: .tracker, name: name, softwareVersion: "1.0")
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func claimingPairsTheDeviceAndMarksTheCodeClaimed(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func claimingPairsTheDeviceAndMarksTheCodeClaimed(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account()
             let request = try await fixtures.pairingRequest(for: ada, codeHash: "code-1")
@@ -38,9 +38,9 @@ struct PairingStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func anUnknownCodeIsNotFoundAndChangesNothing(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func anUnknownCodeIsNotFoundAndChangesNothing(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account()
             try await fixtures.pairingRequest(for: ada, codeHash: "code-1")
@@ -59,9 +59,9 @@ struct PairingStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func aUsedCodeIsRefusedAndChangesNothing(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func aUsedCodeIsRefusedAndChangesNothing(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account()
             try await fixtures.pairingRequest(for: ada, codeHash: "code-1")
@@ -86,9 +86,9 @@ struct PairingStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func anExpiredCodeIsGoneAndChangesNothing(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func anExpiredCodeIsGoneAndChangesNothing(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account()
             let request = try await fixtures.pairingRequest(for: ada, codeHash: "code-1", lifetime: 600)
@@ -107,9 +107,9 @@ struct PairingStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func aSerialOfAnotherAccountIsRefusedAndChangesNothing(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func aSerialOfAnotherAccountIsRefusedAndChangesNothing(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account("ada@example.org")
             let grace = try await fixtures.account("grace@example.org")
@@ -134,9 +134,9 @@ struct PairingStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func rePairingBySameAccountKeepsTheIdAndReplacesTheCredential(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func rePairingBySameAccountKeepsTheIdAndReplacesTheCredential(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account()
             let first = try await fixtures.device(for: ada, serial: "SN-1", credentialHash: "old", at: Times.at(0))
@@ -162,9 +162,9 @@ struct PairingStoreTests {
         }
     }
 
-    @Test
-    func concurrentClaimsOfOneCodePairOneDevice() async throws {
-        try await withStore(.file) { store in
+    @Test(arguments: StoreBackendUnderTest.pooled)
+    func concurrentClaimsOfOneCodePairOneDevice(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account()
             try await fixtures.pairingRequest(for: ada, codeHash: "code-1")
@@ -193,9 +193,9 @@ struct PairingStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func pairingRequestsAreScopedToTheirAccount(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func pairingRequestsAreScopedToTheirAccount(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account("ada@example.org")
             let grace = try await fixtures.account("grace@example.org")
@@ -205,9 +205,9 @@ struct PairingStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func recentPairingRequestsAreCountedSinceADate(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func recentPairingRequestsAreCountedSinceADate(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account("ada@example.org")
             let grace = try await fixtures.account("grace@example.org")
@@ -217,12 +217,12 @@ struct PairingStoreTests {
             try await fixtures.pairingRequest(for: grace, at: Times.at(150))
 
             #expect(
-                try await store.pairingRequests(account: ada.id, since: Times.at(100)) == [
+                try await fixtures.pairingRequestTimes(ada, since: Times.at(100)) == [
                     Times.at(100), Times.at(200),
                 ]
             )
-            #expect(try await store.pairingRequests(account: ada.id, since: Times.at(201)).isEmpty)
-            #expect(try await store.pairingRequests(account: grace.id, since: Times.start) == [Times.at(150)])
+            #expect(try await fixtures.pairingRequestTimes(ada, since: Times.at(201)).isEmpty)
+            #expect(try await fixtures.pairingRequestTimes(grace, since: Times.start) == [Times.at(150)])
         }
     }
 }

@@ -6,9 +6,9 @@ import TetherStoreSQLite
 
 /// `pruneExpired(now:pairingCodesBefore:failedSignInsBefore:)`: what retention deletes and keeps.
 struct PruneStoreTests {
-    @Test(arguments: StoreKind.allCases)
-    func pruningDeletesExpiredRecordsCountsThemAndKeepsTheRest(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func pruningDeletesExpiredRecordsCountsThemAndKeepsTheRest(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account("ada@example.org")
             let grace = try await fixtures.account("grace@example.org")
@@ -26,7 +26,7 @@ struct PruneStoreTests {
             let device = try await fixtures.device(for: grace, credentialHash: "grace-credential", at: Times.at(100))
             // Failed sign-ins before the cutoff, at it (the window start, where they stop counting), after it.
             for (email, seconds) in [(ada.email, 100.0), (grace.email, 9_099), (ada.email, 9_100), (ada.email, 9_500)] {
-                try await store.recordFailedSignIn(email: email, address: "198.51.100.1", at: Times.at(seconds))
+                try await fixtures.failedSignIn(email, from: "198.51.100.1", at: Times.at(seconds))
             }
 
             let pruned = try await store.pruneExpired(
@@ -43,8 +43,8 @@ struct PruneStoreTests {
             #expect(try await store.pairingRequest(id: old.id, account: ada.id) == nil)
             #expect(try await store.pairingRequest(id: recent.id, account: grace.id) == recent)
             #expect(try await store.pairingRequest(id: pending.id, account: ada.id) == pending)
-            #expect(try await store.failedSignIns(email: ada.email, since: .distantPast) == [Times.at(9_500)])
-            #expect(try await store.failedSignIns(email: grace.email, since: .distantPast).isEmpty)
+            #expect(try await fixtures.failedSignIns(ada.email) == [Times.at(9_500)])
+            #expect(try await fixtures.failedSignIns(grace.email).isEmpty)
 
             // Accounts and devices are not retention's business.
             #expect(try await store.account(id: ada.id) == ada)
@@ -64,9 +64,9 @@ struct PruneStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func pruningAnEmptyStoreDeletesNothing(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func pruningAnEmptyStoreDeletesNothing(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             #expect(
                 try await store.pruneExpired(
                     now: Times.start,

@@ -4,6 +4,7 @@ import TetherCore
 import TetherStore
 import TetherStoreSQLite
 
+/// SQLite only: the database file, its modes, its journal and what survives reopening it.
 struct SQLiteFileTests {
     @Test
     func fileDatabaseUsesWriteAheadLogging() async throws {
@@ -91,7 +92,7 @@ struct SQLiteFileTests {
                 ada = try await fixtures.account("ada@example.org")
                 session = try await fixtures.session(for: ada, tag: "one")
                 device = try await fixtures.device(for: ada, credentialHash: "credential")
-                try await store.recordFailedSignIn(email: ada.email, address: "198.51.100.1", at: Times.at(5))
+                try await fixtures.failedSignIn(ada.email, from: "198.51.100.1", at: Times.at(5))
                 try await store.addOperatorToken(hash: "op", createdAt: Times.start)
             }
 
@@ -101,22 +102,11 @@ struct SQLiteFileTests {
             #expect(try await reopened.account(id: ada.id) == ada)
             #expect(try await reopened.session(accessTokenHash: "access-one") == session)
             #expect(try await reopened.device(credentialHash: "credential") == device)
-            #expect(try await reopened.failedSignIns(email: ada.email, since: .distantPast) == [Times.at(5)])
+            #expect(try await Fixtures(store: reopened).failedSignIns(ada.email) == [Times.at(5)])
             #expect(try await reopened.isOperatorToken(hash: "op"))
             // Migrations ran once: the schema accepts new rows as before.
             try await Fixtures(store: reopened).account("grace@example.org")
             #expect(try await reopened.statistics(now: Times.start).accounts == 2)
-        }
-    }
-}
-
-struct StorePingTests {
-    @Test(arguments: StoreKind.allCases)
-    func pingAnswersWhileTheDatabaseIsOpen(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
-            try await store.ping()
-            try await Fixtures(store: store).account()
-            try await store.ping()
         }
     }
 }

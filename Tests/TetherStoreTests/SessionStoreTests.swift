@@ -5,9 +5,9 @@ import TetherStore
 import TetherStoreSQLite
 
 struct SessionStoreTests {
-    @Test(arguments: StoreKind.allCases)
-    func sessionsAreFoundByAccessTokenDigest(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func sessionsAreFoundByAccessTokenDigest(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account()
             let session = try await fixtures.session(for: ada, tag: "one")
@@ -17,9 +17,9 @@ struct SessionStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func rotationWorksOnceForEachRefreshToken(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func rotationWorksOnceForEachRefreshToken(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account()
             let original = try await fixtures.session(for: ada, tag: "one")
@@ -53,9 +53,9 @@ struct SessionStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func rotationCannotMoveTheSessionToAnotherAccount(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func rotationCannotMoveTheSessionToAnotherAccount(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account("ada@example.org")
             let grace = try await fixtures.account("grace@example.org")
@@ -71,9 +71,9 @@ struct SessionStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func expiredRefreshTokensDoNotRotate(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func expiredRefreshTokensDoNotRotate(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let session = try await fixtures.session(for: try await fixtures.account(), tag: "one")
             let rotated = try await store.rotateSession(refreshTokenHash: "refresh-one", now: session.refreshExpiresAt)
@@ -85,9 +85,9 @@ struct SessionStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func deletingASessionRevokesBothTokens(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func deletingASessionRevokesBothTokens(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let ada = try await fixtures.account()
             let signedOut = try await fixtures.session(for: ada, tag: "one")

@@ -14,7 +14,7 @@ struct SignInAttemptStoreTests {
     private let limit = SlidingWindowLimit(limit: 3, window: .seconds(60))
 
     private func begin(
-        _ store: SQLiteStore,
+        _ store: any TetherStorage,
         _ email: EmailAddress,
         from address: String,
         at seconds: TimeInterval
@@ -30,24 +30,26 @@ struct SignInAttemptStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func anAllowedAttemptIsRecordedAsAFailureInAdvance(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func anAllowedAttemptIsRecordedAsAFailureInAdvance(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
+            let fixtures = Fixtures(store: store)
             let ada = try EmailAddress("ada@example.org")
             for seconds in [0.0, 10, 20] {
                 #expect(try await self.begin(store, ada, from: self.here, at: seconds) == .allowed)
             }
             #expect(
-                try await store.failedSignIns(email: ada, since: .distantPast) == [
+                try await fixtures.failedSignIns(ada) == [
                     Times.at(0), Times.at(10), Times.at(20),
                 ]
             )
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func aRefusedAttemptRecordsNothing(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func aRefusedAttemptRecordsNothing(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
+            let fixtures = Fixtures(store: store)
             let ada = try EmailAddress("ada@example.org")
             for seconds in [0.0, 10, 20] {
                 _ = try await self.begin(store, ada, from: self.here, at: seconds)
@@ -58,22 +60,23 @@ struct SignInAttemptStoreTests {
                 try await self.begin(store, EmailAddress("ADA@Example.org"), from: self.here, at: 59)
                     == .refused(retryAfterSeconds: 1)
             )
-            #expect(try await store.failedSignIns(email: ada, since: .distantPast).count == 3)
+            #expect(try await fixtures.failedSignIns(ada).count == 3)
             #expect(try await self.begin(store, ada, from: self.here, at: 60) == .allowed)
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func theRuleSeesTheEmailsFailuresAndTheAddresssFailuresInTheWindow(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func theRuleSeesTheEmailsFailuresAndTheAddresssFailuresInTheWindow(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
+            let fixtures = Fixtures(store: store)
             let ada = try EmailAddress("ada@example.org")
             let grace = try EmailAddress("grace@example.org")
             let alan = try EmailAddress("alan@example.org")
-            try await store.recordFailedSignIn(email: ada, address: self.there, at: Times.at(-120))
-            try await store.recordFailedSignIn(email: ada, address: self.there, at: Times.at(-30))
-            try await store.recordFailedSignIn(email: grace, address: self.here, at: Times.at(-20))
-            try await store.recordFailedSignIn(email: grace, address: self.there, at: Times.at(-10))
-            try await store.recordFailedSignIn(email: alan, address: self.here, at: Times.at(-60))
+            try await fixtures.failedSignIn(ada, from: self.there, at: Times.at(-120))
+            try await fixtures.failedSignIn(ada, from: self.there, at: Times.at(-30))
+            try await fixtures.failedSignIn(grace, from: self.here, at: Times.at(-20))
+            try await fixtures.failedSignIn(grace, from: self.there, at: Times.at(-10))
+            try await fixtures.failedSignIn(alan, from: self.here, at: Times.at(-60))
 
             let seen = Seen()
             let decision = try await store.beginSignInAttempt(
@@ -96,9 +99,10 @@ struct SignInAttemptStoreTests {
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func clearingTheFailuresFromOneAddressLeavesTheOthers(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func clearingTheFailuresFromOneAddressLeavesTheOthers(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
+            let fixtures = Fixtures(store: store)
             let ada = try EmailAddress("ada@example.org")
             for _ in 0..<2 {
                 _ = try await self.begin(store, ada, from: self.here, at: 0)
@@ -108,14 +112,15 @@ struct SignInAttemptStoreTests {
 
             try await store.clearFailedSignIns(email: ada, address: self.here)
 
-            #expect(try await store.failedSignIns(email: ada, since: .distantPast) == [Times.start])
+            #expect(try await fixtures.failedSignIns(ada) == [Times.start])
             #expect(try await self.begin(store, ada, from: self.here, at: 0) == .allowed)
         }
     }
 
-    @Test(arguments: StoreKind.allCases)
-    func concurrentAttemptsForOneEmailAllowExactlyTheLimit(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func concurrentAttemptsForOneEmailAllowExactlyTheLimit(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
+            let fixtures = Fixtures(store: store)
             let limit = SlidingWindowLimit(limit: 5, window: .seconds(900))
             let decisions = try await withThrowingTaskGroup(of: SlidingWindowLimit.Decision.self) { group in
                 for index in 0..<24 {
@@ -137,7 +142,7 @@ struct SignInAttemptStoreTests {
             }
             #expect(decisions.filter { $0 == .allowed }.count == 5)
             #expect(decisions.count == 24)
-            let failures = try await store.failedSignIns(email: EmailAddress("ada@example.org"), since: .distantPast)
+            let failures = try await fixtures.failedSignIns(EmailAddress("ada@example.org"))
             #expect(failures.count == 5)
         }
     }

@@ -1,15 +1,73 @@
 import Foundation
+import Synchronization
 import Testing
 import TetherCore
 import TetherStore
 import TetherStoreSQLite
 
-/// Where a test's store keeps its data: both must behave the same.
-enum StoreKind: String, CaseIterable, Sendable {
-    /// An in-memory `DatabaseQueue`.
-    case memory
-    /// A WAL `DatabasePool` file in a temporary directory.
-    case file
+/// The store backends the conformance suite runs on.
+///
+/// TetherStoreTests is one conformance suite over ``TetherStorage``: a test about behaviour
+/// takes the backend as `@Test(arguments: StoreBackendUnderTest.allCases)`, opens a fresh store
+/// with ``withStore(_:_:)`` and sees only `any TetherStorage`, so every backend must pass the
+/// same assertions. Tests about one backend's own machinery (SQLite's files, pragmas,
+/// migrations and raw rows) live in suites named after it (`SQLiteFileTests`,
+/// `SQLiteSchemaTests`).
+///
+/// How a backend joins: add a case here, open an empty store of it in ``open(in:)`` (the
+/// directory is the test's own and is removed after it), say whether it has a real pool of
+/// connections in ``hasConnectionPool`` (the concurrent-writer tests run on those), and answer
+/// the few questions the protocol does not ask in ``StoreInspection``. Nothing else changes.
+enum StoreBackendUnderTest: String, CaseIterable, Sendable {
+    /// SQLite in memory: one `DatabaseQueue`.
+    case sqliteMemory
+    /// SQLite in a WAL file in a temporary directory: a `DatabasePool` (one writer, many readers).
+    case sqliteFile
+
+    /// Opens a new, empty store keeping its data under `directory`.
+    func open(in directory: URL) throws -> any TetherStorage {
+        switch self {
+        case .sqliteMemory: try SQLiteStore.inMemory()
+        case .sqliteFile: try SQLiteStore.open(directory: directory)
+        }
+    }
+
+    /// Whether writers race on real connections: the concurrent-writer tests run on these.
+    var hasConnectionPool: Bool {
+        switch self {
+        case .sqliteMemory: false
+        case .sqliteFile: true
+        }
+    }
+
+    /// The backends with a real pool of connections.
+    static var pooled: [Self] { Self.allCases.filter(\.hasConnectionPool) }
+}
+
+/// What the suite checks below the protocol, answered per backend: that a removed device left
+/// no telemetry row behind, and how many estimated positions were written.
+enum StoreInspection {
+    /// Who produced a stored event.
+    enum Source {
+        case device, server, any
+    }
+
+    /// How many raw telemetry events the store holds, of every device (removed ones too).
+    static func telemetryEventCount(_ store: any TetherStorage, source: Source = .any) async throws -> Int {
+        switch store {
+        case let sqlite as SQLiteStore:
+            let source: SQLiteStore.EventSource =
+                switch source {
+                case .device: .device
+                case .server: .server
+                case .any: .any
+                }
+            return try await sqlite.telemetryEventCount(source: source)
+        default:
+            Issue.record("\(type(of: store)) has no telemetry event count in StoreInspection")
+            return -1
+        }
+    }
 }
 
 /// A temporary directory for the length of `body`.
@@ -20,17 +78,25 @@ func withTemporaryDirectory<Result>(_ body: (URL) async throws -> Result) async 
     return try await body(directory)
 }
 
-/// A fresh store of `kind` for the length of `body`.
-func withStore<Result>(_ kind: StoreKind, _ body: (SQLiteStore) async throws -> Result) async throws -> Result {
-    switch kind {
-    case .memory:
-        return try await body(SQLiteStore.inMemory())
-    case .file:
-        return try await withTemporaryDirectory { directory in
-            let store = try SQLiteStore.open(directory: directory)
-            defer { try? store.close() }
-            return try await body(store)
-        }
+/// A fresh store of `backend` for the length of `body`.
+func withStore<Result>(
+    _ backend: StoreBackendUnderTest,
+    _ body: (any TetherStorage) async throws -> Result
+) async throws -> Result {
+    try await withTemporaryDirectory { directory in
+        let store = try backend.open(in: directory)
+        defer { try? store.close() }
+        return try await body(store)
+    }
+}
+
+/// Two fresh stores of `backend` (an account's old home and its new one) for the length of `body`.
+func withTwoStores<Result>(
+    _ backend: StoreBackendUnderTest,
+    _ body: (any TetherStorage, any TetherStorage) async throws -> Result
+) async throws -> Result {
+    try await withStore(backend) { old in
+        try await withStore(backend) { new in try await body(old, new) }
     }
 }
 
@@ -45,7 +111,7 @@ enum Times {
 
 /// Builds and stores the records tests need.
 struct Fixtures {
-    let store: SQLiteStore
+    let store: any TetherStorage
 
     /// A new account value with `email`, not stored.
     static func newAccount(_ email: String = "ada@example.org", at date: Date = Times.start) throws -> Account {
@@ -143,12 +209,80 @@ struct StoreSnapshot: Equatable {
     var exports: [AccountExportData?]
     var statistics: ServiceStatistics
 
-    init(_ store: SQLiteStore, accounts: [Account]) async throws {
+    init(_ store: any TetherStorage, accounts: [Account]) async throws {
         var exports: [AccountExportData?] = []
         for account in accounts {
             exports.append(try await store.exportAccount(id: account.id))
         }
         self.exports = exports
         self.statistics = try await store.statistics(now: Times.start)
+    }
+}
+
+/// A value a `@Sendable` closure hands back to the test after the call.
+final class Captured<Value: Sendable>: Sendable {
+    private let value: Mutex<Value>
+
+    init(_ value: Value) {
+        self.value = Mutex(value)
+    }
+
+    func set(_ value: Value) {
+        self.value.withLock { $0 = value }
+    }
+
+    func get() -> Value {
+        self.value.withLock { $0 }
+    }
+}
+
+/// Failed sign-ins, pairing codes and alerts written and read through the store's real API
+/// (there are no store calls for tests only).
+extension Fixtures {
+    /// The address the read-only probe of ``failedSignIns(_:after:)`` comes from.
+    static let probeAddress = "192.0.2.254"
+
+    /// Records a failed sign-in of `email` from `address` at `date`: an attempt the rule allows
+    /// is recorded as a failure in advance, as a wrong password leaves it.
+    func failedSignIn(_ email: EmailAddress, from address: String = "198.51.100.1", at date: Date) async throws {
+        let decision = try await self.store.beginSignInAttempt(email: email, address: address, at: date, after: date) {
+            _ in .allowed
+        }
+        #expect(decision == .allowed)
+    }
+
+    /// The failed sign-ins of `email` after `windowStart`, from any address, oldest first: what
+    /// the sign-in rule is shown. A refused attempt records nothing.
+    func failedSignIns(_ email: EmailAddress, after windowStart: Date = .distantPast) async throws -> [Date] {
+        let seen = Captured<[FailedSignIn]>([])
+        _ = try await self.store.beginSignInAttempt(
+            email: email,
+            address: Self.probeAddress,
+            at: Times.start,
+            after: windowStart
+        ) { failures in
+            seen.set(failures)
+            return .refused(retryAfterSeconds: 1)
+        }
+        return seen.get().filter { $0.email == email }.map(\.at).sorted()
+    }
+
+    /// When the account's pairing codes were asked for, from `date` on, oldest first (from its
+    /// export).
+    func pairingRequestTimes(_ account: Account, since date: Date = .distantPast) async throws -> [Date] {
+        let export = try await self.store.exportAccount(id: account.id)
+        return (export?.pairingRequests ?? []).map(\.createdAt).filter { $0 >= date }.sorted()
+    }
+
+    /// Raises one alert: ``AlertStore/recordAlertChanges(_:)`` with one change.
+    func raise(_ alert: Alert) async throws -> Alert? {
+        try await self.store.recordAlertChanges([.raise(alert)])[0]
+    }
+
+    /// Ends one episode: ``AlertStore/recordAlertChanges(_:)`` with one change.
+    func end(device: DeviceID, rule: String, episodeStart: Int64, endedAt: Int64) async throws -> Alert? {
+        try await self.store.recordAlertChanges([
+            .end(device: device, rule: rule, episodeStart: episodeStart, endedAt: endedAt)
+        ])[0]
     }
 }

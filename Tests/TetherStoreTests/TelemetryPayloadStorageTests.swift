@@ -56,9 +56,9 @@ struct TelemetryPayloadStorageTests {
         }
     }
 
-    @Test("a stored payload reads back equal", arguments: StoreKind.allCases)
-    func roundTrip(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test("a stored payload reads back equal", arguments: StoreBackendUnderTest.allCases)
+    func roundTrip(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let account = try await fixtures.account()
             let device = try await fixtures.device(for: account)

@@ -7,9 +7,9 @@ import TetherStoreSQLite
 /// The webhook queue as the deliverer reads it.
 @Suite("Webhook outbox")
 struct WebhookOutboxTests {
-    @Test(arguments: StoreKind.allCases)
-    func oneAccountsBacklogDoesNotFillTheDueList(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func oneAccountsBacklogDoesNotFillTheDueList(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
             let fixtures = Fixtures(store: store)
             let hook = try #require(URL(string: "https://example.org/hook"))
             var queued: [AccountID: [AlertID]] = [:]
@@ -24,7 +24,7 @@ struct WebhookOutboxTests {
                     var alert = AlertStoreTests.alert(device, rule: "anti_lost_\(index)")
                     // Ada's backlog is older than Bob's alert.
                     alert.createdAt = Times.at(TimeInterval(email.hasPrefix("ada") ? index : 100))
-                    let stored = try #require(try await store.recordAlert(alert))
+                    let stored = try #require(try await fixtures.raise(alert))
                     queued[account.id, default: []].append(stored.id)
                 }
             }
