@@ -6,19 +6,19 @@ public import TetherCore
 public struct DerivedTelemetryWrites: Sendable, Hashable {
     /// The batch's new events in device-time order (events of the same millisecond keep their
     /// batch order): the order in which they were applied.
-    public var events: [TelemetryEvent]
+    public let events: [TelemetryEvent]
     /// The device's derived state after the events and the kept ``estimates``.
     public private(set) var state: DerivedDeviceState
     /// Hardware and software version changes to append to the history, oldest first.
-    public var versionChanges: [VersionChange]
+    public let versionChanges: [VersionChange]
     /// Connection periods to open and close, in order.
-    public var connectionChanges: [ConnectionPeriodChange]
+    public let connectionChanges: [ConnectionPeriodChange]
     /// Usage to add to the device's daily totals.
-    public var usage: [UsageKey: UsageTotals]
+    public let usage: [UsageKey: UsageTotals]
     /// Events to add to the operator statistics.
-    public var statistics: [StatisticKey: Int]
+    public let statistics: [StatisticKey: Int]
     /// Learned landmarks to store, by key.
-    public var landmarks: [String: LandmarkUpdate]
+    public let landmarks: [String: LandmarkUpdate]
     /// Positions estimated from scans without a fix, as `location` events of source `estimated`
     /// to store like device events, in device-time order.
     public private(set) var estimates: [TelemetryEvent]
