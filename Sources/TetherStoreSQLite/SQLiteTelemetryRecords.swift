@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TetherCore
+import TetherDomain
 import TetherStore
 
 /// A `device_state` row: the compact device number and everything ingestion derived.
@@ -81,6 +82,34 @@ struct DeviceStateRecord: Codable, FetchableRecord, PersistableRecord {
         }
     }
 
+    /// The columns the ingest rules derive, as ``DerivedDeviceState`` (device times in milliseconds).
+    var derived: DerivedDeviceState {
+        get {
+            DerivedDeviceState(
+                lastEventTime: self.lastEventMs,
+                properties: self.properties,
+                propertiesTime: self.propertiesMs,
+                location: self.location,
+                locationTime: self.locationMs,
+                connection: self.connection.flatMap(ConnectionState.init(rawValue:)),
+                connectionSince: self.connectionSinceMs,
+                connectionTime: self.connectionMs,
+                lastConnectedTime: self.lastConnectedMs
+            )
+        }
+        set {
+            self.lastEventMs = newValue.lastEventTime
+            self.properties = newValue.properties
+            self.propertiesMs = newValue.propertiesTime
+            self.location = newValue.location
+            self.locationMs = newValue.locationTime
+            self.connection = newValue.connection?.rawValue
+            self.connectionSinceMs = newValue.connectionSince
+            self.connectionMs = newValue.connectionTime
+            self.lastConnectedMs = newValue.lastConnectedTime
+        }
+    }
+
     func state(versionHistory: [VersionChange]) -> DeviceTelemetryState {
         DeviceTelemetryState(
             lastEventAt: self.lastEventMs.map(Date.init(milliseconds:)),
@@ -108,6 +137,16 @@ struct VersionChangeRecord: Codable, FetchableRecord, PersistableRecord {
     var swVersion: String?
     var previousHwVersion: String?
     var previousSwVersion: String?
+
+    /// The row of `change` of device number `device`.
+    init(device: Int64, change: VersionChange) {
+        self.device = device
+        self.tsMs = change.at.milliseconds
+        self.hwVersion = change.hardwareVersion
+        self.swVersion = change.softwareVersion
+        self.previousHwVersion = change.previousHardwareVersion
+        self.previousSwVersion = change.previousSoftwareVersion
+    }
 
     var change: VersionChange {
         VersionChange(
