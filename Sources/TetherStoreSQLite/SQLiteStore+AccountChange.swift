@@ -20,27 +20,4 @@ extension SQLiteStore {
         )
         try statement.execute(arguments: [account.rawValue])
     }
-
-    /// Raises the change number of the account whose device `device` is when `body` changed
-    /// the device's hardware or software version (telemetry reporting new versions).
-    static func raisingAccountChange<Result>(
-        _ db: Database,
-        ifVersionsOf device: DeviceID,
-        changeIn body: () throws -> Result
-    ) throws -> Result {
-        let statement = try db.cachedStatement(
-            sql: "SELECT account_id, hardware_version, software_version FROM device WHERE id = ?"
-        )
-        let before = try Row.fetchOne(statement, arguments: [device.rawValue])
-        let result = try body()
-        guard let before, let after = try Row.fetchOne(statement, arguments: [device.rawValue]) else { return result }
-        let changed = AccountChange.deviceVersionsChanged(
-            held: (before["hardware_version"], before["software_version"]),
-            reported: (after["hardware_version"], after["software_version"])
-        )
-        if changed {
-            try Self.raiseAccountChange(db, account: AccountID(rawValue: after["account_id"]), .deviceVersions)
-        }
-        return result
-    }
 }

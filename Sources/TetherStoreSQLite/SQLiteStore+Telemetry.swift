@@ -7,13 +7,7 @@ extension SQLiteStore {
     public func ingest(_ batches: [TelemetryBatch]) async throws -> [TelemetryBatchOutcome] {
         try await self.dbWriter.write { db in
             var transaction = TelemetryIngestTransaction(db: db)
-            let outcomes = try batches.map { batch in
-                // Only a properties report can change the device's versions (AccountChange).
-                guard batch.events.contains(where: { $0.kind == .properties }) else {
-                    return try transaction.store(batch)
-                }
-                return try Self.raisingAccountChange(db, ifVersionsOf: batch.device) { try transaction.store(batch) }
-            }
+            let outcomes = try batches.map { try transaction.store($0) }
             try transaction.finish()
             return outcomes
         }

@@ -30,7 +30,7 @@ struct TelemetryIngestTransaction {
     /// Stores one batch; aggregates wait for ``finish()``.
     mutating func store(_ batch: TelemetryBatch) throws -> TelemetryBatchOutcome {
         let deviceStatement = try self.db.cachedStatement(
-            sql: "SELECT model, software_version FROM device WHERE id = ?"
+            sql: "SELECT account_id, model, hardware_version, software_version FROM device WHERE id = ?"
         )
         guard let device = try Row.fetchOne(deviceStatement, arguments: [batch.device.rawValue]) else {
             return TelemetryBatchOutcome(deviceRemoved: true)
@@ -74,6 +74,17 @@ struct TelemetryIngestTransaction {
                 """,
             arguments: [batch.receivedAt, state.hwVersion, state.swVersion, batch.device.rawValue]
         )
+        let versionsChanged = AccountChange.deviceVersionsChanged(
+            held: (device["hardware_version"], device["software_version"]),
+            reported: (state.hwVersion, state.swVersion)
+        )
+        if versionsChanged {
+            try SQLiteStore.raiseAccountChange(
+                self.db,
+                account: AccountID(rawValue: device["account_id"]),
+                .deviceVersions
+            )
+        }
         for (key, update) in writes.landmarks {
             self.landmarks[key] = .some(update.landmark)
         }
