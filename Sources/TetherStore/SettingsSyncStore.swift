@@ -9,9 +9,23 @@ public import TetherCore
 /// replica ``serverReplica`` that had seen everything the server held.
 public protocol SettingsSyncStore: Sendable {
     /// Merges a client's edits and applies the results to the settings, all in one transaction:
-    /// an edit that cannot be applied (a fence without its shape, an unknown device) throws and
-    /// changes nothing.
-    func mergeSettingEdits(account: AccountID, _ edits: [SettingEdit], now: Date) async throws -> [SettingConflict]
+    /// an edit that cannot be applied throws and changes nothing.
+    ///
+    /// Every record the merge would write obeys the alert-settings rules
+    /// (`AlertSettingsRules.syncedRecord` in TetherDomain: a fence with its name, role and a valid
+    /// shape, a window with its days and distinct start and end), and the account stays within
+    /// `caps`, counted in the same transaction (as ``AlertSettingsStore/addFence(_:limit:)``
+    /// counts). The caps bind a push that adds: an account already past one may still edit.
+    ///
+    /// - Throws: ``TetherError/invalidField(_:_:)`` naming `changes[i].record`, `i` the first
+    ///   edit of the record at fault in `edits`; ``TetherError/tooManyFences(limit:)`` or
+    ///   ``TetherError/tooManyQuietWindows(limit:)`` when the push would exceed a cap.
+    func mergeSettingEdits(
+        account: AccountID,
+        _ edits: [SettingEdit],
+        now: Date,
+        caps: AlertSettingsCaps
+    ) async throws -> [SettingConflict]
 
     /// The fields written after `cursor` (a value of ``SettingChange/sequence``), oldest first.
     func settingChanges(account: AccountID, after cursor: Int64, limit: Int) async throws -> [SettingChange]

@@ -299,6 +299,7 @@ enum SQLiteSchema {
         Self.registerBackupPacks(in: &migrator)
         Self.registerAccountReplication(in: &migrator)
         Self.registerSignInAddresses(in: &migrator)
+        Self.registerPairingIndex(in: &migrator)
         return migrator
     }
 }
