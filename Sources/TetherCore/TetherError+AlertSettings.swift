@@ -1,15 +1,16 @@
 // MARK: - Alert settings caps
 
 extension TetherError {
-    /// The account holds `limit` fences already: `400 invalid_field` naming `fences`. The same
-    /// answer whether the fence came through `POST /v1/fences` or settings sync.
-    public static func tooManyFences(limit: Int) -> TetherError {
-        .invalidField("fences", "are at most \(limit) per account; remove one before adding another")
+    /// The account holds `limit` fences already: `400 invalid_field` naming `field`, by default
+    /// `fences`; settings sync names the edit that would add one (`changes[3].record`), so a
+    /// client can drop it. The same detail whichever path the fence came by.
+    public static func tooManyFences(limit: Int, field: String = "fences") -> TetherError {
+        .invalidField(field, "would add a fence past the cap: an account holds at most \(limit)")
     }
 
     /// The account holds `limit` do-not-disturb windows already: `400 invalid_field` naming
-    /// `quiet_windows`. The same answer whether the window came through REST or settings sync.
-    public static func tooManyQuietWindows(limit: Int) -> TetherError {
-        .invalidField("quiet_windows", "are at most \(limit) per account; remove one before adding another")
+    /// `field`, by default `quiet_windows` (settings sync names the edit, as for fences).
+    public static func tooManyQuietWindows(limit: Int, field: String = "quiet_windows") -> TetherError {
+        .invalidField(field, "would add a do-not-disturb window past the cap: an account holds at most \(limit)")
     }
 }

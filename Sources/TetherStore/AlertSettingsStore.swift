@@ -29,7 +29,7 @@ public protocol AlertSettingsStore: Sendable {
     /// them per account (SQLite runs one write transaction at a time; a server database would
     /// lock the account's row), so two adds racing at the cap cannot both pass it.
     ///
-    /// - Throws: ``TetherError/tooManyFences(limit:)`` when the account holds `limit` fences.
+    /// - Throws: ``TetherError/tooManyFences(limit:field:)`` when the account holds `limit` fences.
     func addFence(_ fence: FenceRecord, limit: Int) async throws
 
     /// Removes the account's fence; `nil` when it has no such fence.
@@ -38,7 +38,7 @@ public protocol AlertSettingsStore: Sendable {
     /// Adds a weekly window unless the account holds `limit` already; counted as
     /// ``addFence(_:limit:)`` counts.
     ///
-    /// - Throws: ``TetherError/tooManyQuietWindows(limit:)`` when the account holds `limit` windows.
+    /// - Throws: ``TetherError/tooManyQuietWindows(limit:field:)`` when the account holds `limit` windows.
     func addQuietWindow(_ window: QuietWindowRecord, createdAt: Date, limit: Int) async throws
 
     /// Removes the account's window; `nil` when it has no such window.

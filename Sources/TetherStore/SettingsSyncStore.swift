@@ -18,8 +18,9 @@ public protocol SettingsSyncStore: Sendable {
     /// counts). The caps bind a push that adds: an account already past one may still edit.
     ///
     /// - Throws: ``TetherError/invalidField(_:_:)`` naming `changes[i].record`, `i` the first
-    ///   edit of the record at fault in `edits`; ``TetherError/tooManyFences(limit:)`` or
-    ///   ``TetherError/tooManyQuietWindows(limit:)`` when the push would exceed a cap.
+    ///   edit of the record at fault in `edits`; ``TetherError/tooManyFences(limit:field:)`` or
+    ///   ``TetherError/tooManyQuietWindows(limit:field:)`` naming the first edit of a record the
+    ///   push adds when it would exceed a cap (so a client can drop that edit and sync on).
     func mergeSettingEdits(
         account: AccountID,
         _ edits: [SettingEdit],

@@ -16,6 +16,8 @@ extension SQLiteStore {
                 fences: try Self.count(db, FenceRecordRow.self, account: account),
                 windows: try Self.count(db, QuietWindowRow.self, account: account)
             )
+            // The first edit of each record the push adds, by collection: a cap error names one.
+            var added: [SettingCollection: Int] = [:]
             var writer = try SettingVersionWriter(db, account: account, now: now)
             var conflicts: [SettingConflict] = []
             let byRecord = Dictionary(grouping: edits.indices) {
@@ -41,12 +43,18 @@ extension SQLiteStore {
                 if !outcome.changed.isEmpty {
                     // The record as it would be written obeys the rules REST writes obey.
                     let merged = held.merging(outcome.changed) { $1 }
+                    let first = positions.min() ?? 0
                     if merged[SettingKey.deletedField]?.value != .bool(true) {
                         try AlertSettingsRules.syncedRecord(
                             (id.collection, id.record),
                             merged.mapValues(\.value),
-                            field: "changes[\(positions.min() ?? 0)].record"
+                            field: "changes[\(first)].record"
                         )
+                        if id.collection.isDeletable,
+                            try SettingsProjection.record(db, account: account, id) == nil
+                        {
+                            added[id.collection] = min(added[id.collection] ?? first, first)
+                        }
                     }
                 }
                 try writer.write(id, changed: outcome.changed, held: held)
@@ -54,10 +62,15 @@ extension SQLiteStore {
             // The caps, counted in this transaction: a push may not take the account past one
             // (an account already past it, from before the cap, may still edit and delete).
             let fences = try Self.count(db, FenceRecordRow.self, account: account)
-            if fences > caps.fences, fences > before.fences { throw TetherError.tooManyFences(limit: caps.fences) }
+            if fences > caps.fences, fences > before.fences {
+                throw TetherError.tooManyFences(limit: caps.fences, field: "changes[\(added[.fence] ?? 0)].record")
+            }
             let windows = try Self.count(db, QuietWindowRow.self, account: account)
             if windows > caps.quietWindows, windows > before.windows {
-                throw TetherError.tooManyQuietWindows(limit: caps.quietWindows)
+                throw TetherError.tooManyQuietWindows(
+                    limit: caps.quietWindows,
+                    field: "changes[\(added[.quietWindow] ?? 0)].record"
+                )
             }
             for conflict in conflicts {
                 try SettingConflictRow(account: account, conflict, at: now).insert(db)

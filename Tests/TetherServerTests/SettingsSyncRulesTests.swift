@@ -92,7 +92,8 @@ import TetherTesting
             }
             #expect(try await owner.user.client.listFences().ok.body.json.count == 1_000)
 
-            let sync = await expectProblem(400, "invalid_field", field: "fences") {
+            // The problem names the edit that would add the fence, so a client can drop it.
+            let sync = await expectProblem(400, "invalid_field", field: "changes[0].record") {
                 try await Self.push(Self.fence("fen_extra"), as: owner.user)
             }
             let rest = await expectProblem(400, "invalid_field", field: "fences") {
@@ -105,6 +106,23 @@ import TetherTesting
             let fences = try await owner.user.client.listFences().ok.body.json
             #expect(fences.count == 1_000)
             #expect(!fences.contains { $0.id == "fen_extra" })
+
+            // A client whose queued fence is over the cap drops it and keeps syncing.
+            var replica = SettingsReplica(replica: "cli-queue")
+            for (field, value) in [
+                ("name", SettingValue.string("Queued")), ("role", .string("safe")),
+                ("geojson", .string(Self.circle(radius: 80))),
+            ] {
+                replica.edit(
+                    SettingKey(.fence, record: "fen_queued", field: field),
+                    to: value,
+                    nowMillis: Date().milliseconds
+                )
+            }
+            let report = try await SettingsSync.run(&replica, client: owner.user.client)
+            #expect(report.refused.count == 3)
+            #expect(replica.pending.isEmpty)
+            #expect(try await owner.user.client.listFences().ok.body.json.count == 1_000)
 
             // Deleting one makes room on either path.
             _ = try await Self.push([Self.edit(.fence, "fen_0_0", "deleted", .bool(true))], as: owner.user)
@@ -146,7 +164,7 @@ import TetherTesting
             _ = try await Self.push((0..<100).flatMap { Self.window("dnd_\($0)") }, as: owner.user)
             #expect(try await owner.user.client.getDoNotDisturb(query: .init()).ok.body.json.windows.count == 100)
 
-            let sync = await expectProblem(400, "invalid_field", field: "quiet_windows") {
+            let sync = await expectProblem(400, "invalid_field", field: "changes[0].record") {
                 try await Self.push(Self.window("dnd_extra"), as: owner.user)
             }
             let rest = await expectProblem(400, "invalid_field", field: "quiet_windows") {

@@ -124,7 +124,7 @@ struct AlertSettingsCapStoreTests {
             }
             _ = try await store.mergeSettingEdits(account: account.id, edits("fen_a"), now: Times.start, caps: caps)
             let before = try await store.settingChanges(account: account.id, after: 0, limit: 100)
-            await #expect(throws: TetherError.tooManyFences(limit: 2)) {
+            await #expect(throws: TetherError.tooManyFences(limit: 2, field: "changes[0].record")) {
                 try await store.mergeSettingEdits(
                     account: account.id,
                     edits("fen_b") + edits("fen_c"),
