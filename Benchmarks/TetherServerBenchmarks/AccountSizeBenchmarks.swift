@@ -18,8 +18,8 @@ func accountSizeBenchmarks() {
             "Pair + claim one device, account of \(devices) devices (SQLite WAL file)",
             configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(5), maxIterations: 500)
         ) { benchmark, fixture in
-            for index in benchmark.scaledIterations {
-                blackHole(try await fixture.pairAndClaim(index))
+            for _ in benchmark.scaledIterations {
+                blackHole(try await fixture.pairAndClaim(fixture.next()))
             }
         } setup: {
             try await AccountFixture.make(devices: devices)
@@ -29,8 +29,8 @@ func accountSizeBenchmarks() {
             "Settings edit (one synced field), account of \(devices) devices (SQLite WAL file)",
             configuration: .init(metrics: [.wallClock, .throughput], maxDuration: .seconds(5), maxIterations: 500)
         ) { benchmark, fixture in
-            for index in benchmark.scaledIterations {
-                blackHole(try await fixture.editSetting(index))
+            for _ in benchmark.scaledIterations {
+                blackHole(try await fixture.editSetting(fixture.next()))
             }
         } setup: {
             try await AccountFixture.make(devices: devices)
@@ -47,14 +47,27 @@ struct AccountFixture: Sendable {
     let start: Date
     let run = UUID().uuidString.prefix(8)
     /// The settings cursor of a client that is up to date.
-    let cursor: Cursor
+    let cursor: Counter
+    /// Numbers the measured operations across runs (the harness runs the body more than once),
+    /// so every code, serial, stamp and version is new.
+    let operations = Counter(0)
 
-    final class Cursor: Sendable {
+    final class Counter: Sendable {
         let value: Mutex<Int64>
 
         init(_ value: Int64) {
             self.value = Mutex(value)
         }
+    }
+
+    /// The next operation's number.
+    func next() -> Int {
+        Int(
+            self.operations.value.withLock { value in
+                defer { value += 1 }
+                return value
+            }
+        )
     }
 
     static func make(devices: Int) async throws -> AccountFixture {
@@ -69,7 +82,7 @@ struct AccountFixture: Sendable {
         while let last = try await store.settingChanges(account: fleet.account, after: cursor, limit: 1_000).last {
             cursor = last.sequence
         }
-        return AccountFixture(store: store, fleet: fleet, start: Date(), cursor: Cursor(cursor))
+        return AccountFixture(store: store, fleet: fleet, start: Date(), cursor: Counter(cursor))
     }
 
     /// `POST /v1/pairing/codes` then `POST /v1/devices/claim`: the rate-limited code, the
