@@ -68,7 +68,7 @@ let package = Package(
         ),
         .target(
             name: "TetherAlerts",
-            dependencies: ["TetherCore", "TetherGeo"],
+            dependencies: ["TetherCore", "TetherDomain", "TetherGeo"],
             swiftSettings: swiftSettings
         ),
         // Domain rules above storage: pure, no I/O.
@@ -416,6 +416,7 @@ if Context.environment["TETHER_BENCHMARKS"] != nil {
             name: "TetherServerBenchmarks",
             dependencies: [
                 "TetherCore",
+                "TetherDomain",
                 "TetherStore",
                 "TetherStoreSQLite",
                 "TetherServer",
@@ -503,7 +504,7 @@ if Context.environment["TETHER_FUZZ"] != nil {
     }
     let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
         ("TetherFuzzTelemetryBatch", ["TetherCore"]),
-        ("TetherFuzzGeoJSON", ["TetherGeo", "TetherAlerts"]),
+        ("TetherFuzzGeoJSON", ["TetherGeo", "TetherDomain"]),
         ("TetherFuzzBackupPack", ["TetherSync"]),
     ]
     for target in fuzzTargets {

@@ -70,6 +70,8 @@ let benchmarks: @Sendable () -> Void = {
             blackHole(Bcrypt.hash("correct horse battery staple", cost: 12))
         }
     }
+
+    accountSizeBenchmarks()
 }
 
 /// A SQLite store on disk with `devices` paired devices, and their credentials.

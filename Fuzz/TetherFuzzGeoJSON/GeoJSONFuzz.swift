@@ -1,5 +1,5 @@
 import Foundation
-import TetherAlerts
+import TetherDomain
 import TetherGeo
 
 /// libFuzzer entry point: any bytes as a fence's `geojson`, read as the server reads it

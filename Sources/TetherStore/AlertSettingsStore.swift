@@ -23,14 +23,23 @@ public protocol AlertSettingsStore: Sendable {
         snooze: SnoozeChange
     ) async throws -> DoNotDisturbSwitch
 
-    /// Adds a fence.
-    func addFence(_ fence: FenceRecord) async throws
+    /// Adds a fence unless the account holds `limit` already.
+    ///
+    /// The count and the insert are one step: a backend with concurrent writers serialises
+    /// them per account (SQLite runs one write transaction at a time; a server database would
+    /// lock the account's row), so two adds racing at the cap cannot both pass it.
+    ///
+    /// - Throws: ``TetherError/tooManyFences(limit:field:)`` when the account holds `limit` fences.
+    func addFence(_ fence: FenceRecord, limit: Int) async throws
 
     /// Removes the account's fence; `nil` when it has no such fence.
     func removeFence(id: String, account: AccountID) async throws -> FenceRecord?
 
-    /// Adds a weekly window.
-    func addQuietWindow(_ window: QuietWindowRecord, createdAt: Date) async throws
+    /// Adds a weekly window unless the account holds `limit` already; counted as
+    /// ``addFence(_:limit:)`` counts.
+    ///
+    /// - Throws: ``TetherError/tooManyQuietWindows(limit:field:)`` when the account holds `limit` windows.
+    func addQuietWindow(_ window: QuietWindowRecord, createdAt: Date, limit: Int) async throws
 
     /// Removes the account's window; `nil` when it has no such window.
     func removeQuietWindow(id: String, account: AccountID) async throws -> QuietWindowRecord?

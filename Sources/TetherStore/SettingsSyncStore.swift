@@ -15,9 +15,24 @@ public import TetherCore
 /// connections locks the clock row (`SELECT … FOR UPDATE`) before reading.
 public protocol SettingsSyncStore: Sendable {
     /// Merges a client's edits and applies the results to the settings, all in one transaction:
-    /// an edit that cannot be applied (a fence without its shape, an unknown device) throws and
-    /// changes nothing.
-    func mergeSettingEdits(account: AccountID, _ edits: [SettingEdit], now: Date) async throws -> [SettingConflict]
+    /// an edit that cannot be applied throws and changes nothing.
+    ///
+    /// Every record the merge would write obeys the alert-settings rules
+    /// (`AlertSettingsRules.syncedRecord` in TetherDomain: a fence with its name, role and a valid
+    /// shape, a window with its days and distinct start and end), and the account stays within
+    /// `caps`, counted in the same transaction (as ``AlertSettingsStore/addFence(_:limit:)``
+    /// counts). The caps bind a push that adds: an account already past one may still edit.
+    ///
+    /// - Throws: ``TetherError/invalidField(_:_:)`` naming `changes[i].record`, `i` the first
+    ///   edit of the record at fault in `edits`; ``TetherError/tooManyFences(limit:field:)`` or
+    ///   ``TetherError/tooManyQuietWindows(limit:field:)`` naming the first edit of a record the
+    ///   push adds when it would exceed a cap (so a client can drop that edit and sync on).
+    func mergeSettingEdits(
+        account: AccountID,
+        _ edits: [SettingEdit],
+        now: Date,
+        caps: AlertSettingsCaps
+    ) async throws -> [SettingConflict]
 
     /// The fields written after `cursor` (a value of ``SettingChange/sequence``), oldest first.
     func settingChanges(account: AccountID, after cursor: Int64, limit: Int) async throws -> [SettingChange]

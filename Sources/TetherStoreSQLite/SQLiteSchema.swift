@@ -300,6 +300,7 @@ enum SQLiteSchema {
         Self.registerAccountReplication(in: &migrator)
         Self.registerSignInAddresses(in: &migrator)
         Self.registerChangeNumbers(in: &migrator)
+        Self.registerPairingIndex(in: &migrator)
         return migrator
     }
 }

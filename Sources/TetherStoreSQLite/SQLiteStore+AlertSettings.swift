@@ -28,7 +28,7 @@ extension SQLiteStore {
             var scope = try AlertScopeRecord.fetch(db, account: account, device: update.device)
             scope.apply(update)
             try scope.save(db)
-            try self.versionServerEdits(db, account: account)
+            try self.versionServerEdits(db, account: account, records: scope.settingRecords)
             return scope.rules
         }
     }
@@ -38,7 +38,7 @@ extension SQLiteStore {
             var scope = try AlertScopeRecord.fetch(db, account: account, device: device)
             scope.apply(RuleSettings(device: device), clearing: true)
             try scope.save(db)
-            try self.versionServerEdits(db, account: account)
+            try self.versionServerEdits(db, account: account, records: scope.settingRecords)
         }
     }
 
@@ -57,15 +57,20 @@ extension SQLiteStore {
             case .clear: scope.snoozedUntil = nil
             }
             try scope.save(db)
-            try self.versionServerEdits(db, account: account)
+            try self.versionServerEdits(db, account: account, records: scope.settingRecords)
             return scope.doNotDisturbSwitch
         }
     }
 
-    public func addFence(_ fence: FenceRecord) async throws {
+    public func addFence(_ fence: FenceRecord, limit: Int) async throws {
         try await self.dbWriter.write { db in
+            // Counted in the transaction that writes: SQLite runs one at a time, so two adds at
+            // the cap cannot both see room.
+            guard try Self.count(db, FenceRecordRow.self, account: fence.account) < limit else {
+                throw TetherError.tooManyFences(limit: limit)
+            }
             try FenceRecordRow(fence).insert(db)
-            try self.versionServerEdits(db, account: fence.account)
+            try self.versionServerEdits(db, account: fence.account, records: [SettingRecordID(.fence, fence.id)])
         }
     }
 
@@ -76,15 +81,22 @@ extension SQLiteStore {
                     .fetchOne(db)
             else { return nil }
             try row.delete(db)
-            try self.versionServerEdits(db, account: account)
+            try self.versionServerEdits(db, account: account, records: [SettingRecordID(.fence, id)])
             return try row.fence()
         }
     }
 
-    public func addQuietWindow(_ window: QuietWindowRecord, createdAt: Date) async throws {
+    public func addQuietWindow(_ window: QuietWindowRecord, createdAt: Date, limit: Int) async throws {
         try await self.dbWriter.write { db in
+            guard try Self.count(db, QuietWindowRow.self, account: window.account) < limit else {
+                throw TetherError.tooManyQuietWindows(limit: limit)
+            }
             try QuietWindowRow(window, createdAt: createdAt).insert(db)
-            try self.versionServerEdits(db, account: window.account)
+            try self.versionServerEdits(
+                db,
+                account: window.account,
+                records: [SettingRecordID(.quietWindow, window.id)]
+            )
         }
     }
 
@@ -95,7 +107,7 @@ extension SQLiteStore {
                     .fetchOne(db)
             else { return nil }
             try row.delete(db)
-            try self.versionServerEdits(db, account: account)
+            try self.versionServerEdits(db, account: account, records: [SettingRecordID(.quietWindow, id)])
             return try row.window()
         }
     }
@@ -128,6 +140,13 @@ extension SQLiteStore {
             }
             return previous
         }
+    }
+}
+
+extension SQLiteStore {
+    /// How many rows of `table` the account holds (on the table's account index).
+    static func count<Row: TableRecord>(_ db: Database, _ table: Row.Type, account: AccountID) throws -> Int {
+        try Row.filter(Column("account_id") == account.rawValue).fetchCount(db)
     }
 }
 
@@ -167,10 +186,24 @@ struct AlertScopeRecord: Codable, FetchableRecord, PersistableRecord {
 
     /// The scope's row, or a new empty one.
     static func fetch(_ db: Database, account: AccountID, device: DeviceID?) throws -> AlertScopeRecord {
-        let request = AlertScopeRecord.filter(
-            Column("account_id") == account.rawValue && Column("device_id") == device?.rawValue
+        try self.fetchOne(db, account: account, device: device?.rawValue)
+            ?? AlertScopeRecord(accountId: account.rawValue, deviceId: device?.rawValue)
+    }
+
+    /// The scope's row (`device` `nil`: the account's), looked up on the `alert_scope_key`
+    /// index, so the cost does not grow with the account's other scopes.
+    static func fetchOne(_ db: Database, account: AccountID, device: String?) throws -> AlertScopeRecord? {
+        try AlertScopeRecord.filter(
+            sql: "account_id = ? AND coalesce(device_id, '') = ?",
+            arguments: [account.rawValue, device ?? ""]
         )
-        return try request.fetchOne(db) ?? AlertScopeRecord(accountId: account.rawValue, deviceId: device?.rawValue)
+        .fetchOne(db)
+    }
+
+    /// The synced records this row holds: its rules and its do-not-disturb values.
+    var settingRecords: [SettingRecordID] {
+        let record = self.deviceId ?? SettingsProjection.accountScope
+        return [SettingRecordID(.rules, record), SettingRecordID(.dnd, record)]
     }
 
     /// Writes the row, replacing the scope's existing one.

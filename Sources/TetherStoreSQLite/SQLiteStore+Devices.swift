@@ -90,7 +90,11 @@ extension SQLiteStore {
                 arguments: [now, record.id, pairing.id]
             )
             guard db.changesCount > 0 else { throw TetherError.pairingCodeUsed }
-            try self.versionServerEdits(db, account: AccountID(rawValue: pairing.accountId))
+            try self.versionServerEdits(
+                db,
+                account: AccountID(rawValue: pairing.accountId),
+                records: [SettingRecordID(.device, record.id)]
+            )
             return try record.device()
         }
     }
@@ -112,7 +116,7 @@ extension SQLiteStore {
             guard var record = try Self.ownedDevice(db, id: id, account: account) else { return nil }
             record.name = name
             try record.update(db)
-            try self.versionServerEdits(db, account: account)
+            try self.versionServerEdits(db, account: account, records: [SettingRecordID(.device, id.rawValue)])
             return try record.device()
         }
     }
@@ -120,10 +124,16 @@ extension SQLiteStore {
     public func removeDevice(id: DeviceID, account: AccountID) async throws -> Device? {
         try await self.dbWriter.write { db in
             guard let record = try Self.ownedDevice(db, id: id, account: account) else { return nil }
+            // The synced records the removal changes, read before it: the device, its rules and
+            // do-not-disturb values, its fences and windows, and the rules naming it as phone.
+            let touched = try SettingsProjection.recordsTouched(db, byRemoving: id, account: account)
             try record.delete(db)
             // Devices measured against this phone go back to the account's freshest phone.
-            try db.execute(sql: "UPDATE alert_scope SET phone_id = NULL WHERE phone_id = ?", arguments: [id.rawValue])
-            try self.versionServerEdits(db, account: account)
+            try db.execute(
+                sql: "UPDATE alert_scope SET phone_id = NULL WHERE account_id = ? AND phone_id = ?",
+                arguments: [account.rawValue, id.rawValue]
+            )
+            try self.versionServerEdits(db, account: account, records: touched)
             return try record.device()
         }
     }

@@ -8,16 +8,26 @@ extension SQLiteStore {
     public func mergeSettingEdits(
         account: AccountID,
         _ edits: [SettingEdit],
-        now: Date
+        now: Date,
+        caps: AlertSettingsCaps
     ) async throws -> [SettingConflict] {
         try await self.dbWriter.write { db in
+            let before = (
+                fences: try Self.count(db, FenceRecordRow.self, account: account),
+                windows: try Self.count(db, QuietWindowRow.self, account: account)
+            )
+            // The first edit of each record the push adds, by collection: a cap error names one.
+            var added: [SettingCollection: Int] = [:]
             var writer = try SettingVersionWriter(db, account: account, now: now)
             var conflicts: [SettingConflict] = []
-            let byRecord = Dictionary(grouping: edits) { SettingRecordID($0.key.collection, $0.key.record) }
+            let byRecord = Dictionary(grouping: edits.indices) {
+                SettingRecordID(edits[$0].key.collection, edits[$0].key.record)
+            }
             for id in byRecord.keys.sorted() {
+                let positions = byRecord[id] ?? []
                 // Several edits of one field in a batch merge among themselves first.
                 var incoming: [String: SettingFieldState] = [:]
-                for edit in byRecord[id] ?? [] {
+                for edit in positions.map({ edits[$0] }) {
                     incoming[edit.key.field] =
                         SettingMerge.merge(edit.state, into: incoming[edit.key.field]).newState
                         ?? incoming[edit.key.field]
@@ -30,7 +40,37 @@ extension SQLiteStore {
                     record: id.record
                 )
                 conflicts += outcome.conflicts
+                if !outcome.changed.isEmpty {
+                    // The record as it would be written obeys the rules REST writes obey.
+                    let merged = held.merging(outcome.changed) { $1 }
+                    let first = positions.min() ?? 0
+                    if merged[SettingKey.deletedField]?.value != .bool(true) {
+                        try AlertSettingsRules.syncedRecord(
+                            (id.collection, id.record),
+                            merged.mapValues(\.value),
+                            field: "changes[\(first)].record"
+                        )
+                        if id.collection.isDeletable,
+                            try SettingsProjection.record(db, account: account, id) == nil
+                        {
+                            added[id.collection] = min(added[id.collection] ?? first, first)
+                        }
+                    }
+                }
                 try writer.write(id, changed: outcome.changed, held: held)
+            }
+            // The caps, counted in this transaction: a push may not take the account past one
+            // (an account already past it, from before the cap, may still edit and delete).
+            let fences = try Self.count(db, FenceRecordRow.self, account: account)
+            if fences > caps.fences, fences > before.fences {
+                throw TetherError.tooManyFences(limit: caps.fences, field: "changes[\(added[.fence] ?? 0)].record")
+            }
+            let windows = try Self.count(db, QuietWindowRow.self, account: account)
+            if windows > caps.quietWindows, windows > before.windows {
+                throw TetherError.tooManyQuietWindows(
+                    limit: caps.quietWindows,
+                    field: "changes[\(added[.quietWindow] ?? 0)].record"
+                )
             }
             for conflict in conflicts {
                 try SettingConflictRow(account: account, conflict, at: now).insert(db)
@@ -71,10 +111,12 @@ extension SQLiteStore {
     }
 
     /// Versions what an ordinary endpoint just changed in the account's settings tables, as
-    /// edits of the server replica, inside the same transaction.
-    func versionServerEdits(_ db: Database, account: AccountID) throws {
+    /// edits of the server replica, inside the same transaction. Only `records`, the ones the
+    /// caller changed, are compared, so the cost does not grow with the account (but for the
+    /// first time an account is versioned at all, which versions everything it has, once).
+    func versionServerEdits(_ db: Database, account: AccountID, records: [SettingRecordID]) throws {
         var writer = try SettingVersionWriter(db, account: account, now: self.clock())
-        try writer.versionServerEdits()
+        try writer.versionServerEdits(Set(records))
         try writer.finish()
     }
 }
@@ -138,19 +180,11 @@ struct SettingVersionWriter {
         )
     }
 
-    /// Versions every difference between the account's settings tables and its stored fields.
-    mutating func versionServerEdits() throws {
-        let current = try SettingsProjection.allRecords(self.db, account: self.account)
-        let versioned = try Row.fetchAll(
-            self.db,
-            sql: "SELECT DISTINCT collection, record_id FROM setting_field WHERE account_id = ?",
-            arguments: [self.account.rawValue]
-        )
-        .compactMap { row in
-            SettingCollection(rawValue: row["collection"]).map { SettingRecordID($0, row["record_id"]) }
-        }
-        for id in Set(versioned).union(current.keys).sorted() {
-            try self.versionServerEdit(id, current: current[id])
+    /// Versions every difference between `records` in the account's settings tables and their
+    /// stored fields.
+    mutating func versionServerEdits(_ records: Set<SettingRecordID>) throws {
+        for id in records.sorted() {
+            try self.versionServerEdit(id, current: SettingsProjection.record(self.db, account: self.account, id))
         }
     }
 

@@ -55,15 +55,46 @@ enum SettingsProjection {
             return name.map { ["name": .string($0)] }
         case .rules, .dnd:
             let device = id.record == Self.accountScope ? nil : id.record
-            guard
-                let scope = try AlertScopeRecord.filter(owned && Column("device_id") == device).fetchOne(db)
-            else { return nil }
+            guard let scope = try AlertScopeRecord.fetchOne(db, account: account, device: device) else { return nil }
             return id.collection == .rules ? Self.ruleFields(scope) : Self.dndFields(scope)
         case .fence:
             return try FenceRecordRow.filter(owned && Column("id") == id.record).fetchOne(db).map(Self.fenceFields)
         case .quietWindow:
             return try QuietWindowRow.filter(owned && Column("id") == id.record).fetchOne(db).map(Self.windowFields)
         }
+    }
+
+    /// The records removing `device` changes: the device, its rules and do-not-disturb values,
+    /// the fences and windows that are its own, and the rules that name it as their phone.
+    static func recordsTouched(
+        _ db: Database,
+        byRemoving device: DeviceID,
+        account: AccountID
+    ) throws -> [SettingRecordID] {
+        let arguments: StatementArguments = [account.rawValue, device.rawValue]
+        var records = [
+            SettingRecordID(.device, device.rawValue), SettingRecordID(.rules, device.rawValue),
+            SettingRecordID(.dnd, device.rawValue),
+        ]
+        records += try String.fetchAll(
+            db,
+            sql: "SELECT id FROM fence WHERE account_id = ? AND device_id = ?",
+            arguments: arguments
+        )
+        .map { SettingRecordID(.fence, $0) }
+        records += try String.fetchAll(
+            db,
+            sql: "SELECT id FROM quiet_window WHERE account_id = ? AND device_id = ?",
+            arguments: arguments
+        )
+        .map { SettingRecordID(.quietWindow, $0) }
+        records += try String.fetchAll(
+            db,
+            sql: "SELECT coalesce(device_id, ?) FROM alert_scope WHERE account_id = ? AND phone_id = ?",
+            arguments: [Self.accountScope, account.rawValue, device.rawValue]
+        )
+        .map { SettingRecordID(.rules, $0) }
+        return records
     }
 
     /// Writes a merged record to the settings tables; a deleted record is removed.

@@ -49,11 +49,15 @@ struct AccountChangeTests {
             try await expectRaisedOnce("settingFields", "do-not-disturb")
             try await store.clearRuleSettings(account: ada.id, device: device.id)
             try await expectRaisedOnce("settingFields", "a device's rule values cleared")
-            try await store.addFence(Self.fence("home", account: ada.id))
+            try await store.addFence(Self.fence("home", account: ada.id), limit: 1_000)
             try await expectRaisedOnce("settingFields", "a fence added")
             _ = try await store.removeFence(id: "home", account: ada.id)
             try await expectRaisedOnce("settingFields", "a fence removed")
-            try await store.addQuietWindow(try Self.quietWindow("nights", account: ada.id), createdAt: Times.start)
+            try await store.addQuietWindow(
+                try Self.quietWindow("nights", account: ada.id),
+                createdAt: Times.start,
+                limit: 100
+            )
             try await expectRaisedOnce("settingFields", "a quiet window added")
             _ = try await store.removeQuietWindow(id: "nights", account: ada.id)
             try await expectRaisedOnce("settingFields", "a quiet window removed")
@@ -76,7 +80,12 @@ struct AccountChangeTests {
                     stamp: HybridTimestamp(wallMillis: Times.at(60).milliseconds, replica: "phone-1")
                 )
             )
-            _ = try await store.mergeSettingEdits(account: ada.id, [rename], now: Times.at(60))
+            _ = try await store.mergeSettingEdits(
+                account: ada.id,
+                [rename],
+                now: Times.at(60),
+                caps: AlertSettingsCaps(fences: 1_000, quietWindows: 100)
+            )
             try await expectRaisedOnce("settingFields", "a client's edit merged")
             #expect(try await store.device(id: device.id, account: ada.id)?.name == "House keys")
             _ = try await store.removeDevice(id: device.id, account: ada.id)
@@ -165,7 +174,7 @@ struct AccountChangeTests {
                         if index.isMultiple(of: 3) {
                             _ = try await store.renameDevice(id: device.id, account: ada.id, name: "Keys \(index)")
                         } else {
-                            try await store.addFence(Self.fence("fence-\(index)", account: ada.id))
+                            try await store.addFence(Self.fence("fence-\(index)", account: ada.id), limit: 1_000)
                         }
                         return []
                     }

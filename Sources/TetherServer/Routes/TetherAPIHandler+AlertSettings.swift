@@ -4,7 +4,7 @@ import OpenAPIRuntime
 import TetherAPI
 import TetherAlerts
 import TetherCore
-import TetherGeo
+import TetherDomain
 import TetherStore
 
 // Rules, fences, do-not-disturb, emergency contact and webhook. Every change is handed to the
@@ -65,11 +65,8 @@ extension TetherAPIHandler {
     func createFence(_ input: Operations.CreateFence.Input) async throws -> Operations.CreateFence.Output {
         let session = try await self.authenticator.session()
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
-        let name = try DeviceField.label(body.name, field: "name")
+        let name = try AlertSettingsRules.name(body.name, field: "name")
         let geoJSON = try Self.fenceShape(circle: body.circle, geojson: body.geojson)
-        guard try await self.store.alertSettings(account: session.account).fences.count < Self.maxFences else {
-            throw TetherError.invalidField("name", "cannot be added: an account holds at most \(Self.maxFences) fences")
-        }
         let fence = FenceRecord(
             id: "fen_" + UUID().uuidString.lowercased().prefix(12),
             account: session.account,
@@ -79,7 +76,7 @@ extension TetherAPIHandler {
             geoJSON: geoJSON,
             createdAt: self.now
         )
-        try await self.store.addFence(fence)
+        try await self.store.addFence(fence, limit: AlertSettingsRules.caps.fences)
         await self.applySettings(account: session.account)
         return .created(.init(body: .json(try .init(fence))))
     }
@@ -93,13 +90,6 @@ extension TetherAPIHandler {
         return .ok(.init(body: .json(try .init(fence))))
     }
 
-    /// The circle radii accepted, in metres.
-    private static let radii = 1.0...1_000_000
-    /// Fences one account may hold: every fix is judged against each of its device's fences.
-    static let maxFences = 1_000
-    /// Do-not-disturb windows one account may hold.
-    static let maxQuietWindows = 100
-
     /// The fence's shape as one GeoJSON feature, from exactly one of `circle` and `geojson`.
     private static func fenceShape(
         circle: Components.Schemas.CircleFence?,
@@ -107,33 +97,20 @@ extension TetherAPIHandler {
     ) throws -> String {
         switch (circle, geojson) {
         case (let circle?, nil):
-            let center: Coordinate
-            do {
-                center = try Coordinate(latitude: circle.lat, longitude: circle.lon)
-            } catch {
-                throw TetherError.invalidField("circle", "needs lat in -90…90 and lon in -180…180")
-            }
-            guard Self.radii.contains(circle.radiusM) else {
-                throw TetherError.invalidField("circle.radius_m", "must be between 1 and 1000000 metres")
-            }
-            return FenceShape.circleFeature(center: center, radius: circle.radiusM)
+            return try AlertSettingsRules.circle(
+                latitude: circle.lat,
+                longitude: circle.lon,
+                radius: circle.radiusM,
+                field: "circle"
+            )
         case (nil, let geojson?):
+            let data: Data
             do {
-                let data = try JSONEncoder().encode(geojson.additionalProperties)
-                if case .circle(_, let radius) = try FenceShape.geometry(data: data), !Self.radii.contains(radius) {
-                    throw TetherError.invalidField(
-                        "geojson.properties.radius_m",
-                        "must be between 1 and 1000000 metres"
-                    )
-                }
-                return try FenceShape.normalizedFeature(data: data)
-            } catch let error as TetherError {
-                throw error
-            } catch let error as GeoError {
-                throw TetherError.invalidField("geojson.\(error.field)", error.problem)
+                data = try JSONEncoder().encode(geojson.additionalProperties)
             } catch {
                 throw TetherError.invalidField("geojson", "must be a GeoJSON Feature, Polygon or MultiPolygon")
             }
+            return try AlertSettingsRules.fenceShape(data, field: "geojson")
         case (nil, nil):
             throw TetherError.invalidField("circle", "or geojson is required")
         case (_?, _?):
@@ -165,15 +142,11 @@ extension TetherAPIHandler {
             // On an event-time clock (replays, simulations) the events may be of any date.
             if self.config.alertClock == .wall {
                 guard until > now else { throw TetherError.invalidField("snooze_until", "must be in the future") }
-                guard until.timeIntervalSince(now) <= 7 * 86_400 else {
-                    throw TetherError.invalidField("snooze_until", "must be at most 7 days ahead")
-                }
+                try AlertSettingsRules.snooze(until: until, setAt: now, field: "snooze_until")
             }
             snooze = .set(until)
         case (nil, let seconds?, false):
-            guard (1...(7 * 86_400)).contains(seconds) else {
-                throw TetherError.invalidField("snooze_for_s", "must be between 1 second and 7 days")
-            }
+            try AlertSettingsRules.snooze(seconds: seconds, field: "snooze_for_s")
             snooze = .set(now.addingTimeInterval(Double(seconds)))
         case (nil, nil, true):
             snooze = .clear
@@ -199,26 +172,19 @@ extension TetherAPIHandler {
     ) async throws -> Operations.CreateQuietWindow.Output {
         let session = try await self.authenticator.session()
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
-        let window = try QuietWindow(
+        let window = try AlertSettingsRules.quietWindow(
             days: try Weekday.days(body.days, field: "days"),
             start: try LocalTime(body.from, field: "from"),
             end: try LocalTime(body.to, field: "to"),
             timeZone: body.tz
         )
-        guard try await self.store.alertSettings(account: session.account).quietWindows.count < Self.maxQuietWindows
-        else {
-            throw TetherError.invalidField(
-                "days",
-                "cannot be added: an account holds at most \(Self.maxQuietWindows) do-not-disturb windows"
-            )
-        }
         let record = QuietWindowRecord(
             id: "dnd_" + UUID().uuidString.lowercased().prefix(12),
             account: session.account,
             device: try await self.ownedDevice(body.deviceId, account: session.account, field: "device_id"),
             window: window
         )
-        try await self.store.addQuietWindow(record, createdAt: self.now)
+        try await self.store.addQuietWindow(record, createdAt: self.now, limit: AlertSettingsRules.caps.quietWindows)
         await self.applySettings(account: session.account)
         return .created(.init(body: .json(.init(record))))
     }

@@ -2,6 +2,7 @@ import Foundation
 import TetherAPI
 import TetherClient
 import TetherCore
+import TetherDomain
 import TetherStore
 
 /// Settings sync: clients push their edits of synced settings and pull what changed.
@@ -30,13 +31,19 @@ extension TetherAPIHandler {
         var conflicts: [SettingConflict] = []
         if !edits.isEmpty {
             let validator = SettingEditValidator(
-                devices: try await self.store.devices(account: session.account),
-                nowMillis: now.milliseconds
+                devices: try await self.devices(namedBy: edits, account: session.account),
+                nowMillis: now.milliseconds,
+                limitsSnoozes: self.config.alertClock == .wall
             )
             for (index, edit) in edits.enumerated() {
                 try validator.validate(edit, index: index, replica: replica)
             }
-            conflicts = try await self.store.mergeSettingEdits(account: session.account, edits, now: now)
+            conflicts = try await self.store.mergeSettingEdits(
+                account: session.account,
+                edits,
+                now: now,
+                caps: AlertSettingsRules.caps
+            )
             await self.applySettings(account: session.account)
         }
         let changes = try await self.store.settingChanges(
@@ -52,6 +59,26 @@ extension TetherAPIHandler {
             more: changes.count == Self.settingsPageSize
         )
         return .ok(.init(body: .json(response)))
+    }
+
+    /// The account's devices among those `edits` name (as records or as values), looked up one
+    /// by one: a push costs the same whatever the account holds.
+    private func devices(namedBy edits: [SettingEdit], account: AccountID) async throws -> [Device] {
+        var ids: Set<String> = []
+        for edit in edits {
+            switch edit.key.collection {
+            case .device, .rules, .dnd: ids.insert(edit.key.record)
+            case .fence, .quietWindow: break
+            }
+            if ["device_id", "phone_id"].contains(edit.key.field), let id = edit.state.value.string { ids.insert(id) }
+        }
+        var devices: [Device] = []
+        for id in ids.sorted() {
+            if let device = try await self.store.device(id: DeviceID(rawValue: id), account: account) {
+                devices.append(device)
+            }
+        }
+        return devices
     }
 
     func listSettingConflicts(

@@ -1,20 +1,39 @@
 import Foundation
-import TetherAlerts
-import TetherCore
-import TetherStore
+public import TetherCore
 
 /// Checks a client's setting edits before they are merged: known collections and fields, values
-/// of the right type and range, devices the account owns, stamps not from the future. Errors
-/// name the edit (`changes[3].value`).
-struct SettingEditValidator {
+/// of the right type and within ``AlertSettingsRules`` (the rules the REST endpoints apply),
+/// devices the account owns, stamps not from the future. Errors name the edit
+/// (`changes[3].value`).
+///
+/// A value is checked alone here; what needs the whole record (a fence's every field, a
+/// window's start and end) and the caps are checked by ``AlertSettingsRules/syncedRecord(_:_:field:)``
+/// and the store after the merge.
+public struct SettingEditValidator: Sendable {
     /// How far ahead of the server's clock a stamp may be (a client corrects its clock by the
     /// server's time, so more means a broken client).
-    static let allowedClockLead: Int64 = 5 * 60 * 1_000
+    public static let allowedClockLead: Int64 = 5 * 60 * 1_000
 
-    let devices: [Device]
-    let nowMillis: Int64
+    /// The account's devices.
+    public let devices: [Device]
+    /// The server's time, Unix milliseconds.
+    public let nowMillis: Int64
+    /// Whether a snooze is held to ``AlertSettingsRules/longestSnoozeSeconds`` from the edit's
+    /// stamp: true on a wall alert clock, false on an event-time one (replays and simulations,
+    /// whose events may be of any date), as the REST endpoint does.
+    public let limitsSnoozes: Bool
 
-    func validate(_ edit: SettingEdit, index: Int, replica: String) throws(TetherError) {
+    /// Creates a validator for one push.
+    public init(devices: [Device], nowMillis: Int64, limitsSnoozes: Bool = true) {
+        self.devices = devices
+        self.nowMillis = nowMillis
+        self.limitsSnoozes = limitsSnoozes
+    }
+
+    /// Checks edit number `index` of a push from `replica`.
+    ///
+    /// - Throws: ``TetherError/invalidField(_:_:)`` naming `changes[index]` and its part.
+    public func validate(_ edit: SettingEdit, index: Int, replica: String) throws(TetherError) {
         let field = "changes[\(index)]"
         let key = edit.key
         guard key.field == SettingKey.deletedField || key.collection.fields.contains(key.field) else {
@@ -33,7 +52,7 @@ struct SettingEditValidator {
             throw .invalidField("\(field).vector", "must count the pushing replica's edit")
         }
         try self.validateRecord(key, field: "\(field).record")
-        try self.validateValue(edit.state.value, of: key, field: "\(field).value")
+        try self.validateValue(edit.state, of: key, field: "\(field).value")
     }
 
     private func validateRecord(_ key: SettingKey, field: String) throws(TetherError) {
@@ -51,7 +70,8 @@ struct SettingEditValidator {
         }
     }
 
-    private func validateValue(_ value: SettingValue, of key: SettingKey, field: String) throws(TetherError) {
+    private func validateValue(_ state: SettingFieldState, of key: SettingKey, field: String) throws(TetherError) {
+        let value = state.value
         if key.field == SettingKey.deletedField {
             guard key.collection.isDeletable, value == .bool(true) else {
                 throw .invalidField(field, "only fences and quiet windows are deleted, with true")
@@ -60,8 +80,9 @@ struct SettingEditValidator {
         }
         switch (key.collection, key.field) {
         case (.device, "name"), (.fence, "name"):
-            guard let text = value.string, (try? DeviceField.label(text, field: "name")) == text else {
-                throw .invalidField(field, "must be a trimmed name of 1-\(DeviceField.maximumLength) characters")
+            guard let text = value.string else { throw .invalidField(field, "must be a name") }
+            guard try AlertSettingsRules.name(text, field: field) == text else {
+                throw .invalidField(field, "must not start or end with spaces")
             }
         case (.rules, "phone_id"):
             guard
@@ -71,7 +92,18 @@ struct SettingEditValidator {
             try self.validateRule(value, name: key.field, field: field)
         case (.dnd, "enabled"):
             guard value == .null || value.bool != nil else { throw .invalidField(field, "must be true, false or null") }
-        case (.dnd, "snoozed_until"), (.fence, "created_at"), (.quietWindow, "created_at"):
+        case (.dnd, "snoozed_until"):
+            guard value == .null || value.integer != nil else {
+                throw .invalidField(field, "must be Unix milliseconds or null")
+            }
+            if self.limitsSnoozes, let until = value.integer {
+                try AlertSettingsRules.snooze(
+                    until: Date(milliseconds: until),
+                    setAt: Date(milliseconds: state.stamp.wallMillis),
+                    field: field
+                )
+            }
+        case (.fence, "created_at"), (.quietWindow, "created_at"):
             guard value == .null || value.integer != nil else {
                 throw .invalidField(field, "must be Unix milliseconds or null")
             }
@@ -84,12 +116,10 @@ struct SettingEditValidator {
                 throw .invalidField(field, "must be null or a device of this account")
             }
         case (.fence, "geojson"):
-            guard let text = value.string, (try? FenceShape.geometry(data: Data(text.utf8))) != nil else {
-                throw .invalidField(
-                    field,
-                    "must be a GeoJSON Feature with a Polygon, MultiPolygon or Point and radius_m"
-                )
+            guard let text = value.string else {
+                throw .invalidField(field, "must be a GeoJSON Feature, Polygon or MultiPolygon as a string")
             }
+            _ = try AlertSettingsRules.fenceShape(Data(text.utf8), field: field)
         case (.quietWindow, "days"):
             let days = value.string?.split(separator: ",").map { Int($0) } ?? []
             guard !days.isEmpty, days.allSatisfy({ $0.map((1...7).contains) == true }) else {
@@ -100,8 +130,8 @@ struct SettingEditValidator {
                 throw .invalidField(field, "must be a minute of the day, 0-1439")
             }
         case (.quietWindow, "time_zone"):
-            guard let zone = value.string, TimeZone(identifier: zone) != nil else {
-                throw .invalidField(field, "must be an IANA time zone such as Europe/Berlin")
+            guard let zone = value.string, AlertSettingsRules.isTimeZone(zone) else {
+                throw .invalidField(field, "must be an IANA time zone like Europe/Berlin")
             }
         default:
             throw .invalidField(field, "is not a value of \(key)")
