@@ -8,8 +8,9 @@ public protocol AlertStore: Sendable {
     /// change the alert stored or ended, or `nil` where it changed nothing.
     ///
     /// - ``AlertChange/raise(_:)`` stores the alert unless its device already has one for the
-    ///   same rule and episode start, or one of the same rule still open (except `sos`: every
-    ///   press is its own alert). An unsuppressed alert is queued for the account's webhook in
+    ///   same rule and episode start, or, for kinds with one open episode per rule
+    ///   (`AlertKind.hasOneOpenEpisodePerRule`: all but `sos`, whose every press is its own
+    ///   alert), one of the same rule still open. An unsuppressed alert is queued for the account's webhook in
     ///   the same transaction.
     /// - ``AlertChange/end(device:rule:episodeStart:endedAt:)`` marks the device's open alert of
     ///   `rule` as ended at `endedAt`: the one that began at `episodeStart`, else the latest that

@@ -23,9 +23,9 @@ extension SQLiteStore {
 
     private static func raise(_ db: Database, _ alert: Alert) throws -> Alert? {
         // An episode of a rule is open until it ends: a second alert for a rule that has one
-        // open is the same episode decided again (a replay with other fixes). Each SOS press
-        // is its own alert.
-        if alert.kind != .sos {
+        // open is the same episode decided again (a replay with other fixes), for the kinds
+        // that say so (AlertKind.hasOneOpenEpisodePerRule).
+        if alert.kind.hasOneOpenEpisodePerRule {
             let open = try db.cachedStatement(
                 sql: "SELECT 1 FROM alert WHERE device_id = ? AND rule = ? AND ended_ms IS NULL LIMIT 1"
             )

@@ -59,14 +59,13 @@ extension SQLiteStore {
                 }
                 try writer.write(id, changed: outcome.changed, held: held)
             }
-            // The caps, counted in this transaction: a push may not take the account past one
-            // (an account already past it, from before the cap, may still edit and delete).
+            // The caps, counted in this transaction (AlertSettingsCaps.exceeds says what counts).
             let fences = try Self.count(db, FenceRecordRow.self, account: account)
-            if fences > caps.fences, fences > before.fences {
+            if AlertSettingsCaps.exceeds(caps.fences, before: before.fences, after: fences) {
                 throw TetherError.tooManyFences(limit: caps.fences, field: "changes[\(added[.fence] ?? 0)].record")
             }
             let windows = try Self.count(db, QuietWindowRow.self, account: account)
-            if windows > caps.quietWindows, windows > before.windows {
+            if AlertSettingsCaps.exceeds(caps.quietWindows, before: before.windows, after: windows) {
                 throw TetherError.tooManyQuietWindows(
                     limit: caps.quietWindows,
                     field: "changes[\(added[.quietWindow] ?? 0)].record"

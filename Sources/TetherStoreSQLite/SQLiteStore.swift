@@ -5,9 +5,9 @@ public import TetherStore
 
 /// The embedded default store: SQLite through GRDB.
 ///
-/// On disk it uses a `DatabasePool` in WAL mode with `synchronous=NORMAL` (``Durability/processCrash``),
+/// On disk it uses a `DatabasePool` in WAL mode with `synchronous=NORMAL` (``StoreDurability/processCrash``),
 /// so a committed transaction survives a crash of the server process, or `FULL`
-/// (``Durability/powerLoss``) to also survive a power loss. Tests use an in-memory `DatabaseQueue`.
+/// (``StoreDurability/powerLoss``) to also survive a power loss. Tests use an in-memory `DatabaseQueue`.
 ///
 /// ```swift
 /// let store = try SQLiteStore.open(directory: dataDirectory)
@@ -28,18 +28,13 @@ public struct SQLiteStore: TetherStorage {
     /// The file name of the database inside the data directory.
     public static let fileName = "tether.sqlite"
 
-    /// How hard a commit tries to reach the disk: ``StoreDurability/processCrash`` is
-    /// `synchronous=NORMAL` (WAL syncs only at checkpoints, so commits cost no fsync);
-    /// ``StoreDurability/powerLoss`` is `synchronous=FULL` (every commit waits for an fsync of the WAL).
-    public typealias Durability = StoreDurability
-
     /// Opens (creating when needed) the database in `directory`.
     ///
     /// The directory is created `0700` and the database file `0600` (SQLite gives its WAL and
     /// shared-memory files the database file's mode), whatever the umask: the file holds
     /// password hashes, wrapped keys and telemetry. A file from an older version is tightened
     /// to `0600` too.
-    public static func open(directory: URL, durability: Durability = .processCrash) throws -> SQLiteStore {
+    public static func open(directory: URL, durability: StoreDurability = .processCrash) throws -> SQLiteStore {
         try FileManager.default.createDirectory(
             at: directory,
             withIntermediateDirectories: true,

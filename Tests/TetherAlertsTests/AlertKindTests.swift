@@ -24,6 +24,11 @@ struct AlertKindTests {
     }
 
     @Test
+    func everySOSPressIsItsOwnAlertOtherRulesHaveOneOpenEpisode() {
+        #expect(AlertKind.allCases.filter { !$0.hasOneOpenEpisodePerRule } == [.sos])
+    }
+
+    @Test
     func everyFenceRoleHasAWireName() {
         #expect(FenceRole.allCases.map(\.rawValue) == ["keep_in", "keep_out", "safe"])
     }

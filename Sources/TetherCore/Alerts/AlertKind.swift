@@ -25,6 +25,10 @@ public enum AlertKind: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 
+    /// Whether a rule of this kind has at most one open alert at a time: a second decision while
+    /// one is open is the same episode decided again. Each SOS press is its own alert.
+    public var hasOneOpenEpisodePerRule: Bool { self != .sos }
+
     /// The kinds that repeat until acknowledged (``isRepeatable``).
     public static var repeatable: [AlertKind] { Self.allCases.filter(\.isRepeatable) }
 

@@ -14,4 +14,11 @@ public struct AlertSettingsCaps: Sendable, Hashable {
         self.fences = fences
         self.quietWindows = quietWindows
     }
+
+    /// Whether a write that took an account from `before` to `after` records of one kind goes
+    /// past `cap`: a write may not take the account past it, but an account already past it
+    /// (from before the cap) may still edit and delete.
+    public static func exceeds(_ cap: Int, before: Int, after: Int) -> Bool {
+        after > cap && after > before
+    }
 }
