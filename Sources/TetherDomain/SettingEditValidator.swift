@@ -60,7 +60,7 @@ public struct SettingEditValidator: Sendable {
         case .device:
             guard self.owns(key.record) else { throw .invalidField(field, "is not a device of this account") }
         case .rules, .dnd:
-            guard key.record == "account" || self.owns(key.record) else {
+            guard key.record == SettingKey.accountRecord || self.owns(key.record) else {
                 throw .invalidField(field, "must be \"account\" or a device of this account")
             }
         case .fence, .quietWindow:

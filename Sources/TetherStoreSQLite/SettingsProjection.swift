@@ -15,7 +15,7 @@ import TetherStore
 /// | `quiet_window` | window id | `device_id`, `days` (`1,2,3` ISO weekdays), `start_minute`, `end_minute`, `time_zone`, `created_at` |
 enum SettingsProjection {
     /// The record id of account-wide rules and do-not-disturb values.
-    static let accountScope = "account"
+    static let accountScope = SettingKey.accountRecord
 
     /// Every record the account has in the settings tables, as fields.
     static func allRecords(_ db: Database, account: AccountID) throws -> [SettingRecordID: [String: SettingValue]] {

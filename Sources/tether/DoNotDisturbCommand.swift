@@ -122,7 +122,7 @@ extension DoNotDisturbCommand {
             else {
                 throw CLIError("the server cannot be reached; only 'dnd on' and 'dnd off' are queued offline")
             }
-            let key = SettingKey(.dnd, record: update.deviceId ?? "account", field: "enabled")
+            let key = SettingKey(.dnd, record: update.deviceId ?? SettingKey.accountRecord, field: "enabled")
             replica.edit(key, to: .bool(enabled), nowMillis: now)
         }
         guard let settings else { return try Output(global).emitQueued() }

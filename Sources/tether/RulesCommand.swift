@@ -69,7 +69,7 @@ struct RulesCommand: AsyncParsableCommand {
             let rules = try await connection.editOrQueue(account: await session.profile.accountId) {
                 try await $0.setAlertRules(body: .json(request)).ok.body.json
             } queue: { replica, now in
-                let record = request.deviceId ?? "account"
+                let record = request.deviceId ?? SettingKey.accountRecord
                 let values: [(String, TetherCore.SettingValue?)] = [
                     ("allowed_distance_m", request.allowedDistanceM.map { .number($0) }),
                     ("dwell_s", request.dwellS.map { .integer(Int64($0)) }),

@@ -4,8 +4,11 @@ public struct SettingKey: Sendable, Hashable, Codable, Comparable, CustomStringC
     public static let deletedField = "deleted"
 
     public var collection: SettingCollection
-    /// The record: a device id, `account` for account-wide values, or a fence or window id.
+    /// The record: a device id, ``accountRecord`` for account-wide values, or a fence or window id.
     public var record: String
+
+    /// The record id of account-wide rule values and do-not-disturb: `account`.
+    public static let accountRecord = "account"
     public var field: String
 
     /// Creates a key.
