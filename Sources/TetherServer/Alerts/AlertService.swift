@@ -56,6 +56,8 @@ public actor AlertService {
         var settings: AccountAlertSettings
         /// The newest fix of each of the account's phones.
         var phoneFixes: [DeviceID: PositionFix] = [:]
+        /// The account's monitored devices, so work for one account never walks the server's.
+        var devices: Set<DeviceID> = []
     }
 
     /// Creates the service.
@@ -171,7 +173,8 @@ public actor AlertService {
         guard self.settingsGeneration[account] == generation, self.accounts[account] != nil else { return [] }
         self.accounts[account]?.settings = settings
         var decided: [(DeviceID, AlertDecision)] = []
-        for (id, device) in self.devices where device.account == account {
+        for id in self.accounts[account]?.devices ?? [] {
+            guard let device = self.devices[id] else { continue }
             let rules = self.rules(for: id, kind: device.kind, settings: settings)
             decided += self.devices[id]!.timeline.replaceRules(rules).map { (id, $0) }
         }
@@ -180,16 +183,16 @@ public actor AlertService {
 
     /// Forgets a removed device.
     public func forget(device: DeviceID) {
-        self.devices[device] = nil
-        for account in self.accounts.keys {
-            self.accounts[account]?.phoneFixes[device] = nil
-        }
+        guard let account = self.devices.removeValue(forKey: device)?.account else { return }
+        self.accounts[account]?.devices.remove(device)
+        self.accounts[account]?.phoneFixes[device] = nil
     }
 
     /// Forgets a deleted account.
     public func forget(account: AccountID) {
-        self.devices = self.devices.filter { $0.value.account != account }
-        self.accounts[account] = nil
+        for device in self.accounts.removeValue(forKey: account)?.devices ?? [] {
+            self.devices[device] = nil
+        }
     }
 
     // MARK: Pieces
@@ -205,6 +208,7 @@ public actor AlertService {
             _ = timeline.process([.ownerFix(fix)])
         }
         self.devices[device.id] = MonitoredDevice(account: device.owner, kind: device.kind, timeline: timeline)
+        self.accounts[device.owner]?.devices.insert(device.id)
     }
 
     /// A phone is judged only on its own battery, emergency button and silence: it is the owner.
@@ -225,10 +229,10 @@ public actor AlertService {
     }
 
     private func devicesFollowing(phone: DeviceID, account: AccountID) -> [DeviceID] {
-        self.devices.compactMap { id, device in
-            device.account == account && device.kind != .phone && self.phone(for: id, account: account) == phone
-                ? id : nil
+        let followers = (self.accounts[account]?.devices ?? []).filter { id in
+            self.devices[id]?.kind != .phone && self.phone(for: id, account: account) == phone
         }
+        return Array(followers)
     }
 
     /// Stores decisions (alerts once per episode, ends once) in one transaction and tells the
