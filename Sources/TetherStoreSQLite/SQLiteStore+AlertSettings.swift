@@ -202,7 +202,7 @@ struct AlertScopeRecord: Codable, FetchableRecord, PersistableRecord {
 
     /// The synced records this row holds: its rules and its do-not-disturb values.
     var settingRecords: [SettingRecordID] {
-        let record = self.deviceId ?? SettingsProjection.accountScope
+        let record = self.deviceId ?? SettingKey.accountRecord
         return [SettingRecordID(.rules, record), SettingRecordID(.dnd, record)]
     }
 

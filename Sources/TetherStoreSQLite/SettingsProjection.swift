@@ -14,9 +14,6 @@ import TetherStore
 /// | `fence` | fence id | `name`, `role`, `device_id`, `geojson`, `created_at` (Unix ms) |
 /// | `quiet_window` | window id | `device_id`, `days` (`1,2,3` ISO weekdays), `start_minute`, `end_minute`, `time_zone`, `created_at` |
 enum SettingsProjection {
-    /// The record id of account-wide rules and do-not-disturb values.
-    static let accountScope = SettingKey.accountRecord
-
     /// Every record the account has in the settings tables, as fields.
     static func allRecords(_ db: Database, account: AccountID) throws -> [SettingRecordID: [String: SettingValue]] {
         var records: [SettingRecordID: [String: SettingValue]] = [:]
@@ -29,7 +26,7 @@ enum SettingsProjection {
             records[SettingRecordID(.device, row["id"])] = ["name": .string(row["name"])]
         }
         for scope in try AlertScopeRecord.filter(owned).fetchAll(db) {
-            let record = scope.deviceId ?? Self.accountScope
+            let record = scope.deviceId ?? SettingKey.accountRecord
             records[SettingRecordID(.rules, record)] = Self.ruleFields(scope)
             records[SettingRecordID(.dnd, record)] = Self.dndFields(scope)
         }
@@ -54,7 +51,7 @@ enum SettingsProjection {
             )
             return name.map { ["name": .string($0)] }
         case .rules, .dnd:
-            let device = id.record == Self.accountScope ? nil : id.record
+            let device = id.record == SettingKey.accountRecord ? nil : id.record
             guard let scope = try AlertScopeRecord.fetchOne(db, account: account, device: device) else { return nil }
             return id.collection == .rules ? Self.ruleFields(scope) : Self.dndFields(scope)
         case .fence:
@@ -91,7 +88,7 @@ enum SettingsProjection {
         records += try String.fetchAll(
             db,
             sql: "SELECT coalesce(device_id, ?) FROM alert_scope WHERE account_id = ? AND phone_id = ?",
-            arguments: [Self.accountScope, account.rawValue, device.rawValue]
+            arguments: [SettingKey.accountRecord, account.rawValue, device.rawValue]
         )
         .map { SettingRecordID(.rules, $0) }
         return records
@@ -119,7 +116,7 @@ enum SettingsProjection {
                 arguments: [name, id.record, account.rawValue]
             )
         case .rules, .dnd:
-            let device = id.record == Self.accountScope ? nil : DeviceID(rawValue: id.record)
+            let device = id.record == SettingKey.accountRecord ? nil : DeviceID(rawValue: id.record)
             var scope = try AlertScopeRecord.fetch(db, account: account, device: device)
             if id.collection == .rules {
                 scope.allowedDistanceM = fields["allowed_distance_m"]?.number
