@@ -109,6 +109,19 @@ extension TetherError {
     }
 }
 
+// MARK: - Storage
+
+extension TetherError {
+    /// The database cannot be reached (or went away mid-request); nothing was stored:
+    /// `503 store_unavailable` with `Retry-After: 1`.
+    public static let storeUnavailable = TetherError(
+        code: "store_unavailable",
+        kind: .unavailable,
+        detail: "The database is not reachable; nothing was stored. Try again shortly.",
+        retryAfterSeconds: 1
+    )
+}
+
 // MARK: - Input
 
 extension TetherError {

@@ -3,7 +3,9 @@ import Synchronization
 import Testing
 import TetherCore
 import TetherStore
+import TetherStorePostgres
 import TetherStoreSQLite
+import TetherTesting
 
 /// The store backends the conformance suite runs on.
 ///
@@ -23,12 +25,33 @@ enum StoreBackendUnderTest: String, CaseIterable, Sendable {
     case sqliteMemory
     /// SQLite in a WAL file in a temporary directory: a `DatabasePool` (one writer, many readers).
     case sqliteFile
+    /// PostgreSQL: a database of its own in the throwaway cluster of the test command
+    /// (``TetherTesting/PostgresTestCluster``), through a pool of connections.
+    case postgres
 
-    /// Opens a new, empty store keeping its data under `directory`.
-    func open(in directory: URL) throws -> any TetherStorage {
+    /// The backends this run can reach: PostgreSQL only when `TETHER_TEST_POSTGRES_URL` names a
+    /// cluster (the test command starts one and fails a run in which no PostgreSQL test ran).
+    static var allCases: [Self] {
+        PostgresTestCluster.isAvailable ? [.sqliteMemory, .sqliteFile, .postgres] : [.sqliteMemory, .sqliteFile]
+    }
+
+    /// Opens a new, empty store keeping its data under `directory`; `cleanUp` runs after the
+    /// store is closed.
+    func open(in directory: URL) async throws -> (store: any TetherStorage, cleanUp: @Sendable () async -> Void) {
         switch self {
-        case .sqliteMemory: try SQLiteStore.inMemory()
-        case .sqliteFile: try SQLiteStore.open(directory: directory)
+        case .sqliteMemory:
+            return (try SQLiteStore.inMemory(), {})
+        case .sqliteFile:
+            return (try SQLiteStore.open(directory: directory), {})
+        case .postgres:
+            let database = try #require(try await PostgresTestCluster.makeDatabase())
+            do {
+                let store = try await PostgresStore.open(PostgresStoreConfiguration(location: database, poolSize: 8))
+                return (store, { try? await PostgresTestCluster.dropDatabase(database) })
+            } catch {
+                try? await PostgresTestCluster.dropDatabase(database)
+                throw error
+            }
         }
     }
 
@@ -36,7 +59,7 @@ enum StoreBackendUnderTest: String, CaseIterable, Sendable {
     var hasConnectionPool: Bool {
         switch self {
         case .sqliteMemory: false
-        case .sqliteFile: true
+        case .sqliteFile, .postgres: true
         }
     }
 
@@ -63,6 +86,14 @@ enum StoreInspection {
                 case .any: .any
                 }
             return try await sqlite.telemetryEventCount(source: source)
+        case let postgres as PostgresStore:
+            let source: PostgresStore.EventSource =
+                switch source {
+                case .device: .device
+                case .server: .server
+                case .any: .any
+                }
+            return try await postgres.telemetryEventCount(source: source)
         default:
             Issue.record("\(type(of: store)) has no telemetry event count in StoreInspection")
             return -1
@@ -84,9 +115,17 @@ func withStore<Result>(
     _ body: (any TetherStorage) async throws -> Result
 ) async throws -> Result {
     try await withTemporaryDirectory { directory in
-        let store = try backend.open(in: directory)
-        defer { try? store.close() }
-        return try await body(store)
+        let (store, cleanUp) = try await backend.open(in: directory)
+        do {
+            let result = try await body(store)
+            try? store.close()
+            await cleanUp()
+            return result
+        } catch {
+            try? store.close()
+            await cleanUp()
+            throw error
+        }
     }
 }
 

@@ -1,0 +1,41 @@
+import Foundation
+
+/// One step of the PostgreSQL schema: applied once, in order, recorded in
+/// `tether_schema_migration`.
+struct PostgresMigration: Sendable {
+    /// The step's number; versions only grow.
+    let version: Int
+    /// A name for people reading `tether_schema_migration`.
+    let name: String
+    /// The statements, separated by semicolons, run in one transaction.
+    let sql: String
+
+    /// ``sql`` split into single statements.
+    var statements: [String] {
+        self.sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    }
+}
+
+/// The PostgreSQL schema as a list of versioned migrations, the counterpart of SQLite's
+/// `SQLiteSchema.migrator`. Version 1 is the whole schema of Tether as of issue 19; later
+/// changes append a migration, never edit one that shipped.
+///
+/// The tables keep SQLite's names and columns (account replication still ships rows by column
+/// name until the peer protocol carries domain records), with PostgreSQL's types: `timestamptz`
+/// for instants, `bigint` for integers, `double precision` for reals, `bytea` for blobs.
+enum PostgresSchema {
+    /// Every migration, oldest first.
+    static let migrations: [PostgresMigration] = [
+        PostgresMigration(
+            version: 1,
+            name: "initial",
+            sql: [Self.accountTables, Self.telemetryTables, Self.alertTables, Self.syncTables].joined(separator: "\n")
+        )
+    ]
+
+    /// The newest version this build knows.
+    static var latestVersion: Int { Self.migrations.last?.version ?? 0 }
+
+    /// The table that records applied migrations.
+    static let migrationTable = "tether_schema_migration"
+}

@@ -1,0 +1,148 @@
+public import Foundation
+public import Logging
+import PostgresNIO
+import TetherCore
+public import TetherStore
+
+/// The store for a region that outgrows one file: PostgreSQL through postgres-nio's
+/// `PostgresClient` pool, the same ``TetherStorage`` protocols as the embedded `SQLiteStore`,
+/// proven by the same conformance suite.
+///
+/// Many connections write at once, so every read-then-write runs in one transaction under the
+/// lock the protocol names (a row lock, a unique key, or a transaction-scoped advisory lock),
+/// and counters come from one-statement upserts.
+///
+/// ```swift
+/// let store = try await PostgresStore.open(
+///     PostgresStoreConfiguration(location: try PostgresLocation(url: "postgres://tether@db/tether?sslmode=verify-full")),
+///     logger: logger
+/// )
+/// ```
+public struct PostgresStore: TetherStorage {
+    /// The pool every call runs on.
+    let pool: PostgresPool
+    /// What "now" is when the store stamps the server's own setting edits. Default: the wall clock.
+    public var clock: @Sendable () -> Date = { Date() }
+
+    /// What ``open(_:migrate:logger:)`` does about the schema.
+    public enum SchemaPolicy: Sendable {
+        /// Apply pending migrations under the advisory lock (`tetherd serve`, `tetherd migrate`).
+        case migrate
+        /// Refuse to open unless the schema is exactly the one this build knows (`--no-migrate`).
+        case requireCurrent
+    }
+
+    /// Connects, checks the server can keep the promised durability, and brings the schema up
+    /// to date (or checks it is, with ``SchemaPolicy/requireCurrent``).
+    ///
+    /// - Throws: ``PostgresStoreError/unreachable(_:reason:)`` naming the redacted URL when the
+    ///   database cannot be reached; ``PostgresSchemaError`` when the schema is newer than this
+    ///   build (or older, with ``SchemaPolicy/requireCurrent``);
+    ///   ``PostgresStoreError/durabilityUnavailable(_:)`` when `power-loss` is asked of a server
+    ///   running with `fsync` off.
+    public static func open(
+        _ configuration: PostgresStoreConfiguration,
+        schema: SchemaPolicy = .migrate,
+        logger: Logger = Logger(label: "tether.store.postgres")
+    ) async throws -> PostgresStore {
+        let pool = try PostgresPool(configuration, logger: logger)
+        do {
+            let fsync = try await pool.read { connection in
+                var value = ""
+                for try await setting in try await connection.query("SHOW fsync", logger: logger).decode(String.self) {
+                    value = setting
+                }
+                return value
+            }
+            if configuration.durability == .powerLoss, fsync != "on" {
+                throw PostgresStoreError.durabilityUnavailable(configuration.location)
+            }
+            let migrator = PostgresMigrator(pool: pool)
+            switch schema {
+            case .migrate: try await migrator.migrate()
+            case .requireCurrent: try await migrator.requireCurrent()
+            }
+        } catch let error as TetherError where error == .storeUnavailable {
+            pool.close()
+            throw PostgresStoreError.unreachable(configuration.location, reason: "no connection")
+        } catch let error as PSQLError {
+            pool.close()
+            throw PostgresStoreError.unreachable(configuration.location, reason: error.briefReason)
+        } catch {
+            pool.close()
+            throw error
+        }
+        return PostgresStore(pool: pool)
+    }
+
+    /// The migrations this build knows and those the database has, without changing anything.
+    public func schemaVersions() async throws -> (database: Int, known: Int) {
+        let applied = try await PostgresMigrator(pool: self.pool).appliedVersions()
+        return (applied.last ?? 0, PostgresSchema.latestVersion)
+    }
+
+    public func close() throws {
+        self.pool.close()
+    }
+
+    public func ping() async throws {
+        _ = try await self.pool.read { connection in
+            try await connection.execute("SELECT 1", logger: self.pool.logger)
+        }
+    }
+
+    public func pruneExpired(now: Date, pairingCodesBefore: Date, failedSignInsBefore: Date) async throws -> Int {
+        let logger = self.pool.logger
+        return try await self.pool.transaction { connection in
+            var pruned = try await connection.execute(
+                "DELETE FROM session WHERE refresh_expires_at <= \(now)",
+                logger: logger
+            )
+            pruned += try await connection.execute(
+                "DELETE FROM pairing_request WHERE expires_at <= \(pairingCodesBefore)",
+                logger: logger
+            )
+            pruned += try await connection.execute(
+                "DELETE FROM failed_sign_in WHERE at <= \(failedSignInsBefore)",
+                logger: logger
+            )
+            return pruned
+        }
+    }
+}
+
+/// Why a ``PostgresStore`` could not open or do what it was asked.
+public enum PostgresStoreError: Error, CustomStringConvertible {
+    /// The database could not be reached at start; the location is the redacted URL.
+    case unreachable(PostgresLocation, reason: String)
+    /// `--durability power-loss` was asked of a server that runs with `fsync = off`.
+    case durabilityUnavailable(PostgresLocation)
+    /// A part of the store that is not written yet (only while issue 19 lands piece by piece).
+    case notImplemented(String)
+
+    public var description: String {
+        switch self {
+        case .unreachable(let location, let reason):
+            "Cannot reach the database at \(location.redacted): \(reason)."
+        case .durabilityUnavailable(let location):
+            "The database at \(location.redacted) runs with fsync off, so it cannot keep --durability power-loss; "
+                + "turn fsync on or use --durability process-crash."
+        case .notImplemented(let function):
+            "PostgresStore.\(function) is not implemented yet."
+        }
+    }
+}
+
+extension PSQLError {
+    /// A short, secret-free reason for a log line: the server's message, or the client-side code.
+    var briefReason: String {
+        if let message = self.serverInfo?[.message] { return message }
+        if let underlying = self.underlying { return "\(self.code): \(underlying)" }
+        return "\(self.code)"
+    }
+}
+
+extension PostgresStore {
+    /// The schema version this build migrates to.
+    public static var knownSchemaVersion: Int { PostgresSchema.latestVersion }
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster for the tests: Debian's postgresql 15 (installed when missing),
+# initialised in a temporary directory of its own, listening on a free loopback port, with
+# fsync and full_page_writes off (the tests kill tetherd, never PostgreSQL).
+#
+#   eval "$(scripts/postgres-test-cluster.sh start)"   # exports TETHER_TEST_POSTGRES_URL and
+#                                                      # TETHER_TEST_POSTGRES_DIR
+#   scripts/postgres-test-cluster.sh stop "$TETHER_TEST_POSTGRES_DIR"
+#   scripts/postgres-test-cluster.sh restart "$TETHER_TEST_POSTGRES_DIR"
+#
+# initdb refuses to run as root, so the cluster runs as the `postgres` user the package creates.
+set -euo pipefail
+
+bin_dir() {
+    local dir
+    dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
+    [[ -n "$dir" && -x "$dir/initdb" ]] && echo "$dir"
+}
+
+as_postgres() {
+    if [[ $(id -un) == postgres ]]; then "$@"; else runuser -u postgres -- "$@"; fi
+}
+
+case "${1:-}" in
+start)
+    if [[ -z "$(bin_dir)" ]]; then
+        echo "==> installing postgresql" >&2
+        SUDO=""
+        if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+        $SUDO apt-get update -qq >&2
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >&2
+    fi
+    bin=$(bin_dir)
+    dir=$(mktemp -d -t tether-postgres.XXXXXX)
+    chmod 755 "$dir"
+    chown postgres "$dir"
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    as_postgres "$bin/initdb" -D "$dir/data" -A trust -U postgres >"$dir/initdb.log" 2>&1 \
+        || { cat "$dir/initdb.log" >&2; exit 1; }
+    echo "$port" >"$dir/port"
+    chown postgres "$dir/port"
+    as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start -o \
+        "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=300" \
+        >&2 || { cat "$dir/server.log" >&2; exit 1; }
+    echo "export TETHER_TEST_POSTGRES_DIR=$dir"
+    echo "export TETHER_TEST_POSTGRES_URL='postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable'"
+    ;;
+stop)
+    dir="${2:?usage: $0 stop DIR}"
+    [[ -d "$dir/data" ]] || exit 0
+    as_postgres "$(bin_dir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+    ;;
+pause)
+    # Stops the server but keeps its data, for the tests that take the database away.
+    dir="${2:?usage: $0 pause DIR}"
+    as_postgres "$(bin_dir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    ;;
+resume)
+    dir="${2:?usage: $0 resume DIR}"
+    port=$(cat "$dir/port")
+    as_postgres "$(bin_dir)/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start -o \
+        "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=300" \
+        >/dev/null
+    ;;
+*)
+    echo "usage: $0 start | stop DIR | pause DIR | resume DIR" >&2
+    exit 2
+    ;;
+esac
