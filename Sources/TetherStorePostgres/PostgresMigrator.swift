@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import TetherCore
+import TetherStore
 
 /// Brings a PostgreSQL database's schema up to ``PostgresSchema/latestVersion``.
 ///
@@ -23,7 +24,7 @@ struct PostgresMigrator {
 
     /// Applies every pending migration, under the advisory lock. Returns the versions it applied.
     ///
-    /// - Throws: ``PostgresSchemaError/newerThanKnown(database:known:)`` when the database was
+    /// - Throws: ``TetherStore/StoreSchemaError/newerThanKnown(database:known:)`` when the database was
     ///   migrated by a newer Tether.
     @discardableResult
     func migrate() async throws -> [Int] {
@@ -43,7 +44,7 @@ struct PostgresMigrator {
 
     /// Checks, without changing anything, that the schema is exactly the one this build knows.
     ///
-    /// - Throws: ``PostgresSchemaError`` naming both versions when it is older or newer.
+    /// - Throws: ``TetherStore/StoreSchemaError`` naming both versions when it is older or newer.
     func requireCurrent() async throws {
         let applied = try await self.appliedVersions()
         try Self.check(applied: applied, allowPending: false)
@@ -112,29 +113,10 @@ struct PostgresMigrator {
     private static func check(applied: [Int], allowPending: Bool) throws {
         let newest = applied.last ?? 0
         if newest > PostgresSchema.latestVersion {
-            throw PostgresSchemaError.newerThanKnown(database: newest, known: PostgresSchema.latestVersion)
+            throw StoreSchemaError.newerThanKnown(database: "\(newest)", known: "\(PostgresSchema.latestVersion)")
         }
         if !allowPending, newest < PostgresSchema.latestVersion {
-            throw PostgresSchemaError.pending(database: newest, known: PostgresSchema.latestVersion)
-        }
-    }
-}
-
-/// The database's schema is not the one this build of Tether knows.
-public enum PostgresSchemaError: Error, CustomStringConvertible, Equatable {
-    /// A newer Tether migrated the database; this one must not touch it.
-    case newerThanKnown(database: Int, known: Int)
-    /// Migrations are pending and the server was told not to apply them (`--no-migrate`).
-    case pending(database: Int, known: Int)
-
-    public var description: String {
-        switch self {
-        case .newerThanKnown(let database, let known):
-            "The database schema is at version \(database), newer than this tetherd knows (version \(known)); "
-                + "run a tetherd of the newer release."
-        case .pending(let database, let known):
-            "The database schema is at version \(database) and this tetherd needs version \(known); "
-                + "run `tetherd migrate` (or start without --no-migrate)."
+            throw StoreSchemaError.pending(database: "\(newest)", known: "\(PostgresSchema.latestVersion)")
         }
     }
 }

@@ -20,43 +20,81 @@ final class PostgresPool: Sendable {
     private let runner: Mutex<Task<Void, Never>?>
 
     init(_ configuration: PostgresStoreConfiguration, logger: Logger) throws {
-        var tls: PostgresClient.Configuration.TLS
-        switch configuration.location.tlsMode {
-        case .disable:
-            tls = .disable
-        case .prefer, .require:
-            var context = TLSConfiguration.makeClientConfiguration()
-            context.certificateVerification = .none
-            tls = configuration.location.tlsMode == .prefer ? .prefer(context) : .require(context)
-        case .verifyFull:
-            var context = TLSConfiguration.makeClientConfiguration()
-            context.certificateVerification = .fullVerification
-            if let caFile = configuration.caFile {
-                context.trustRoots = .file(caFile.path)
-            }
-            tls = .require(context)
-        }
+        let connection = try Self.connectionConfiguration(configuration)
         var client = PostgresClient.Configuration(
             host: configuration.location.host,
             port: configuration.location.port,
             username: configuration.location.user,
             password: configuration.password,
             database: configuration.location.database,
-            tls: tls
+            tls: try Self.clientTLS(configuration)
         )
         client.options.maximumConnections = configuration.poolSize
         client.options.connectTimeout = configuration.connectionWait
-        // Every acknowledged write waits for its commit to reach PostgreSQL's WAL.
-        client.options.additionalStartupParameters = [
-            ("synchronous_commit", "on"),
-            ("application_name", "tetherd"),
-            ("TimeZone", "UTC"),
-        ]
-        self.client = PostgresClient(configuration: client, backgroundLogger: logger)
+        client.options.additionalStartupParameters = connection.options.additionalStartupParameters
+        // The pool logs every failed reconnection at info; the store logs the outage once per
+        // failed call at warning.
+        var background = logger
+        background.logLevel = max(logger.logLevel, .warning)
+        self.client = PostgresClient(configuration: client, backgroundLogger: background)
         self.logger = logger
         self.connectionWait = configuration.connectionWait
         let client_ = self.client
         self.runner = Mutex(Task { await client_.run() })
+    }
+
+    /// The settings of one connection: the server, TLS, and the session parameters every
+    /// connection starts with.
+    static func connectionConfiguration(
+        _ configuration: PostgresStoreConfiguration
+    ) throws -> PostgresConnection.Configuration {
+        var connection = PostgresConnection.Configuration(
+            host: configuration.location.host,
+            port: configuration.location.port,
+            username: configuration.location.user,
+            password: configuration.password,
+            database: configuration.location.database,
+            tls: try Self.connectionTLS(configuration)
+        )
+        // Every acknowledged write waits for its commit to reach PostgreSQL's WAL.
+        connection.options.additionalStartupParameters = [
+            ("synchronous_commit", "on"),
+            ("application_name", "tetherd"),
+            ("TimeZone", "UTC"),
+        ]
+        return connection
+    }
+
+    /// The TLS context for `sslmode`, or `nil` for `disable`.
+    private static func tlsContext(_ configuration: PostgresStoreConfiguration) throws -> TLSConfiguration? {
+        var context = TLSConfiguration.makeClientConfiguration()
+        switch configuration.location.tlsMode {
+        case .disable:
+            return nil
+        case .prefer, .require:
+            context.certificateVerification = .none
+        case .verifyFull:
+            context.certificateVerification = .fullVerification
+            if let caFile = configuration.caFile {
+                context.trustRoots = .file(caFile.path)
+            }
+        }
+        return context
+    }
+
+    private static func clientTLS(
+        _ configuration: PostgresStoreConfiguration
+    ) throws -> PostgresClient.Configuration.TLS {
+        guard let context = try Self.tlsContext(configuration) else { return .disable }
+        return configuration.location.tlsMode == .prefer ? .prefer(context) : .require(context)
+    }
+
+    private static func connectionTLS(
+        _ configuration: PostgresStoreConfiguration
+    ) throws -> PostgresConnection.Configuration.TLS {
+        guard let context = try Self.tlsContext(configuration) else { return .disable }
+        let sslContext = try NIOSSLContext(configuration: context)
+        return configuration.location.tlsMode == .prefer ? .prefer(sslContext) : .require(sslContext)
     }
 
     /// Stops the pool; later calls fail with ``TetherError/storeUnavailable``.

@@ -24,27 +24,31 @@ public struct PostgresStore: TetherStorage {
     /// What "now" is when the store stamps the server's own setting edits. Default: the wall clock.
     public var clock: @Sendable () -> Date = { Date() }
 
-    /// What ``open(_:migrate:logger:)`` does about the schema.
-    public enum SchemaPolicy: Sendable {
-        /// Apply pending migrations under the advisory lock (`tetherd serve`, `tetherd migrate`).
-        case migrate
-        /// Refuse to open unless the schema is exactly the one this build knows (`--no-migrate`).
-        case requireCurrent
-    }
-
     /// Connects, checks the server can keep the promised durability, and brings the schema up
-    /// to date (or checks it is, with ``SchemaPolicy/requireCurrent``).
+    /// to date (or checks it is, with ``TetherStore/StoreSchemaPolicy/requireCurrent``).
     ///
     /// - Throws: ``PostgresStoreError/unreachable(_:reason:)`` naming the redacted URL when the
-    ///   database cannot be reached; ``PostgresSchemaError`` when the schema is newer than this
-    ///   build (or older, with ``SchemaPolicy/requireCurrent``);
+    ///   database cannot be reached; ``TetherStore/StoreSchemaError`` when the schema is newer than this
+    ///   build (or older, with ``TetherStore/StoreSchemaPolicy/requireCurrent``);
     ///   ``PostgresStoreError/durabilityUnavailable(_:)`` when `power-loss` is asked of a server
     ///   running with `fsync` off.
     public static func open(
         _ configuration: PostgresStoreConfiguration,
-        schema: SchemaPolicy = .migrate,
+        schema: StoreSchemaPolicy = .migrate,
         logger: Logger = Logger(label: "tether.store.postgres")
     ) async throws -> PostgresStore {
+        // One direct connection first: when the database cannot be reached, the reason (refused,
+        // no such database, wrong password) is the one line the operator sees, at once.
+        do {
+            let probe = try await PostgresConnection.connect(
+                configuration: try PostgresPool.connectionConfiguration(configuration),
+                id: 0,
+                logger: logger
+            )
+            try await probe.close()
+        } catch let error as PSQLError {
+            throw PostgresStoreError.unreachable(configuration.location, reason: error.briefReason)
+        }
         let pool = try PostgresPool(configuration, logger: logger)
         do {
             let fsync = try await pool.read { connection in
@@ -137,7 +141,7 @@ extension PSQLError {
     /// A short, secret-free reason for a log line: the server's message, or the client-side code.
     var briefReason: String {
         if let message = self.serverInfo?[.message] { return message }
-        if let underlying = self.underlying { return "\(self.code): \(underlying)" }
+        if let underlying = self.underlying { return "\(underlying)" }
         return "\(self.code)"
     }
 }

@@ -19,28 +19,45 @@ public struct SQLiteStore: TetherStorage {
     /// setting; tests move a manual one). Default: the wall clock.
     public var clock: @Sendable () -> Date = { Date() }
 
-    /// Wraps `dbWriter` and brings its schema up to date.
-    public init(dbWriter: any DatabaseWriter) throws {
+    /// Wraps `dbWriter` and brings its schema up to date (or, with
+    /// ``TetherStore/StoreSchemaPolicy/requireCurrent``, checks that it is).
+    ///
+    /// - Throws: ``TetherStore/StoreSchemaError`` when a newer Tether migrated the database, or
+    ///   when migrations are pending and `schema` is ``TetherStore/StoreSchemaPolicy/requireCurrent``.
+    public init(dbWriter: any DatabaseWriter, schema: StoreSchemaPolicy = .migrate) throws {
         self.dbWriter = dbWriter
-        try SQLiteSchema.migrator.migrate(dbWriter)
+        try SQLiteSchema.prepare(dbWriter, policy: schema)
     }
 
     /// The file name of the database inside the data directory.
     public static let fileName = "tether.sqlite"
 
-    /// Opens (creating when needed) the database in `directory`.
+    /// Opens (creating when needed) the database `tether.sqlite` in `directory`.
+    public static func open(
+        directory: URL,
+        durability: StoreDurability = .processCrash,
+        schema: StoreSchemaPolicy = .migrate
+    ) throws -> SQLiteStore {
+        try Self.open(file: directory.appendingPathComponent(Self.fileName), durability: durability, schema: schema)
+    }
+
+    /// Opens (creating when needed) the database `file` (`tetherd --database sqlite:PATH`).
     ///
-    /// The directory is created `0700` and the database file `0600` (SQLite gives its WAL and
-    /// shared-memory files the database file's mode), whatever the umask: the file holds
+    /// The file's directory is created `0700` and the database file `0600` (SQLite gives its WAL
+    /// and shared-memory files the database file's mode), whatever the umask: the file holds
     /// password hashes, wrapped keys and telemetry. A file from an older version is tightened
     /// to `0600` too.
-    public static func open(directory: URL, durability: StoreDurability = .processCrash) throws -> SQLiteStore {
+    public static func open(
+        file: URL,
+        durability: StoreDurability = .processCrash,
+        schema: StoreSchemaPolicy = .migrate
+    ) throws -> SQLiteStore {
         try FileManager.default.createDirectory(
-            at: directory,
+            at: file.deletingLastPathComponent(),
             withIntermediateDirectories: true,
             attributes: [.posixPermissions: 0o700]
         )
-        let path = directory.appendingPathComponent(Self.fileName).path
+        let path = file.path
         if !FileManager.default.fileExists(atPath: path) {
             _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
@@ -60,7 +77,7 @@ public struct SQLiteStore: TetherStorage {
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
-        return try SQLiteStore(dbWriter: pool)
+        return try SQLiteStore(dbWriter: pool, schema: schema)
     }
 
     /// A store in memory, for tests.

@@ -1,6 +1,6 @@
 import Foundation
-import Logging
-import PostgresNIO
+public import Logging
+public import PostgresNIO
 import Synchronization
 public import TetherStorePostgres
 
@@ -45,9 +45,11 @@ public enum PostgresTestCluster {
     /// A new database migrated to this build's schema, or `nil` without a cluster. Counts the use
     /// in the file `TETHER_TEST_POSTGRES_USES` names, so the test command can fail a run in which
     /// no PostgreSQL test ran.
-    public static func makeDatabase() async throws -> PostgresLocation? {
+    ///
+    /// - Parameter migrated: `false` for an empty database (no Tether schema at all).
+    public static func makeDatabase(migrated: Bool = true) async throws -> PostgresLocation? {
         guard let location = Self.location else { return nil }
-        let template = try await Self.template(location)
+        let template = migrated ? try await Self.template(location) : "template0"
         let name = "tether_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
         try await Self.admin(location) { connection, logger in
             try await connection.query(
@@ -72,9 +74,10 @@ public enum PostgresTestCluster {
 
     /// Makes a database of its own for `body` and drops it afterwards; `nil` without a cluster.
     public static func withDatabase<Result>(
+        migrated: Bool = true,
         _ body: (PostgresLocation) async throws -> Result
     ) async throws -> Result? {
-        guard let database = try await Self.makeDatabase() else { return nil }
+        guard let database = try await Self.makeDatabase(migrated: migrated) else { return nil }
         do {
             let result = try await body(database)
             try await Self.dropDatabase(database)
@@ -135,11 +138,18 @@ public enum PostgresTestCluster {
 
     // MARK: - Plumbing
 
-    /// Runs `body` on a fresh connection to the maintenance database.
-    private static func admin(
-        _ location: PostgresLocation,
-        _ body: (PostgresConnection, Logger) async throws -> Void
-    ) async throws {
+    /// Runs `body` on a fresh connection of its own to `database` (the cluster's maintenance
+    /// database by default), closed afterwards.
+    public static func withConnection<Result>(
+        to database: PostgresLocation? = nil,
+        _ body: (PostgresConnection, Logger) async throws -> Result
+    ) async throws -> Result {
+        guard let location = database ?? Self.location else {
+            throw PostgresStoreError.unreachable(
+                try PostgresLocation(url: "postgres://none@none/none"),
+                reason: "\(Self.environmentVariable) is not set"
+            )
+        }
         let logger = Logger(label: "tether.test.postgres")
         let configuration = PostgresConnection.Configuration(
             host: location.host,
@@ -151,12 +161,20 @@ public enum PostgresTestCluster {
         )
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         do {
-            try await body(connection, logger)
+            let result = try await body(connection, logger)
             try await connection.close()
+            return result
         } catch {
             try? await connection.close()
             throw error
         }
+    }
+
+    private static func admin(
+        _ location: PostgresLocation,
+        _ body: (PostgresConnection, Logger) async throws -> Void
+    ) async throws {
+        try await Self.withConnection(to: location, body)
     }
 
     private static let useLock = Mutex(())

@@ -14,7 +14,8 @@ struct OperatorTokenCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try self.options.resolve()
-        let store = try StoreBackend(settings: settings).open()
+        let store = try await StoreBackend.openForCommand(settings)
+        defer { try? store.close() }
         let token = SecretToken.generate(.operator)
         try await store.addOperatorToken(hash: token.digest, createdAt: Date())
         print(token.text)

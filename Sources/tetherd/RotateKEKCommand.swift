@@ -25,7 +25,7 @@ struct RotateKEKCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try self.options.resolve()
-        let store = try StoreBackend(settings: settings).open()
+        let store = try await StoreBackend.openForCommand(settings)
         defer { try? store.close() }
         do {
             let old = try KeyEncryptionKey.load(

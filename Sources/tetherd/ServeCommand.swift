@@ -20,12 +20,13 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try self.options.resolve()
         var logger = Logger(label: "tetherd")
         logger.logLevel = Logger.Level(rawValue: settings.logLevel) ?? .info
-        let store = try StoreBackend(settings: settings).open(clock: settings.config.clock)
+        let store = try await StoreBackend.openForCommand(settings, logger: logger)
         logger.info(
             "starting",
             metadata: [
                 "tether.region": "\(settings.config.region)",
                 "tether.data_dir": "\(settings.dataDirectory.path)",
+                "tether.database": "\(settings.database.redacted)",
                 "tether.durability": "\(settings.durability.rawValue)",
             ]
         )

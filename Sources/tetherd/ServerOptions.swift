@@ -22,9 +22,44 @@ struct ServerOptions: ParsableArguments {
 
     @Option(
         name: .customLong("data-dir"),
-        help: "Directory for the SQLite database (env: TETHER_DATA_DIR; default ./tether-data)."
+        help:
+            "Directory for keys, backup blobs and the default SQLite database (env: TETHER_DATA_DIR; default ./tether-data)."
     )
     var dataDirectory: String?
+
+    @Option(
+        help: """
+            sqlite:PATH or postgres://user@host:port/database?sslmode=disable|prefer|require|verify-full \
+            (env: TETHER_DATABASE; default sqlite:<data-dir>/tether.sqlite). The password comes from \
+            TETHER_DATABASE_PASSWORD or --database-password-file, never from this URL.
+            """
+    )
+    var database: String?
+
+    @Option(
+        name: .customLong("database-ca-file"),
+        help: "PEM CA file for sslmode=verify-full (env: TETHER_DATABASE_CA_FILE)."
+    )
+    var databaseCAFile: String?
+
+    @Option(
+        name: .customLong("database-password-file"),
+        help: "File holding the PostgreSQL password (env: TETHER_DATABASE_PASSWORD_FILE)."
+    )
+    var databasePasswordFile: String?
+
+    @Option(
+        name: .customLong("database-pool-size"),
+        help: "Most PostgreSQL connections (env: TETHER_DATABASE_POOL_SIZE; default 16)."
+    )
+    var databasePoolSize: String?
+
+    @Flag(
+        name: .customLong("no-migrate"),
+        help:
+            "Refuse to start on a schema with pending migrations instead of applying them (env: TETHER_NO_MIGRATE=true)."
+    )
+    var noMigrate = false
 
     @Option(
         name: .customLong("pairing-code-ttl"),
@@ -147,7 +182,8 @@ struct ServerOptions: ParsableArguments {
     var moveCheckInterval: String?
 
     @Option(
-        help: "process-crash (synchronous=NORMAL) or power-loss (FULL) (env: TETHER_DURABILITY; default process-crash)."
+        help:
+            "process-crash or power-loss: what an acknowledged write survives (env: TETHER_DURABILITY; default process-crash)."
     )
     var durability: String?
 
@@ -275,7 +311,9 @@ struct ServerOptions: ParsableArguments {
     var flags: [String: String] {
         let pairs: [(String, String?)] = [
             ("host", self.host), ("port", self.port), ("region", self.region), ("regions", self.regions),
-            ("data-dir", self.dataDirectory),
+            ("data-dir", self.dataDirectory), ("database", self.database),
+            ("database-ca-file", self.databaseCAFile), ("database-password-file", self.databasePasswordFile),
+            ("database-pool-size", self.databasePoolSize), ("no-migrate", self.noMigrate ? "true" : nil),
             ("pairing-code-ttl", self.pairingCodeTTL), ("pairing-rate-limit", self.pairingRateLimit),
             ("bcrypt-cost", self.bcryptCost), ("access-token-ttl", self.accessTokenTTL),
             ("refresh-token-ttl", self.refreshTokenTTL), ("sign-in-failure-limit", self.signInFailureLimit),

@@ -13,7 +13,10 @@ struct Tetherd: AsyncParsableCommand {
             which wins over the file.
             """,
         version: TetherVersion.current,
-        subcommands: [ServeCommand.self, OperatorTokenCommand.self, RotateKEKCommand.self],
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, OperatorTokenCommand.self,
+            RotateKEKCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -13,6 +13,41 @@ struct ServerSettingsTests {
         ])
     }
 
+    /// A password file holding "from-the-file" and a newline.
+    static func passwordFile() -> URL {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "tether-db-password-\(UUID().uuidString)"
+        )
+        _ = FileManager.default.createFile(atPath: file.path, contents: Data("from-the-file\n".utf8))
+        return file
+    }
+
+    @Test
+    func theDatabaseDefaultsToSQLiteInTheDataDirectoryAndTakesItsPasswordFromTheEnvironment() throws {
+        let settings = try ServerSettings(
+            resolving: SettingSources(
+                environment: ["TETHER_DATA_DIR": "/srv/tether", "TETHER_DATABASE_PASSWORD": "from-the-environment"]
+            )
+        )
+        #expect(settings.database == .sqlite(file: URL(fileURLWithPath: "/srv/tether/tether.sqlite")))
+        #expect(settings.databasePassword == "from-the-environment")
+        #expect(settings.databasePoolSize == 16)
+        #expect(settings.migratesOnStart)
+        let file = try ServerSettings(resolving: SettingSources(flags: ["database": "sqlite:/elsewhere/region.db"]))
+        #expect(file.database == .sqlite(file: URL(fileURLWithPath: "/elsewhere/region.db")))
+    }
+
+    @Test(arguments: [
+        ("database", "mysql://tether@db/tether"), ("database", "sqlite:"), ("database-pool-size", "0"),
+        ("database-password-file", "/nonexistent/password"), ("no-migrate", "perhaps"),
+    ])
+    func aBadDatabaseSettingIsRefusedNamingIt(key: String, value: String) {
+        let error = #expect(throws: TetherError.self) {
+            try ServerSettings(resolving: SettingSources(flags: [key: value]))
+        }
+        #expect(error?.field == key)
+    }
+
     @Test
     func aRegionMissingFromItsDirectoryIsRefused() {
         let file = Self.regionsFile(with: "us")
@@ -100,6 +135,9 @@ struct ServerSettingsTests {
             "sign-in-address-limit": "30", "sign-in-email-limit": "70",
             "registration-address-limit": "90", "credential-failure-limit": "25", "credential-failure-window": "20m",
             "insecure-fast-password-hashing": "true",
+            "database": "postgres://tether@db.internal:5433/tether?sslmode=verify-full",
+            "database-ca-file": "/etc/tether/db-ca.pem", "database-password-file": Self.passwordFile().path,
+            "database-pool-size": "32", "no-migrate": "true",
         ]
         #expect(Set(values.keys) == Set(ServerSettings.keys))
         var environment: [String: String] = [:]
@@ -128,6 +166,11 @@ struct ServerSettingsTests {
         #expect(settings.config.webhookTargets == .any)
         #expect(settings.config.aggregateRetention == .seconds(365 * 86_400))
         #expect(settings.durability == .powerLoss)
+        #expect(settings.database == .postgres(url: "postgres://tether@db.internal:5433/tether?sslmode=verify-full"))
+        #expect(settings.databaseCAFile?.path == "/etc/tether/db-ca.pem")
+        #expect(settings.databasePassword == "from-the-file")
+        #expect(settings.databasePoolSize == 32)
+        #expect(settings.migratesOnStart == false)
         #expect(settings.logLevel == "warning")
         #expect(settings.config.regions?.regions.map(\.id.rawValue) == ["ap-south", "eu"])
         #expect(settings.config.directorySyncInterval == .milliseconds(250))

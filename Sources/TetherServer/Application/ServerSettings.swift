@@ -16,6 +16,18 @@ public struct ServerSettings: Sendable {
     public var logLevel: String
     /// What a commit survives. Default ``StoreDurability/processCrash``.
     public var durability: StoreDurability
+    /// Where the records live (`--database`). Default: the SQLite file `<data-dir>/tether.sqlite`.
+    public var database: DatabaseSetting = .sqlite(file: URL(fileURLWithPath: "tether-data/tether.sqlite"))
+    /// The PEM file of the CA that signed the PostgreSQL server's certificate
+    /// (`--database-ca-file`), for `sslmode=verify-full`.
+    public var databaseCAFile: URL?
+    /// The PostgreSQL password: the contents of `--database-password-file`, or
+    /// `TETHER_DATABASE_PASSWORD`. Never a flag, never logged.
+    public var databasePassword: String?
+    /// The most PostgreSQL connections (`--database-pool-size`). Default 16.
+    public var databasePoolSize = 16
+    /// Whether the server applies pending migrations at start; `false` with `--no-migrate`.
+    public var migratesOnStart = true
 
     /// The keys ``init(resolving:)`` reads, in the order the README lists them.
     public static let keys = [
@@ -28,6 +40,7 @@ public struct ServerSettings: Sendable {
         "max-streams-per-account", "metrics-listen", "tls-cert", "tls-key", "trusted-proxy",
         "sign-in-address-limit", "sign-in-email-limit", "registration-address-limit",
         "credential-failure-limit", "credential-failure-window", "insecure-fast-password-hashing",
+        "database", "database-ca-file", "database-password-file", "database-pool-size", "no-migrate",
     ]
 
     /// Resolves every setting.
@@ -146,6 +159,28 @@ public struct ServerSettings: Sendable {
         guard levels.contains(self.logLevel) else {
             throw .invalidField("log-level", "must be one of \(levels.joined(separator: ", "))")
         }
+        try self.resolveDatabase(sources)
+    }
+
+    /// The database: which one, how to reach it, and whether to migrate it at start.
+    private mutating func resolveDatabase(_ sources: SettingSources) throws(TetherError) {
+        self.database = try DatabaseSetting(sources.value("database"), dataDirectory: self.dataDirectory)
+        self.databaseCAFile = sources.value("database-ca-file").map { URL(fileURLWithPath: $0) }
+        if let file = sources.value("database-password-file") {
+            guard let contents = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw .invalidField("database-password-file", "cannot read \(file)")
+            }
+            self.databasePassword = contents.trimmingCharacters(in: .newlines)
+        } else {
+            self.databasePassword = sources.environment["TETHER_DATABASE_PASSWORD"]
+        }
+        if let size = sources.value("database-pool-size") {
+            self.databasePoolSize = try Self.integer(size, key: "database-pool-size")
+            guard (1...1_000).contains(self.databasePoolSize) else {
+                throw .invalidField("database-pool-size", "must be from 1 to 1000")
+            }
+        }
+        self.migratesOnStart = !(try Self.boolean(sources.value("no-migrate") ?? "false", key: "no-migrate"))
     }
 
     /// The limits of the front door: bytes in flight, connections, timeouts, streams, metrics.
