@@ -11,28 +11,38 @@ import Glibc
 /// A `tetherd` process for the alert CLI tests, accepting telemetry of any device time, with one
 /// person's CLI registered on it.
 enum AlertsCLIServer {
-    /// Starts `tetherd` with the telemetry time window off, registers `email`, runs `body` with
-    /// the CLI and the server's URL, and stops the server.
+    /// Starts `tetherd` on `backend` with the telemetry time window off, registers `email`, runs
+    /// `body` with the CLI and the server's URL, and stops the server.
     static func withRegistered<Result: Sendable>(
         _ email: String,
+        backend: TetherdBackend = .sqlite,
         _ body: (CLIHarness, URL) async throws -> Result
     ) async throws -> Result {
         let directory = TemporaryDirectory.make()
         defer { TemporaryDirectory.remove(directory) }
-        let server = try await TetherdProcess.start(
-            dataDirectory: directory,
-            arguments: ["--ts-max-past", "off", "--ts-max-future", "off"]
-        )
+        let database = try await backend.makeDatabase()
+        let server: TetherdProcess
+        do {
+            server = try await TetherdProcess.start(
+                dataDirectory: directory,
+                arguments: ["--ts-max-past", "off", "--ts-max-future", "off"] + database.arguments
+            )
+        } catch {
+            await database.drop()
+            throw error
+        }
         do {
             let cli = CLIHarness(serverURL: server.baseURL)
             try await cli.register(email)
             let result = try await body(cli, server.baseURL)
             server.command.send(signal: SIGTERM)
             _ = try await server.command.wait()
+            await database.drop()
             return result
         } catch {
             server.command.send(signal: SIGKILL)
             _ = try? await server.command.wait()
+            await database.drop()
             throw error
         }
     }

@@ -23,11 +23,12 @@ struct TelemetryCrashTests {
     /// The server is killed right after this many acknowledgements.
     static let killAfter = 30
 
-    @Test(.timeLimit(.minutes(5)))
-    func acknowledgedBatchesSurviveSIGKILLAndResendsStoreNothingTwice() async throws {
+    @Test(.timeLimit(.minutes(5)), arguments: TetherdBackend.available)
+    func acknowledgedBatchesSurviveSIGKILLAndResendsStoreNothingTwice(backend: TetherdBackend) async throws {
         let directory = TemporaryDirectory.make()
         defer { TemporaryDirectory.remove(directory) }
-        let first = try await TetherdProcess.start(dataDirectory: directory)
+        let database = try await backend.makeDatabase()
+        let first = try await TetherdProcess.start(dataDirectory: directory, arguments: database.arguments)
         defer { first.command.send(signal: SIGKILL) }
         let owner = try await Owner.pair(devices: Self.senders, serverURL: first.baseURL)
         let batches = Self.plan(for: owner.credentials, base: Date().milliseconds - 600_000)
@@ -55,7 +56,7 @@ struct TelemetryCrashTests {
         #expect(acknowledged.count < batches.count)
 
         // After a restart, every acknowledged batch is a duplicate; every batch completes once.
-        let second = try await TetherdProcess.start(dataDirectory: directory)
+        let second = try await TetherdProcess.start(dataDirectory: directory, arguments: database.arguments)
         defer { second.command.send(signal: SIGKILL) }
         await withTaskGroup(of: Void.self) { group in
             for sender in 0..<Self.senders {
@@ -90,6 +91,9 @@ struct TelemetryCrashTests {
             let usage = try await client.getDeviceUsage(path: .init(deviceId: device), query: .init(days: 2))
             #expect(try usage.ok.body.json.usage.reduce(0) { $0 + $1.count } == perDevice / 4)
         }
+        second.command.send(signal: SIGKILL)
+        _ = try? await second.command.wait()
+        await database.drop()
     }
 
     /// Every sender's batches with unique event ids; one event in four is `usage`.
