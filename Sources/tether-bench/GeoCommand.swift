@@ -164,6 +164,11 @@ enum Stopwatch {
     static func round(_ seconds: Double) -> Double {
         (seconds * 10_000).rounded() / 10_000
     }
+
+    /// Microseconds (a histogram's unit here) as milliseconds.
+    static func milliseconds(_ microseconds: UInt64) -> Double {
+        Double(microseconds) / 1_000
+    }
 }
 
 /// One compact JSON object per line on stdout.

@@ -1,16 +1,21 @@
 import ArgumentParser
 import Foundation
+import Histogram
 import Logging
 import Synchronization
 import TetherCore
 import TetherServer
 import TetherStore
+import TetherStorePostgres
 import TetherStoreSQLite
 import TetherTesting
 
 /// `tether-bench ingest --workload DIR`: pairs the workload's devices in a fresh store, then runs
 /// `events.jsonl` through the real telemetry pipeline (decode, validate, group commit, derived
-/// state) in batches, and prints a JSON line comparable with `ref_sqlite_ingest.py`.
+/// state) in batches, and prints a JSON line comparable with `ref_sqlite_ingest.py`, with the
+/// acknowledgement latency of every batch and, after the ingest, the latency of reading a
+/// device's newest 1,000 events. `--database postgres://…` runs it on an empty PostgreSQL
+/// database (password from `TETHER_DATABASE_PASSWORD`).
 struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
@@ -31,6 +36,12 @@ struct IngestCommand: AsyncParsableCommand {
 
     @Option(help: "Where the store goes (default: a fresh temporary folder, removed afterwards).")
     var dataDir: String?
+
+    @Option(help: "An empty PostgreSQL database, postgres://user@host:port/db (default: SQLite in --data-dir).")
+    var database: String?
+
+    @Option(help: "History reads of 1,000 events each after the ingest, for their latency.")
+    var historyReads: Int = 200
 
     @Flag(help: "Run every stored event through the alert engines as the server does.")
     var alerts = false
@@ -53,10 +64,20 @@ struct IngestCommand: AsyncParsableCommand {
             self.dataDir.map { URL(fileURLWithPath: $0, isDirectory: true) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("tether-bench-\(UUID().uuidString)")
         defer { if self.dataDir == nil { try? FileManager.default.removeItem(at: directory) } }
-        let store = try SQLiteStore.open(
-            directory: directory,
-            durability: StoreDurability(rawValue: self.durability)!
-        )
+        let durability = StoreDurability(rawValue: self.durability)!
+        let store: any TetherStorage
+        if let database = self.database {
+            store = try await PostgresStore.open(
+                PostgresStoreConfiguration(
+                    location: try PostgresLocation(url: database),
+                    password: ProcessInfo.processInfo.environment["TETHER_DATABASE_PASSWORD"],
+                    durability: durability
+                )
+            )
+        } else {
+            store = try SQLiteStore.open(directory: directory, durability: durability)
+        }
+        defer { try? store.close() }
         let fleet = try await StoreFleet.pair(serials: devices.map { "BENCH-\($0)" }, in: store)
         let paired = Dictionary(uniqueKeysWithValues: zip(devices, fleet.devices))
         var alertPipeline = TelemetryPipeline(ingestor: TelemetryIngestor(store: store), window: .unbounded)
@@ -73,39 +94,90 @@ struct IngestCommand: AsyncParsableCommand {
 
         let cursor = BatchCursor()
         let start = ContinuousClock.now
-        let totals = try await withThrowingTaskGroup(of: IngestReport.self) { group in
+        let totals = try await withThrowingTaskGroup(of: IngestTally.self) { group in
             for _ in 0..<self.concurrency {
                 group.addTask {
-                    var totals = IngestReport()
+                    var tally = IngestTally()
                     while true {
                         let index = cursor.take()
-                        guard index < batches.count else { return totals }
+                        guard index < batches.count else { return tally }
+                        let sent = ContinuousClock.now
                         let report = try await pipeline.ingest(
                             body: batches[index].body,
                             device: paired[batches[index].device]!,
                             clientAddress: nil
                         )
-                        totals.accepted += report.accepted
-                        totals.duplicate += report.duplicate
-                        totals.rejected += report.rejected
+                        tally.record(report, latency: sent.duration(to: .now))
                     }
                 }
             }
-            return try await group.reduce(into: IngestReport()) { sum, part in
-                sum.accepted += part.accepted
-                sum.duplicate += part.duplicate
-                sum.rejected += part.rejected
-            }
+            return try await group.reduce(into: IngestTally()) { $0.merge($1) }
         }
         let seconds = start.duration(to: .now).timeInterval
-        let stored = try await store.telemetryEventCount(source: .device)
+        let stored = try await Self.deviceEventCount(store)
+        let history = try await Self.readHistories(of: Array(fleet.devices.prefix(self.historyReads)), in: store)
         try JSONLine.print([
-            "bench": "ingest", "rows_offered": offered, "rows_stored": stored, "seconds": Stopwatch.round(seconds),
-            "rows_per_s": Int(Double(offered) / seconds), "duplicates": totals.duplicate, "rejected": totals.rejected,
-            "batch": self.batch, "concurrency": self.concurrency, "durability": self.durability,
-            "alerts": self.alerts, "devices": devices.count, "parse_s": Stopwatch.round(parseSeconds),
-            "decode_in_timing": true,
+            "bench": "ingest", "store": self.database == nil ? "sqlite" : "postgres", "rows_offered": offered,
+            "rows_stored": stored, "seconds": Stopwatch.round(seconds), "rows_per_s": Int(Double(offered) / seconds),
+            "duplicates": totals.report.duplicate, "rejected": totals.report.rejected, "batch": self.batch,
+            "concurrency": self.concurrency, "durability": self.durability, "alerts": self.alerts,
+            "devices": devices.count, "parse_s": Stopwatch.round(parseSeconds), "decode_in_timing": true,
+            "p50_ms": Stopwatch.milliseconds(totals.latencies.valueAtPercentile(50)),
+            "p99_ms": Stopwatch.milliseconds(totals.latencies.valueAtPercentile(99)),
+            "history_reads": history.reads, "history_events_per_read": history.eventsPerRead,
+            "history_p50_ms": Stopwatch.milliseconds(history.latencies.valueAtPercentile(50)),
+            "history_p99_ms": Stopwatch.milliseconds(history.latencies.valueAtPercentile(99)),
         ])
+    }
+
+    /// Reads each device's newest 1,000 events once, timing each read.
+    private static func readHistories(
+        of devices: [Device],
+        in store: any TetherStorage
+    ) async throws -> (reads: Int, eventsPerRead: Int, latencies: Histogram<UInt64>) {
+        var latencies = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var events = 0
+        for device in devices {
+            let start = ContinuousClock.now
+            let read = try await store.telemetry(
+                device: device.id,
+                account: device.owner,
+                query: TelemetryQuery(since: .distantPast, limit: 1_000)
+            )
+            _ = latencies.record(UInt64(max(1, start.duration(to: .now).nanoseconds / 1_000)))
+            events += read?.count ?? 0
+        }
+        return (devices.count, devices.isEmpty ? 0 : events / devices.count, latencies)
+    }
+
+    /// How many events devices sent that the store holds.
+    private static func deviceEventCount(_ store: any TetherStorage) async throws -> Int {
+        switch store {
+        case let sqlite as SQLiteStore: try await sqlite.telemetryEventCount(source: .device)
+        case let postgres as PostgresStore: try await postgres.telemetryEventCount(source: .device)
+        default: -1
+        }
+    }
+}
+
+/// One sender's sums: what the store reported and how long each batch took to be acknowledged
+/// (microseconds).
+struct IngestTally: Sendable {
+    var report = IngestReport()
+    var latencies = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+
+    mutating func record(_ report: IngestReport, latency: Duration) {
+        self.report.accepted += report.accepted
+        self.report.duplicate += report.duplicate
+        self.report.rejected += report.rejected
+        _ = self.latencies.record(UInt64(max(1, latency.nanoseconds / 1_000)))
+    }
+
+    mutating func merge(_ other: IngestTally) {
+        self.report.accepted += other.report.accepted
+        self.report.duplicate += other.report.duplicate
+        self.report.rejected += other.report.rejected
+        self.latencies.add(other.latencies)
     }
 }
 
