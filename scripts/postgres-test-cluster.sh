@@ -5,6 +5,8 @@
 #
 #   eval "$(scripts/postgres-test-cluster.sh start)"   # exports TETHER_TEST_POSTGRES_URL and
 #                                                      # TETHER_TEST_POSTGRES_DIR
+#   eval "$(scripts/postgres-test-cluster.sh start --durable)"   # fsync and full_page_writes on,
+#                                                      # as a normally configured server (benchmarks)
 #   scripts/postgres-test-cluster.sh stop "$TETHER_TEST_POSTGRES_DIR"
 #   scripts/postgres-test-cluster.sh restart "$TETHER_TEST_POSTGRES_DIR"
 #
@@ -19,6 +21,13 @@ bin_dir() {
 
 as_postgres() {
     if [[ $(id -un) == postgres ]]; then "$@"; else runuser -u postgres -- "$@"; fi
+}
+
+settings() {
+    local port="$1" dir="$2"
+    local durability="-c fsync=off -c full_page_writes=off"
+    [[ -f "$dir/durable" ]] && durability="-c fsync=on -c full_page_writes=on"
+    echo "-c listen_addresses=127.0.0.1 -p $port -k $dir $durability -c max_connections=300"
 }
 
 case "${1:-}" in
@@ -38,9 +47,8 @@ start)
     as_postgres "$bin/initdb" -D "$dir/data" -A trust -U postgres >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
     echo "$port" >"$dir/port"
-    chown postgres "$dir/port"
-    as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start -o \
-        "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=300" \
+    [[ "${2:-}" == "--durable" ]] && touch "$dir/durable"
+    as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start -o "$(settings "$port" "$dir")" \
         >&2 || { cat "$dir/server.log" >&2; exit 1; }
     echo "export TETHER_TEST_POSTGRES_DIR=$dir"
     echo "export TETHER_TEST_POSTGRES_URL='postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable'"
@@ -58,13 +66,11 @@ pause)
     ;;
 resume)
     dir="${2:?usage: $0 resume DIR}"
-    port=$(cat "$dir/port")
     as_postgres "$(bin_dir)/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start -o \
-        "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c full_page_writes=off -c max_connections=300" \
-        >/dev/null
+        "$(settings "$(cat "$dir/port")" "$dir")" >/dev/null
     ;;
 *)
-    echo "usage: $0 start | stop DIR | pause DIR | resume DIR" >&2
+    echo "usage: $0 start [--durable] | stop DIR | pause DIR | resume DIR" >&2
     exit 2
     ;;
 esac

@@ -18,13 +18,14 @@ public enum TetherdBackend: String, Sendable, CaseIterable, CustomStringConverti
 
     /// A fresh database of this backend: the `tetherd` arguments that select it, and what to do
     /// when the test is over. Every `tetherd` given the same arguments shares the database (a
-    /// restart after a crash finds its data).
-    public func makeDatabase() async throws -> TetherdDatabase {
+    /// restart after a crash finds its data). `migrated: false` gives PostgreSQL without even
+    /// Tether's schema.
+    public func makeDatabase(migrated: Bool = true) async throws -> TetherdDatabase {
         switch self {
         case .sqlite:
             return TetherdDatabase(arguments: [], drop: {})
         case .postgres:
-            guard let database = try await PostgresTestCluster.makeDatabase() else {
+            guard let database = try await PostgresTestCluster.makeDatabase(migrated: migrated) else {
                 throw TetherdProcessError.didNotStart(status: -1, log: "TETHER_TEST_POSTGRES_URL is not set")
             }
             return TetherdDatabase(
