@@ -18,9 +18,12 @@ public struct PrivatePostgresCluster: Sendable {
     /// The `tetherd` arguments that put a region on this cluster's maintenance database.
     public var tetherdArguments: [String] { ["--database", self.location.redacted] }
 
-    /// Starts a new cluster on a free loopback port.
-    public static func start() throws -> PrivatePostgresCluster {
-        let output = try Self.run(["start"])
+    /// Starts a new cluster on a free loopback port; with `tls`, it speaks TLS only, with that
+    /// server certificate (plain TCP is refused).
+    public static func start(tls: TestCertificates? = nil) async throws -> PrivatePostgresCluster {
+        var arguments = ["start"]
+        if let tls { arguments += ["--tls", tls.serverCertificate.path, tls.serverKey.path] }
+        let output = try await Self.run(arguments)
         var values: [String: String] = [:]
         for line in output.split(separator: "\n") where line.hasPrefix("export ") {
             let assignment = line.dropFirst("export ".count)
@@ -36,29 +39,57 @@ public struct PrivatePostgresCluster: Sendable {
         return PrivatePostgresCluster(directory: directory, location: try PostgresLocation(url: url))
     }
 
+    /// Starts a cluster for the length of `body` and removes it afterwards, however `body` ends.
+    public static func withCluster<Result>(
+        tls: TestCertificates? = nil,
+        _ body: (PrivatePostgresCluster) async throws -> Result
+    ) async throws -> Result {
+        let cluster = try await Self.start(tls: tls)
+        do {
+            let result = try await body(cluster)
+            await cluster.stop()
+            return result
+        } catch {
+            await cluster.stop()
+            throw error
+        }
+    }
+
     /// Stops the server, keeping its data (`pg_ctl stop -m fast`).
-    public func pause() throws { _ = try Self.run(["pause", self.directory]) }
+    public func pause() async throws { _ = try await Self.run(["pause", self.directory]) }
 
     /// Starts the server again on the same port.
-    public func resume() throws { _ = try Self.run(["resume", self.directory]) }
+    public func resume() async throws { _ = try await Self.run(["resume", self.directory]) }
 
     /// Stops the server and removes its directory.
-    public func stop() { _ = try? Self.run(["stop", self.directory]) }
+    public func stop() async { _ = try? await Self.run(["stop", self.directory]) }
 
-    private static func run(_ arguments: [String]) throws -> String {
+    /// Runs the script to its end and returns what it printed. The output goes through a file,
+    /// not a pipe: PostgreSQL's server inherits the script's descriptors and would hold a pipe
+    /// open for as long as it runs. It waits without blocking a thread of Swift concurrency.
+    private static func run(_ arguments: [String]) async throws -> String {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("tether-pg-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [Self.script.path] + arguments
-        let output = Pipe()
-        process.standardOutput = output
+        let handle = try FileHandle(forWritingTo: output)
+        process.standardOutput = handle
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw PrivatePostgresClusterError.script("\(arguments.first ?? "") exited \(process.terminationStatus)")
+        let (exits, exitSink) = AsyncStream.makeStream(of: Int32.self)
+        process.terminationHandler = { finished in
+            exitSink.yield(finished.terminationStatus)
+            exitSink.finish()
         }
-        return String(decoding: data, as: UTF8.self)
+        try process.run()
+        var iterator = exits.makeAsyncIterator()
+        let status = await iterator.next() ?? -1
+        try handle.close()
+        guard status == 0 else {
+            throw PrivatePostgresClusterError.script("\(arguments.first ?? "") exited \(status)")
+        }
+        return try String(contentsOf: output, encoding: .utf8)
     }
 }
 

@@ -18,62 +18,66 @@ import Glibc
 struct PostgresOutageTests {
     @Test(.timeLimit(.minutes(3)))
     func aLostDatabaseAnswers503AndThePoolReconnectsWithNothingAcknowledgedLost() async throws {
-        let cluster = try PrivatePostgresCluster.start()
-        defer { cluster.stop() }
-        let directory = TemporaryDirectory.make()
-        defer { TemporaryDirectory.remove(directory) }
-        let server = try await TetherdProcess.start(
-            dataDirectory: directory,
-            arguments: cluster.tetherdArguments + ["--ts-max-past", "off", "--ts-max-future", "off"]
-        )
-        defer { server.command.send(signal: SIGKILL) }
-        let cli = CLIHarness(serverURL: server.baseURL)
-        try await cli.register("outage@example.org")
-        let tracker = try await cli.pairDevice(kind: "tracker", serial: "OUTAGE-TAG")
-
-        // One device posting one event at a time, keeping every answer.
-        let device = OutageDevice(credential: tracker.credential, serverURL: server.baseURL)
-        let sending = Task { await device.run() }
-        try await Poll.until("events are acknowledged") { await device.acknowledged.count >= 5 }
-
-        try cluster.pause()
-        let refusal = try await Poll.value("a request is refused while the database is gone") {
-            await device.firstRefusal
-        }
-        #expect(refusal.status == 503)
-        #expect(refusal.code == "store_unavailable")
-        #expect(refusal.retryAfter == "1")
-        let health = try await URLSession.shared.data(from: server.baseURL.appendingPathComponent("health"))
-        #expect((health.1 as? HTTPURLResponse)?.statusCode == 503)
-
-        try cluster.resume()
-        let acknowledgedBefore = await device.acknowledged.count
-        try await Poll.until("the pool reconnects by itself") {
-            await device.acknowledged.count >= acknowledgedBefore + 5
-        }
-        await device.stop()
-        await sending.value
-
-        // Every acknowledged event is stored once; a resend of any of them stores nothing.
-        let acknowledged = await device.acknowledged
-        let history = try #require(
-            try await cli.json(
-                "telemetry",
-                "history",
-                tracker.id,
-                "--since",
-                "2000-01-01T00:00:00Z",
-                "--limit",
-                "10000"
+        try await PrivatePostgresCluster.withCluster { cluster in
+            let directory = TemporaryDirectory.make()
+            defer { TemporaryDirectory.remove(directory) }
+            let server = try await TetherdProcess.start(
+                dataDirectory: directory,
+                arguments: cluster.tetherdArguments + ["--ts-max-past", "off", "--ts-max-future", "off"]
             )
-                as? [[String: Any]]
-        )
-        let stored = Set(history.compactMap { $0["event_id"] as? String })
-        #expect(Set(acknowledged.map(\.id)).isSubset(of: stored))
-        for event in acknowledged.prefix(20) {
-            let answer = try await OutageDevice.post(event, credential: tracker.credential, serverURL: server.baseURL)
-            #expect(answer.status == 200)
-            #expect(answer.body["duplicate"] as? Int == 1)
+            defer { server.command.send(signal: SIGKILL) }
+            let cli = CLIHarness(serverURL: server.baseURL)
+            try await cli.register("outage@example.org")
+            let tracker = try await cli.pairDevice(kind: "tracker", serial: "OUTAGE-TAG")
+
+            // One device posting one event at a time, keeping every answer.
+            let device = OutageDevice(credential: tracker.credential, serverURL: server.baseURL)
+            let sending = Task { await device.run() }
+            try await Poll.until("events are acknowledged") { await device.acknowledged.count >= 5 }
+
+            try await cluster.pause()
+            let refusal = try await Poll.value("a request is refused while the database is gone") {
+                await device.firstRefusal
+            }
+            #expect(refusal.status == 503)
+            #expect(refusal.code == "store_unavailable")
+            #expect(refusal.retryAfter == "1")
+            let health = try await URLSession.shared.data(from: server.baseURL.appendingPathComponent("health"))
+            #expect((health.1 as? HTTPURLResponse)?.statusCode == 503)
+
+            try await cluster.resume()
+            let acknowledgedBefore = await device.acknowledged.count
+            try await Poll.until("the pool reconnects by itself") {
+                await device.acknowledged.count >= acknowledgedBefore + 5
+            }
+            await device.stop()
+            await sending.value
+
+            // Every acknowledged event is stored once; a resend of any of them stores nothing.
+            let acknowledged = await device.acknowledged
+            let history = try #require(
+                try await cli.json(
+                    "telemetry",
+                    "history",
+                    tracker.id,
+                    "--since",
+                    "2000-01-01T00:00:00Z",
+                    "--limit",
+                    "10000"
+                )
+                    as? [[String: Any]]
+            )
+            let stored = Set(history.compactMap { $0["event_id"] as? String })
+            #expect(Set(acknowledged.map(\.id)).isSubset(of: stored))
+            for event in acknowledged.prefix(20) {
+                let answer = try await OutageDevice.post(
+                    event,
+                    credential: tracker.credential,
+                    serverURL: server.baseURL
+                )
+                #expect(answer.status == 200)
+                #expect(answer.body["duplicate"] as? Int == 1)
+            }
         }
     }
 }
