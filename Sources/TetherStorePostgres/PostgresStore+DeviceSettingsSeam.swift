@@ -1,34 +1,56 @@
+import Logging
 import PostgresNIO
 import TetherCore
 import TetherDomain
 
-// PLACEHOLDER until the settings part of issue 19 lands (its helper ports SettingsSyncStore and
-// the server-edit versioning): the device write paths call these two the way SQLite's call
-// `versionServerEdits(_:account:records:)` and `SettingsProjection.recordsTouched(_:byRemoving:account:)`.
-// The merge replaces this file with the settings part's real versioning.
+// PLACEHOLDER until the settings part of issue 19 lands. Its helper ports SettingsSyncStore and
+// the server-edit versioning with these same names and signatures (`SettingsLock`,
+// `PostgresStore.lockSettings(_:account:logger:)`, `versionServerEdits(_:_:records:logger:)` and
+// `PostgresSettingsProjection.recordsTouched(_:byRemoving:account:logger:)`); the merge deletes
+// this file and the device write paths use the real ones unchanged.
+
+/// The account's settings lock, held until the transaction ends (placeholder: the account only).
+struct SettingsLock: Sendable {
+    let account: AccountID
+}
+
 extension PostgresStore {
-    /// Versions what a device write just changed in the account's settings tables as edits of
-    /// the server replica, inside the caller's transaction, and raises the account's change
-    /// number once.
+    /// Takes the account's settings lock (a transaction-scoped advisory lock on
+    /// `settings:<account id>`) before anything a settings write depends on is read.
+    static func lockSettings(
+        _ connection: PostgresConnection,
+        account: AccountID,
+        logger: Logger
+    ) async throws
+        -> SettingsLock
+    {
+        try await connection.lockForTransaction(["settings:" + account.rawValue])
+        return SettingsLock(account: account)
+    }
+
+    /// Versions what a write just changed in the account's settings tables as edits of the
+    /// server replica, inside the caller's transaction, and raises the account's change number.
     ///
     /// Placeholder: raises the change number only; the settings part versions the fields.
     func versionServerEdits(
         _ connection: PostgresConnection,
-        account: AccountID,
-        records: [SettingRecordID]
-    )
-        async throws
-    {
-        try await Self.raiseAccountChange(connection, account: account, .settingFields, logger: connection.logger)
+        _ lock: SettingsLock,
+        records: [SettingRecordID],
+        logger: Logger
+    ) async throws {
+        try await Self.raiseAccountChange(connection, account: lock.account, .settingFields, logger: logger)
     }
+}
 
-    /// The synced records that removing `device` changes, read before the removal: the device,
-    /// its rules and do-not-disturb values, its fences and windows, and the rules naming it as
-    /// the phone.
-    static func settingRecordsTouched(
+/// The settings tables read as synced records (placeholder: what removing a device touches).
+enum PostgresSettingsProjection {
+    /// The records removing `device` changes: the device, its rules and do-not-disturb values,
+    /// the fences and windows that are its own, and the rules that name it as their phone.
+    static func recordsTouched(
         _ connection: PostgresConnection,
         byRemoving device: DeviceID,
-        account: AccountID
+        account: AccountID,
+        logger: Logger
     ) async throws -> [SettingRecordID] {
         let owned = [
             SettingRecordID(.device, device.rawValue), SettingRecordID(.rules, device.rawValue),

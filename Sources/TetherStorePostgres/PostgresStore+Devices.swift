@@ -91,8 +91,10 @@ extension PostgresStore {
             case .expired: throw TetherError.pairingCodeExpired
             case .pending: break
             }
-            // The serial's lock: a concurrent pairing of the same serial waits, then finds this
-            // device (re-pairing it, or refusing another account).
+            // The account's settings lock (the device's name is a synced field), then the
+            // serial's: a concurrent pairing of the same serial waits, then finds this device
+            // (re-pairing it, or refusing another account).
+            let settings = try await Self.lockSettings(connection, account: pairing.account, logger: connection.logger)
             try await connection.lockForTransaction(["device-serial:\(claim.serial)"])
             let existing = try await connection.first(
                 "SELECT \(unescaped: PostgresAccountRows.deviceColumns) FROM device WHERE serial = \(claim.serial)",
@@ -128,8 +130,9 @@ extension PostgresStore {
             guard claimed > 0 else { throw TetherError.pairingCodeUsed }
             try await self.versionServerEdits(
                 connection,
-                account: pairing.account,
-                records: [SettingRecordID(.device, device.id.rawValue)]
+                settings,
+                records: [SettingRecordID(.device, device.id.rawValue)],
+                logger: connection.logger
             )
             return device
         }
@@ -185,6 +188,7 @@ extension PostgresStore {
 
     public func renameDevice(id: DeviceID, account: AccountID, name: String) async throws -> Device? {
         try await self.pool.transaction { connection in
+            let settings = try await Self.lockSettings(connection, account: account, logger: connection.logger)
             guard
                 let device = try await connection.first(
                     """
@@ -196,8 +200,9 @@ extension PostgresStore {
             else { return nil }
             try await self.versionServerEdits(
                 connection,
-                account: account,
-                records: [SettingRecordID(.device, id.rawValue)]
+                settings,
+                records: [SettingRecordID(.device, id.rawValue)],
+                logger: connection.logger
             )
             return device
         }
@@ -205,6 +210,7 @@ extension PostgresStore {
 
     public func removeDevice(id: DeviceID, account: AccountID) async throws -> Device? {
         try await self.pool.transaction { connection in
+            let settings = try await Self.lockSettings(connection, account: account, logger: connection.logger)
             guard
                 let device = try await connection.first(
                     """
@@ -215,7 +221,12 @@ extension PostgresStore {
                 )
             else { return nil }
             // The synced records the removal changes, read before it.
-            let touched = try await Self.settingRecordsTouched(connection, byRemoving: id, account: account)
+            let touched = try await PostgresSettingsProjection.recordsTouched(
+                connection,
+                byRemoving: id,
+                account: account,
+                logger: connection.logger
+            )
             // Foreign keys cascade to the device's telemetry, alerts, rules, fences and windows;
             // its pairing code stays claimed, without a device.
             try await connection.execute("DELETE FROM device WHERE id = \(id.rawValue)", logger: connection.logger)
@@ -224,7 +235,7 @@ extension PostgresStore {
                 "UPDATE alert_scope SET phone_id = NULL WHERE account_id = \(account.rawValue) AND phone_id = \(id.rawValue)",
                 logger: connection.logger
             )
-            try await self.versionServerEdits(connection, account: account, records: touched)
+            try await self.versionServerEdits(connection, settings, records: touched, logger: connection.logger)
             return device
         }
     }
