@@ -20,7 +20,7 @@ extension PostgresSchema {
             UNIQUE (device_id, rule, episode_start_ms)
         );
         CREATE INDEX alert_account_time ON alert(account_id, decided_ms);
-        CREATE INDEX alert_device ON alert(device_id);
+        CREATE INDEX alert_open ON alert(decided_ms) WHERE ended_ms IS NULL;
         CREATE TABLE alert_scope (
             account_id text NOT NULL REFERENCES account(id) ON DELETE CASCADE,
             device_id text REFERENCES device(id) ON DELETE CASCADE,

@@ -1,42 +1,199 @@
 public import Foundation
+import PostgresNIO
 public import TetherCore
 public import TetherStore
 
 /// ``AlertStore`` on PostgreSQL.
 extension PostgresStore {
     public func recordAlertChanges(_ changes: [AlertChange]) async throws -> [Alert?] {
-        throw PostgresStoreError.notImplemented(#function)
+        guard !changes.isEmpty else { return [] }
+        let devices = Set(
+            changes.map { change in
+                switch change {
+                case .raise(let alert): alert.device.rawValue
+                case .end(let device, _, _, _): device.rawValue
+                }
+            }
+        )
+        return try await self.pool.transaction { connection in
+            // The devices' locks, in one order: the check for a rule's open alert and the insert
+            // after it are not interleaved with another decision for the same device.
+            try await connection.lockForTransaction(devices.sorted().map { "alert-device:\($0)" })
+            var results: [Alert?] = []
+            results.reserveCapacity(changes.count)
+            for change in changes {
+                switch change {
+                case .raise(let alert):
+                    results.append(try await Self.raise(connection, alert))
+                case .end(let device, let rule, let episodeStart, let endedAt):
+                    results.append(
+                        try await Self.end(
+                            connection,
+                            device: device,
+                            rule: rule,
+                            episodeStart: episodeStart,
+                            endedAt: endedAt
+                        )
+                    )
+                }
+            }
+            return results
+        }
+    }
+
+    /// Stores `alert` unless its episode is stored (the unique device, rule and episode start)
+    /// or, for kinds with one open episode per rule, the rule has an open alert; queues it for
+    /// the account's webhook unless it is suppressed. One statement.
+    private static func raise(_ connection: PostgresConnection, _ alert: Alert) async throws -> Alert? {
+        let stored = try await connection.first(
+            """
+            WITH stored AS (
+                INSERT INTO alert (\(unescaped: PostgresAlertRows.columns))
+                SELECT \(alert.id.rawValue), \(alert.device.rawValue), \(alert.account.rawValue),
+                    \(alert.kind.rawValue), \(alert.rule), \(alert.episodeStart), \(alert.decidedAt), \(alert.reason),
+                    \(StoredAlertFixes.text(alert.fixes)), \(alert.suppressedBy), \(alert.endedAt),
+                    \(alert.acknowledgedAt), \(alert.repeatCount), \(alert.notifiedAt), \(alert.createdAt)
+                WHERE NOT \(alert.kind.hasOneOpenEpisodePerRule) OR NOT EXISTS (
+                    SELECT 1 FROM alert
+                    WHERE device_id = \(alert.device.rawValue) AND rule = \(alert.rule) AND ended_ms IS NULL
+                )
+                ON CONFLICT DO NOTHING
+                RETURNING id, account_id
+            ), queued AS (
+                INSERT INTO webhook_delivery (alert_id, account_id, next_attempt_at)
+                SELECT stored.id, stored.account_id, \(alert.createdAt) FROM stored
+                JOIN account_alerting ON account_alerting.account_id = stored.account_id
+                WHERE \(!alert.isSuppressed) AND account_alerting.webhook_url IS NOT NULL
+                ON CONFLICT DO NOTHING
+            )
+            SELECT count(*) FROM stored
+            """,
+            { try $0.decode(Int.self) }
+        )
+        return stored == 1 ? alert : nil
+    }
+
+    /// Ends the rule's open alert that began at `episodeStart` or, when a replay after a restart
+    /// dated the episode differently, the latest that began before the end. One statement.
+    private static func end(
+        _ connection: PostgresConnection,
+        device: DeviceID,
+        rule: String,
+        episodeStart: Int64,
+        endedAt: Int64
+    ) async throws -> Alert? {
+        try await connection.first(
+            """
+            UPDATE alert SET ended_ms = \(endedAt)
+            WHERE id = (
+                SELECT id FROM alert
+                WHERE device_id = \(device.rawValue) AND rule = \(rule) AND ended_ms IS NULL
+                    AND episode_start_ms <= \(max(endedAt, episodeStart))
+                ORDER BY episode_start_ms = \(episodeStart) DESC, episode_start_ms DESC LIMIT 1
+            )
+            RETURNING \(unescaped: PostgresAlertRows.columns)
+            """,
+            PostgresAlertRows.alert
+        )
     }
 
     public func alerts(account: AccountID, device: DeviceID?, limit: Int) async throws -> [Alert] {
-        throw PostgresStoreError.notImplemented(#function)
+        let query: PostgresQuery =
+            if let device {
+                """
+                SELECT \(unescaped: PostgresAlertRows.columns) FROM alert
+                WHERE account_id = \(account.rawValue) AND device_id = \(device.rawValue)
+                ORDER BY decided_ms DESC, id LIMIT \(limit)
+                """
+            } else {
+                """
+                SELECT \(unescaped: PostgresAlertRows.columns) FROM alert WHERE account_id = \(account.rawValue)
+                ORDER BY decided_ms DESC, id LIMIT \(limit)
+                """
+            }
+        return try await self.fetchAll(query, PostgresAlertRows.alert)
     }
 
     public func acknowledgeAlert(id: AlertID, account: AccountID, at date: Date) async throws -> Alert? {
-        throw PostgresStoreError.notImplemented(#function)
+        // One statement; acknowledging twice keeps the first time.
+        try await self.writeReturning(
+            """
+            UPDATE alert SET acknowledged_at = coalesce(acknowledged_at, \(date))
+            WHERE id = \(id.rawValue) AND account_id = \(account.rawValue)
+            RETURNING \(unescaped: PostgresAlertRows.columns)
+            """,
+            PostgresAlertRows.alert
+        )
     }
 
     public func alert(id: AlertID, account: AccountID) async throws -> Alert? {
-        throw PostgresStoreError.notImplemented(#function)
+        try await self.fetchOne(
+            """
+            SELECT \(unescaped: PostgresAlertRows.columns) FROM alert
+            WHERE id = \(id.rawValue) AND account_id = \(account.rawValue)
+            """,
+            PostgresAlertRows.alert
+        )
     }
 
     public func repeatableAlerts(kinds: [AlertKind], notifiedBefore: Int64, limit: Int) async throws -> [Alert] {
-        throw PostgresStoreError.notImplemented(#function)
+        guard !kinds.isEmpty else { return [] }
+        return try await self.fetchAll(
+            """
+            SELECT \(unescaped: PostgresAlertRows.columns) FROM alert
+            WHERE ended_ms IS NULL AND acknowledged_at IS NULL AND suppressed_by IS NULL
+                AND kind = ANY(\(kinds.map(\.rawValue))) AND coalesce(notified_ms, decided_ms) <= \(notifiedBefore)
+            ORDER BY coalesce(notified_ms, decided_ms), id LIMIT \(limit)
+            """,
+            PostgresAlertRows.alert
+        )
     }
 
     public func recordRepeat(id: AlertID, at: Int64) async throws -> Alert? {
-        throw PostgresStoreError.notImplemented(#function)
+        try await self.writeReturning(
+            """
+            UPDATE alert SET repeat_count = repeat_count + 1, notified_ms = \(at)
+            WHERE id = \(id.rawValue) AND ended_ms IS NULL AND acknowledged_at IS NULL
+            RETURNING \(unescaped: PostgresAlertRows.columns)
+            """,
+            PostgresAlertRows.alert
+        )
     }
 
     public func suppressedOpenAlerts(kinds: [AlertKind], limit: Int) async throws -> [Alert] {
-        throw PostgresStoreError.notImplemented(#function)
+        guard !kinds.isEmpty else { return [] }
+        return try await self.fetchAll(
+            """
+            SELECT \(unescaped: PostgresAlertRows.columns) FROM alert
+            WHERE ended_ms IS NULL AND suppressed_by IS NOT NULL AND kind = ANY(\(kinds.map(\.rawValue)))
+            ORDER BY decided_ms, id LIMIT \(limit)
+            """,
+            PostgresAlertRows.alert
+        )
     }
 
     public func liftSuppression(id: AlertID, at: Int64, createdAt: Date) async throws -> Alert? {
-        throw PostgresStoreError.notImplemented(#function)
+        // One statement: the lift and the webhook delivery it queues.
+        try await self.writeReturning(
+            """
+            WITH lifted AS (
+                UPDATE alert SET suppressed_by = NULL, notified_ms = \(at)
+                WHERE id = \(id.rawValue) AND ended_ms IS NULL AND suppressed_by IS NOT NULL
+                RETURNING \(unescaped: PostgresAlertRows.columns)
+            ), queued AS (
+                INSERT INTO webhook_delivery (alert_id, account_id, next_attempt_at)
+                SELECT lifted.id, lifted.account_id, \(createdAt) FROM lifted
+                JOIN account_alerting ON account_alerting.account_id = lifted.account_id
+                WHERE account_alerting.webhook_url IS NOT NULL
+                ON CONFLICT DO NOTHING
+            )
+            SELECT \(unescaped: PostgresAlertRows.columns) FROM lifted
+            """,
+            PostgresAlertRows.alert
+        )
     }
 
     public func touchAlert(id: AlertID, at: Int64) async throws {
-        throw PostgresStoreError.notImplemented(#function)
+        try await self.write("UPDATE alert SET notified_ms = \(at) WHERE id = \(id.rawValue)")
     }
 }

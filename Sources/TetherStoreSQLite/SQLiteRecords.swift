@@ -43,10 +43,11 @@ struct AccountRecord: Codable, FetchableRecord, PersistableRecord {
     }
 
     func signupHint() -> SignupHint {
-        let location = zip(self.signupLatitude, self.signupLongitude).flatMap {
-            try? SignupLocation(latitude: $0, longitude: $1)
-        }
-        return SignupHint(location: location, requestedRegion: self.requestedRegion.flatMap(RegionID.init(rawValue:)))
+        SignupHint(
+            storedLatitude: self.signupLatitude,
+            longitude: self.signupLongitude,
+            requestedRegion: self.requestedRegion
+        )
     }
 }
 
@@ -156,16 +157,4 @@ struct PairingRequestRecord: Codable, FetchableRecord, PersistableRecord {
             claimedBy: self.deviceId.map(DeviceID.init(rawValue:))
         )
     }
-}
-
-/// A stored value that no longer reads as a valid domain value.
-struct StoreCorruption: Error, CustomStringConvertible {
-    var table: String
-    var column: String
-    var description: String { "unreadable value in \(self.table).\(self.column)" }
-}
-
-private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
-    guard let a, let b else { return nil }
-    return (a, b)
 }

@@ -224,7 +224,7 @@ struct AlertRecord: Codable, FetchableRecord, PersistableRecord {
         self.episodeStartMs = alert.episodeStart
         self.decidedMs = alert.decidedAt
         self.reason = alert.reason
-        self.fixes = AlertRows.json(alert.fixes)
+        self.fixes = StoredAlertFixes.text(alert.fixes)
         self.suppressedBy = alert.suppressedBy
         self.endedMs = alert.endedAt
         self.acknowledgedAt = alert.acknowledgedAt
@@ -246,7 +246,7 @@ struct AlertRecord: Codable, FetchableRecord, PersistableRecord {
             episodeStart: self.episodeStartMs,
             decidedAt: self.decidedMs,
             reason: self.reason,
-            fixes: try JSONDecoder().decode([AlertFix].self, from: Data(self.fixes.utf8)),
+            fixes: try StoredAlertFixes.fixes(self.fixes),
             suppressedBy: self.suppressedBy,
             endedAt: self.endedMs,
             acknowledgedAt: self.acknowledgedAt,
@@ -267,7 +267,7 @@ enum AlertRows {
     static func arguments(_ alert: Alert) -> StatementArguments {
         [
             alert.id.rawValue, alert.device.rawValue, alert.account.rawValue, alert.kind.rawValue, alert.rule,
-            alert.episodeStart, alert.decidedAt, alert.reason, self.json(alert.fixes), alert.suppressedBy,
+            alert.episodeStart, alert.decidedAt, alert.reason, StoredAlertFixes.text(alert.fixes), alert.suppressedBy,
             alert.endedAt, alert.acknowledgedAt, alert.repeatCount, alert.notifiedAt, alert.createdAt,
         ]
     }
@@ -286,7 +286,7 @@ enum AlertRows {
             episodeStart: row["episode_start_ms"],
             decidedAt: row["decided_ms"],
             reason: row["reason"],
-            fixes: try JSONDecoder().decode([AlertFix].self, from: Data(fixes.utf8)),
+            fixes: try StoredAlertFixes.fixes(fixes),
             suppressedBy: row["suppressed_by"],
             endedAt: row["ended_ms"],
             acknowledgedAt: row["acknowledged_at"],
@@ -294,15 +294,5 @@ enum AlertRows {
             notifiedAt: row["notified_ms"],
             createdAt: row["created_at"]
         )
-    }
-
-    /// The fixes as the JSON array ``AlertFix`` decodes from (sources are plain words).
-    static func json(_ fixes: [AlertFix]) -> String {
-        "["
-            + fixes.map { fix in
-                "{\"source\":\"\(fix.source)\",\"ts_ms\":\(fix.time),\"lat\":\(fix.latitude),"
-                    + "\"lon\":\(fix.longitude),\"accuracy_m\":\(fix.accuracyMeters)}"
-            }
-            .joined(separator: ",") + "]"
     }
 }

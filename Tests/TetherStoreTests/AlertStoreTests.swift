@@ -68,6 +68,27 @@ struct AlertStoreTests {
         }
     }
 
+    @Test(arguments: StoreBackendUnderTest.pooled)
+    func concurrentEpisodesOfOneRuleOpenOnlyOne(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
+            let fixtures = Fixtures(store: store)
+            let device = try await fixtures.device(for: try await fixtures.account())
+            try await fixtures.openEveryConnection()
+            // Replays dating the episode differently, decided at once: the rule has one open alert.
+            let stored = try await withThrowingTaskGroup(of: Alert?.self) { group in
+                for index in 1...32 {
+                    let start = Int64(index) * 1_000
+                    group.addTask {
+                        try await fixtures.raise(Self.alert(device, episodeStart: start, decidedAt: start))
+                    }
+                }
+                return try await group.reduce(into: [Alert]()) { if let alert = $1 { $0.append(alert) } }
+            }
+            #expect(stored.count == 1)
+            #expect(try await store.alerts(account: device.owner, device: device.id, limit: 100) == stored)
+        }
+    }
+
     @Test(arguments: StoreBackendUnderTest.allCases)
     func anEpisodeEndsOnceAndKeepsItsFixes(backend: StoreBackendUnderTest) async throws {
         try await withStore(backend) { store in

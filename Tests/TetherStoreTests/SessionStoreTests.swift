@@ -53,6 +53,30 @@ struct SessionStoreTests {
         }
     }
 
+    @Test(arguments: StoreBackendUnderTest.pooled)
+    func concurrentRotationsOfOneRefreshTokenLetExactlyOneWin(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in
+            let fixtures = Fixtures(store: store)
+            let original = try await fixtures.session(for: try await fixtures.account(), tag: "one")
+            try await fixtures.openEveryConnection()
+            let rotated = try await withThrowingTaskGroup(of: Session?.self) { group in
+                for index in 0..<16 {
+                    group.addTask {
+                        try await store.rotateSession(refreshTokenHash: "refresh-one", now: Times.start) { session in
+                            session.accessTokenHash = "access-\(index)"
+                            session.refreshTokenHash = "refresh-\(index)"
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Session]()) { if let session = $1 { $0.append(session) } }
+            }
+            #expect(rotated.count == 1)
+            let winner = try #require(rotated.first)
+            #expect(winner.id == original.id)
+            #expect(try await store.session(id: original.id) == winner)
+        }
+    }
+
     @Test(arguments: StoreBackendUnderTest.allCases)
     func rotationCannotMoveTheSessionToAnotherAccount(backend: StoreBackendUnderTest) async throws {
         try await withStore(backend) { store in

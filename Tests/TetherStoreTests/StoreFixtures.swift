@@ -313,6 +313,18 @@ extension Fixtures {
         return (export?.pairingRequests ?? []).map(\.createdAt).filter { $0 >= date }.sorted()
     }
 
+    /// Opens every connection of a pooled store (8 reads at once), so the writers a
+    /// concurrency test starts next really run at the same time instead of queueing for
+    /// connections still being made.
+    func openEveryConnection() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask { _ = try await self.store.statistics(now: Times.start) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     /// Raises one alert: ``AlertStore/recordAlertChanges(_:)`` with one change.
     func raise(_ alert: Alert) async throws -> Alert? {
         try await self.store.recordAlertChanges([.raise(alert)])[0]
