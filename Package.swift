@@ -82,7 +82,7 @@ let package = Package(
         // The storage seam: protocols and plain records, no database library.
         .target(
             name: "TetherStore",
-            dependencies: ["TetherCore", "TetherGeo"],
+            dependencies: ["TetherCore", "TetherDomain", "TetherGeo"],
             swiftSettings: swiftSettings
         ),
         // The embedded default backend: SQLite through GRDB.

@@ -34,14 +34,8 @@ extension SQLiteStore {
                 sql += " ORDER BY ts_ms DESC, id DESC LIMIT ?"
                 _ = arguments.append(contentsOf: [query.limit])
                 return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                    let kindText: String = row["kind"]
-                    guard let id = TelemetryColumns.uuid(row["event_id"]), let kind = TelemetryKind(rawValue: kindText)
-                    else {
-                        throw StoreCorruption(table: "telemetry_event", column: "event_id")
-                    }
-                    let payload = try TelemetryColumns.payload(kind: kind, json: row["payload"])
-                    return StoredTelemetryEvent(
-                        event: TelemetryEvent(id: id, timestamp: row["ts_ms"], payload: payload),
+                    StoredTelemetryEvent(
+                        event: try Self.event(row),
                         receivedAt: Date(milliseconds: row["received_ms"])
                     )
                 }
@@ -58,7 +52,7 @@ extension SQLiteStore {
             let history = try VersionChangeRecord.filter(Column("device") == state.number)
                 .order(Column("ts_ms"), Column("id"))
                 .fetchAll(db)
-            return state.state(versionHistory: history.map(\.change))
+            return state.columns.state(versionHistory: history.map(\.columns.change))
         }
     }
 
@@ -269,19 +263,18 @@ extension SQLiteStore {
                     """,
                 arguments: [since, account.rawValue, limit]
             )
-            return try rows.map { row in
-                let kindText: String = row["kind"]
-                guard let id = TelemetryColumns.uuid(row["event_id"]), let kind = TelemetryKind(rawValue: kindText)
-                else {
-                    throw StoreCorruption(table: "telemetry_event", column: "event_id")
-                }
-                let payload = try TelemetryColumns.payload(kind: kind, json: row["payload"])
-                return (
-                    DeviceID(rawValue: row["device_id"]),
-                    TelemetryEvent(id: id, timestamp: row["ts_ms"], payload: payload)
-                )
-            }
+            return try rows.map { row in (DeviceID(rawValue: row["device_id"]), try Self.event(row)) }
         }
+    }
+
+    /// The event of a `telemetry_event` row.
+    private static func event(_ row: Row) throws -> TelemetryEvent {
+        try TelemetryColumns.event(
+            id: row["event_id"],
+            timestamp: row["ts_ms"],
+            kind: row["kind"],
+            payload: row["payload"]
+        )
     }
 
     private static func readOwned<Item>(

@@ -165,7 +165,7 @@ struct TelemetryIngestTransaction {
             return state
         }
         try self.db.execute(sql: "INSERT INTO device_state (device_id) VALUES (?)", arguments: [device.rawValue])
-        return DeviceStateRecord(number: self.db.lastInsertedRowID, deviceId: device.rawValue)
+        return DeviceStateRecord(DeviceStateColumns(number: self.db.lastInsertedRowID, deviceId: device.rawValue))
     }
 
     private func write(_ change: ConnectionPeriodChange, device: Int64) throws {

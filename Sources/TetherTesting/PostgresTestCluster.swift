@@ -51,7 +51,7 @@ public enum PostgresTestCluster {
         guard let location = Self.location else { return nil }
         let template = migrated ? try await Self.template(location) : "template0"
         let name = "tether_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-        try await Self.admin(location) { connection, logger in
+        _ = try await Self.withConnection(to: location) { connection, logger in
             try await connection.query(
                 "CREATE DATABASE \(unescaped: name) TEMPLATE \(unescaped: template)",
                 logger: logger
@@ -64,7 +64,7 @@ public enum PostgresTestCluster {
     /// Drops a database ``makeDatabase()`` made, closing whatever connections it still has.
     public static func dropDatabase(_ database: PostgresLocation) async throws {
         guard let location = Self.location else { return }
-        try await Self.admin(location) { connection, logger in
+        _ = try await Self.withConnection(to: location) { connection, logger in
             try await connection.query(
                 "DROP DATABASE IF EXISTS \(unescaped: database.database) WITH (FORCE)",
                 logger: logger
@@ -109,7 +109,7 @@ public enum PostgresTestCluster {
         let name = "tether_template_v\(PostgresStore.knownSchemaVersion)"
         let scratch = "\(name)_building_\(ProcessInfo.processInfo.processIdentifier)"
         let lockKey: Int64 = 0x7465_7468_6572_0002
-        try await Self.admin(location) { connection, logger in
+        try await Self.withConnection(to: location) { connection, logger in
             try await connection.query("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
             // The lock is the session's: closing the connection releases it.
             var exists = false
@@ -168,13 +168,6 @@ public enum PostgresTestCluster {
             try? await connection.close()
             throw error
         }
-    }
-
-    private static func admin(
-        _ location: PostgresLocation,
-        _ body: (PostgresConnection, Logger) async throws -> Void
-    ) async throws {
-        try await Self.withConnection(to: location, body)
     }
 
     private static let useLock = Mutex(())

@@ -2,7 +2,6 @@ import Foundation
 import Testing
 import TetherCore
 import TetherStore
-import TetherStoreSQLite
 
 /// How the ingest transaction feeds the landmark rules: what one batch learned is known to the
 /// next batch of the same transaction and to later transactions, and a batch hearing more
@@ -11,9 +10,14 @@ struct TelemetryLandmarkIngestTests {
     private static let latitude = 52.52
     private static let longitude = 13.405
 
-    @Test
-    func aLandmarkLearnedInOneBatchLocatesAScanOfTheNextBatchAndOfLaterTransactions() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func aLandmarkLearnedInOneBatchLocatesAScanOfTheNextBatchAndOfLaterTransactions(
+        backend: StoreBackendUnderTest
+    ) async throws {
+        try await withStore(backend) { store in try await Self.learnThenLocate(store) }
+    }
+
+    private static func learnThenLocate(_ store: any TetherStorage) async throws {
         let fixtures = Fixtures(store: store)
         let device = try await fixtures.device(for: try await fixtures.account())
         let heard = Self.scan(0, readings: 1)
@@ -39,9 +43,12 @@ struct TelemetryLandmarkIngestTests {
         #expect(later.map(\.estimated) == [1])
     }
 
-    @Test
-    func aBatchHearingMoreTransmittersThanOneReadNamesKnowsThemAll() async throws {
-        let store = try SQLiteStore.inMemory()
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func aBatchHearingMoreTransmittersThanOneReadNamesKnowsThemAll(backend: StoreBackendUnderTest) async throws {
+        try await withStore(backend) { store in try await Self.learnManyThenLocate(store) }
+    }
+
+    private static func learnManyThenLocate(_ store: any TetherStorage) async throws {
         let fixtures = Fixtures(store: store)
         let device = try await fixtures.device(for: try await fixtures.account())
         // Seven scans of 100 access points each: 700 keys, more than one read of 500 names.
@@ -59,7 +66,7 @@ struct TelemetryLandmarkIngestTests {
         ])
         // Every scan, the last one's keys (read last) included, heard known access points.
         #expect(outcomes.map(\.estimated) == [scans.count])
-        #expect(try await store.telemetryEventCount(source: .server) == scans.count)
+        #expect(try await StoreInspection.telemetryEventCount(store, source: .server) == scans.count)
     }
 
     // MARK: Helpers

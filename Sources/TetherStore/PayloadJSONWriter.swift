@@ -1,16 +1,18 @@
-import TetherCore
+public import TetherCore
 
 /// Writes a payload's fields as compact JSON, the storage form of `telemetry_event.payload`.
 ///
 /// The output is what `JSONEncoder` writes for ``TelemetryPayload/encodeFields(to:)`` (key order
 /// aside) and reads back through the same decoder. It exists for speed: on the ingest path
 /// `JSONEncoder` took about half the CPU of the store transaction, this writer a small fraction.
-struct PayloadJSONWriter {
+/// Every backend stores payloads in this form and reads them back with
+/// ``TelemetryColumns/payload(kind:json:)``.
+public struct PayloadJSONWriter: Sendable {
     private var text = "{"
     private var isEmpty = true
 
     /// The payload's fields as one JSON object.
-    static func json(_ payload: TelemetryPayload) -> String {
+    public static func json(_ payload: TelemetryPayload) -> String {
         var writer = PayloadJSONWriter()
         switch payload {
         case .properties(let properties):
