@@ -1,6 +1,6 @@
 import Foundation
-import Logging
-import PostgresNIO
+public import Logging
+public import PostgresNIO
 import Synchronization
 public import TetherStorePostgres
 
@@ -140,19 +140,29 @@ public enum PostgresTestCluster {
         _ location: PostgresLocation,
         _ body: (PostgresConnection, Logger) async throws -> Void
     ) async throws {
+        try await Self.withConnection(to: location, body)
+    }
+
+    /// Runs `body` on a fresh connection of its own to `database` (a test's, to look below the
+    /// store), closed afterwards.
+    public static func withConnection<Result>(
+        to database: PostgresLocation,
+        _ body: (PostgresConnection, Logger) async throws -> Result
+    ) async throws -> Result {
         let logger = Logger(label: "tether.test.postgres")
         let configuration = PostgresConnection.Configuration(
-            host: location.host,
-            port: location.port,
-            username: location.user,
+            host: database.host,
+            port: database.port,
+            username: database.user,
             password: ProcessInfo.processInfo.environment["TETHER_TEST_POSTGRES_PASSWORD"],
-            database: location.database,
+            database: database.database,
             tls: .disable
         )
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         do {
-            try await body(connection, logger)
+            let result = try await body(connection, logger)
             try await connection.close()
+            return result
         } catch {
             try? await connection.close()
             throw error
