@@ -82,7 +82,7 @@ struct PostgresSettingVersionWriter {
         self.versioner = SettingVersioner(account: lock.account, clock: lock.clock, now: now)
         if self.versioner.isFirstVersioning {
             self.versioner.versionEverything(
-                try await SettingsProjection.allRecords(connection, account: lock.account, logger: logger)
+                try await PostgresSettingsProjection.allRecords(connection, account: lock.account, logger: logger)
             )
         }
     }
@@ -121,7 +121,7 @@ struct PostgresSettingVersionWriter {
         held: [String: SettingFieldState]
     ) async throws {
         guard let record = self.versioner.write(id, changed: changed, held: held) else { return }
-        try await SettingsProjection.write(
+        try await PostgresSettingsProjection.write(
             self.connection,
             account: self.account,
             id,
@@ -138,7 +138,7 @@ struct PostgresSettingVersionWriter {
         let sorted = records.sorted()
         let held = try await self.held(sorted)
         for id in sorted {
-            let current = try await SettingsProjection.record(
+            let current = try await PostgresSettingsProjection.record(
                 self.connection,
                 account: self.account,
                 id,

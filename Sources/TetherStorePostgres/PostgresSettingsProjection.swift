@@ -4,10 +4,11 @@ import PostgresNIO
 import TetherCore
 import TetherStore
 
-/// The settings tables read as synced fields and merged fields written back, on PostgreSQL
-/// (``TetherStore/SettingsProjection`` knows which column each field is). Callers hold the
-/// account's settings lock (``PostgresStore/lockSettings(_:account:logger:)``).
-extension SettingsProjection {
+/// The settings tables read as synced fields and merged fields written back, on PostgreSQL: the
+/// reads and writes around ``TetherStore/SettingsProjection``, which knows which column each
+/// field is. Callers hold the account's settings lock
+/// (``PostgresStore/lockSettings(_:account:logger:)``).
+enum PostgresSettingsProjection {
     /// Every record the account has in the settings tables, as fields.
     static func allRecords(
         _ connection: PostgresConnection,
@@ -22,7 +23,7 @@ extension SettingsProjection {
         for try await (id, name) in rows.decode((String, String).self) {
             devices.append((id, name))
         }
-        return Self.records(
+        return SettingsProjection.records(
             devices: devices,
             scopes: try await AlertScopeRow.decode(
                 connection.query(
@@ -60,16 +61,16 @@ extension SettingsProjection {
             )
             var name: String?
             for try await value in rows.decode(String.self) { name = value }
-            return name.map(Self.deviceFields(name:))
+            return name.map(SettingsProjection.deviceFields(name:))
         case .rules, .dnd:
             let rows = try await connection.query(
                 """
                 SELECT \(unescaped: AlertScopeRow.columns) FROM alert_scope
-                WHERE account_id = \(account.rawValue) AND coalesce(device_id, '') = \(Self.scopeDevice(id) ?? "")
+                WHERE account_id = \(account.rawValue) AND coalesce(device_id, '') = \(SettingsProjection.scopeDevice(id) ?? "")
                 """,
                 logger: logger
             )
-            return try await AlertScopeRow.decode(rows).first.map { Self.fields($0, id.collection) }
+            return try await AlertScopeRow.decode(rows).first.map { SettingsProjection.fields($0, id.collection) }
         case .fence:
             let rows = try await connection.query(
                 """
@@ -78,7 +79,7 @@ extension SettingsProjection {
                 """,
                 logger: logger
             )
-            return try await FenceRow.decode(rows).first.map(Self.fields)
+            return try await FenceRow.decode(rows).first.map(SettingsProjection.fields)
         case .quietWindow:
             let rows = try await connection.query(
                 """
@@ -87,7 +88,7 @@ extension SettingsProjection {
                 """,
                 logger: logger
             )
-            return try await QuietWindowRow.decode(rows).first.map(Self.fields)
+            return try await QuietWindowRow.decode(rows).first.map(SettingsProjection.fields)
         }
     }
 
@@ -109,13 +110,7 @@ extension SettingsProjection {
             """,
             logger: logger
         )
-        var present: Set<SettingRecordID> = []
-        for try await (collection, id) in rows.decode((String, String).self) {
-            if let collection = SettingCollection(rawValue: collection) {
-                present.insert(SettingRecordID(collection, id))
-            }
-        }
-        return present
+        return Set(try await Self.recordIDs(rows))
     }
 
     /// The records removing `device` changes: the device, its rules and do-not-disturb values,
@@ -126,10 +121,6 @@ extension SettingsProjection {
         account: AccountID,
         logger: Logger
     ) async throws -> [SettingRecordID] {
-        var records = [
-            SettingRecordID(.device, device.rawValue), SettingRecordID(.rules, device.rawValue),
-            SettingRecordID(.dnd, device.rawValue),
-        ]
         let rows = try await connection.query(
             """
             SELECT 'fence', id FROM fence WHERE account_id = \(account.rawValue) AND device_id = \(device.rawValue)
@@ -142,6 +133,16 @@ extension SettingsProjection {
             """,
             logger: logger
         )
+        let owned = [
+            SettingRecordID(.device, device.rawValue), SettingRecordID(.rules, device.rawValue),
+            SettingRecordID(.dnd, device.rawValue),
+        ]
+        return owned + (try await Self.recordIDs(rows))
+    }
+
+    /// The record ids of rows of (collection, record id).
+    private static func recordIDs(_ rows: PostgresRowSequence) async throws -> [SettingRecordID] {
+        var records: [SettingRecordID] = []
         for try await (collection, id) in rows.decode((String, String).self) {
             if let collection = SettingCollection(rawValue: collection) {
                 records.append(SettingRecordID(collection, id))
@@ -175,10 +176,10 @@ extension SettingsProjection {
             var scope = try await AlertScopeRow.fetch(
                 connection,
                 account: account,
-                device: Self.scopeDevice(id),
+                device: SettingsProjection.scopeDevice(id),
                 logger: logger
             )
-            Self.apply(fields, id.collection, to: &scope)
+            SettingsProjection.apply(fields, id.collection, to: &scope)
             try await scope.save(connection, logger: logger)
         case .fence:
             try await connection.query(
@@ -186,14 +187,20 @@ extension SettingsProjection {
                 logger: logger
             )
             guard !deleted else { return }
-            try await Self.fence(id, account: account, fields: fields, now: now).insert(connection, logger: logger)
+            try await SettingsProjection.fence(id, account: account, fields: fields, now: now).insert(
+                connection,
+                logger: logger
+            )
         case .quietWindow:
             try await connection.query(
                 "DELETE FROM quiet_window WHERE id = \(id.record) AND account_id = \(account.rawValue)",
                 logger: logger
             )
             guard !deleted else { return }
-            try await Self.window(id, account: account, fields: fields, now: now).insert(connection, logger: logger)
+            try await SettingsProjection.window(id, account: account, fields: fields, now: now).insert(
+                connection,
+                logger: logger
+            )
         }
     }
 }

@@ -21,7 +21,7 @@ extension PostgresStore {
             var writer = try await PostgresSettingVersionWriter(connection, lock, now: now, logger: logger)
             var push = SettingPushMerge(edits)
             let held = try await writer.held(push.records.map(\.id))
-            let present = try await SettingsProjection.present(
+            let present = try await PostgresSettingsProjection.present(
                 connection,
                 account: account,
                 push.deletableRecords,

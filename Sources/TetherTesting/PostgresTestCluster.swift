@@ -49,7 +49,7 @@ public enum PostgresTestCluster {
         guard let location = Self.location else { return nil }
         let template = try await Self.template(location)
         let name = "tether_test_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-        try await Self.admin(location) { connection, logger in
+        try await Self.withConnection(to: location) { connection, logger in
             try await connection.query(
                 "CREATE DATABASE \(unescaped: name) TEMPLATE \(unescaped: template)",
                 logger: logger
@@ -62,7 +62,7 @@ public enum PostgresTestCluster {
     /// Drops a database ``makeDatabase()`` made, closing whatever connections it still has.
     public static func dropDatabase(_ database: PostgresLocation) async throws {
         guard let location = Self.location else { return }
-        try await Self.admin(location) { connection, logger in
+        try await Self.withConnection(to: location) { connection, logger in
             try await connection.query(
                 "DROP DATABASE IF EXISTS \(unescaped: database.database) WITH (FORCE)",
                 logger: logger
@@ -106,7 +106,7 @@ public enum PostgresTestCluster {
         let name = "tether_template_v\(PostgresStore.knownSchemaVersion)"
         let scratch = "\(name)_building_\(ProcessInfo.processInfo.processIdentifier)"
         let lockKey: Int64 = 0x7465_7468_6572_0002
-        try await Self.admin(location) { connection, logger in
+        try await Self.withConnection(to: location) { connection, logger in
             try await connection.query("SELECT pg_advisory_lock(\(lockKey))", logger: logger)
             // The lock is the session's: closing the connection releases it.
             var exists = false
@@ -135,34 +135,25 @@ public enum PostgresTestCluster {
 
     // MARK: - Plumbing
 
-    /// Runs `body` on a fresh connection to the maintenance database.
-    private static func admin(
-        _ location: PostgresLocation,
+    /// Runs `body` on a fresh connection to `location` (the maintenance database, or one
+    /// ``makeDatabase()`` made, for a test that writes rows with plain SQL).
+    public static func withConnection(
+        to location: PostgresLocation,
         _ body: (PostgresConnection, Logger) async throws -> Void
     ) async throws {
-        try await Self.withConnection(to: location, body)
-    }
-
-    /// Runs `body` on a fresh connection of its own to `database` (a test's, to look below the
-    /// store), closed afterwards.
-    public static func withConnection<Result>(
-        to database: PostgresLocation,
-        _ body: (PostgresConnection, Logger) async throws -> Result
-    ) async throws -> Result {
         let logger = Logger(label: "tether.test.postgres")
         let configuration = PostgresConnection.Configuration(
-            host: database.host,
-            port: database.port,
-            username: database.user,
+            host: location.host,
+            port: location.port,
+            username: location.user,
             password: ProcessInfo.processInfo.environment["TETHER_TEST_POSTGRES_PASSWORD"],
-            database: database.database,
+            database: location.database,
             tls: .disable
         )
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         do {
-            let result = try await body(connection, logger)
+            try await body(connection, logger)
             try await connection.close()
-            return result
         } catch {
             try? await connection.close()
             throw error

@@ -34,13 +34,13 @@ enum PostgresSettingsSeed {
 
     /// Runs `sql` on its own connection to `database` and returns the first column of each row.
     static func query(_ sql: PostgresQuery, in database: PostgresLocation) async throws -> [Int64] {
+        var values: [Int64] = []
         try await PostgresTestCluster.withConnection(to: database) { connection, logger in
-            var values: [Int64] = []
             for try await value in try await connection.query(sql, logger: logger).decode(Int64.self) {
                 values.append(value)
             }
-            return values
         }
+        return values
     }
 
     private static func insert(accounts: [Account], devices: [Device], into database: PostgresLocation) async throws {
