@@ -113,7 +113,7 @@ struct PostgresSettingsLockTests {
                     )
                 }
             }
-            #expect(outcome.added == writers)
+            #expect(outcome.added == writers, "\(outcome.errors)")
             let changes = try await store.settingChanges(account: account.id, after: 0, limit: 10_000)
             #expect(Set(changes.map(\.sequence)).count == changes.count)
             #expect(Set(changes.map(\.key)).count == changes.count)

@@ -19,7 +19,11 @@ enum PostgresSettingsSeed {
     ) async throws -> Result? {
         try await PostgresTestCluster.withDatabase { database in
             try await Self.insert(accounts: accounts, devices: devices, into: database)
-            var store = try await PostgresStore.open(PostgresStoreConfiguration(location: database, poolSize: 8))
+            // The lock tests queue two dozen writers of one account behind its settings lock while
+            // the rest of the suite runs: a generous wait for a connection keeps them from timing out.
+            var store = try await PostgresStore.open(
+                PostgresStoreConfiguration(location: database, poolSize: 8, connectionWait: .seconds(60))
+            )
             store.clock = clock
             do {
                 let result = try await body(store, database)
