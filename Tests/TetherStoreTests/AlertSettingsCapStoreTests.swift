@@ -35,11 +35,14 @@ struct AlertSettingsCapStoreTests {
         )
     }
 
-    /// Runs `add(0)` and `add(1)` at once; returns how many went through and the errors of the others.
-    static func race(_ add: @escaping @Sendable (Int) async throws -> Void) async -> (added: Int, errors: [TetherError])
-    {
+    /// Runs `add(0)` … `add(racers - 1)` at once; returns how many went through and the errors
+    /// of the others.
+    static func race(
+        _ racers: Int = 2,
+        _ add: @escaping @Sendable (Int) async throws -> Void
+    ) async -> (added: Int, errors: [TetherError]) {
         await withTaskGroup(of: (any Error)?.self) { group in
-            for index in 0..<2 {
+            for index in 0..<racers {
                 group.addTask {
                     do {
                         try await add(index)
