@@ -158,13 +158,6 @@ struct PairingRequestRecord: Codable, FetchableRecord, PersistableRecord {
     }
 }
 
-/// A stored value that no longer reads as a valid domain value.
-struct StoreCorruption: Error, CustomStringConvertible {
-    var table: String
-    var column: String
-    var description: String { "unreadable value in \(self.table).\(self.column)" }
-}
-
 private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
     guard let a, let b else { return nil }
     return (a, b)
