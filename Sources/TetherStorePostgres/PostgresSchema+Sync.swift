@@ -1,5 +1,10 @@
 extension PostgresSchema {
     /// Backups, the region directory and its replication, and account replicas.
+    ///
+    /// Keys read by range (directory hashes by prefix, replica keys by prefix, both lower-case
+    /// hex) compare bytewise (`COLLATE "C"`), as in SQLite, so a prefix's range is exactly
+    /// `[prefix, prefix + "g")` and its index serves it. The directory's change sequence is the
+    /// `change_counter` row `directory`, created by its first change.
     static let syncTables = """
         CREATE TABLE backup_key (
             account_id text PRIMARY KEY REFERENCES account(id) ON DELETE CASCADE,
@@ -43,7 +48,7 @@ extension PostgresSchema {
             PRIMARY KEY (account_id, id)
         );
         CREATE TABLE directory_record (
-            email_hash text PRIMARY KEY,
+            email_hash text COLLATE "C" PRIMARY KEY,
             region text NOT NULL,
             state text NOT NULL CHECK (state IN ('confirmed', 'deleted')),
             version bigint NOT NULL,
@@ -52,7 +57,7 @@ extension PostgresSchema {
         );
         CREATE INDEX directory_record_version ON directory_record(version);
         CREATE TABLE directory_reservation (
-            email_hash text PRIMARY KEY,
+            email_hash text COLLATE "C" PRIMARY KEY,
             region text NOT NULL,
             expires_at timestamptz NOT NULL
         );
@@ -66,7 +71,7 @@ extension PostgresSchema {
         );
         CREATE TABLE replica_record (
             home text NOT NULL,
-            key text NOT NULL,
+            key text COLLATE "C" NOT NULL,
             account_id text NOT NULL,
             kind text NOT NULL,
             name text NOT NULL,

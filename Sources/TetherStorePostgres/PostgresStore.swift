@@ -149,4 +149,16 @@ extension PSQLError {
 extension PostgresStore {
     /// The schema version this build migrates to.
     public static var knownSchemaVersion: Int { PostgresSchema.latestVersion }
+
+    /// A fingerprint of every migration's text (FNV-1a, hex): it changes whenever the schema
+    /// does, even within one version while it is being written (test templates are named by it).
+    public static var schemaFingerprint: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for migration in PostgresSchema.migrations {
+            for byte in migration.sql.utf8 {
+                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            }
+        }
+        return String(hash, radix: 16)
+    }
 }

@@ -2,33 +2,6 @@ import GRDB
 import TetherStore
 
 extension SQLiteSchema {
-    /// The tables a home region's `settings` replica record is made of, with the column naming
-    /// the account. Their rows replicate verbatim (`protocols/sync.md`).
-    static let replicatedSettingsTables: [(table: String, accountColumn: String)] = [
-        ("account", "id"),
-        ("device", "account_id"),
-        ("account_alerting", "account_id"),
-        ("alert_scope", "account_id"),
-        ("fence", "account_id"),
-        ("quiet_window", "account_id"),
-        ("setting_clock", "account_id"),
-        ("setting_field", "account_id"),
-        ("setting_conflict", "account_id"),
-    ]
-
-    /// Tables that move with an account besides the replicated ones and its telemetry history:
-    /// its sessions (so signed-in clients keep working at the new home), its alert log and the
-    /// webhook deliveries still queued for it (the new home delivers them).
-    static let movedOnlyTables: [(table: String, accountColumn: String)] = [
-        ("session", "account_id"),
-        ("alert", "account_id"),
-        ("webhook_delivery", "account_id"),
-    ]
-
-    /// A moving account's telemetry history: tables keyed by the region-local device number
-    /// (`device_state.number`), which travel keyed by device id and are renumbered on arrival.
-    static let movedHistoryTables = ["telemetry_event", "version_change", "connection_period", "daily_usage"]
-
     /// Device columns that replicate; `last_seen` changes with every telemetry batch and does not.
     static let replicatedDeviceColumns = [
         "serial", "model", "kind", "name", "hardware_version", "software_version", "credential_hash", "paired_at",
@@ -77,7 +50,7 @@ extension SQLiteSchema {
                     );
                     """
             )
-            for (table, column) in Self.replicatedSettingsTables {
+            for (table, column) in AccountRows.replicatedSettingsTables {
                 // Telemetry rewrites a device's versions with every batch: only a real change counts.
                 let update =
                     table == "device"

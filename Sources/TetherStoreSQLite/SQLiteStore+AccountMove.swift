@@ -10,7 +10,7 @@ extension SQLiteStore {
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [account.rawValue]) != nil
             else { return nil }
             var tables: [String: [[String: AccountRows.Value]]] = [:]
-            for (table, column) in SQLiteSchema.replicatedSettingsTables + SQLiteSchema.movedOnlyTables {
+            for (table, column) in AccountRows.movedAccountTables {
                 tables[table] = try AccountRows.fetch(db, table: table, column: column, value: account.rawValue)
             }
             // Telemetry history, keyed by device id instead of this region's device number.
@@ -25,16 +25,13 @@ extension SQLiteStore {
             for device in devices {
                 let number: Int64 = device["number"]
                 let id: String = device["device_id"]
-                for var state in try AccountRows.fetch(db, table: "device_state", column: "number", value: number) {
-                    state["number"] = nil
-                    tables["device_state", default: []].append(state)
+                let stateTable = AccountRows.deviceStateTable
+                for state in try AccountRows.fetch(db, table: stateTable, column: "number", value: number) {
+                    tables[stateTable, default: []].append(AccountRows.exportedDeviceState(state))
                 }
-                for table in SQLiteSchema.movedHistoryTables {
-                    for var row in try AccountRows.fetch(db, table: table, column: "device", value: number) {
-                        row["id"] = nil
-                        row["device"] = nil
-                        row["device_id"] = .text(id)
-                        tables[table, default: []].append(row)
+                for table in AccountRows.movedHistoryTables {
+                    for row in try AccountRows.fetch(db, table: table, column: "device", value: number) {
+                        tables[table, default: []].append(AccountRows.exportedHistoryRow(row, deviceID: id))
                     }
                 }
             }
@@ -45,32 +42,32 @@ extension SQLiteStore {
     public func importMovedAccount(_ rows: AccountRows, home: RegionID, at date: Date) async throws {
         do {
             try await self.dbWriter.write { db in
-                for (table, _) in SQLiteSchema.replicatedSettingsTables + SQLiteSchema.movedOnlyTables {
-                    for var row in rows.tables[table] ?? [] {
-                        if table == "account" { row["home_region"] = .text(home.rawValue) }
-                        // The conflict log numbers its entries per region.
-                        if table == "setting_conflict" { row["id"] = nil }
-                        try Self.insert(row, into: table, db)
+                for (table, _) in AccountRows.movedAccountTables {
+                    for row in rows.tables[table] ?? [] {
+                        try Self.insert(
+                            AccountRows.importedRow(row, table: table, home: home.rawValue),
+                            into: table,
+                            db
+                        )
                     }
                 }
-                for state in rows.tables["device_state"] ?? [] { try Self.insert(state, into: "device_state", db) }
-                for table in SQLiteSchema.movedHistoryTables {
-                    for var row in rows.tables[table] ?? [] {
-                        guard case .text(let device)? = row["device_id"],
+                for state in rows.tables[AccountRows.deviceStateTable] ?? [] {
+                    try Self.insert(state, into: AccountRows.deviceStateTable, db)
+                }
+                for table in AccountRows.movedHistoryTables {
+                    for row in rows.tables[table] ?? [] {
+                        guard let device = AccountRows.historyDeviceID(row),
                             let number = try Int64.fetchOne(
                                 db,
                                 sql: "SELECT number FROM device_state WHERE device_id = ?",
                                 arguments: [device]
                             )
                         else { continue }
-                        row["device_id"] = nil
-                        row["device"] = .integer(number)
-                        try Self.insert(row, into: table, db)
+                        try Self.insert(AccountRows.importedHistoryRow(row, deviceNumber: number), into: table, db)
                     }
                 }
-                try Self.route(Self.credentialHashes(rows), to: home, at: date, db)
-                for row in rows.tables["account"] ?? [] {
-                    guard case .text(let id)? = row["id"] else { continue }
+                try Self.route(rows.credentialHashes, to: home, at: date, db)
+                for id in rows.accountIDs {
                     try Self.raiseAccountChange(db, account: AccountID(rawValue: id), .accountArrived)
                 }
             }
@@ -137,19 +134,5 @@ extension SQLiteStore {
             sql: "INSERT INTO \(table) (\(names)) VALUES (\(marks))",
             arguments: StatementArguments(columns.map { row[$0]!.databaseValue })
         )
-    }
-
-    /// The device credential and session token digests among `rows`.
-    private static func credentialHashes(_ rows: AccountRows) -> [String] {
-        var hashes: [String] = []
-        for row in rows.tables["device"] ?? [] {
-            if case .text(let hash) = row["credential_hash"] { hashes.append(hash) }
-        }
-        for row in rows.tables["session"] ?? [] {
-            for column in ["access_token_hash", "refresh_token_hash"] {
-                if case .text(let hash) = row[column] { hashes.append(hash) }
-            }
-        }
-        return hashes
     }
 }

@@ -34,7 +34,7 @@ extension SQLiteStore {
                 )
             else { return nil }
             var tables: [String: [[String: AccountRows.Value]]] = [:]
-            for (table, column) in SQLiteSchema.replicatedSettingsTables {
+            for (table, column) in AccountRows.replicatedSettingsTables {
                 tables[table] = try AccountRows.fetch(db, table: table, column: column, value: account.rawValue)
             }
             return (seq, try AccountRows(tables: tables).encoded())

@@ -106,7 +106,7 @@ public enum PostgresTestCluster {
     /// Creates `tether_template_v<N>` unless another test process already did: migrates a
     /// scratch database, closes its connections, and renames it, under an advisory lock.
     private static func createTemplate(_ location: PostgresLocation) async throws -> String {
-        let name = "tether_template_v\(PostgresStore.knownSchemaVersion)"
+        let name = "tether_template_v\(PostgresStore.knownSchemaVersion)_\(PostgresStore.schemaFingerprint)"
         let scratch = "\(name)_building_\(ProcessInfo.processInfo.processIdentifier)"
         let lockKey: Int64 = 0x7465_7468_6572_0002
         try await Self.withConnection(to: location) { connection, logger in

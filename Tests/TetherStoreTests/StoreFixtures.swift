@@ -46,7 +46,11 @@ enum StoreBackendUnderTest: String, CaseIterable, Sendable {
         case .postgres:
             let database = try #require(try await PostgresTestCluster.makeDatabase())
             do {
-                let store = try await PostgresStore.open(PostgresStoreConfiguration(location: database, poolSize: 8))
+                // Generous waits: the concurrent-writer tests queue up to 24 writers on one lock, on a
+                // loaded 2-core machine.
+                let store = try await PostgresStore.open(
+                    PostgresStoreConfiguration(location: database, poolSize: 16, connectionWait: .seconds(60))
+                )
                 return (store, { try? await PostgresTestCluster.dropDatabase(database) })
             } catch {
                 try? await PostgresTestCluster.dropDatabase(database)

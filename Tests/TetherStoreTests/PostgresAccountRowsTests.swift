@@ -1,0 +1,207 @@
+import Foundation
+import Testing
+import TetherCore
+import TetherStore
+import TetherStoreSQLite
+import TetherTesting
+
+/// PostgreSQL only: until the peer protocol carries domain records, account replication and
+/// moves ship ``AccountRows`` (SQLite's tables, columns and storage classes), so a PostgreSQL
+/// region must ship and accept exactly the rows a SQLite region does.
+@Suite(.enabled(if: PostgresTestCluster.isAvailable))
+struct PostgresAccountRowsTests {
+    @Test func rowsMoveFromSQLiteIntoPostgresAndBackUnchanged() async throws {
+        try await withStore(.sqliteMemory) { source in
+            let ada = try await AccountRowsFixture.populate(source, account: try Fixtures.newAccount())
+            let exported = try #require(try await source.movingAccountRows(account: ada))
+            let home = try #require(RegionID(rawValue: "local"))
+            try await withStore(.postgres) { postgres in
+                try await postgres.importMovedAccount(exported, home: home, at: Times.start)
+                let fromPostgres = try #require(try await postgres.movingAccountRows(account: ada))
+                #expect(AccountRowsFixture.normalized(fromPostgres) == AccountRowsFixture.normalized(exported))
+
+                try await withStore(.sqliteMemory) { back in
+                    try await back.importMovedAccount(fromPostgres, home: home, at: Times.start)
+                    let returned = try #require(try await back.movingAccountRows(account: ada))
+                    #expect(AccountRowsFixture.normalized(returned) == AccountRowsFixture.normalized(exported))
+                    // The replicated settings record is the same on both, at the same number.
+                    let onSQLite = try #require(try await back.accountSettingsRows(account: ada))
+                    let onPostgres = try #require(try await postgres.accountSettingsRows(account: ada))
+                    #expect(onPostgres.seq == onSQLite.seq)
+                    #expect(
+                        AccountRowsFixture.normalized(try AccountRows.decode(onPostgres.rows))
+                            == AccountRowsFixture.normalized(try AccountRows.decode(onSQLite.rows))
+                    )
+                }
+            }
+        }
+    }
+
+    @Test func theSameAccountWrittenOnEitherBackendShipsTheSameRows() async throws {
+        let account = try Fixtures.newAccount()
+        try await withStore(.sqliteMemory) { sqlite in
+            try await withStore(.postgres) { postgres in
+                var shipped: [[String: [String]]] = []
+                var settings: [[String: [String]]] = []
+                for store in [sqlite, postgres] {
+                    let ada = try await AccountRowsFixture.populate(store, account: account)
+                    // Ids the store makes up itself are named by what they belong to.
+                    var names: [String: String] = [:]
+                    for device in try await store.devices(account: ada) { names[device.id.rawValue] = device.serial }
+                    for alert in try await store.alerts(account: ada, device: nil, limit: 100) {
+                        names[alert.id.rawValue] = "alert-\(alert.rule)"
+                    }
+                    let rows = try #require(try await store.movingAccountRows(account: ada))
+                    shipped.append(AccountRowsFixture.normalized(rows, renaming: names))
+                    let record = try #require(try await store.accountSettingsRows(account: ada))
+                    settings.append(AccountRowsFixture.normalized(try AccountRows.decode(record.rows), renaming: names))
+                }
+                #expect(shipped[1] == shipped[0])
+                #expect(settings[1] == settings[0])
+            }
+        }
+    }
+
+    @Test func aValueOfAnotherClassThanItsColumnIsRefusedWithItsName() async throws {
+        try await withStore(.sqliteMemory) { source in
+            let ada = try await Fixtures(store: source).account()
+            var rows = try #require(try await source.movingAccountRows(account: ada.id))
+            rows.tables["account"]?[0]["created_at"] = .blob(Data([1, 2]))
+            try await withStore(.postgres) { postgres in
+                let error = try await #require(throws: StoreCorruption.self) {
+                    try await postgres.importMovedAccount(rows, home: ada.homeRegion, at: Times.start)
+                }
+                #expect(error.table == "account")
+                #expect(error.column == "created_at")
+                #expect(try await postgres.movingAccountRows(account: ada.id) == nil)
+            }
+        }
+    }
+}
+
+/// An account with a row in every table that travels, written through the store API with ids
+/// fixed where the caller chooses them, so two stores written alike ship alike rows.
+enum AccountRowsFixture {
+    static func populate(_ store: any TetherStorage, account: Account) async throws -> AccountID {
+        let fixtures = Fixtures(store: store)
+        let hint = SignupHint(
+            location: try SignupLocation(latitude: 52.52, longitude: 13.405),
+            requestedRegion: RegionID(rawValue: "eu")
+        )
+        try await store.createAccount(account, passwordHash: "$2b$04$hash", signup: hint)
+        var session = Fixtures.newSession(for: account, tag: "rows")
+        session.id = SessionID(rawValue: "session-\(account.id.rawValue)")
+        try await store.createSession(session)
+        let device = try await fixtures.device(for: account, serial: "SN-ROWS-1", credentialHash: "credential-rows-1")
+        let hook = try #require(URL(string: "https://example.org/hook"))
+        _ = try await store.setWebhook(
+            WebhookEndpoint(url: hook, secret: "s3cret", createdAt: Times.at(1.2346)),
+            account: account.id
+        )
+        try await store.setEmergencyContact(
+            EmergencyContact(name: "Grace", phone: "+44 20 7946 0000"),
+            account: account.id
+        )
+        _ = try await store.updateRuleSettings(
+            account: account.id,
+            RuleSettings(device: nil, allowedDistanceMeters: 150.5, dwellSeconds: 60)
+        )
+        _ = try await store.updateDoNotDisturb(
+            account: account.id,
+            device: nil,
+            enabled: true,
+            snooze: .set(Times.at(7_200))
+        )
+        try await store.addFence(AccountChangeTests.fence("home", account: account.id), limit: 1_000)
+        try await store.addQuietWindow(
+            try AccountChangeTests.quietWindow("nights", account: account.id),
+            createdAt: Times.at(2.5004),
+            limit: 100
+        )
+        _ = try await store.renameDevice(id: device.id, account: account.id, name: "Keys")
+        // An edit that has not seen the rename: concurrent, so the conflict log gets a line.
+        let stale = SettingEdit(
+            key: SettingKey(.device, record: device.id.rawValue, field: "name"),
+            state: SettingFieldState(
+                value: .string("House keys"),
+                vector: VersionVector(["phone-1": 1]),
+                stamp: HybridTimestamp(wallMillis: Times.at(60).milliseconds, replica: "phone-1")
+            )
+        )
+        _ = try await store.mergeSettingEdits(
+            account: account.id,
+            [stale],
+            now: Times.at(60),
+            caps: AlertSettingsCaps(fences: 1_000, quietWindows: 100)
+        )
+        let events: [(String, TimeInterval, TelemetryPayload)] = [
+            (
+                "00000000-0000-4000-8000-000000000001", 10,
+                .properties(DeviceProperties(hardwareVersion: "1.0", softwareVersion: "3.0", batteryPercent: 80))
+            ),
+            (
+                "00000000-0000-4000-8000-000000000002", 11,
+                .properties(DeviceProperties(hardwareVersion: "1.0", softwareVersion: "3.1"))
+            ),
+            (
+                "00000000-0000-4000-8000-000000000003", 12,
+                .location(
+                    LocationFix(
+                        latitude: 52.5201,
+                        longitude: 13.4049,
+                        accuracyMeters: 7.5,
+                        source: .gnss,
+                        speedMetersPerSecond: 1.25
+                    )
+                )
+            ),
+            ("00000000-0000-4000-8000-000000000004", 13, .connection(.connected)),
+            (
+                "00000000-0000-4000-8000-000000000005", 14,
+                .usage(
+                    UsageRecord(
+                        function: "ring",
+                        operation: "start",
+                        startMilliseconds: Times.at(14).milliseconds,
+                        durationMilliseconds: 1_500
+                    )
+                )
+            ),
+            ("00000000-0000-4000-8000-000000000006", 15, .connection(.disconnected)),
+        ]
+        for (id, seconds, payload) in events {
+            let event = TelemetryEvent(
+                id: try #require(UUID(uuidString: id)),
+                timestamp: Times.at(seconds).milliseconds,
+                payload: payload
+            )
+            _ = try await store.ingest([
+                TelemetryBatch(device: device.id, events: [event], receivedAt: Times.at(seconds + 0.5))
+            ])
+        }
+        _ = try await fixtures.raise(AlertStoreTests.alert(device))
+        return account.id
+    }
+
+    /// Each table's rows as sorted canonical JSON, with `renaming`'s ids replaced by their names
+    /// wherever they appear in a text value.
+    static func normalized(_ rows: AccountRows, renaming: [String: String] = [:]) -> [String: [String]] {
+        var tables: [String: [String]] = [:]
+        for (table, tableRows) in rows.tables {
+            tables[table] = tableRows.map { row in
+                var renamed: [String: AccountRows.Value] = [:]
+                for (column, value) in row {
+                    guard case .text(var text) = value else {
+                        renamed[column] = value
+                        continue
+                    }
+                    for (id, name) in renaming { text = text.replacingOccurrences(of: id, with: name) }
+                    renamed[column] = .text(text)
+                }
+                let encoded = (try? AccountRows(tables: ["": [renamed]]).encoded()) ?? []
+                return String(decoding: encoded, as: UTF8.self)
+            }.sorted()
+        }
+        return tables
+    }
+}
