@@ -57,34 +57,44 @@ struct TelemetryPartition: Hashable, Comparable {
 
     /// Makes the partitions that hold `timestamps` and are missing, in one transaction.
     static func create(covering timestamps: some Sequence<Int64>, on pool: PostgresPool, logger: Logger) async throws {
-        let wanted = Set(timestamps.map(TelemetryPartition.init(holding:))).sorted()
+        let wanted = Set(timestamps.map(TelemetryPartition.init(holding:)))
         guard !wanted.isEmpty else { return }
         try await pool.transaction { connection in
+            try await Self.create(wanted, on: connection, logger: logger)
+        }
+    }
+
+    /// Makes those of `wanted` that are missing, inside the caller's transaction, under the
+    /// partition lock.
+    static func create(
+        _ wanted: Set<TelemetryPartition>,
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        try await connection.query(
+            "SELECT pg_advisory_xact_lock(hashtextextended(\(Self.lockKey), 0))",
+            logger: logger
+        )
+        let existing = try await Self.existing(on: connection, logger: logger)
+        for partition in wanted.sorted() where !existing.contains(partition) {
+            // Names and bounds come from integers, never from input text.
             try await connection.query(
-                "SELECT pg_advisory_xact_lock(hashtextextended(\(Self.lockKey), 0))",
+                """
+                CREATE TABLE \(unescaped: partition.name) (LIKE telemetry_event INCLUDING DEFAULTS)
+                """,
                 logger: logger
             )
-            let existing = try await Self.existing(on: connection, logger: logger)
-            for partition in wanted where !existing.contains(partition) {
-                // Names and bounds come from integers, never from input text.
-                try await connection.query(
-                    """
-                    CREATE TABLE \(unescaped: partition.name) (LIKE telemetry_event INCLUDING DEFAULTS)
-                    """,
-                    logger: logger
-                )
-                try await connection.query(
-                    """
-                    ALTER TABLE telemetry_event ATTACH PARTITION \(unescaped: partition.name)
-                    FOR VALUES FROM (\(unescaped: String(partition.start))) TO (\(unescaped: String(partition.end)))
-                    """,
-                    logger: logger
-                )
-                logger.info(
-                    "telemetry partition created",
-                    metadata: ["tether.telemetry.partition": "\(partition.name)"]
-                )
-            }
+            try await connection.query(
+                """
+                ALTER TABLE telemetry_event ATTACH PARTITION \(unescaped: partition.name)
+                FOR VALUES FROM (\(unescaped: String(partition.start))) TO (\(unescaped: String(partition.end)))
+                """,
+                logger: logger
+            )
+            logger.info(
+                "telemetry partition created",
+                metadata: ["tether.telemetry.partition": "\(partition.name)"]
+            )
         }
     }
 

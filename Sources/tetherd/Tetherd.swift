@@ -14,7 +14,7 @@ struct Tetherd: AsyncParsableCommand {
             """,
         version: TetherVersion.current,
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, OperatorTokenCommand.self,
+            ServeCommand.self, MigrateCommand.self, CopyStoreCommand.self, OperatorTokenCommand.self,
             RotateKEKCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
