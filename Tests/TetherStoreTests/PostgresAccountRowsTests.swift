@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TetherCore
 import TetherStore
+import TetherStorePostgres
 import TetherStoreSQLite
 import TetherTesting
 
@@ -39,27 +40,37 @@ struct PostgresAccountRowsTests {
 
     @Test func theSameAccountWrittenOnEitherBackendShipsTheSameRows() async throws {
         let account = try Fixtures.newAccount()
-        try await withStore(.sqliteMemory) { sqlite in
-            try await withStore(.postgres) { postgres in
-                var shipped: [[String: [String]]] = []
-                var settings: [[String: [String]]] = []
-                for store in [sqlite, postgres] {
-                    let ada = try await AccountRowsFixture.populate(store, account: account)
-                    // Ids the store makes up itself are named by what they belong to.
-                    var names: [String: String] = [:]
-                    for device in try await store.devices(account: ada) { names[device.id.rawValue] = device.serial }
-                    for alert in try await store.alerts(account: ada, device: nil, limit: 100) {
-                        names[alert.id.rawValue] = "alert-\(alert.rule)"
-                    }
-                    let rows = try #require(try await store.movingAccountRows(account: ada))
-                    shipped.append(AccountRowsFixture.normalized(rows, renaming: names))
-                    let record = try #require(try await store.accountSettingsRows(account: ada))
-                    settings.append(AccountRowsFixture.normalized(try AccountRows.decode(record.rows), renaming: names))
+        // Both stores stamp the server's own setting edits at the same fixed time.
+        var sqlite = try SQLiteStore.inMemory()
+        sqlite.clock = { Times.start }
+        defer { try? sqlite.close() }
+        let database = try #require(try await PostgresTestCluster.makeDatabase())
+        do {
+            var postgres = try await PostgresStore.open(PostgresStoreConfiguration(location: database))
+            postgres.clock = { Times.start }
+            defer { try? postgres.close() }
+            var shipped: [[String: [String]]] = []
+            var settings: [[String: [String]]] = []
+            for store in [sqlite, postgres] as [any TetherStorage] {
+                let ada = try await AccountRowsFixture.populate(store, account: account)
+                // Ids the store makes up itself are named by what they belong to.
+                var names: [String: String] = [:]
+                for device in try await store.devices(account: ada) { names[device.id.rawValue] = device.serial }
+                for alert in try await store.alerts(account: ada, device: nil, limit: 100) {
+                    names[alert.id.rawValue] = "alert-\(alert.rule)"
                 }
-                #expect(shipped[1] == shipped[0])
-                #expect(settings[1] == settings[0])
+                let rows = try #require(try await store.movingAccountRows(account: ada))
+                shipped.append(AccountRowsFixture.normalized(rows, renaming: names))
+                let record = try #require(try await store.accountSettingsRows(account: ada))
+                settings.append(AccountRowsFixture.normalized(try AccountRows.decode(record.rows), renaming: names))
             }
+            AccountRowsFixture.expectSameTables(shipped[1], shipped[0], "shipped rows")
+            AccountRowsFixture.expectSameTables(settings[1], settings[0], "settings record")
+        } catch {
+            try? await PostgresTestCluster.dropDatabase(database)
+            throw error
         }
+        try await PostgresTestCluster.dropDatabase(database)
     }
 
     @Test func aValueOfAnotherClassThanItsColumnIsRefusedWithItsName() async throws {
@@ -181,6 +192,31 @@ enum AccountRowsFixture {
         }
         _ = try await fixtures.raise(AlertStoreTests.alert(device))
         return account.id
+    }
+
+    /// Records one issue per table whose rows differ between `postgres` and `sqlite`, naming
+    /// the table and the rows only one side has.
+    static func expectSameTables(
+        _ postgres: [String: [String]],
+        _ sqlite: [String: [String]],
+        _ what: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        for table in Set(postgres.keys).union(sqlite.keys).sorted() {
+            let onPostgres = postgres[table] ?? []
+            let onSQLite = sqlite[table] ?? []
+            guard onPostgres != onSQLite else { continue }
+            let onlyPostgres = onPostgres.filter { !onSQLite.contains($0) }
+            let onlySQLite = onSQLite.filter { !onPostgres.contains($0) }
+            Issue.record(
+                """
+                \(what): table \(table) differs
+                only on PostgreSQL: \(onlyPostgres.joined(separator: "\n"))
+                only on SQLite: \(onlySQLite.joined(separator: "\n"))
+                """,
+                sourceLocation: sourceLocation
+            )
+        }
     }
 
     /// Each table's rows as sorted canonical JSON, with `renaming`'s ids replaced by their names
