@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The test command: install build dependencies, check formatting, build every product and the
-# tests, then run all tests (the CLI tests run the built `tether` and `tetherd` binaries), and
-# last the fuzzed contract: schemathesis against protocols/openapi.yaml on the built tetherd for
+# tests, start a throwaway PostgreSQL cluster (installing Debian's postgresql when missing), then
+# run all tests (the CLI tests run the built `tether` and `tetherd` binaries; the store
+# conformance suite runs on SQLite and on PostgreSQL, and a run in which no PostgreSQL test ran
+# fails), and last the fuzzed contract: schemathesis against protocols/openapi.yaml on the built tetherd for
 # about 2 minutes (scripts/contract-fuzz.sh).
 #
 #   ./scripts/test.sh                 # once, as CI does
@@ -54,6 +56,19 @@ if ! $skip_build; then
     swift build --build-tests
 fi
 
+# A throwaway PostgreSQL cluster for the run (scripts/postgres-test-cluster.sh): the conformance
+# suite runs every store test on it too, and the end-to-end, crash and outage tests run tetherd
+# on it. Each test gets a database of its own; the cluster is stopped and removed at the end.
+cluster_dir=""
+if [[ -z "${TETHER_TEST_POSTGRES_URL:-}" ]]; then
+    eval "$(./scripts/postgres-test-cluster.sh start)"
+    cluster_dir="$TETHER_TEST_POSTGRES_DIR"
+    echo "==> PostgreSQL test cluster: $TETHER_TEST_POSTGRES_URL"
+fi
+export TETHER_TEST_POSTGRES_URL
+TETHER_TEST_POSTGRES_USES="$(mktemp -t tether-postgres-uses.XXXXXX)"
+export TETHER_TEST_POSTGRES_USES
+
 # TetherGeo's pair-by-pair agreement with shapely runs on a small workload of its own (seed 7,
 # not the benchmark's) when ../shared/bench is beside the clone and Python can have shapely.
 reference="../shared/bench"
@@ -70,7 +85,12 @@ fi
 built=$SECONDS
 hogs=()
 stop_hogs() { for pid in "${hogs[@]}"; do kill "$pid" 2>/dev/null || true; done; }
-trap stop_hogs EXIT
+cleanup() {
+    stop_hogs
+    if [[ -n "$cluster_dir" ]]; then ./scripts/postgres-test-cluster.sh stop "$cluster_dir"; fi
+    rm -f "$TETHER_TEST_POSTGRES_USES"
+}
+trap cleanup EXIT
 if $under_load; then
     # One busy loop per core at the lowest priority: the tests get the CPU first, but every
     # thread they wait on is scheduled later than on a quiet machine.
@@ -84,8 +104,16 @@ fi
 for run in $(seq 1 "$repeat"); do
     ((repeat > 1)) && echo "==> run $run of $repeat"
     echo "==> swift test"
+    : >"$TETHER_TEST_POSTGRES_USES"
     if ! swift test --skip-build ${test_arguments[@]+"${test_arguments[@]}"}; then
         echo "==> failed in run $run of $repeat" >&2
+        exit 1
+    fi
+    # A run of the whole suite that made no PostgreSQL database ran no PostgreSQL test.
+    uses=$(wc -l <"$TETHER_TEST_POSTGRES_USES")
+    echo "==> PostgreSQL databases made by the tests: $uses"
+    if ((${#test_arguments[@]} == 0 && uses == 0)); then
+        echo "==> failed: the PostgreSQL conformance suite ran 0 tests" >&2
         exit 1
     fi
 done

@@ -213,7 +213,8 @@ extension PSQLError {
             // 08xxx connection exceptions; 57P01-57P03 admin shutdown, crash shutdown, cannot
             // connect now.
             guard let state = self.sqlState else { return false }
-            return state.hasPrefix("08") || ["57P01", "57P02", "57P03"].contains(state)
+            // 53300: the server has no connection slot left.
+            return state.hasPrefix("08") || ["57P01", "57P02", "57P03", "53300"].contains(state)
         default:
             return false
         }

@@ -89,13 +89,7 @@ extension PostgresStore {
                         return AccountRows.importedHistoryRow(row, deviceNumber: number)
                     }
                     if table == "telemetry_event" {
-                        // The months the events fall in get their partitions first, in this
-                        // transaction (an event without one would fail its insert).
-                        let months = history.compactMap { row -> TelemetryPartition? in
-                            guard case .integer(let ts) = row["ts_ms"] else { return nil }
-                            return TelemetryPartition(holding: ts)
-                        }
-                        try await TelemetryPartition.create(Set(months), on: connection, logger: logger)
+                        try await TelemetryPartition.create(holding: history, on: connection, logger: logger)
                     }
                     try await writer.insert(history, into: table)
                 }

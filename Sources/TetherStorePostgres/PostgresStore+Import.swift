@@ -72,11 +72,7 @@ extension PostgresStore {
                         row.filter { name, _ in tableColumns[name] != nil || !Self.droppedColumns.contains(name) }
                     }
                     if table == "telemetry_event" {
-                        let months = rows.compactMap { row -> TelemetryPartition? in
-                            guard case .integer(let ts) = row["ts_ms"] else { return nil }
-                            return TelemetryPartition(holding: ts)
-                        }
-                        try await TelemetryPartition.create(Set(months), on: connection, logger: logger)
+                        try await TelemetryPartition.create(holding: rows, on: connection, logger: logger)
                     }
                     try await writer.insert(rows, into: table)
                     written += rows.count

@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import TetherCore
+import TetherStore
 
 /// One partition of `telemetry_event`: the events of one UTC month of device time, in the table
 /// `telemetry_event_yYYYYmMM`.
@@ -62,6 +63,21 @@ struct TelemetryPartition: Hashable, Comparable {
         try await pool.transaction { connection in
             try await Self.create(wanted, on: connection, logger: logger)
         }
+    }
+
+    /// Makes the partitions that `telemetry_event` rows (copied or moved in, by column name)
+    /// fall in, inside the caller's transaction: an event without its month's partition would
+    /// fail its insert.
+    static func create(
+        holding rows: [[String: AccountRows.Value]],
+        on connection: PostgresConnection,
+        logger: Logger
+    ) async throws {
+        let months = rows.compactMap { row -> TelemetryPartition? in
+            guard case .integer(let ts) = row["ts_ms"] else { return nil }
+            return TelemetryPartition(holding: ts)
+        }
+        try await Self.create(Set(months), on: connection, logger: logger)
     }
 
     /// Makes those of `wanted` that are missing, inside the caller's transaction, under the

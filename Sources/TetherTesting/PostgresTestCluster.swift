@@ -159,7 +159,16 @@ public enum PostgresTestCluster {
             database: location.database,
             tls: .disable
         )
-        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        // Every test of the suite shares the cluster's connections: when they are all taken
+        // (53300), wait for one to be given back.
+        let connection = try await Poll.value("a connection to the test cluster", timeout: .seconds(120)) {
+            () -> PostgresConnection? in
+            do {
+                return try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "53300" {
+                return nil
+            }
+        }
         do {
             let result = try await body(connection, logger)
             try await connection.close()

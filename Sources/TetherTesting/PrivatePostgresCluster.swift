@@ -1,6 +1,10 @@
 import Foundation
 public import TetherStorePostgres
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A PostgreSQL cluster of one test's own, started with the test command's script
 /// (`scripts/postgres-test-cluster.sh`), for the tests that take the database away under load
 /// (stopping the shared cluster would fail every other test running beside them).
@@ -64,32 +68,32 @@ public struct PrivatePostgresCluster: Sendable {
     /// Stops the server and removes its directory.
     public func stop() async { _ = try? await Self.run(["stop", self.directory]) }
 
-    /// Runs the script to its end and returns what it printed. The output goes through a file,
-    /// not a pipe: PostgreSQL's server inherits the script's descriptors and would hold a pipe
-    /// open for as long as it runs. It waits without blocking a thread of Swift concurrency.
+    /// Runs the script to its end and returns what it printed.
+    ///
+    /// Spawned with `posix_spawn` and reaped with `waitpid`, not through Foundation's `Process`:
+    /// the script leaves a PostgreSQL server running, and a `Process` started beside it by
+    /// another test can hold the descriptor `Process` watches for the script's end, so its end
+    /// would go unseen for as long as that other process runs. The output goes through a file.
     private static func run(_ arguments: [String]) async throws -> String {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("tether-pg-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.script.path] + arguments
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = FileHandle.nullDevice
-        let (exits, exitSink) = AsyncStream.makeStream(of: Int32.self)
-        process.terminationHandler = { finished in
-            exitSink.yield(finished.terminationStatus)
-            exitSink.finish()
+        let quoted = ([Self.script.path] + arguments).map { "'\($0.replacingOccurrences(of: "'", with: "'\\''"))'" }
+        let command = "exec 0</dev/null 2>/dev/null; bash \(quoted.joined(separator: " ")) >'\(output.path)'"
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] =
+            ["/bin/bash", "-c", command].map { (text: String) in strdup(text) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let spawned = posix_spawn(&pid, "/bin/bash", nil, nil, argv, environ)
+        guard spawned == 0 else { throw PrivatePostgresClusterError.script("cannot start bash: \(spawned)") }
+        var status: Int32 = 0
+        try await Poll.until("the cluster script ends", timeout: .seconds(120), every: .milliseconds(20)) {
+            waitpid(pid, &status, WNOHANG) == pid
         }
-        try process.run()
-        var iterator = exits.makeAsyncIterator()
-        let status = await iterator.next() ?? -1
-        try handle.close()
-        guard status == 0 else {
-            throw PrivatePostgresClusterError.script("\(arguments.first ?? "") exited \(status)")
+        let exitStatus = (status >> 8) & 0xff
+        guard status & 0x7f == 0, exitStatus == 0 else {
+            throw PrivatePostgresClusterError.script("\(arguments.first ?? "") exited with status \(status)")
         }
-        return try String(contentsOf: output, encoding: .utf8)
+        return (try? String(contentsOf: output, encoding: .utf8)) ?? ""
     }
 }
 

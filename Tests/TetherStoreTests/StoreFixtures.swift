@@ -46,10 +46,11 @@ enum StoreBackendUnderTest: String, CaseIterable, Sendable {
         case .postgres:
             let database = try #require(try await PostgresTestCluster.makeDatabase())
             do {
-                // Generous waits: the concurrent-writer tests queue up to 24 writers on one lock, on a
-                // loaded 2-core machine.
+                // A small pool (the whole suite's stores share the cluster's 300 connections) and a
+                // generous wait: the concurrent-writer tests queue up to 24 writers on one lock, on
+                // a loaded 2-core machine.
                 let store = try await PostgresStore.open(
-                    PostgresStoreConfiguration(location: database, poolSize: 16, connectionWait: .seconds(60))
+                    PostgresStoreConfiguration(location: database, poolSize: 8, connectionWait: .seconds(60))
                 )
                 return (store, { try? await PostgresTestCluster.dropDatabase(database) })
             } catch {
