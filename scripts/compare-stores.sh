@@ -7,20 +7,9 @@
 # and PostgreSQL's ratio to SQLite power-loss over HTTP.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bench_dir="$(cd ../shared/bench && pwd)"
-data="${TETHER_BENCH_DATA:-${TMPDIR:-/tmp}/tether-bench-data}"
-workload="$data/f1k_p1m_e1m"
 port="${TETHER_BENCH_PORT:-18091}"
-
-./scripts/setup.sh
-python3 -c 'import numpy' 2>/dev/null || pip install -q numpy
-mkdir -p "$data"
-[[ -f "$workload/events.jsonl" ]] ||
-    python3 "$bench_dir/gen_workload.py" "$workload" --fences 1000 --points 1000000 --events 1000000 --seed 42
-
-swift build -c release --product tether-bench
-swift build -c release --product tetherd
-bin="$(swift build -c release --show-bin-path)"
+# shellcheck source=scripts/ingest-workload.sh
+source ./scripts/ingest-workload.sh
 
 eval "$(./scripts/postgres-test-cluster.sh start --durable)"
 cluster="$TETHER_TEST_POSTGRES_DIR"

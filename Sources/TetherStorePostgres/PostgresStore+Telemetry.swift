@@ -225,25 +225,9 @@ extension PostgresStore {
 }
 
 extension PostgresStore {
-    /// Who produced a stored event.
-    public enum EventSource: Sendable {
-        /// Sent by devices.
-        case device
-        /// Estimated by the server from scans.
-        case server
-        /// Both.
-        case any
-    }
-
     /// How many raw events are stored (for benchmarks and tests).
-    public func telemetryEventCount(source: EventSource = .any) async throws -> Int {
-        let estimated = "kind = 'location' AND payload LIKE '%\"source\":\"estimated\"%'"
-        let filter =
-            switch source {
-            case .device: " WHERE NOT (\(estimated))"
-            case .server: " WHERE \(estimated)"
-            case .any: ""
-            }
+    public func telemetryEventCount(source: TelemetryEventSource = .any) async throws -> Int {
+        let filter = source.whereClause
         let logger = self.pool.logger
         return try await self.pool.read { connection in
             var count = 0

@@ -195,27 +195,10 @@ extension SQLiteStore {
         }
     }
 
-    /// Who produced a stored event.
-    public enum EventSource: Sendable {
-        /// Sent by devices.
-        case device
-        /// Estimated by the server from scans.
-        case server
-        /// Both.
-        case any
-    }
-
     /// How many raw events are stored (for benchmarks and tests).
-    public func telemetryEventCount(source: EventSource = .any) async throws -> Int {
+    public func telemetryEventCount(source: TelemetryEventSource = .any) async throws -> Int {
         try await self.dbWriter.read { db in
-            let estimated = "kind = 'location' AND payload LIKE '%\"source\":\"estimated\"%'"
-            let filter =
-                switch source {
-                case .device: " WHERE NOT (\(estimated))"
-                case .server: " WHERE \(estimated)"
-                case .any: ""
-                }
-            return try Int.fetchOne(db, sql: "SELECT count(*) FROM telemetry_event" + filter) ?? 0
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM telemetry_event" + source.whereClause) ?? 0
         }
     }
 

@@ -75,29 +75,13 @@ enum StoreBackendUnderTest: String, CaseIterable, Sendable {
 /// What the suite checks below the protocol, answered per backend: that a removed device left
 /// no telemetry row behind, and how many estimated positions were written.
 enum StoreInspection {
-    /// Who produced a stored event.
-    enum Source {
-        case device, server, any
-    }
-
     /// How many raw telemetry events the store holds, of every device (removed ones too).
-    static func telemetryEventCount(_ store: any TetherStorage, source: Source = .any) async throws -> Int {
+    static func telemetryEventCount(_ store: any TetherStorage, source: TelemetryEventSource = .any) async throws -> Int
+    {
         switch store {
         case let sqlite as SQLiteStore:
-            let source: SQLiteStore.EventSource =
-                switch source {
-                case .device: .device
-                case .server: .server
-                case .any: .any
-                }
             return try await sqlite.telemetryEventCount(source: source)
         case let postgres as PostgresStore:
-            let source: PostgresStore.EventSource =
-                switch source {
-                case .device: .device
-                case .server: .server
-                case .any: .any
-                }
             return try await postgres.telemetryEventCount(source: source)
         default:
             Issue.record("\(type(of: store)) has no telemetry event count in StoreInspection")
