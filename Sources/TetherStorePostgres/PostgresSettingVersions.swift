@@ -32,10 +32,7 @@ extension PostgresStore {
         account: AccountID,
         logger: Logger
     ) async throws -> SettingsLock {
-        try await connection.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(\("settings:" + account.rawValue), 0))",
-            logger: logger
-        )
+        try await connection.lockForTransaction(["settings:" + account.rawValue])
         let rows = try await connection.query(
             "SELECT seq, stamp_ms, stamp_counter FROM setting_clock WHERE account_id = \(account.rawValue)",
             logger: logger

@@ -108,10 +108,7 @@ extension PostgresStore {
         let logger = self.pool.logger
         return try await self.pool.transaction { connection in
             // Batches from one home take turns (its lock), so each write is counted once.
-            try await connection.execute(
-                "SELECT pg_advisory_xact_lock(hashtextextended(\("replica:" + home.rawValue), 0))",
-                logger: logger
-            )
+            try await connection.lockForTransaction(["replica:" + home.rawValue])
             var held: [String: String] = [:]
             let keys = Array(Set(upserts.map(\.key)))
             if !keys.isEmpty {

@@ -171,10 +171,7 @@ extension PostgresStore {
 
     /// Takes the account's backup lock for the rest of the transaction.
     static func lockBackups(_ connection: PostgresConnection, account: AccountID, logger: Logger) async throws {
-        try await connection.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(\("backup:" + account.rawValue), 0))",
-            logger: logger
-        )
+        try await connection.lockForTransaction(["backup:" + account.rawValue])
     }
 
     /// The account's wrapped key, or every one in account order (`nil`).

@@ -87,10 +87,7 @@ struct TelemetryPartition: Hashable, Comparable {
         on connection: PostgresConnection,
         logger: Logger
     ) async throws {
-        try await connection.query(
-            "SELECT pg_advisory_xact_lock(hashtextextended(\(Self.lockKey), 0))",
-            logger: logger
-        )
+        try await connection.lockForTransaction([Self.lockKey])
         let existing = try await Self.existing(on: connection, logger: logger)
         for partition in wanted.sorted() where !existing.contains(partition) {
             // Names and bounds come from integers, never from input text.
@@ -147,10 +144,7 @@ struct TelemetryPartition: Hashable, Comparable {
         }
         if let newest, newest >= cutoff { return 0 }
         return try await pool.transaction { connection in
-            try await connection.query(
-                "SELECT pg_advisory_xact_lock(hashtextextended(\(Self.lockKey), 0))",
-                logger: logger
-            )
+            try await connection.lockForTransaction([Self.lockKey])
             guard try await Self.existing(on: connection, logger: logger).contains(self) else { return 0 }
             try await connection.query("LOCK TABLE \(unescaped: name) IN SHARE MODE", logger: logger)
             var count = 0
