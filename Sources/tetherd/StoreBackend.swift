@@ -36,14 +36,6 @@ enum StoreBackend {
         }
     }
 
-    /// The database, safe to log (a PostgreSQL URL never holds a password).
-    var description: String {
-        switch self {
-        case .sqlite(let file, _): "sqlite:\(file.path)"
-        case .postgres(let configuration): configuration.location.redacted
-        }
-    }
-
     /// Opens the store and brings its schema up to date (or checks it is, with
     /// ``TetherStore/StoreSchemaPolicy/requireCurrent``).
     ///
@@ -87,7 +79,7 @@ enum StoreBackend {
         } catch let error as PostgresStoreError {
             throw Self.failure("\(error)")
         } catch let error as StoreSchemaError {
-            throw Self.failure("\(backend.description): \(error)")
+            throw Self.failure("\(settings.database.redacted): \(error)")
         }
     }
 
