@@ -30,7 +30,8 @@ enum PostgresSchema {
             version: 1,
             name: "initial",
             sql: [Self.accountTables, Self.telemetryTables, Self.alertTables, Self.syncTables].joined(separator: "\n")
-        )
+        ),
+        PostgresMigration(version: 2, name: "telemetry seen-table", sql: Self.telemetrySeenTable),
     ]
 
     /// The newest version this build knows.

@@ -93,6 +93,7 @@ extension PostgresStore {
                     }
                     try await writer.insert(history, into: table)
                 }
+                try await TelemetrySeen.record(devices: Array(numbers.values), on: connection, logger: logger)
                 try await Self.route(rows.credentialHashes, to: home, at: date, connection, logger: logger)
                 for id in rows.accountIDs {
                     try await Self.raiseAccountChange(

@@ -27,17 +27,20 @@ extension PostgresStore {
             pruned += try await partition.dropIfExpired(receivedBefore: cutoff, on: self.pool, logger: logger)
         }
         // The expired rows are found by index (receipt, connection end is not indexed but
-        // small, day is the key's prefix) and deleted by key, in one statement.
+        // small, day is the key's prefix) and deleted by key, in one statement; an event's key
+        // leaves `telemetry_seen` with it, so a device may send that id again, as on SQLite.
         pruned += try await self.pool.transaction { connection in
             let rows = try await connection.query(
                 """
                 WITH events AS (
                     DELETE FROM telemetry_event e
                     USING (
-                        SELECT device, event_id, ts_ms FROM telemetry_event WHERE received_ms < \(cutoff) LIMIT \(limit)
+                        SELECT device, ts_ms, id FROM telemetry_event WHERE received_ms < \(cutoff) LIMIT \(limit)
                     ) AS x
-                    WHERE e.device = x.device AND e.event_id = x.event_id AND e.ts_ms = x.ts_ms
-                    RETURNING 1
+                    WHERE e.device = x.device AND e.ts_ms = x.ts_ms AND e.id = x.id
+                    RETURNING e.device, e.event_id
+                ), seen AS (
+                    DELETE FROM telemetry_seen s USING events x WHERE s.device = x.device AND s.event_id = x.event_id
                 ), periods AS (
                     DELETE FROM connection_period WHERE id IN (
                         SELECT id FROM connection_period WHERE disconnected_ms < \(cutoff) LIMIT \(limit)

@@ -13,9 +13,9 @@ import TetherStore
 /// 1. The batches' devices, locked `FOR UPDATE` in id order: concurrent ingests of one device
 ///    take turns, so each derives from the state the one before it wrote.
 /// 2. Their `device_state` rows, created where missing.
-/// 3. The events, each device's event id once: one `INSERT … SELECT FROM unnest(…)` that skips
-///    ids the device stored before at any device time (and returns which of the ids that
-///    estimates would take are taken).
+/// 3. The events, each device's event id once: one statement that records the new ids in
+///    `telemetry_seen`, skipping ids the device stored before at any device time, inserts only
+///    those events, and returns which of the ids that estimates would take are taken.
 /// 4. With scans: the landmarks the new scans heard, locked `FOR UPDATE` in key order.
 /// 5. Derivation, batch by batch in memory.
 /// 6. The writes: estimates; the devices' state, versions, last-seen, connection periods and
@@ -177,6 +177,11 @@ struct PostgresTelemetryIngest {
 
     /// Inserts the events whose ids their devices have not stored; returns those inserted and,
     /// of `estimateCandidates`, those stored before.
+    ///
+    /// `telemetry_seen`'s primary key decides which events are new (`ON CONFLICT DO NOTHING`
+    /// probes it once per event) and only those go into `telemetry_event`, in the order given.
+    /// The candidates are looked up one by one through a scalar subquery, which the planner
+    /// keeps as an index probe per row where a join might become a scan of the table.
     func insert(
         _ rows: EventRows,
         estimateCandidates candidates: [Key]
@@ -184,25 +189,26 @@ struct PostgresTelemetryIngest {
         guard !rows.devices.isEmpty else { return ([], []) }
         let result = try await self.connection.query(
             """
-            WITH inserted AS (
-                INSERT INTO telemetry_event (device, event_id, ts_ms, kind, received_ms, payload)
-                SELECT b.device, uuid_send(b.id), b.ts_ms, b.kind, b.received_ms, b.payload
-                FROM unnest(
+            WITH b AS (
+                SELECT * FROM unnest(
                     \(rows.devices)::bigint[], \(rows.ids)::uuid[], \(rows.times)::bigint[], \(rows.kinds)::text[],
                     \(rows.receipts)::bigint[], \(rows.payloads)::text[]
                 ) WITH ORDINALITY AS b(device, id, ts_ms, kind, received_ms, payload, position)
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM telemetry_event e WHERE e.device = b.device AND e.event_id = uuid_send(b.id)
-                )
-                ORDER BY b.position
+            ), fresh AS (
+                INSERT INTO telemetry_seen (device, event_id) SELECT device, uuid_send(id) FROM b
                 ON CONFLICT DO NOTHING
                 RETURNING device, event_id
+            ), stored AS (
+                INSERT INTO telemetry_event (device, event_id, ts_ms, kind, received_ms, payload)
+                SELECT b.device, f.event_id, b.ts_ms, b.kind, b.received_ms, b.payload
+                FROM b JOIN fresh f ON f.device = b.device AND f.event_id = uuid_send(b.id)
+                ORDER BY b.position
             ), taken AS (
-                SELECT e.device, e.event_id
+                SELECT c.device, uuid_send(c.id) AS event_id
                 FROM unnest(\(candidates.map(\.device))::bigint[], \(candidates.map(\.id))::uuid[]) AS c(device, id)
-                JOIN telemetry_event e ON e.device = c.device AND e.event_id = uuid_send(c.id)
+                WHERE (SELECT true FROM telemetry_seen s WHERE s.device = c.device AND s.event_id = uuid_send(c.id))
             )
-            SELECT true, device, event_id FROM inserted UNION ALL SELECT false, device, event_id FROM taken
+            SELECT true, device, event_id FROM fresh UNION ALL SELECT false, device, event_id FROM taken
             """,
             logger: self.logger
         )

@@ -133,10 +133,10 @@ struct TelemetryPartition: Hashable, Comparable {
     /// A quick look at its newest receipt (an index read) comes first, without locks. Then, in
     /// one transaction under the advisory lock: a SHARE lock on the partition (late events for
     /// its month wait; reads and other months go on), the count and the newest receipt again,
-    /// and the drop. Should an ingest already be waiting for the partition, the drop's lock on
-    /// `telemetry_event` and that ingest wait for each other: PostgreSQL ends one as a deadlock,
-    /// and ``PostgresPool/transaction(_:_:)`` runs it again (an ingest that finds its partition
-    /// gone makes it anew).
+    /// the events' keys out of `telemetry_seen`, and the drop. Should an ingest already be
+    /// waiting for the partition, the drop's lock on `telemetry_event` and that ingest wait for
+    /// each other: PostgreSQL ends one as a deadlock, and ``PostgresPool/transaction(_:_:)``
+    /// runs it again (an ingest that finds its partition gone makes it anew).
     func dropIfExpired(receivedBefore cutoff: Int64, on pool: PostgresPool, logger: Logger) async throws -> Int {
         let name = self.name
         let newest = try await pool.read { connection in
@@ -157,6 +157,13 @@ struct TelemetryPartition: Hashable, Comparable {
             if let newest = try await Self.newestReceipt(name, on: connection, logger: logger), newest >= cutoff {
                 return 0
             }
+            try await connection.query(
+                """
+                DELETE FROM telemetry_seen s USING \(unescaped: name) e
+                WHERE s.device = e.device AND s.event_id = e.event_id
+                """,
+                logger: logger
+            )
             try await connection.query("DROP TABLE \(unescaped: name)", logger: logger)
             logger.info(
                 "telemetry partition dropped",

@@ -49,6 +49,35 @@ struct PostgresTelemetryPartitionTests {
     }
 
     @Test
+    func migrationTwoKeepsTheEventsAVersionOneDatabaseStored() async throws {
+        let stored = (0..<3).map { second in
+            TelemetryEvent(id: UUID(), timestamp: Self.beforeBoundary.milliseconds + Int64(second) * 1_000, payload: .sos)
+        }
+        let fresh = TelemetryEvent(id: UUID(), timestamp: Self.beforeBoundary.milliseconds + 5_000, payload: .sos)
+        try await PostgresTelemetryDatabase.with { database in
+            let device = try await database.device()
+            _ = try await database.store.ingest([
+                TelemetryBatch(device: device, events: stored, receivedAt: Self.beforeBoundary)
+            ])
+            // Back to version 1's shape: the key on the partitioned table, no seen-table.
+            try await database.execute("DROP TABLE telemetry_seen")
+            try await database.execute("ALTER TABLE telemetry_event ADD PRIMARY KEY (device, event_id, ts_ms)")
+            try await database.execute("DELETE FROM tether_schema_migration WHERE version = 2")
+
+            let reopened = try await PostgresStore.open(PostgresStoreConfiguration(location: database.location))
+            defer { try? reopened.close() }
+            let versions = try await reopened.schemaVersions()
+            #expect(versions.database == versions.known)
+            let again = try await reopened.ingest([
+                TelemetryBatch(device: device, events: stored + [fresh], receivedAt: Self.beforeBoundary)
+            ])
+            #expect(again.map(\.duplicate) == [3])
+            #expect(again.map(\.accepted) == [1])
+            #expect(try await reopened.telemetryEventCount() == 4)
+        }
+    }
+
+    @Test
     func anEventIDResentWithAnotherMonthsTimeIsADuplicate() async throws {
         try await PostgresTelemetryDatabase.with { database in
             let device = try await database.device()
@@ -138,15 +167,13 @@ struct PostgresTelemetryPartitionTests {
                 }
             }
             let cut = Self.beforeBoundary.addingTimeInterval(-86_400)
+            let expiredNovember = events(5, at: november)
+            let expiredDecember = events(3, at: cut.addingTimeInterval(-600))
             _ = try await database.store.ingest([
                 // November: all received long before the cut.
-                TelemetryBatch(device: device, events: events(5, at: november), receivedAt: november),
+                TelemetryBatch(device: device, events: expiredNovember, receivedAt: november),
                 // December: three received before the cut, two after it.
-                TelemetryBatch(
-                    device: device,
-                    events: events(3, at: cut.addingTimeInterval(-600)),
-                    receivedAt: cut - 1
-                ),
+                TelemetryBatch(device: device, events: expiredDecember, receivedAt: cut - 1),
                 TelemetryBatch(device: device, events: events(2, at: cut.addingTimeInterval(-300)), receivedAt: cut),
             ])
             #expect(try await database.partitions() == ["telemetry_event_y2025m11", "telemetry_event_y2025m12"])
@@ -174,6 +201,15 @@ struct PostgresTelemetryPartitionTests {
             ])
             #expect(late.map(\.accepted) == [1])
             #expect(try await database.partitions() == ["telemetry_event_y2025m11", "telemetry_event_y2025m12"])
+
+            // The pruned events' ids are free again, as on SQLite, whether their month went whole
+            // or row by row.
+            let resent = try await database.store.ingest([
+                TelemetryBatch(device: device, events: expiredNovember, receivedAt: cut),
+                TelemetryBatch(device: device, events: expiredDecember, receivedAt: cut),
+            ])
+            #expect(resent.map(\.accepted) == [5, 3])
+            #expect(try await database.store.telemetryEventCount() == 2 + 1 + 5 + 3)
         }
     }
 }
@@ -212,6 +248,11 @@ private struct PostgresTelemetryDatabase {
             )
         }
         return DeviceID(rawValue: device)
+    }
+
+    /// Runs one statement.
+    func execute(_ statement: PostgresQuery) async throws {
+        try await self.run { connection, logger in try await connection.query(statement, logger: logger) }
     }
 
     /// The partitions of `telemetry_event`, by name.
