@@ -64,7 +64,8 @@ extension PostgresSchema {
         );
         """
 
-    /// Migration 2: each stored event's key, `(device, event_id)`, in one unpartitioned table.
+    /// Migration 2: each stored event's key, `(device, event_id)`, in one unpartitioned table,
+    /// and the telemetry tables' removal with their device by trigger.
     ///
     /// A device's event id is stored once whatever its device time, and a key on a partitioned
     /// table must include the partition key. Version 1 checked the id with a probe of every
@@ -72,13 +73,34 @@ extension PostgresSchema {
     /// seen-table's primary key decides new against duplicate in one index probe (`INSERT … ON
     /// CONFLICT DO NOTHING RETURNING`), and `telemetry_event` keeps only its read indexes. It holds
     /// a row for every event and loses it with the event (retention, the device's removal).
-    static let telemetrySeenTable = """
+    ///
+    /// The two tables take a row per event, so a foreign key on them costs a check of the device
+    /// row per event; instead, a trigger on `device_state` removes a device's rows when the device
+    /// goes (`device_state` goes with its `device`). Ingest writes them only for devices it holds
+    /// locked, and copies and moves only for devices they just wrote.
+    static let telemetryKeys = [
+        """
         CREATE TABLE telemetry_seen (
-            device bigint NOT NULL REFERENCES device_state(number) ON DELETE CASCADE,
+            device bigint NOT NULL,
             event_id bytea NOT NULL,
             PRIMARY KEY (device, event_id)
-        );
-        INSERT INTO telemetry_seen (device, event_id) SELECT device, event_id FROM telemetry_event;
-        ALTER TABLE telemetry_event DROP CONSTRAINT telemetry_event_pkey;
+        )
+        """,
+        "INSERT INTO telemetry_seen (device, event_id) SELECT device, event_id FROM telemetry_event",
+        "ALTER TABLE telemetry_event DROP CONSTRAINT telemetry_event_pkey",
+        "ALTER TABLE telemetry_event DROP CONSTRAINT telemetry_event_device_fkey",
         """
+        CREATE FUNCTION telemetry_forget_device() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            DELETE FROM telemetry_event WHERE device = OLD.number;
+            DELETE FROM telemetry_seen WHERE device = OLD.number;
+            RETURN OLD;
+        END
+        $$
+        """,
+        """
+        CREATE TRIGGER device_state_forget_telemetry AFTER DELETE ON device_state
+        FOR EACH ROW EXECUTE FUNCTION telemetry_forget_device()
+        """,
+    ]
 }

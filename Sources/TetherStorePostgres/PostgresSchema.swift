@@ -7,12 +7,24 @@ struct PostgresMigration: Sendable {
     let version: Int
     /// A name for people reading `tether_schema_migration`.
     let name: String
-    /// The statements, separated by semicolons, run in one transaction.
-    let sql: String
+    /// The statements, run in one transaction, in order.
+    let statements: [String]
 
-    /// ``sql`` split into single statements.
-    var statements: [String] {
-        self.sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+    /// A step whose statements are `sql` split at its semicolons (none may sit inside one).
+    init(version: Int, name: String, sql: String) {
+        self.init(
+            version: version,
+            name: name,
+            statements: sql.split(separator: ";").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                .filter { !$0.isEmpty }
+        )
+    }
+
+    /// A step of `statements`, each run whole (a function body may hold semicolons).
+    init(version: Int, name: String, statements: [String]) {
+        self.version = version
+        self.name = name
+        self.statements = statements
     }
 }
 
@@ -31,7 +43,7 @@ enum PostgresSchema {
             name: "initial",
             sql: [Self.accountTables, Self.telemetryTables, Self.alertTables, Self.syncTables].joined(separator: "\n")
         ),
-        PostgresMigration(version: 2, name: "telemetry seen-table", sql: Self.telemetrySeenTable),
+        PostgresMigration(version: 2, name: "telemetry keys", statements: Self.telemetryKeys),
     ]
 
     /// The newest version this build knows.

@@ -28,7 +28,8 @@ public struct PostgresStore: TetherStorage {
     /// to date (or checks it is, with ``TetherStore/StoreSchemaPolicy/requireCurrent``).
     ///
     /// - Throws: ``PostgresStoreError/unreachable(_:reason:)`` naming the redacted URL when the
-    ///   database cannot be reached; ``TetherStore/StoreSchemaError`` when the schema is newer than this
+    ///   database cannot be reached; ``PostgresStoreError/schemaFailed(_:reason:)`` when the
+    ///   server refuses a migration's statement; ``TetherStore/StoreSchemaError`` when the schema is newer than this
     ///   build (or older, with ``TetherStore/StoreSchemaPolicy/requireCurrent``);
     ///   ``PostgresStoreError/durabilityUnavailable(_:)`` when `power-loss` is asked of a server
     ///   running with `fsync` off.
@@ -69,6 +70,10 @@ public struct PostgresStore: TetherStorage {
         } catch let error as TetherError where error == .storeUnavailable {
             pool.close()
             throw PostgresStoreError.unreachable(configuration.location, reason: "no connection")
+        } catch let error as PSQLError where error.serverInfo != nil {
+            // The server answered: a statement of the schema check or a migration failed.
+            pool.close()
+            throw PostgresStoreError.schemaFailed(configuration.location, reason: error.briefReason)
         } catch let error as PSQLError {
             pool.close()
             throw PostgresStoreError.unreachable(configuration.location, reason: error.briefReason)
@@ -121,8 +126,8 @@ public enum PostgresStoreError: Error, CustomStringConvertible {
     case unreachable(PostgresLocation, reason: String)
     /// `--durability power-loss` was asked of a server that runs with `fsync = off`.
     case durabilityUnavailable(PostgresLocation)
-    /// A part of the store that is not written yet (only while issue 19 lands piece by piece).
-    case notImplemented(String)
+    /// The server refused a statement of the schema's check or migration at start.
+    case schemaFailed(PostgresLocation, reason: String)
 
     public var description: String {
         switch self {
@@ -131,8 +136,8 @@ public enum PostgresStoreError: Error, CustomStringConvertible {
         case .durabilityUnavailable(let location):
             "The database at \(location.redacted) runs with fsync off, so it cannot keep --durability power-loss; "
                 + "turn fsync on or use --durability process-crash."
-        case .notImplemented(let function):
-            "PostgresStore.\(function) is not implemented yet."
+        case .schemaFailed(let location, let reason):
+            "Cannot bring the schema of the database at \(location.redacted) up to date: \(reason)."
         }
     }
 }
@@ -155,7 +160,7 @@ extension PostgresStore {
     public static var schemaFingerprint: String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for migration in PostgresSchema.migrations {
-            for byte in migration.sql.utf8 {
+            for byte in migration.statements.joined(separator: ";").utf8 {
                 hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
             }
         }

@@ -59,9 +59,18 @@ struct PostgresTelemetryPartitionTests {
             _ = try await database.store.ingest([
                 TelemetryBatch(device: device, events: stored, receivedAt: Self.beforeBoundary)
             ])
-            // Back to version 1's shape: the key on the partitioned table, no seen-table.
+            // Back to version 1's shape: the key and the foreign key on the partitioned table, no
+            // seen-table, no trigger.
             try await database.execute("DROP TABLE telemetry_seen")
+            try await database.execute("DROP TRIGGER device_state_forget_telemetry ON device_state")
+            try await database.execute("DROP FUNCTION telemetry_forget_device()")
             try await database.execute("ALTER TABLE telemetry_event ADD PRIMARY KEY (device, event_id, ts_ms)")
+            try await database.execute(
+                """
+                ALTER TABLE telemetry_event ADD CONSTRAINT telemetry_event_device_fkey
+                FOREIGN KEY (device) REFERENCES device_state(number) ON DELETE CASCADE
+                """
+            )
             try await database.execute("DELETE FROM tether_schema_migration WHERE version = 2")
 
             let reopened = try await PostgresStore.open(PostgresStoreConfiguration(location: database.location))
@@ -74,6 +83,25 @@ struct PostgresTelemetryPartitionTests {
             #expect(again.map(\.duplicate) == [3])
             #expect(again.map(\.accepted) == [1])
             #expect(try await reopened.telemetryEventCount() == 4)
+        }
+    }
+
+    @Test
+    func aRemovedDeviceTakesItsEventsAndTheirKeysWithIt() async throws {
+        try await PostgresTelemetryDatabase.with { database in
+            let device = try await database.device()
+            let kept = try await database.device()
+            for owner in [device, kept] {
+                let events = (0..<3).map { _ in
+                    TelemetryEvent(id: UUID(), timestamp: Self.beforeBoundary.milliseconds, payload: .sos)
+                }
+                _ = try await database.store.ingest([
+                    TelemetryBatch(device: owner, events: events, receivedAt: Self.beforeBoundary)
+                ])
+            }
+            try await database.execute("DELETE FROM device WHERE id = \(device.rawValue)")
+            #expect(try await database.count("telemetry_event") == 3)
+            #expect(try await database.count("telemetry_seen") == 3)
         }
     }
 
