@@ -79,7 +79,9 @@ extension PostgresStore {
                     progress(ImportProgress(table: table, rows: written))
                     position = page.next
                 } while position != nil
-                if table == "telemetry_event" { try await TelemetrySeen.record(devices: nil, on: connection, logger: logger) }
+                if table == "telemetry_event" {
+                    try await TelemetrySeen.record(devices: nil, on: connection, logger: logger)
+                }
                 for column in identities[table] ?? [] {
                     try await connection.query(
                         """

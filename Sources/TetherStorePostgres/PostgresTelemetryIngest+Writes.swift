@@ -7,7 +7,7 @@ import TetherStore
 
 extension PostgresTelemetryIngest {
     /// `telemetry_event` rows as the columns of one `unnest`.
-    struct EventRows {
+    struct EventRows: Sendable {
         var devices: [Int64] = []
         var ids: [UUID] = []
         var times: [Int64] = []
@@ -22,6 +22,21 @@ extension PostgresTelemetryIngest {
             self.kinds.append(event.kind.rawValue)
             self.receipts.append(receivedAt)
             self.payloads.append(PayloadJSONWriter.json(event.payload))
+        }
+
+        /// The rows whose key `isIncluded` keeps, in order.
+        func filter(_ isIncluded: (Key) -> Bool) -> EventRows {
+            var kept = EventRows()
+            for index in self.devices.indices
+            where isIncluded(Key(device: self.devices[index], id: self.ids[index])) {
+                kept.devices.append(self.devices[index])
+                kept.ids.append(self.ids[index])
+                kept.times.append(self.times[index])
+                kept.kinds.append(self.kinds[index])
+                kept.receipts.append(self.receipts[index])
+                kept.payloads.append(self.payloads[index])
+            }
+            return kept
         }
     }
 

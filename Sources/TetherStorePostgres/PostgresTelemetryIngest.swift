@@ -13,9 +13,9 @@ import TetherStore
 /// 1. The batches' devices, locked `FOR UPDATE` in id order: concurrent ingests of one device
 ///    take turns, so each derives from the state the one before it wrote.
 /// 2. Their `device_state` rows, created where missing.
-/// 3. The events, each device's event id once: one statement that records the new ids in
-///    `telemetry_seen`, skipping ids the device stored before at any device time, inserts only
-///    those events, and returns which of the ids that estimates would take are taken.
+/// 3. The events, each device's event id once: the new ids recorded in `telemetry_seen`
+///    (skipping ids the device stored before at any device time), only those events inserted,
+///    and which of the ids that estimates would take are taken (``TelemetryStatements``).
 /// 4. With scans: the landmarks the new scans heard, locked `FOR UPDATE` in key order.
 /// 5. Derivation, batch by batch in memory.
 /// 6. The writes: estimates; the devices' state, versions, last-seen, connection periods and
@@ -176,51 +176,52 @@ struct PostgresTelemetryIngest {
     }
 
     /// Inserts the events whose ids their devices have not stored; returns those inserted and,
-    /// of `estimateCandidates`, those stored before.
+    /// of `estimateCandidates`, those stored before (or now).
     ///
     /// `telemetry_seen`'s primary key decides which events are new (`ON CONFLICT DO NOTHING`
-    /// probes it once per event) and only those go into `telemetry_event`, in the order given.
-    /// The candidates are looked up one by one through a scalar subquery, which the planner
-    /// keeps as an index probe per row where a join might become a scan of the table.
+    /// probes it once per event); only those go into `telemetry_event`, in the order given.
     func insert(
         _ rows: EventRows,
         estimateCandidates candidates: [Key]
     ) async throws -> (inserted: Set<Key>, taken: Set<Key>) {
         guard !rows.devices.isEmpty else { return ([], []) }
-        let result = try await self.connection.query(
-            """
-            WITH b AS (
-                SELECT * FROM unnest(
-                    \(rows.devices)::bigint[], \(rows.ids)::uuid[], \(rows.times)::bigint[], \(rows.kinds)::text[],
-                    \(rows.receipts)::bigint[], \(rows.payloads)::text[]
-                ) WITH ORDINALITY AS b(device, id, ts_ms, kind, received_ms, payload, position)
-            ), fresh AS (
-                INSERT INTO telemetry_seen (device, event_id) SELECT device, uuid_send(id) FROM b
-                ON CONFLICT DO NOTHING
-                RETURNING device, event_id
-            ), stored AS (
-                INSERT INTO telemetry_event (device, event_id, ts_ms, kind, received_ms, payload)
-                SELECT b.device, f.event_id, b.ts_ms, b.kind, b.received_ms, b.payload
-                FROM b JOIN fresh f ON f.device = b.device AND f.event_id = uuid_send(b.id)
-                ORDER BY b.position
-            ), taken AS (
-                SELECT c.device, uuid_send(c.id) AS event_id
-                FROM unnest(\(candidates.map(\.device))::bigint[], \(candidates.map(\.id))::uuid[]) AS c(device, id)
-                WHERE (SELECT true FROM telemetry_seen s WHERE s.device = c.device AND s.event_id = uuid_send(c.id))
+        let inserted = try await self.keys(
+            self.connection.execute(
+                TelemetryStatements.RecordKeys(devices: rows.devices, ids: rows.ids),
+                logger: self.logger
             )
-            SELECT true, device, event_id FROM fresh UNION ALL SELECT false, device, event_id FROM taken
-            """,
-            logger: self.logger
         )
-        var inserted: Set<Key> = []
-        var taken: Set<Key> = []
-        for try await (isNew, device, eventID) in result.decode((Bool, Int64, Data).self) {
+        let fresh = rows.filter { inserted.contains($0) }
+        if !fresh.devices.isEmpty {
+            // Run to its end (postgres-nio's command-tag overload may read the tag too early).
+            let done = try await self.connection.execute(
+                TelemetryStatements.InsertEvents(rows: fresh),
+                logger: self.logger
+            )
+            for try await _ in done {}
+        }
+        guard !candidates.isEmpty else { return (inserted, []) }
+        let taken = try await self.keys(
+            self.connection.execute(
+                TelemetryStatements.StoredKeys(devices: candidates.map(\.device), ids: candidates.map(\.id)),
+                logger: self.logger
+            )
+        )
+        return (inserted, taken)
+    }
+
+    /// The keys a statement returned as `(device, event_id)` rows.
+    private func keys(
+        _ rows: some AsyncSequence<(Int64, Data), any Error>
+    ) async throws -> Set<Key> {
+        var keys: Set<Key> = []
+        for try await (device, eventID) in rows {
             guard let id = TelemetryColumns.uuid(eventID) else {
                 throw TelemetryColumns.UnreadableColumn(column: "event_id")
             }
-            if isNew { inserted.insert(Key(device: device, id: id)) } else { taken.insert(Key(device: device, id: id)) }
+            keys.insert(Key(device: device, id: id))
         }
-        return (inserted, taken)
+        return keys
     }
 
     /// The stored landmarks among `keys`, locked until the transaction ends.

@@ -36,8 +36,14 @@ struct PostgresOutageTests {
             try await Poll.until("events are acknowledged") { await device.acknowledged.count >= 5 }
 
             try await cluster.pause()
-            let refusal = try await Poll.value("a request is refused while the database is gone") {
-                await device.firstRefusal
+            let refusal: OutageDevice.Refusal
+            do {
+                refusal = try await Poll.value("a request is refused while the database is gone") {
+                    await device.firstRefusal
+                }
+            } catch {
+                Issue.record("tetherd's log: \(server.command.standardError().suffix(4_000))")
+                throw error
             }
             #expect(refusal.status == 503)
             #expect(refusal.code == "store_unavailable")

@@ -51,7 +51,11 @@ struct PostgresTelemetryPartitionTests {
     @Test
     func migrationTwoKeepsTheEventsAVersionOneDatabaseStored() async throws {
         let stored = (0..<3).map { second in
-            TelemetryEvent(id: UUID(), timestamp: Self.beforeBoundary.milliseconds + Int64(second) * 1_000, payload: .sos)
+            TelemetryEvent(
+                id: UUID(),
+                timestamp: Self.beforeBoundary.milliseconds + Int64(second) * 1_000,
+                payload: .sos
+            )
         }
         let fresh = TelemetryEvent(id: UUID(), timestamp: Self.beforeBoundary.milliseconds + 5_000, payload: .sos)
         try await PostgresTelemetryDatabase.with { database in
