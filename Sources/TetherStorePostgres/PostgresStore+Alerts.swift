@@ -41,40 +41,20 @@ extension PostgresStore {
         }
     }
 
-    /// Stores `alert` unless its episode is stored (the unique device, rule and episode start)
-    /// or, for kinds with one open episode per rule, the rule has an open alert; queues it for
-    /// the account's webhook unless it is suppressed. One statement.
+    /// Stores `alert` unless its episode is stored or its rule has an open alert
+    /// (``AlertStatements/Raise``); returns it when stored.
     private static func raise(_ connection: PostgresConnection, _ alert: Alert) async throws -> Alert? {
-        let stored = try await connection.first(
-            """
-            WITH stored AS (
-                INSERT INTO alert (\(unescaped: PostgresAlertRows.columns))
-                SELECT \(alert.id.rawValue), \(alert.device.rawValue), \(alert.account.rawValue),
-                    \(alert.kind.rawValue), \(alert.rule), \(alert.episodeStart), \(alert.decidedAt), \(alert.reason),
-                    \(StoredAlertFixes.text(alert.fixes)), \(alert.suppressedBy), \(alert.endedAt),
-                    \(alert.acknowledgedAt), \(alert.repeatCount), \(alert.notifiedAt), \(alert.createdAt)
-                WHERE NOT \(alert.kind.hasOneOpenEpisodePerRule) OR NOT EXISTS (
-                    SELECT 1 FROM alert
-                    WHERE device_id = \(alert.device.rawValue) AND rule = \(alert.rule) AND ended_ms IS NULL
-                )
-                ON CONFLICT DO NOTHING
-                RETURNING id, account_id
-            ), queued AS (
-                INSERT INTO webhook_delivery (alert_id, account_id, next_attempt_at)
-                SELECT stored.id, stored.account_id, \(alert.createdAt) FROM stored
-                JOIN account_alerting ON account_alerting.account_id = stored.account_id
-                WHERE \(!alert.isSuppressed) AND account_alerting.webhook_url IS NOT NULL
-                ON CONFLICT DO NOTHING
-            )
-            SELECT count(*) FROM stored
-            """,
-            { try $0.decode(Int.self) }
-        )
+        var stored = 0
+        for try await count in try await connection.execute(
+            AlertStatements.Raise(alert: alert),
+            logger: connection.logger
+        ) {
+            stored = count
+        }
         return stored == 1 ? alert : nil
     }
 
-    /// Ends the rule's open alert that began at `episodeStart` or, when a replay after a restart
-    /// dated the episode differently, the latest that began before the end. One statement.
+    /// Ends the rule's open alert (``AlertStatements/End``); returns it, `nil` when none was open.
     private static func end(
         _ connection: PostgresConnection,
         device: DeviceID,
@@ -82,19 +62,10 @@ extension PostgresStore {
         episodeStart: Int64,
         endedAt: Int64
     ) async throws -> Alert? {
-        try await connection.first(
-            """
-            UPDATE alert SET ended_ms = \(endedAt)
-            WHERE id = (
-                SELECT id FROM alert
-                WHERE device_id = \(device.rawValue) AND rule = \(rule) AND ended_ms IS NULL
-                    AND episode_start_ms <= \(max(endedAt, episodeStart))
-                ORDER BY episode_start_ms = \(episodeStart) DESC, episode_start_ms DESC LIMIT 1
-            )
-            RETURNING \(unescaped: PostgresAlertRows.columns)
-            """,
-            PostgresAlertRows.alert
-        )
+        let statement = AlertStatements.End(device: device, rule: rule, episodeStart: episodeStart, endedAt: endedAt)
+        var ended: Alert?
+        for try await alert in try await connection.execute(statement, logger: connection.logger) { ended = alert }
+        return ended
     }
 
     public func alerts(account: AccountID, device: DeviceID?, limit: Int) async throws -> [Alert] {
