@@ -9,7 +9,7 @@
 #                                                      # as a normally configured server (benchmarks)
 #   eval "$(scripts/postgres-test-cluster.sh start --tls CERT KEY)"   # TLS only (plain TCP refused)
 #   scripts/postgres-test-cluster.sh stop "$TETHER_TEST_POSTGRES_DIR"
-#   scripts/postgres-test-cluster.sh restart "$TETHER_TEST_POSTGRES_DIR"
+#   scripts/postgres-test-cluster.sh pause|resume "$TETHER_TEST_POSTGRES_DIR"   # stop and start again, data kept
 #
 # initdb refuses to run as root, so the cluster runs as the `postgres` user the package creates.
 set -euo pipefail

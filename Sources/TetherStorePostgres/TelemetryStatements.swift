@@ -10,26 +10,15 @@ import PostgresNIO
 enum TelemetryStatements {
     /// Records in `telemetry_seen` the keys the devices have not stored before; returns those
     /// recorded, which are the events to store.
-    struct RecordKeys: PostgresPreparedStatement {
+    struct RecordKeys: EventKeyStatement {
         static let sql = """
             INSERT INTO telemetry_seen (device, event_id)
             SELECT device, uuid_send(id) FROM unnest($1::bigint[], $2::uuid[]) AS k(device, id)
             ON CONFLICT DO NOTHING
             RETURNING device, event_id
             """
-        typealias Row = (Int64, Data)
-
         var devices: [Int64]
         var ids: [UUID]
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 2)
-            bindings.append(self.devices)
-            bindings.append(self.ids)
-            return bindings
-        }
-
-        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
 
     /// Inserts event rows, in the order given (`id` follows it).
@@ -61,23 +50,30 @@ enum TelemetryStatements {
 
     /// Of the given keys, those stored. A scalar subquery per key keeps each lookup an index
     /// probe, where a join could become a scan of the table.
-    struct StoredKeys: PostgresPreparedStatement {
+    struct StoredKeys: EventKeyStatement {
         static let sql = """
             SELECT k.device, uuid_send(k.id) FROM unnest($1::bigint[], $2::uuid[]) AS k(device, id)
             WHERE (SELECT true FROM telemetry_seen s WHERE s.device = k.device AND s.event_id = uuid_send(k.id))
             """
-        typealias Row = (Int64, Data)
-
         var devices: [Int64]
         var ids: [UUID]
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 2)
-            bindings.append(self.devices)
-            bindings.append(self.ids)
-            return bindings
-        }
-
-        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Row.self) }
     }
+}
+
+/// A statement over event keys, `$1` the devices and `$2` the event ids, that returns keys as
+/// `(device, event_id)` rows.
+protocol EventKeyStatement: PostgresPreparedStatement where Row == (Int64, Data) {
+    var devices: [Int64] { get }
+    var ids: [UUID] { get }
+}
+
+extension EventKeyStatement {
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(self.devices)
+        bindings.append(self.ids)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> (Int64, Data) { try row.decode((Int64, Data).self) }
 }
