@@ -59,6 +59,10 @@ public protocol TelemetryStore: Sendable {
     /// returns, the batches are durable.
     func ingest(_ batches: [TelemetryBatch]) async throws -> [TelemetryBatchOutcome]
 
+    /// How many ``ingest(_:)`` calls may usefully run at once: 1 where one writer at a time is
+    /// all the storage allows (SQLite), more where concurrent transactions proceed side by side.
+    var concurrentIngests: Int { get }
+
     /// The device's events that match `query`, newest first.
     func telemetry(device: DeviceID, account: AccountID, query: TelemetryQuery) async throws -> [StoredTelemetryEvent]?
 
@@ -85,4 +89,9 @@ public protocol TelemetryStore: Sendable {
     /// periods that ended before it, and the daily aggregates of days before `aggregatesBefore`.
     /// Returns how many records went; call again until it returns less than `limit`.
     func pruneTelemetry(eventsBefore: Date, aggregatesBefore: UTCDay, limit: Int) async throws -> Int
+}
+
+extension TelemetryStore {
+    /// One writer at a time.
+    public var concurrentIngests: Int { 1 }
 }

@@ -17,6 +17,8 @@ final class PostgresPool: Sendable {
     let client: PostgresClient
     let logger: Logger
     let connectionWait: Duration
+    /// The most connections the pool opens.
+    let size: Int
     private let runner: Mutex<Task<Void, Never>?>
 
     init(_ configuration: PostgresStoreConfiguration, logger: Logger) throws {
@@ -39,6 +41,7 @@ final class PostgresPool: Sendable {
         self.client = PostgresClient(configuration: client, backgroundLogger: background)
         self.logger = logger
         self.connectionWait = configuration.connectionWait
+        self.size = configuration.poolSize
         let client_ = self.client
         self.runner = Mutex(Task { await client_.run() })
     }
@@ -144,8 +147,9 @@ final class PostgresPool: Sendable {
         }
     }
 
-    /// Leases a connection, waiting at most ``connectionWait`` for one; maps failures to reach
-    /// the database to ``TetherError/storeUnavailable``.
+    /// Leases a connection, waiting at most ``connectionWait`` for one, and runs `body` on it
+    /// under a ``ClosedConnectionWatch``; maps failures to reach the database to
+    /// ``TetherError/storeUnavailable``.
     private func withConnection<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
@@ -155,7 +159,7 @@ final class PostgresPool: Sendable {
                 group.addTask {
                     try await self.client.withConnection { connection in
                         leased.set()
-                        return try await body(connection)
+                        return try await ClosedConnectionWatch.run(on: connection, logger: self.logger, body)
                     }
                 }
                 group.addTask {

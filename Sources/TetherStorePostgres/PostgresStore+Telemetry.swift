@@ -35,6 +35,11 @@ extension PostgresStore {
         }
     }
 
+    /// Ingests run side by side, each on a connection of its own, on up to a quarter of the
+    /// pool (at least one), which leaves the rest to reads and the alert engine. Concurrent
+    /// ingests of one device take turns on its row lock.
+    public var concurrentIngests: Int { max(1, self.pool.size / 4) }
+
     public func telemetry(
         device: DeviceID,
         account: AccountID,

@@ -2,9 +2,11 @@ import Metrics
 import TetherCore
 public import TetherStore
 
-/// The single writer of telemetry, with group commit: requests queue their batches, and one
-/// transaction stores everything that queued while the previous transaction committed. Under
-/// load many requests share one commit; a lone request still commits at once.
+/// The writer of telemetry, with group commit: requests queue their batches, and a transaction
+/// stores everything that queued while the previous one committed. Under load many requests
+/// share one commit; a lone request still commits at once. As many transactions run at once as
+/// the store's ``TetherStore/TelemetryStore/concurrentIngests`` (one on SQLite, its single
+/// writer; several on PostgreSQL, where each takes the queue's batches of the moment).
 ///
 /// ```swift
 /// let ingestor = TelemetryIngestor(store: store)
@@ -13,8 +15,9 @@ public import TetherStore
 public actor TelemetryIngestor {
     private let store: any TelemetryStore
     private let maxEventsPerTransaction: Int
+    private let maxWriters: Int
     private var queue: [Pending] = []
-    private var isWriting = false
+    private var writers = 0
 
     private let transactionEvents = Recorder(label: "tether_ingest_transaction_events")
     private let transactionBatches = Recorder(label: "tether_ingest_transaction_batches")
@@ -30,14 +33,18 @@ public actor TelemetryIngestor {
     public init(store: any TelemetryStore, maxEventsPerTransaction: Int = 20_000) {
         self.store = store
         self.maxEventsPerTransaction = maxEventsPerTransaction
+        self.maxWriters = max(1, store.concurrentIngests)
     }
+
+    /// Batches waiting for a writer.
+    public var queuedBatches: Int { self.queue.count }
 
     /// Stores the batch; returns once it is committed.
     public func ingest(_ batch: TelemetryBatch) async throws -> TelemetryBatchOutcome {
         try await withCheckedThrowingContinuation { continuation in
             self.queue.append(Pending(batch: batch, continuation: continuation))
-            if !self.isWriting {
-                self.isWriting = true
+            if self.writers < self.maxWriters {
+                self.writers += 1
                 Task { await self.drain() }
             }
         }
@@ -55,7 +62,7 @@ public actor TelemetryIngestor {
             self.queue.removeFirst(group.count)
             await self.write(group)
         }
-        self.isWriting = false
+        self.writers -= 1
     }
 
     private func write(_ group: [Pending]) async {
