@@ -70,6 +70,7 @@ struct WebhookDeliverer: Sendable {
 
     /// Starts an attempt at every due delivery that is not under way and has room.
     func startDue() async throws {
+        self.flights.beginPass()
         let due = try await self.outbox.dueWebhookDeliveries(
             now: self.clock(),
             limit: 4 * Self.totalInFlight,

@@ -1,6 +1,6 @@
 import Synchronization
 import TetherCore
-import TetherStore
+public import TetherStore
 
 /// The webhook attempts under way, each its own task: at most ``perAccount`` of one account's
 /// and ``total`` in all. A pass of the deliverer starts what is due and has room, and waits for
@@ -11,35 +11,46 @@ import TetherStore
 /// flights.start(delivery) { await deliverer.attempt(delivery) }  // false: under way or no room
 /// await flights.settle()  // every attempt under way now has finished
 /// ```
-final class WebhookFlights: Sendable {
+public final class WebhookFlights: Sendable {
     /// Attempts of one account at once.
-    let perAccount: Int
+    public let perAccount: Int
     /// Attempts at once in all.
-    let total: Int
+    public let total: Int
     private let state = Mutex(State())
 
     private struct State {
         var tasks: [AlertID: Task<Void, Never>] = [:]
         var perAccount: [AccountID: Int] = [:]
+        /// Attempts that ended since the current pass began: the queue the pass read may still
+        /// list them as due (a delivery completed meanwhile would be posted twice).
+        var endedDuringPass: Set<AlertID> = []
         var closed = false
     }
 
-    init(perAccount: Int, total: Int) {
+    /// Flights of at most `perAccount` attempts per account and `total` in all.
+    public init(perAccount: Int, total: Int) {
         self.perAccount = perAccount
         self.total = total
     }
 
+    /// Marks the start of a pass, before it reads the due deliveries: attempts that end from
+    /// now on are not started again by this pass.
+    public func beginPass() {
+        self.state.withLock { $0.endedDuringPass.removeAll() }
+    }
+
     /// Starts `attempt` for `delivery` in a task of its own, unless it is under way already,
-    /// its account has ``perAccount`` under way, ``total`` are, or ``cancelAll()`` was called.
+    /// its attempt ended since the pass began (``beginPass()``), its account has ``perAccount``
+    /// under way, ``total`` are, or ``cancelAll()`` was called.
     ///
     /// - Returns: Whether it started.
     @discardableResult
-    func start(_ delivery: WebhookDelivery, _ attempt: @escaping @Sendable () async -> Void) -> Bool {
+    public func start(_ delivery: WebhookDelivery, _ attempt: @escaping @Sendable () async -> Void) -> Bool {
         let id = delivery.alert.id
         let account = delivery.alert.account
         return self.state.withLock { state in
-            guard !state.closed, state.tasks[id] == nil, state.tasks.count < self.total,
-                state.perAccount[account, default: 0] < self.perAccount
+            guard !state.closed, state.tasks[id] == nil, !state.endedDuringPass.contains(id),
+                state.tasks.count < self.total, state.perAccount[account, default: 0] < self.perAccount
             else { return false }
             state.perAccount[account, default: 0] += 1
             // The task's own removal waits for this lock, so it always finds its entry.
@@ -54,25 +65,26 @@ final class WebhookFlights: Sendable {
     private func finished(_ id: AlertID, account: AccountID) {
         self.state.withLock { state in
             state.tasks[id] = nil
+            state.endedDuringPass.insert(id)
             let left = state.perAccount[account, default: 1] - 1
             state.perAccount[account] = left > 0 ? left : nil
         }
     }
 
     /// How many attempts are under way.
-    var count: Int {
+    public var count: Int {
         self.state.withLock { $0.tasks.count }
     }
 
     /// Waits for every attempt under way now (not those started meanwhile).
-    func settle() async {
+    public func settle() async {
         for task in self.state.withLock({ Array($0.tasks.values) }) {
             await task.value
         }
     }
 
     /// Starts nothing more, cancels the attempts under way and waits for them to end.
-    func cancelAll() async {
+    public func cancelAll() async {
         let tasks = self.state.withLock { state in
             state.closed = true
             return Array(state.tasks.values)
