@@ -67,8 +67,8 @@ struct PostgresMigrator {
         for migration in PostgresSchema.migrations where !applied.contains(migration.version) {
             try await connection.query("BEGIN", logger: logger)
             do {
-                // The extended protocol takes one statement at a time; no statement of the
-                // schema has a semicolon inside it.
+                // The extended protocol takes one statement at a time, so a migration is a list
+                // of them (``PostgresMigration/statements``).
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }

@@ -90,4 +90,9 @@ extension PostgresSchema {
         );
         CREATE INDEX setting_conflict_account ON setting_conflict(account_id, id);
         """
+
+    /// Migration 3: the open alerts by device and rule, which raising an alert (is its rule's
+    /// episode open?) and ending one (which is it?) read, instead of every episode the device
+    /// ever had on the rule (the unique key's prefix).
+    static let openAlertIndex = "CREATE INDEX alert_open_rule ON alert(device_id, rule) WHERE ended_ms IS NULL"
 }

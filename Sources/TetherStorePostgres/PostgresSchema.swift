@@ -44,6 +44,7 @@ enum PostgresSchema {
             sql: [Self.accountTables, Self.telemetryTables, Self.alertTables, Self.syncTables].joined(separator: "\n")
         ),
         PostgresMigration(version: 2, name: "telemetry keys", statements: Self.telemetryKeys),
+        PostgresMigration(version: 3, name: "open alerts by device and rule", statements: [Self.openAlertIndex]),
     ]
 
     /// The newest version this build knows.

@@ -97,7 +97,8 @@ extension PostgresTelemetryIngest {
         // Their ids were checked against what the devices stored, so every one goes in.
         _ = try await self.insert(writes.estimates, estimateCandidates: [])
         try await self.writeDevices(writes, states: states)
-        for account in writes.raisedAccounts {
+        // In one order, so concurrent ingests that raise the same accounts do not deadlock.
+        for account in writes.raisedAccounts.sorted(by: { $0.rawValue < $1.rawValue }) {
             try await PostgresStore.raiseAccountChange(
                 self.connection,
                 account: account,

@@ -301,6 +301,7 @@ enum SQLiteSchema {
         Self.registerSignInAddresses(in: &migrator)
         Self.registerChangeNumbers(in: &migrator)
         Self.registerPairingIndex(in: &migrator)
+        Self.registerOpenAlertIndex(in: &migrator)
         return migrator
     }
 }
