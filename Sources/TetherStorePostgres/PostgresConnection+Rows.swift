@@ -11,6 +11,16 @@ extension PostgresConnection {
         return values
     }
 
+    /// Runs a prepared statement to its end and returns its rows, in order.
+    ///
+    /// Every prepared statement goes through here, rows or none: postgres-nio's overload that
+    /// returns only the command tag may read the tag before the rows are consumed, and trap.
+    func all<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+        var rows: [Statement.Row] = []
+        for try await row in try await self.execute(statement, logger: self.logger) { rows.append(row) }
+        return rows
+    }
+
     /// Runs `query` and maps its first row with `transform`; `nil` when it returns none.
     func first<Value>(_ query: PostgresQuery, _ transform: (PostgresRow) throws -> Value) async throws -> Value? {
         try await self.all(query, transform).first

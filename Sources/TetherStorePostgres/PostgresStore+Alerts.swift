@@ -44,14 +44,7 @@ extension PostgresStore {
     /// Stores `alert` unless its episode is stored or its rule has an open alert
     /// (``AlertStatements/Raise``); returns it when stored.
     private static func raise(_ connection: PostgresConnection, _ alert: Alert) async throws -> Alert? {
-        var stored = 0
-        for try await count in try await connection.execute(
-            AlertStatements.Raise(alert: alert),
-            logger: connection.logger
-        ) {
-            stored = count
-        }
-        return stored == 1 ? alert : nil
+        try await connection.all(AlertStatements.Raise(alert: alert)).first == 1 ? alert : nil
     }
 
     /// Ends the rule's open alert (``AlertStatements/End``); returns it, `nil` when none was open.
@@ -62,10 +55,9 @@ extension PostgresStore {
         episodeStart: Int64,
         endedAt: Int64
     ) async throws -> Alert? {
-        let statement = AlertStatements.End(device: device, rule: rule, episodeStart: episodeStart, endedAt: endedAt)
-        var ended: Alert?
-        for try await alert in try await connection.execute(statement, logger: connection.logger) { ended = alert }
-        return ended
+        try await connection.all(
+            AlertStatements.End(device: device, rule: rule, episodeStart: episodeStart, endedAt: endedAt)
+        ).first
     }
 
     public func alerts(account: AccountID, device: DeviceID?, limit: Int) async throws -> [Alert] {

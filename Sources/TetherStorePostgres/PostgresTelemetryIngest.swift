@@ -185,43 +185,32 @@ struct PostgresTelemetryIngest {
         estimateCandidates candidates: [Key]
     ) async throws -> (inserted: Set<Key>, taken: Set<Key>) {
         guard !rows.devices.isEmpty else { return ([], []) }
-        let inserted = try await self.keys(
-            self.connection.execute(
-                TelemetryStatements.RecordKeys(devices: rows.devices, ids: rows.ids),
-                logger: self.logger
-            )
+        let inserted = try Self.keys(
+            await self.connection.all(TelemetryStatements.RecordKeys(devices: rows.devices, ids: rows.ids))
         )
         let fresh = rows.filter { inserted.contains($0) }
         if !fresh.devices.isEmpty {
-            // Run to its end (postgres-nio's command-tag overload may read the tag too early).
-            let done = try await self.connection.execute(
-                TelemetryStatements.InsertEvents(rows: fresh),
-                logger: self.logger
-            )
-            for try await _ in done {}
+            _ = try await self.connection.all(TelemetryStatements.InsertEvents(rows: fresh))
         }
         guard !candidates.isEmpty else { return (inserted, []) }
-        let taken = try await self.keys(
-            self.connection.execute(
-                TelemetryStatements.StoredKeys(devices: candidates.map(\.device), ids: candidates.map(\.id)),
-                logger: self.logger
+        let taken = try Self.keys(
+            await self.connection.all(
+                TelemetryStatements.StoredKeys(devices: candidates.map(\.device), ids: candidates.map(\.id))
             )
         )
         return (inserted, taken)
     }
 
-    /// The keys a statement returned as `(device, event_id)` rows.
-    private func keys(
-        _ rows: some AsyncSequence<(Int64, Data), any Error>
-    ) async throws -> Set<Key> {
-        var keys: Set<Key> = []
-        for try await (device, eventID) in rows {
-            guard let id = TelemetryColumns.uuid(eventID) else {
-                throw TelemetryColumns.UnreadableColumn(column: "event_id")
+    /// The keys of `(device, event_id)` rows.
+    private static func keys(_ rows: [(Int64, Data)]) throws -> Set<Key> {
+        try Set(
+            rows.map { device, eventID in
+                guard let id = TelemetryColumns.uuid(eventID) else {
+                    throw TelemetryColumns.UnreadableColumn(column: "event_id")
+                }
+                return Key(device: device, id: id)
             }
-            keys.insert(Key(device: device, id: id))
-        }
-        return keys
+        )
     }
 
     /// The stored landmarks among `keys`, locked until the transaction ends.
