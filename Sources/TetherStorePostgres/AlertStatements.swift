@@ -3,90 +3,134 @@ import PostgresNIO
 import TetherCore
 import TetherStore
 
-/// The alert engine's two writes, run once per raised or ended episode, as prepared statements
-/// (parsed and planned once per connection; see ``TelemetryStatements``).
+/// The alert engine's writes as a prepared statement (parsed and planned once per connection;
+/// see ``TelemetryStatements``).
 enum AlertStatements {
-    /// Stores `alert` unless its episode is stored (the unique device, rule and episode start)
-    /// or, for kinds with one open episode per rule, the rule has an open alert; queues it for
-    /// the account's webhook unless it is suppressed. Returns 1 when it stored the alert.
-    struct Raise: PostgresPreparedStatement {
+    /// One call's raises and ends, applied in order by `alert_record_changes`
+    /// (``PostgresSchema/alertChangesFunction``) in one statement under the devices' locks.
+    /// Returns, for each change that changed an alert, its index and the alert as stored.
+    ///
+    /// A raise stores its alert unless its episode is stored (the unique device, rule and episode
+    /// start) or, for kinds with one open episode per rule, the rule has an open alert; it queues
+    /// the alert for the account's webhook unless it is suppressed. An end ends the rule's open
+    /// alert that began at the episode's start or, when a replay after a restart dated the
+    /// episode differently, the latest that began before the end.
+    struct RecordChanges: PostgresPreparedStatement {
         static let sql = """
-            WITH stored AS (
-                INSERT INTO alert (\(PostgresAlertRows.columns))
-                SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15
-                WHERE NOT $16 OR NOT EXISTS (
-                    SELECT 1 FROM alert WHERE device_id = $2 AND rule = $5 AND ended_ms IS NULL
-                )
-                ON CONFLICT DO NOTHING
-                RETURNING id, account_id
-            ), queued AS (
-                INSERT INTO webhook_delivery (alert_id, account_id, next_attempt_at)
-                SELECT stored.id, stored.account_id, $15 FROM stored
-                JOIN account_alerting ON account_alerting.account_id = stored.account_id
-                WHERE $17 AND account_alerting.webhook_url IS NOT NULL
-                ON CONFLICT DO NOTHING
+            SELECT \(PostgresAlertRows.columns(of: "(changed)")), change_index
+            FROM alert_record_changes(
+                $1::text[], $2::boolean[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                $8::bigint[], $9::bigint[], $10::text[], $11::text[], $12::text[], $13::bigint[],
+                $14::timestamptz[], $15::bigint[], $16::bigint[], $17::timestamptz[], $18::boolean[],
+                $19::boolean[]
             )
-            SELECT count(*) FROM stored
             """
-        typealias Row = Int
+        typealias Row = (index: Int, alert: Alert)
 
-        var alert: Alert
+        /// The locks to take first, in order: one per device.
+        var lockKeys: [String]
+        var changes: [AlertChange]
 
         func makeBindings() throws -> PostgresBindings {
-            let alert = self.alert
-            var bindings = PostgresBindings(capacity: 17)
-            bindings.append(alert.id.rawValue)
-            bindings.append(alert.device.rawValue)
-            bindings.append(alert.account.rawValue)
-            bindings.append(alert.kind.rawValue)
-            bindings.append(alert.rule)
-            bindings.append(alert.episodeStart)
-            bindings.append(alert.decidedAt)
-            bindings.append(alert.reason)
-            bindings.append(StoredAlertFixes.text(alert.fixes))
-            bindings.append(alert.suppressedBy)
-            bindings.append(alert.endedAt)
-            bindings.append(alert.acknowledgedAt)
-            bindings.append(alert.repeatCount)
-            bindings.append(alert.notifiedAt)
-            bindings.append(alert.createdAt)
-            bindings.append(alert.kind.hasOneOpenEpisodePerRule)
-            bindings.append(!alert.isSuppressed)
+            var columns = Columns(capacity: self.changes.count)
+            for change in self.changes { columns.append(change) }
+            var bindings = PostgresBindings(capacity: 19)
+            bindings.append(self.lockKeys)
+            bindings.append(columns.ends)
+            try bindings.append(PostgresNullableArray(columns.ids))
+            bindings.append(columns.devices)
+            try bindings.append(PostgresNullableArray(columns.accounts))
+            try bindings.append(PostgresNullableArray(columns.kinds))
+            bindings.append(columns.rules)
+            bindings.append(columns.episodeStarts)
+            try bindings.append(PostgresNullableArray(columns.decisions))
+            try bindings.append(PostgresNullableArray(columns.reasons))
+            try bindings.append(PostgresNullableArray(columns.fixes))
+            try bindings.append(PostgresNullableArray(columns.suppressors))
+            try bindings.append(PostgresNullableArray(columns.endedAt))
+            try bindings.append(PostgresNullableArray(columns.acknowledged))
+            try bindings.append(PostgresNullableArray(columns.repeats))
+            try bindings.append(PostgresNullableArray(columns.notified))
+            try bindings.append(PostgresNullableArray(columns.created))
+            bindings.append(columns.oneOpen)
+            bindings.append(columns.queueWebhook)
             return bindings
         }
 
-        func decodeRow(_ row: PostgresRow) throws -> Row { try row.decode(Int.self) }
+        func decodeRow(_ row: PostgresRow) throws -> Row {
+            // The alert's columns, then its change's index, counted from 1.
+            let cells = row.makeRandomAccess()
+            return (try cells[cells.count - 1].decode(Int.self) - 1, try PostgresAlertRows.alert(row))
+        }
     }
 
-    /// Ends the rule's open alert that began at the episode's start or, when a replay after a
-    /// restart dated the episode differently, the latest that began before the end; returns it.
-    struct End: PostgresPreparedStatement {
-        static let sql = """
-            UPDATE alert SET ended_ms = $1
-            WHERE id = (
-                SELECT id FROM alert
-                WHERE device_id = $2 AND rule = $3 AND ended_ms IS NULL AND episode_start_ms <= $4
-                ORDER BY episode_start_ms = $5 DESC, episode_start_ms DESC LIMIT 1
-            )
-            RETURNING \(PostgresAlertRows.columns)
-            """
-        typealias Row = Alert
+    /// The changes' columns, one array per function argument; an end leaves the alert's other
+    /// columns `NULL`.
+    private struct Columns {
+        var ends: [Bool] = []
+        var ids: [String?] = []
+        var devices: [String] = []
+        var accounts: [String?] = []
+        var kinds: [String?] = []
+        var rules: [String] = []
+        var episodeStarts: [Int64] = []
+        var decisions: [Int64?] = []
+        var reasons: [String?] = []
+        var fixes: [String?] = []
+        var suppressors: [String?] = []
+        var endedAt: [Int64?] = []
+        var acknowledged: [Date?] = []
+        var repeats: [Int64?] = []
+        var notified: [Int64?] = []
+        var created: [Date?] = []
+        var oneOpen: [Bool] = []
+        var queueWebhook: [Bool] = []
 
-        var device: DeviceID
-        var rule: String
-        var episodeStart: Int64
-        var endedAt: Int64
-
-        func makeBindings() throws -> PostgresBindings {
-            var bindings = PostgresBindings(capacity: 5)
-            bindings.append(self.endedAt)
-            bindings.append(self.device.rawValue)
-            bindings.append(self.rule)
-            bindings.append(max(self.endedAt, self.episodeStart))
-            bindings.append(self.episodeStart)
-            return bindings
+        init(capacity: Int) {
+            self.ends.reserveCapacity(capacity)
         }
 
-        func decodeRow(_ row: PostgresRow) throws -> Row { try PostgresAlertRows.alert(row) }
+        mutating func append(_ change: AlertChange) {
+            switch change {
+            case .raise(let alert):
+                self.ends.append(false)
+                self.ids.append(alert.id.rawValue)
+                self.devices.append(alert.device.rawValue)
+                self.accounts.append(alert.account.rawValue)
+                self.kinds.append(alert.kind.rawValue)
+                self.rules.append(alert.rule)
+                self.episodeStarts.append(alert.episodeStart)
+                self.decisions.append(alert.decidedAt)
+                self.reasons.append(alert.reason)
+                self.fixes.append(StoredAlertFixes.text(alert.fixes))
+                self.suppressors.append(alert.suppressedBy)
+                self.endedAt.append(alert.endedAt)
+                self.acknowledged.append(alert.acknowledgedAt)
+                self.repeats.append(Int64(alert.repeatCount))
+                self.notified.append(alert.notifiedAt)
+                self.created.append(alert.createdAt)
+                self.oneOpen.append(alert.kind.hasOneOpenEpisodePerRule)
+                self.queueWebhook.append(!alert.isSuppressed)
+            case .end(let device, let rule, let episodeStart, let endedAt):
+                self.ends.append(true)
+                self.ids.append(nil)
+                self.devices.append(device.rawValue)
+                self.accounts.append(nil)
+                self.kinds.append(nil)
+                self.rules.append(rule)
+                self.episodeStarts.append(episodeStart)
+                self.decisions.append(nil)
+                self.reasons.append(nil)
+                self.fixes.append(nil)
+                self.suppressors.append(nil)
+                self.endedAt.append(endedAt)
+                self.acknowledged.append(nil)
+                self.repeats.append(nil)
+                self.notified.append(nil)
+                self.created.append(nil)
+                self.oneOpen.append(false)
+                self.queueWebhook.append(false)
+            }
+        }
     }
 }

@@ -123,25 +123,44 @@ final class PostgresPool: Sendable {
         _ isolation: IsolationLevel = .readCommitted,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                return try await self.withConnection { connection in
-                    try await connection.query(
-                        "BEGIN ISOLATION LEVEL \(unescaped: isolation.rawValue)",
-                        logger: self.logger
-                    )
-                    do {
-                        let result = try await body(connection)
-                        try await connection.query("COMMIT", logger: self.logger)
-                        return result
-                    } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: self.logger)
-                        throw error
-                    }
+        try await self.retryingConflicts {
+            try await self.withConnection { connection in
+                try await connection.query(
+                    "BEGIN ISOLATION LEVEL \(unescaped: isolation.rawValue)",
+                    logger: self.logger
+                )
+                do {
+                    let result = try await body(connection)
+                    try await connection.query("COMMIT", logger: self.logger)
+                    return result
+                } catch {
+                    _ = try? await connection.query("ROLLBACK", logger: self.logger)
+                    throw error
                 }
-            } catch let error as PSQLError where error.isRetryableConflict && attempt < 5 {
+            }
+        }
+    }
+
+    /// Runs `body`, one writing statement that is its own transaction, on a pooled connection,
+    /// without the round trips of `BEGIN` and `COMMIT`; a serialization failure or deadlock runs
+    /// it again, as ``transaction(_:_:)`` does.
+    func statement<Result: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await self.retryingConflicts { try await self.withConnection(body) }
+    }
+
+    /// Runs `attempt` until it does not fail on a serialization failure or deadlock (SQLSTATE
+    /// 40001, 40P01), at most five times.
+    private func retryingConflicts<Result: Sendable>(
+        _ attempt: () async throws -> Result
+    ) async throws -> Result {
+        var attempts = 0
+        while true {
+            attempts += 1
+            do {
+                return try await attempt()
+            } catch let error as PSQLError where error.isRetryableConflict && attempts < 5 {
                 continue
             }
         }

@@ -96,3 +96,77 @@ extension PostgresSchema {
     /// ever had on the rule (the unique key's prefix).
     static let openAlertIndex = "CREATE INDEX alert_open_rule ON alert(device_id, rule) WHERE ended_ms IS NULL"
 }
+
+extension PostgresSchema {
+    /// Migration 4: `alert_record_changes`, which applies one call's alert changes (the alert
+    /// engine's raises and ends, ``AlertStatements/RecordChanges``) in one statement, in order,
+    /// under the devices' advisory locks.
+    ///
+    /// A call carries tens of changes, each a statement that reads before it writes. Sent one by
+    /// one they cost a round trip and a statement's start each; as one function call they run
+    /// inside the server, each on a plan plpgsql keeps, and commit with the statement.
+    ///
+    /// Change `i` is an end when `ends[i]`, else a raise; the arrays hold the alert's columns (the
+    /// end uses the device, rule, episode start and end). Returns each change that changed an
+    /// alert, by its 1-based index, with the alert as it is now.
+    static let alertChangesFunction = """
+        CREATE FUNCTION alert_record_changes(
+            lock_keys text[], ends boolean[], ids text[], devices text[], accounts text[], kinds text[],
+            rules text[], episode_starts bigint[], decisions bigint[], reasons text[], fix_lists text[],
+            suppressors text[], ended_at bigint[], acknowledged timestamptz[], repeats bigint[],
+            notified bigint[], created timestamptz[], one_open boolean[], queue_webhook boolean[]
+        ) RETURNS TABLE (change_index integer, changed alert) LANGUAGE plpgsql AS $$
+        DECLARE
+            stored boolean;
+        BEGIN
+            PERFORM pg_advisory_xact_lock(hashtextextended(lock.key, 0))
+            FROM unnest(lock_keys) WITH ORDINALITY AS lock(key, place) ORDER BY lock.place;
+            FOR i IN 1 .. coalesce(array_length(ends, 1), 0) LOOP
+                IF ends[i] THEN
+                    UPDATE alert SET ended_ms = ended_at[i]
+                    WHERE alert.id = (
+                        SELECT open_alert.id FROM alert open_alert
+                        WHERE open_alert.device_id = devices[i] AND open_alert.rule = rules[i]
+                            AND open_alert.ended_ms IS NULL
+                            AND open_alert.episode_start_ms <= greatest(ended_at[i], episode_starts[i])
+                        ORDER BY open_alert.episode_start_ms = episode_starts[i] DESC,
+                            open_alert.episode_start_ms DESC
+                        LIMIT 1
+                    )
+                    RETURNING alert.* INTO changed;
+                    stored := FOUND;
+                ELSIF one_open[i] AND EXISTS (
+                    SELECT 1 FROM alert open_alert
+                    WHERE open_alert.device_id = devices[i] AND open_alert.rule = rules[i]
+                        AND open_alert.ended_ms IS NULL
+                ) THEN
+                    CONTINUE;
+                ELSE
+                    INSERT INTO alert (
+                        id, device_id, account_id, kind, rule, episode_start_ms, decided_ms, reason, fixes,
+                        suppressed_by, ended_ms, acknowledged_at, repeat_count, notified_ms, created_at
+                    ) VALUES (
+                        ids[i], devices[i], accounts[i], kinds[i], rules[i], episode_starts[i], decisions[i],
+                        reasons[i], fix_lists[i], suppressors[i], ended_at[i], acknowledged[i], repeats[i],
+                        notified[i], created[i]
+                    )
+                    ON CONFLICT DO NOTHING
+                    RETURNING alert.* INTO changed;
+                    stored := FOUND;
+                    IF stored AND queue_webhook[i] THEN
+                        INSERT INTO webhook_delivery (alert_id, account_id, next_attempt_at)
+                        SELECT ids[i], accounts[i], created[i] FROM account_alerting
+                        WHERE account_alerting.account_id = accounts[i]
+                            AND account_alerting.webhook_url IS NOT NULL
+                        ON CONFLICT DO NOTHING;
+                    END IF;
+                END IF;
+                IF stored THEN
+                    change_index := i;
+                    RETURN NEXT;
+                END IF;
+            END LOOP;
+        END
+        $$
+        """
+}

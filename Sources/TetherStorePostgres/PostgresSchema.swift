@@ -45,6 +45,7 @@ enum PostgresSchema {
         ),
         PostgresMigration(version: 2, name: "telemetry keys", statements: Self.telemetryKeys),
         PostgresMigration(version: 3, name: "open alerts by device and rule", statements: [Self.openAlertIndex]),
+        PostgresMigration(version: 4, name: "alert changes in one call", statements: [Self.alertChangesFunction]),
     ]
 
     /// The newest version this build knows.

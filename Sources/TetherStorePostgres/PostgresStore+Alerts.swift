@@ -15,49 +15,17 @@ extension PostgresStore {
                 }
             }
         )
-        return try await self.pool.transaction { connection in
-            // The devices' locks, in one order: the check for a rule's open alert and the insert
-            // after it are not interleaved with another decision for the same device.
-            try await connection.lockForTransaction(devices.sorted().map { "alert-device:\($0)" })
-            var results: [Alert?] = []
-            results.reserveCapacity(changes.count)
-            for change in changes {
-                switch change {
-                case .raise(let alert):
-                    results.append(try await Self.raise(connection, alert))
-                case .end(let device, let rule, let episodeStart, let endedAt):
-                    results.append(
-                        try await Self.end(
-                            connection,
-                            device: device,
-                            rule: rule,
-                            episodeStart: episodeStart,
-                            endedAt: endedAt
-                        )
-                    )
-                }
-            }
-            return results
-        }
-    }
-
-    /// Stores `alert` unless its episode is stored or its rule has an open alert
-    /// (``AlertStatements/Raise``); returns it when stored.
-    private static func raise(_ connection: PostgresConnection, _ alert: Alert) async throws -> Alert? {
-        try await connection.all(AlertStatements.Raise(alert: alert)).first == 1 ? alert : nil
-    }
-
-    /// Ends the rule's open alert (``AlertStatements/End``); returns it, `nil` when none was open.
-    private static func end(
-        _ connection: PostgresConnection,
-        device: DeviceID,
-        rule: String,
-        episodeStart: Int64,
-        endedAt: Int64
-    ) async throws -> Alert? {
-        try await connection.all(
-            AlertStatements.End(device: device, rule: rule, episodeStart: episodeStart, endedAt: endedAt)
-        ).first
+        // One statement, its own transaction: the devices' locks, in one order, keep the check for
+        // a rule's open alert and the insert after it from interleaving with another decision for
+        // the same device.
+        let statement = AlertStatements.RecordChanges(
+            lockKeys: devices.sorted().map { "alert-device:\($0)" },
+            changes: changes
+        )
+        let changed = try await self.pool.statement { connection in try await connection.all(statement) }
+        var results = [Alert?](repeating: nil, count: changes.count)
+        for (index, alert) in changed { results[index] = alert }
+        return results
     }
 
     public func alerts(account: AccountID, device: DeviceID?, limit: Int) async throws -> [Alert] {
