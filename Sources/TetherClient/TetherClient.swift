@@ -17,16 +17,21 @@ public enum TetherClientFactory {
     ///
     /// URLSession, the default transport, hands a response body over on Linux only once it is
     /// complete; pass an AsyncHTTPClient `transport` for responses that stream (`GET /v1/alerts/stream`).
+    ///
+    /// `signing` runs last before the transport, on the request as it is sent (a peer region's
+    /// request signature).
     public static func client(
         serverURL: URL,
         tokens: (any AccessTokenProvider)? = nil,
-        transport: (any ClientTransport)? = nil
+        transport: (any ClientTransport)? = nil,
+        signing: (any ClientMiddleware)? = nil
     ) -> Client {
         var middlewares: [any ClientMiddleware] = []
         if let tokens {
             middlewares.append(BearerTokenMiddleware(provider: tokens))
         }
         middlewares.append(ProblemResponseMiddleware())
+        if let signing { middlewares.append(signing) }
         return Client(
             serverURL: serverURL,
             configuration: .tether,

@@ -1,4 +1,6 @@
 public import Foundation
+import TetherCore
+public import TetherSync
 
 /// Writes a region directory file (`protocols/sync.md`) for tests: regions on loopback ports,
 /// each serving a box of longitudes and latitudes.
@@ -23,6 +25,8 @@ public enum RegionDirectoryFile {
         public var replicas: [String]
         /// Its URL in the file, when it is not `http://127.0.0.1:PORT`.
         public var url: URL?
+        /// Whether the file lists its keys (made beside the file: ``keyFile(for:regions:)``).
+        public var hasKeys: Bool
 
         /// Creates a region.
         public init(
@@ -31,7 +35,8 @@ public enum RegionDirectoryFile {
             group: String,
             box: (west: Double, south: Double, east: Double, north: Double)? = nil,
             replicas: [String] = [],
-            url: URL? = nil
+            url: URL? = nil,
+            hasKeys: Bool = true
         ) {
             self.id = id
             self.port = port
@@ -39,15 +44,30 @@ public enum RegionDirectoryFile {
             self.box = box
             self.replicas = replicas
             self.url = url
+            self.hasKeys = hasKeys
         }
     }
 
     /// The shared directory key the files carry (base64 of 32 bytes).
     public static let key = Data(repeating: 7, count: 32).base64EncodedString()
 
-    /// Writes a directory of `regions` into a new temporary file and returns its URL.
+    /// The key file of region `id` beside the `regions` file (`<id>.region-key`), for
+    /// `tetherd --region-key`.
+    public static func keyFile(for id: String, regions: URL) -> URL {
+        regions.deletingLastPathComponent().appendingPathComponent("\(id).region-key")
+    }
+
+    /// The keys of region `id` beside the `regions` file.
+    public static func keyring(for id: String, regions: URL) throws -> RegionKeyring {
+        try RegionKeyring.load(from: Self.keyFile(for: id, regions: regions))
+    }
+
+    /// Writes a directory of `regions` into a new temporary file and returns its URL; each region
+    /// that ``Region/hasKeys`` gets a key file beside it (``keyFile(for:regions:)``), its public
+    /// keys in its entry.
     public static func write(_ regions: [Region]) throws -> URL {
-        let entries: [[String: Any]] = regions.map { region in
+        let file = TemporaryDirectory.make(prefix: "tether-regions").appendingPathComponent("regions.json")
+        let entries: [[String: Any]] = try regions.map { region in
             var features: [[String: Any]] = []
             if let box = region.box {
                 let ring = [
@@ -59,15 +79,20 @@ public enum RegionDirectoryFile {
                     "geometry": ["type": "Polygon", "coordinates": [ring]],
                 ])
             }
-            return [
+            var entry: [String: Any] = [
                 "id": region.id, "url": region.url?.absoluteString ?? "http://127.0.0.1:\(region.port)",
                 "group": region.group,
                 "replicas": region.replicas, "area": ["type": "FeatureCollection", "features": features],
             ]
+            if region.hasKeys, let id = RegionID(rawValue: region.id) {
+                let keyring = RegionKeyring(region: id, pairs: [.generate()])
+                try keyring.write(to: Self.keyFile(for: region.id, regions: file))
+                entry.merge(keyring.current.publicKeys.entryFields) { _, new in new }
+            }
+            return entry
         }
         let document: [String: Any] = ["directory_key": Self.key, "regions": entries]
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
-        let file = TemporaryDirectory.make(prefix: "tether-regions").appendingPathComponent("regions.json")
         try data.write(to: file)
         return file
     }

@@ -30,6 +30,10 @@ struct ServeCommand: AsyncParsableCommand {
                 "tether.durability": "\(settings.durability.rawValue)",
             ]
         )
+        for warning in settings.config.peerWarnings {
+            logger.warning("\(warning)")
+        }
+        try Self.dropRetiredKeys(settings, logger: logger)
         if settings.config.tlsCertificateFile == nil, !IPAddress.isLoopbackHost(settings.config.host) {
             logger.warning(
                 """
@@ -67,5 +71,20 @@ struct ServeCommand: AsyncParsableCommand {
         // runService() installs SIGINT/SIGTERM handlers; shutdown lets in-flight requests finish.
         try await app.runService()
         try store.close()
+    }
+
+    /// Drops from the key file the older pairs the regions file no longer lists for this region:
+    /// a rotation is over once every region's copy of the file lists only the new keys.
+    private static func dropRetiredKeys(_ settings: ServerSettings, logger: Logger) throws {
+        guard let keyring = settings.config.regionKeyring,
+            let own = settings.config.regions?.region(settings.config.region)
+        else { return }
+        let kept = keyring.keeping(listed: own.keys)
+        guard kept.pairs.count < keyring.pairs.count else { return }
+        try kept.write(to: settings.regionKeyFile)
+        logger.notice(
+            "region key: dropped the keys the regions file no longer lists",
+            metadata: ["tether.region_key.dropped": "\(keyring.pairs.count - kept.pairs.count)"]
+        )
     }
 }

@@ -205,6 +205,12 @@ struct ServerOptions: ParsableArguments {
     var kekFile: String?
 
     @Option(
+        name: .customLong("region-key"),
+        help: "This region's key file (env: TETHER_REGION_KEY; default <data-dir>.region-key)."
+    )
+    var regionKey: String?
+
+    @Option(
         name: .customLong("log-level"),
         help: "trace, debug, info, notice, warning, error (env: TETHER_LOG_LEVEL; default info)."
     )
@@ -323,7 +329,8 @@ struct ServerOptions: ParsableArguments {
             ("telemetry-retention", self.telemetryRetention), ("aggregate-retention", self.aggregateRetention),
             ("durability", self.durability), ("clock", self.clock),
             ("webhook-targets", self.webhookTargets), ("log-level", self.logLevel),
-            ("kek-file", self.kekFile), ("directory-sync-interval", self.directorySyncInterval),
+            ("kek-file", self.kekFile), ("region-key", self.regionKey),
+            ("directory-sync-interval", self.directorySyncInterval),
             ("directory-tombstone-retention", self.directoryTombstoneRetention),
             ("peer-timeout", self.peerTimeout), ("move-deadline", self.moveDeadline),
             ("move-check-interval", self.moveCheckInterval), ("max-bytes-in-flight", self.maxBytesInFlight),

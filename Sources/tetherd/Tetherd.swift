@@ -15,7 +15,7 @@ struct Tetherd: AsyncParsableCommand {
         version: TetherVersion.current,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, CopyStoreCommand.self, OperatorTokenCommand.self,
-            RotateKEKCommand.self,
+            RotateKEKCommand.self, RegionKeyCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

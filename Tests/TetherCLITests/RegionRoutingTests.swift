@@ -35,7 +35,10 @@ struct RegionRoutingTests {
             try await TetherdProcess.start(
                 dataDirectory: data.appendingPathComponent(region),
                 port: port,
-                arguments: ["--region", region, "--regions", regions.path, "--peer-timeout", "30s"]
+                arguments: [
+                    "--region", region, "--regions", regions.path, "--peer-timeout", "30s",
+                    "--region-key", RegionDirectoryFile.keyFile(for: region, regions: regions).path,
+                ]
             )
         }
 

@@ -84,6 +84,7 @@ struct ReplicationRegions {
             port: self.listeningPorts[id] ?? self.ports[id]!,
             arguments: [
                 "--region", id, "--regions", self.file.path, "--directory-sync-interval", "200ms",
+                "--region-key", RegionDirectoryFile.keyFile(for: id, regions: self.file).path,
                 "--peer-timeout", "30s",
             ] + extra
         )
@@ -116,10 +117,18 @@ struct ReplicationRegions {
         TemporaryDirectory.remove(self.scratch)
     }
 
-    /// The client a peer region would use (peer token).
+    /// The client a peer region would use: requests to `id` signed with another region's key.
     func peerClient(_ id: String) throws -> Client {
-        let key = try DirectoryKey(bytes: Data(base64Encoded: RegionDirectoryFile.key)!)
-        return TetherClientFactory.client(serverURL: self.url(id), tokens: StaticToken(key.peerToken))
+        let sender = try #require(Self.ids.first { $0 != id })
+        let keyring = try RegionDirectoryFile.keyring(for: sender, regions: self.file)
+        let receiver = try #require(RegionID(rawValue: id))
+        return TetherClientFactory.client(
+            serverURL: self.url(id),
+            signing: PeerSigningMiddleware(
+                identity: PeerIdentity(region: keyring.region, signingKey: keyring.current.signing),
+                receiver: receiver
+            )
+        )
     }
 
     /// What region `id` holds of other regions' accounts and sent to its replicas.

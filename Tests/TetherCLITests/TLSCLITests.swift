@@ -119,29 +119,40 @@ struct TLSCLITests {
         }
     }
 
-    /// A `421 wrong_region` may name any URL as the account's home; the password follows only to
-    /// `https`, or from loopback to loopback.
-    @Test func registrationFollowsAMovedHomeWithThePasswordOnlyOverTLSOrOnLoopback() async throws {
+    /// A `421 wrong_region` names the account's home as the regions file lists it: `https` off
+    /// loopback (a file with a plain-http peer off loopback is refused at start), and the password
+    /// follows there. (That the CLI keeps a password from plain http off loopback whatever a
+    /// server answers is ``aSecretFollowsA421OnlyToHTTPSOrFromLoopbackToLoopback()``.)
+    @Test func registrationFollowsAMovedHomeOverTLSAndAPlainPeerIsRefusedAtStart() async throws {
         let scratch = TemporaryDirectory.make()
         defer { TemporaryDirectory.remove(scratch) }
         let port = try FreePort.pick(1)[0]
-        let file = try RegionDirectoryFile.write([
+        let plainFile = try RegionDirectoryFile.write([
             .init(id: "local", port: port, group: "eu"),
             .init(id: "plain", port: 1, group: "eu", url: URL(string: "http://192.0.2.1:1")!),
+        ])
+        let refused = try await CommandRunner("tetherd").run([
+            "--data-dir", scratch.appendingPathComponent("refused").path, "--region", "local", "--regions",
+            plainFile.path, "--region-key", RegionDirectoryFile.keyFile(for: "local", regions: plainFile).path,
+        ])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("regions[1].url"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("plain http off loopback"), "\(refused.stderr)")
+
+        let file = try RegionDirectoryFile.write([
+            .init(id: "local", port: port, group: "eu"),
             .init(id: "secure", port: 9, group: "eu", url: URL(string: "https://0.0.0.0:9")!),
         ])
         let server = try await TetherdProcess.start(
             dataDirectory: scratch.appendingPathComponent("local"),
             port: port,
-            arguments: ["--region", "local", "--regions", file.path, "--directory-sync-interval", "1h"]
+            arguments: [
+                "--region", "local", "--regions", file.path, "--directory-sync-interval", "1h",
+                "--region-key", RegionDirectoryFile.keyFile(for: "local", regions: file).path,
+            ]
         )
         defer { server.command.send(signal: SIGKILL) }
         let cli = CLIHarness(serverURL: server.baseURL)
-
-        let plain = try await cli.tryRegister("moved@example.org", "--region", "plain")
-        #expect(plain.status != 0)
-        #expect(plain.stderr.contains("region plain at http://192.0.2.1:1"))
-        #expect(plain.stderr.contains("not sending the password there"))
 
         // An https home is followed (and, nothing listening there, cannot be reached).
         let secure = try await cli.tryRegister("moved@example.org", "--region", "secure")

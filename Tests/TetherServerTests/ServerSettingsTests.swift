@@ -117,6 +117,7 @@ struct ServerSettingsTests {
 
     @Test
     func everyKeyIsReadFromTheEnvironment() throws {
+        let regions = Self.regionsFile(with: "ap-south")
         let values = [
             "host": "0.0.0.0", "port": "9090", "region": "ap-south", "data-dir": "/var/lib/tether",
             "pairing-code-ttl": "5m", "pairing-rate-limit": "3", "bcrypt-cost": "10", "access-token-ttl": "15m",
@@ -124,7 +125,8 @@ struct ServerSettingsTests {
             "claim-failure-limit": "4", "claim-failure-window": "30m", "max-body-bytes": "65536",
             "ts-max-past": "off", "ts-max-future": "10m", "telemetry-retention": "7d", "aggregate-retention": "365d",
             "durability": "power-loss", "clock": "event-time",
-            "webhook-targets": "any", "log-level": "warning", "regions": Self.regionsFile(with: "ap-south").path,
+            "webhook-targets": "any", "log-level": "warning", "regions": regions.path,
+            "region-key": RegionDirectoryFile.keyFile(for: "ap-south", regions: regions).path,
             "kek-file": "/etc/tether/region.kek", "directory-sync-interval": "250ms",
             "directory-tombstone-retention": "90d", "peer-timeout": "12s", "move-deadline": "2m",
             "move-check-interval": "3s",

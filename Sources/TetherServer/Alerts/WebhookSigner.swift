@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+import TetherCore
 
 /// Signs webhook bodies as `Tether-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`,
 /// and checks such signatures (receivers, and the tests, use the same rule).

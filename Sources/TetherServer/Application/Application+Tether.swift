@@ -40,7 +40,7 @@ public func buildApplication(
     let routing = RegionRouting(
         config: config,
         store: store,
-        peers: PeerDirectoryClient(directory: config.directory, timeout: config.peerTimeout)
+        peers: PeerDirectoryClient(config: config, timeout: config.peerTimeout)
     )
     // Outermost first: everything sees the client's address as trusted proxies forward it,
     // metrics see the final status of every response, errors included, and every response,
@@ -60,6 +60,7 @@ public func buildApplication(
         moves: moves,
         logger: logger
     )
+    let peerVerifier = PeerVerifier(region: config.region, directory: config.directory, clock: config.clock)
     var handler = TetherAPIHandler(
         config: config,
         store: store,
@@ -76,14 +77,20 @@ public func buildApplication(
             maxBytes: config.maxBodyBytes,
             largeBodyRoutes: LargeBodyRoute.all,
             budget: BodyBudget(capacity: config.maxBytesInFlight),
-            verify: { [handler] credential in
+            verify: { [handler, peerVerifier] credential, request in
                 switch credential {
-                case .session: _ = try await handler.authenticator.validSession()
-                case .peer: try handler.requirePeer()
+                case .session:
+                    _ = try await handler.authenticator.validSession()
+                case .peer:
+                    // The signature covers the body's digest: the body is read only for a peer
+                    // that signed it.
+                    let peerRequest = PeerVerifier.Request(request, bearerToken: RequestScope.current.bearerToken)
+                    _ = try peerVerifier.verifyHeaders(peerRequest)
                 }
             }
         )
     )
+    router.add(middleware: PeerAuthenticationMiddleware(verifier: peerVerifier))
     if let backups, let replicaBlobs {
         handler.replicas = AccountReplicas(
             region: config.region,
@@ -103,7 +110,7 @@ public func buildApplication(
             ),
             peers: routing.peers,
             // Batches of megabytes and a whole account's rows take longer than a directory call.
-            bulk: PeerDirectoryClient(directory: config.directory, timeout: config.bulkPeerTimeout),
+            bulk: PeerDirectoryClient(config: config, timeout: config.bulkPeerTimeout),
             moveDeadline: config.moveDeadline,
             outcomePatience: config.peerTimeout * 3
         )

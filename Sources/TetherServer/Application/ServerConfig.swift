@@ -55,6 +55,9 @@ public struct ServerConfig: Sendable {
     public var webhookTargets: WebhookTargetPolicy = .publicOnly
     /// The region directory (`--regions FILE`); `nil` runs this region alone, home to every account.
     public var regions: RegionDirectory?
+    /// This region's keys (`--region-key FILE`), with which it signs its peer requests; `nil`
+    /// when its entry in the regions file lists none (loopback deployments only).
+    public var regionKeyring: RegionKeyring?
     /// How often the account directory is reconciled with every peer (anti-entropy). Default 30 s.
     public var directorySyncInterval: Duration = .seconds(30)
     /// How long a directory tombstone (a deleted account's entry) is kept, counted from its

@@ -12,6 +12,8 @@ public struct ServerSettings: Sendable {
     /// The region's key-encryption key file (`--kek-file`); `nil`: `<data-dir>/keys/region.kek`,
     /// created at first start.
     public var kekFile: URL?
+    /// The region's key file (`--region-key`). Default `<data-dir>.region-key`.
+    public var regionKeyFile: URL
     /// The log level. Default `info`.
     public var logLevel: String
     /// What a commit survives. Default ``StoreDurability/processCrash``.
@@ -41,6 +43,7 @@ public struct ServerSettings: Sendable {
         "sign-in-address-limit", "sign-in-email-limit", "registration-address-limit",
         "credential-failure-limit", "credential-failure-window", "insecure-fast-password-hashing",
         "database", "database-ca-file", "database-password-file", "database-pool-size", "no-migrate",
+        "region-key",
     ]
 
     /// Resolves every setting.
@@ -154,6 +157,13 @@ public struct ServerSettings: Sendable {
         self.durability = durability
         self.dataDirectory = URL(fileURLWithPath: sources.value("data-dir") ?? "tether-data", isDirectory: true)
         self.kekFile = sources.value("kek-file").map { URL(fileURLWithPath: $0) }
+        self.regionKeyFile =
+            sources.value("region-key").map { URL(fileURLWithPath: $0) }
+            ?? RegionKeyring.defaultFile(dataDirectory: self.dataDirectory)
+        if let own = self.config.regions?.region(self.config.region), !own.keys.isEmpty {
+            self.config.regionKeyring = try RegionKeyring.load(from: self.regionKeyFile)
+        }
+        try self.config.validatePeers()
         self.logLevel = sources.value("log-level") ?? "info"
         let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
         guard levels.contains(self.logLevel) else {

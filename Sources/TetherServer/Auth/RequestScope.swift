@@ -1,5 +1,6 @@
 import HTTPTypes
 import Logging
+import TetherCore
 
 /// What a handler may know about the request it serves: the generated OpenAPI handlers get no
 /// Hummingbird context, so ``RequestScopeMiddleware`` binds this task-local around each request.
@@ -13,6 +14,8 @@ struct RequestScope: Sendable {
     /// The writes this request was admitted for; `nil` for a read (`GET`, `HEAD`), which an
     /// account move need not wait for.
     var writes: RequestWrites?
+    /// The peer region the request proved to come from (``PeerAuthenticationMiddleware``).
+    var peer: RegionID?
 
     @TaskLocal static var current = RequestScope(
         bearerToken: nil,

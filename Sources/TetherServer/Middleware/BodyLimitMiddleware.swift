@@ -17,8 +17,9 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     /// The exact routes allowed more, each behind its credential.
     let largeBodyRoutes: [LargeBodyRoute]
     let budget: BodyBudget
-    /// Throws unless the request carries `credential` (it reads ``RequestScope``).
-    let verify: @Sendable (LargeBodyRoute.Credential) async throws -> Void
+    /// Throws unless the request carries `credential` (it reads ``RequestScope`` and the
+    /// request's head; the body is not read yet).
+    let verify: @Sendable (LargeBodyRoute.Credential, Request) async throws -> Void
 
     /// The bytes ``budget`` holds, as `tether_http_body_bytes_in_flight`.
     private let inFlight = Gauge(label: "tether_http_body_bytes_in_flight")
@@ -35,7 +36,7 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
             if let route = self.largeBodyRoutes.first(where: {
                 $0.matches(method: request.method, path: request.uri.path)
             }) {
-                try await self.verify(route.credential)
+                try await self.verify(route.credential, request)
                 limit = min(route.maxBytes, self.budget.capacity)
             }
         }

@@ -111,8 +111,9 @@ extension TetherAPIHandler {
     func adoptAccount(_ input: Operations.AdoptAccount.Input) async throws -> Operations.AdoptAccount.Output {
         try self.requirePeer()
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
-        let replicas = try self.accountReplicas()
         let home = try self.knownRegion(body.home)
+        try self.requirePeer(actingFor: home, field: "home")
+        let replicas = try self.accountReplicas()
         let account = try Self.accountID(body.account, field: "account")
         guard let rows = try? AccountRows.decode(Array(body.rows.data)) else {
             throw TetherError.invalidField("rows", "must be the account's rows as JSON")

@@ -15,8 +15,9 @@ extension TetherAPIHandler {
     {
         try self.requirePeer()
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
-        let replicas = try self.accountReplicas()
         let home = try self.knownRegion(body.home)
+        try self.requirePeer(actingFor: home, field: "home")
+        let replicas = try self.accountReplicas()
         try replicas.requireReplica(of: home)
         guard body.queries.count <= Self.maxReplicationItems else {
             throw TetherError.invalidField("queries", "at most \(Self.maxReplicationItems)")
@@ -35,8 +36,9 @@ extension TetherAPIHandler {
     {
         try self.requirePeer()
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
-        let replicas = try self.accountReplicas()
         let home = try self.knownRegion(body.home)
+        try self.requirePeer(actingFor: home, field: "home")
+        let replicas = try self.accountReplicas()
         let payloads = try body.records.enumerated().map { index, item throws(TetherError) in
             try AccountReplicaPayload(validating: item, field: "records[\(index)]")
         }
@@ -74,8 +76,9 @@ extension TetherAPIHandler {
     {
         try self.requirePeer()
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
-        let replicas = try self.accountReplicas()
         let home = try self.knownRegion(body.home)
+        try self.requirePeer(actingFor: home, field: "home")
+        let replicas = try self.accountReplicas()
         try replicas.requireReplica(of: home)
         guard body.ids.count <= 64 else { throw TetherError.invalidField("ids", "at most 64 per request") }
         let ids = try body.ids.map { try Self.hexDigest($0, field: "ids") }

@@ -29,6 +29,7 @@ extension TetherAPIHandler {
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
         let hash = try Self.emailHash(input.path.emailHash)
         let region = try self.knownRegion(body.region)
+        try self.requirePeer(actingFor: region, field: "region")
         guard !body.confirmed else {
             throw TetherError.invalidField(
                 "confirmed",
@@ -63,10 +64,9 @@ extension TetherAPIHandler {
     {
         try self.requirePeer()
         let hash = try Self.emailHash(input.path.emailHash)
-        try await self.store.releaseDirectoryReservation(
-            emailHash: hash,
-            region: try self.knownRegion(input.query.region)
-        )
+        let region = try self.knownRegion(input.query.region)
+        try self.requirePeer(actingFor: region, field: "region")
+        try await self.store.releaseDirectoryReservation(emailHash: hash, region: region)
         return .noContent(.init())
     }
 
@@ -82,11 +82,25 @@ extension TetherAPIHandler {
         return .ok(.init(body: .json(.init(region: self.config.region.rawValue))))
     }
 
-    /// Requires the peer token of this deployment's directory.
-    func requirePeer() throws {
-        guard let presented = RequestScope.current.bearerToken,
-            ConstantTime.equal(presented, self.routing.directory.key.peerToken)
-        else { throw TetherError.unauthenticated }
+    /// Requires a peer request whose region ``PeerAuthenticationMiddleware`` verified; returns
+    /// that region.
+    @discardableResult
+    func requirePeer() throws -> RegionID {
+        guard let peer = RequestScope.current.peer else {
+            throw TetherError.peerUnauthenticated("it is not a signed peer request")
+        }
+        return peer
+    }
+
+    /// Requires a verified peer request from `region` itself: a region reserves emails, sends
+    /// directory records and replica data, and adopts accounts only for itself.
+    ///
+    /// - Throws: `403 peer_not_authority` naming `field` when another region sent it.
+    func requirePeer(actingFor region: RegionID, field: String) throws {
+        let peer = try self.requirePeer()
+        guard peer == region else {
+            throw TetherError.peerNotAuthority(peer, field: field, "may not act for region \(region)")
+        }
     }
 
     func knownRegion(_ text: String) throws -> RegionID {

@@ -82,6 +82,7 @@ extension TetherAPIHandler {
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
         guard let from = body.from else { throw TetherError.invalidField("from", "is required when sending records") }
         let sender = try self.knownRegion(from)
+        try self.requirePeer(actingFor: sender, field: "from")
         let records = try body.records.map { try DirectoryRecord(validating: $0) }
         for record in records { _ = try self.knownRegion(record.region.rawValue) }
         let applied = try await self.routing.replica.apply(records, from: sender)

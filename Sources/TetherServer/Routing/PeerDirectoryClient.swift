@@ -10,10 +10,12 @@ import TetherCore
 import TetherStore
 import TetherSync
 
-/// Speaks the directory endpoints of peer region servers (`/v1/directory/…`), with the peer
-/// token derived from the directory key.
+/// Speaks the directory endpoints of peer region servers (`/v1/directory/…`), each request
+/// signed with this region's key (``PeerSigningMiddleware``; a region without keys presents the
+/// peer token derived from the directory key instead).
 struct PeerDirectoryClient: Sendable {
     let token: String
+    let identity: PeerIdentity
     let transport: any ClientTransport
     /// The replication traffic this region's requests carried.
     let traffic = ReplicationTraffic()
@@ -26,10 +28,11 @@ struct PeerDirectoryClient: Sendable {
         configuration: .init(timeout: .init(connect: .seconds(3)))
     )
 
-    /// A client presenting `directory`'s peer token, with a short timeout
-    /// (``ServerConfig/peerTimeout``): registration waits on it.
-    init(directory: RegionDirectory, timeout: Duration) {
-        self.token = directory.key.peerToken
+    /// A client signing as `config`'s region, with a short timeout (``ServerConfig/peerTimeout``):
+    /// registration waits on it.
+    init(config: ServerConfig, timeout: Duration) {
+        self.token = config.directory.key.peerToken
+        self.identity = PeerIdentity(config: config)
         self.transport = CountingTransport(
             base: AsyncHTTPClientTransport(
                 configuration: .init(client: Self.http, timeout: .milliseconds(Int64(timeout / .milliseconds(1))))
@@ -74,15 +77,21 @@ struct PeerDirectoryClient: Sendable {
     /// The region `peer` names for a pending pairing code with the digest `codeHash`, or `nil`
     /// when it issued no such code or cannot be asked (the claim then stays a plain 404).
     func pairingCodeRegion(codeHash: String, at peer: RegionDirectory.Region) async -> RegionID? {
-        let client = TetherClientFactory.client(
-            serverURL: peer.url,
-            tokens: StaticToken(self.token),
-            transport: self.transport
-        )
+        let client = self.client(peer)
         guard let found = try? await client.getPairingCodeRegion(path: .init(codeHash: codeHash)).ok.body.json else {
             return nil
         }
         return try? RegionID(validating: found.region)
+    }
+
+    /// A client of `peer` whose requests are signed for it.
+    private func client(_ peer: RegionDirectory.Region) -> Client {
+        TetherClientFactory.client(
+            serverURL: peer.url,
+            tokens: self.identity.signingKey == nil ? StaticToken(self.token) : nil,
+            transport: self.transport,
+            signing: PeerSigningMiddleware(identity: self.identity, receiver: peer.id)
+        )
     }
 
     /// Runs `call`; a problem the peer answered passes through (`409 email_taken`), anything
@@ -94,11 +103,7 @@ struct PeerDirectoryClient: Sendable {
         definiteServerProblems: Set<String> = [],
         _ call: (Client) async throws -> Void
     ) async throws {
-        let client = TetherClientFactory.client(
-            serverURL: peer.url,
-            tokens: StaticToken(self.token),
-            transport: self.transport
-        )
+        let client = self.client(peer)
         do {
             try await call(client)
         } catch {

@@ -66,28 +66,7 @@ public struct KeyEncryptionKey: Sendable {
 
     /// Writes `kek` as 32 raw bytes to `file` (mode 0600; its directory is made with mode 0700).
     public static func write(_ kek: KeyEncryptionKey, to file: URL) throws(TetherError) {
-        let directory = file.deletingLastPathComponent()
-        do {
-            try FileManager.default.createDirectory(
-                at: directory,
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
-            )
-        } catch {
-            throw .invalidField("kek-file", "cannot create \(directory.path)")
-        }
-        let temporary = file.path + ".tmp"
-        let descriptor = Glibc.open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw .invalidField("kek-file", "cannot create \(file.path)") }
-        let bytes = kek.key.withUnsafeBytes { Array($0) }
-        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-        let synced = fsync(descriptor) == 0
-        close(descriptor)
-        guard written == 32, synced, rename(temporary, file.path) == 0 else {
-            unlink(temporary)
-            throw .invalidField("kek-file", "cannot write \(file.path)")
-        }
-        DurableFile.syncDirectory(directory.path)
+        try DurableFile.writeSecret(kek.key.withUnsafeBytes { Array($0) }, to: file, field: "kek-file")
     }
 
     /// Wraps `dataKey` for `account`: AES-256-GCM under the KEK with the account id and the

@@ -41,10 +41,42 @@ extension RegionDirectory {
                 try RegionID(validating: text, field: "\(field).replicas")
             }
             regions.append(
-                Region(id: id, url: url, group: entry.group, area: entry.area?.fences ?? [], replicas: replicas)
+                Region(
+                    id: id,
+                    url: url,
+                    group: entry.group,
+                    area: entry.area?.fences ?? [],
+                    replicas: replicas,
+                    keys: try Self.keys(of: entry, field: field)
+                )
             )
         }
         return try RegionDirectory(regions: regions, key: DirectoryKey(bytes: keyBytes))
+    }
+
+    /// An entry's keys, newest first; none when it names none.
+    private static func keys(of entry: DirectoryFile.Entry, field: String) throws(TetherError) -> [RegionPublicKeys] {
+        switch (entry.signingKey, entry.hpkeKey) {
+        case (nil, nil):
+            guard (entry.previousKeys ?? []).isEmpty else {
+                throw .invalidField("\(field).previous_keys", "needs signing_key and hpke_key beside it")
+            }
+            return []
+        case (let signing?, let hpke?):
+            var keys = [try RegionPublicKeys(signingKey: signing, hpkeKey: hpke, field: field)]
+            for (index, previous) in (entry.previousKeys ?? []).enumerated() {
+                keys.append(
+                    try RegionPublicKeys(
+                        signingKey: previous.signingKey,
+                        hpkeKey: previous.hpkeKey,
+                        field: "\(field).previous_keys[\(index)]"
+                    )
+                )
+            }
+            return keys
+        default:
+            throw .invalidField(entry.signingKey == nil ? "\(field).signing_key" : "\(field).hpke_key", "is missing")
+        }
     }
 }
 
@@ -56,6 +88,26 @@ private struct DirectoryFile: Decodable {
         var group: String
         var area: FenceCollection?
         var replicas: [String]?
+        var signingKey: String?
+        var hpkeKey: String?
+        var previousKeys: [KeyPair]?
+
+        enum CodingKeys: String, CodingKey {
+            case id, url, group, area, replicas
+            case signingKey = "signing_key"
+            case hpkeKey = "hpke_key"
+            case previousKeys = "previous_keys"
+        }
+    }
+
+    struct KeyPair: Decodable {
+        var signingKey: String
+        var hpkeKey: String
+
+        enum CodingKeys: String, CodingKey {
+            case signingKey = "signing_key"
+            case hpkeKey = "hpke_key"
+        }
     }
 
     var directoryKey: String

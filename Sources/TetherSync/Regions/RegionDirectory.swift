@@ -24,14 +24,32 @@ public struct RegionDirectory: Sendable {
         public var area: [FenceGeometry]
         /// Regions that may hold replicas of this region's data, all in the same group.
         public var replicas: [RegionID]
+        /// The region's public keys, newest first (`signing_key` and `hpke_key`, then
+        /// `previous_keys`): peers accept its signatures by any of them and seal to the newest.
+        /// Empty for a region without keys, which only a deployment on loopback may have.
+        public var keys: [RegionPublicKeys]
 
         /// Creates a region entry.
-        public init(id: RegionID, url: URL, group: String, area: [FenceGeometry], replicas: [RegionID] = []) {
+        public init(
+            id: RegionID,
+            url: URL,
+            group: String,
+            area: [FenceGeometry],
+            replicas: [RegionID] = [],
+            keys: [RegionPublicKeys] = []
+        ) {
             self.id = id
             self.url = url
             self.group = group
             self.area = area
             self.replicas = replicas
+            self.keys = keys
+        }
+
+        /// Whether its URL names a loopback host (`127.0.0.1`, `::1`, `localhost`).
+        public var isLoopback: Bool {
+            guard let host = self.url.host?.lowercased() else { return false }
+            return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
         }
     }
 

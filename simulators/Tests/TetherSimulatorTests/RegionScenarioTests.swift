@@ -48,6 +48,7 @@ import TetherTesting
                         port: port,
                         arguments: ScenarioSuiteTests.serverArguments + [
                             "--region", region.id, "--regions", file.path, "--peer-timeout", "30s",
+                            "--region-key", RegionDirectoryFile.keyFile(for: region.id, regions: file).path,
                         ]
                     )
                 )

@@ -1,8 +1,8 @@
 /// Comparisons whose time does not depend on where two secrets differ, so timing tells an
 /// attacker nothing about the expected value.
-enum ConstantTime {
+public enum ConstantTime {
     /// Whether `candidate` equals `expected`, byte for byte; only the length shows in the time.
-    static func equal(_ candidate: String, _ expected: String) -> Bool {
+    public static func equal(_ candidate: String, _ expected: String) -> Bool {
         candidate.utf8.count == expected.utf8.count
             && zip(candidate.utf8, expected.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
