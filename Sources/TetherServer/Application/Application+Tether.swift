@@ -92,20 +92,25 @@ public func buildApplication(
     )
     router.add(middleware: PeerAuthenticationMiddleware(verifier: peerVerifier))
     if let backups, let replicaBlobs {
+        let dataKeys = DataKeyTransport(
+            region: config.region,
+            keyring: config.regionKeyring,
+            directoryKey: config.directory.key
+        )
         handler.replicas = AccountReplicas(
             region: config.region,
             directory: config.directory,
             source: AccountReplicaSource(
                 store: store,
                 vault: backups,
-                transport: config.directory.key.replicaTransportKey
+                transport: dataKeys
             ),
             vault: AccountReplicaVault(
                 region: config.region,
                 store: store,
                 blobs: replicaBlobs,
                 kek: backups.kek,
-                transport: config.directory.key.replicaTransportKey,
+                transport: dataKeys,
                 clock: config.clock
             ),
             peers: routing.peers,

@@ -116,7 +116,7 @@ struct AccountReplicas: Sendable {
             batchBytes = 0
         }
         for record in records.sorted(by: { $0.kind < $1.kind }) {
-            guard let payload = try await self.source.payload(for: record) else { continue }
+            guard let payload = try await self.source.payload(for: record, to: replica) else { continue }
             if !batch.isEmpty,
                 batch.count >= Self.batchRecords || batchBytes + payload.payload.count > Self.batchBytes
             {

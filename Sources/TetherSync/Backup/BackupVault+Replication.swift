@@ -12,11 +12,15 @@ extension BackupVault {
         return try await self.box(of: chunk, account: account)
     }
 
-    /// The account's data key wrapped under `transport` (``DirectoryKey/replicaTransportKey``)
-    /// for a replica; `nil` when the account has no data key.
-    public func transportDataKey(account: AccountID, transport: KeyEncryptionKey) async throws -> Data? {
+    /// The account's data key sealed by `transport` for `receiver` only; `nil` when the account
+    /// has no data key.
+    public func sealedDataKey(
+        account: AccountID,
+        transport: DataKeyTransport,
+        to receiver: RegionDirectory.Region
+    ) async throws -> Data? {
         guard let key = try await self.dataKey(account: account, create: false) else { return nil }
-        return try transport.wrap(key, account: account)
+        return try transport.seal(key, account: account, to: receiver)
     }
 
     /// Replaces the stored box of chunk `id` with `box` (a replica's copy) when `box` opens under

@@ -6,16 +6,16 @@ public import TetherStore
 /// now, and their payloads to send to a replica.
 ///
 /// ```swift
-/// let source = AccountReplicaSource(store: store, vault: vault, transport: directory.key.replicaTransportKey)
+/// let source = AccountReplicaSource(store: store, vault: vault, transport: DataKeyTransport(…))
 /// let summary = RangeSummary(records: try await source.records())
 /// ```
 public struct AccountReplicaSource: Sendable {
     let store: any AccountReplicaStore & BackupStore
     let vault: BackupVault
-    let transport: KeyEncryptionKey
+    let transport: DataKeyTransport
 
-    /// A source over the home region's store and vault; data keys travel wrapped by `transport`.
-    public init(store: any AccountReplicaStore & BackupStore, vault: BackupVault, transport: KeyEncryptionKey) {
+    /// A source over the home region's store and vault; data keys travel sealed by `transport`.
+    public init(store: any AccountReplicaStore & BackupStore, vault: BackupVault, transport: DataKeyTransport) {
         self.store = store
         self.vault = vault
         self.transport = transport
@@ -55,9 +55,13 @@ public struct AccountReplicaSource: Sendable {
         return records
     }
 
-    /// The record with its payload as it is now; `nil` when it is gone (the next round deletes
-    /// it at the replica). A settings record comes at the version its rows were read at.
-    public func payload(for record: AccountReplicaRecord) async throws -> AccountReplicaPayload? {
+    /// The record with its payload as it is now, for `receiver`; `nil` when it is gone (the next
+    /// round deletes it at the replica). A settings record comes at the version its rows were
+    /// read at; a data key sealed to `receiver` alone.
+    public func payload(
+        for record: AccountReplicaRecord,
+        to receiver: RegionDirectory.Region
+    ) async throws -> AccountReplicaPayload? {
         let account = record.account
         switch record.kind {
         case .settings:
@@ -66,7 +70,12 @@ public struct AccountReplicaSource: Sendable {
             current.version = String(seq)
             return AccountReplicaPayload(record: current, payload: rows)
         case .dataKey:
-            guard let wrapped = try await self.vault.transportDataKey(account: account, transport: self.transport)
+            guard
+                let wrapped = try await self.vault.sealedDataKey(
+                    account: account,
+                    transport: self.transport,
+                    to: receiver
+                )
             else { return nil }
             return AccountReplicaPayload(record: record, payload: Array(wrapped))
         case .snapshot:

@@ -5,7 +5,7 @@ public import TetherStore
 /// The replica region's side of account replication: it checks what a home region sends
 /// before keeping it, and serves its copies back (a chunk to repair, a summary to compare).
 ///
-/// What it checks: settings rows parse; the data key opens under the transport key (and is kept
+/// What it checks: settings rows parse; the data key opens as sealed to this region (and is kept
 /// re-wrapped under this region's KEK); every chunk box opens under that data key to bytes whose
 /// id and size are the record's; every snapshot's manifest opens and parses. A batch with one
 /// bad record stores nothing. Chunk boxes are blobs (`<data-dir>/replicas/<home>_<account>/`),
@@ -14,19 +14,19 @@ public struct AccountReplicaVault: Sendable {
     let store: any AccountReplicaStore
     let blobs: any BlobStore
     let kek: KeyEncryptionKey
-    let transport: KeyEncryptionKey
+    let transport: DataKeyTransport
     let clock: @Sendable () -> Date
     /// This region (the home a moved account gets).
     let region: RegionID
 
-    /// A vault over `store` and `blobs` for `region`; data keys arrive wrapped by `transport`
-    /// and are kept wrapped by `kek`.
+    /// A vault over `store` and `blobs` for `region`; data keys arrive sealed to this region
+    /// (`transport`) and are kept wrapped by `kek`.
     public init(
         region: RegionID,
         store: any AccountReplicaStore,
         blobs: any BlobStore,
         kek: KeyEncryptionKey,
-        transport: KeyEncryptionKey,
+        transport: DataKeyTransport,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.region = region
@@ -77,15 +77,12 @@ public struct AccountReplicaVault: Sendable {
                     throw TetherError.replicaInvalid(field: field, "The settings rows do not parse.")
                 }
             case .dataKey:
-                let key: AccountDataKey
-                do {
-                    key = try self.transport.unwrap(Data(item.payload), account: record.account)
-                } catch {
-                    throw TetherError.replicaInvalid(
-                        field: field,
-                        "The data key does not open under the transport key."
-                    )
-                }
+                let key = try self.transport.open(
+                    Data(item.payload),
+                    account: record.account,
+                    from: home,
+                    field: field
+                )
                 keys[record.account] = key
                 stored = Array(self.kek.id.utf8) + Array(try self.kek.wrap(key, account: record.account))
             case .chunk:
