@@ -205,6 +205,12 @@ struct ServerOptions: ParsableArguments {
     var kekFile: String?
 
     @Option(
+        name: .customLong("peer-ca-file"),
+        help: "PEM CA certificates trusted for https peer regions (env: TETHER_PEER_CA_FILE; default: the system's)."
+    )
+    var peerCAFile: String?
+
+    @Option(
         name: .customLong("region-key"),
         help: "This region's key file (env: TETHER_REGION_KEY; default <data-dir>.region-key)."
     )
@@ -330,6 +336,7 @@ struct ServerOptions: ParsableArguments {
             ("durability", self.durability), ("clock", self.clock),
             ("webhook-targets", self.webhookTargets), ("log-level", self.logLevel),
             ("kek-file", self.kekFile), ("region-key", self.regionKey),
+            ("peer-ca-file", self.peerCAFile),
             ("directory-sync-interval", self.directorySyncInterval),
             ("directory-tombstone-retention", self.directoryTombstoneRetention),
             ("peer-timeout", self.peerTimeout), ("move-deadline", self.moveDeadline),

@@ -55,6 +55,9 @@ public struct ServerConfig: Sendable {
     public var webhookTargets: WebhookTargetPolicy = .publicOnly
     /// The region directory (`--regions FILE`); `nil` runs this region alone, home to every account.
     public var regions: RegionDirectory?
+    /// The PEM CA certificates this region trusts for its `https` peers (`--peer-ca-file`);
+    /// `nil`: the system's roots.
+    public var peerCAFile: String?
     /// This region's keys (`--region-key FILE`), with which it signs its peer requests; `nil`
     /// when its entry in the regions file lists none (loopback deployments only).
     public var regionKeyring: RegionKeyring?

@@ -43,7 +43,7 @@ public struct ServerSettings: Sendable {
         "sign-in-address-limit", "sign-in-email-limit", "registration-address-limit",
         "credential-failure-limit", "credential-failure-window", "insecure-fast-password-hashing",
         "database", "database-ca-file", "database-password-file", "database-pool-size", "no-migrate",
-        "region-key",
+        "region-key", "peer-ca-file",
     ]
 
     /// Resolves every setting.
@@ -140,6 +140,12 @@ public struct ServerSettings: Sendable {
         }
         config.tlsCertificateFile = sources.value("tls-cert")
         config.tlsKeyFile = sources.value("tls-key")
+        if let file = sources.value("peer-ca-file") {
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw .invalidField("peer-ca-file", "cannot read \(file)")
+            }
+            config.peerCAFile = file
+        }
         if let proxies = sources.value("trusted-proxy") {
             config.trustedProxies = TrustedProxies(
                 try proxies.split(separator: ",").map { block throws(TetherError) in

@@ -2,8 +2,10 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOSSL
 import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
+import Synchronization
 import TetherAPI
 import TetherClient
 import TetherCore
@@ -28,6 +30,26 @@ struct PeerDirectoryClient: Sendable {
         configuration: .init(timeout: .init(connect: .seconds(3)))
     )
 
+    /// The HTTP clients that trust a CA file for `https` peers (`--peer-ca-file`), one per file
+    /// for the life of the process, as ``http`` is.
+    private static let trusting = Mutex<[String: HTTPClient]>([:])
+
+    /// The HTTP client for peers: trusting `caFile` when given, else the system's roots.
+    private static func http(trusting caFile: String?) -> HTTPClient {
+        guard let caFile else { return Self.http }
+        return Self.trusting.withLock { clients in
+            if let client = clients[caFile] { return client }
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(caFile)
+            let client = HTTPClient(
+                eventLoopGroupProvider: .singleton,
+                configuration: .init(tlsConfiguration: tls, timeout: .init(connect: .seconds(3)))
+            )
+            clients[caFile] = client
+            return client
+        }
+    }
+
     /// A client signing as `config`'s region, with a short timeout (``ServerConfig/peerTimeout``):
     /// registration waits on it.
     init(config: ServerConfig, timeout: Duration) {
@@ -35,7 +57,7 @@ struct PeerDirectoryClient: Sendable {
         self.identity = PeerIdentity(config: config)
         self.transport = CountingTransport(
             base: AsyncHTTPClientTransport(
-                configuration: .init(client: Self.http, timeout: .milliseconds(Int64(timeout / .milliseconds(1))))
+                configuration: .init(client: Self.http(trusting: config.peerCAFile), timeout: .milliseconds(Int64(timeout / .milliseconds(1))))
             ),
             traffic: self.traffic
         )
