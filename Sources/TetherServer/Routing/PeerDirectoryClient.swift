@@ -57,7 +57,10 @@ struct PeerDirectoryClient: Sendable {
         self.identity = PeerIdentity(config: config)
         self.transport = CountingTransport(
             base: AsyncHTTPClientTransport(
-                configuration: .init(client: Self.http(trusting: config.peerCAFile), timeout: .milliseconds(Int64(timeout / .milliseconds(1))))
+                configuration: .init(
+                    client: Self.http(trusting: config.peerCAFile),
+                    timeout: .milliseconds(Int64(timeout / .milliseconds(1)))
+                )
             ),
             traffic: self.traffic
         )
