@@ -156,4 +156,40 @@ struct AccountMoveFailureTests {
         defer { try? store.close() }
         #expect(try await store.account(id: mover) == nil)
     }
+
+    /// Only the account's current home may move it out: an adopt from another region, even one
+    /// that signs as itself, is refused and nothing is kept.
+    @Test func anAdoptFromARegionThatIsNotTheAccountsHomeIsRefused() async throws {
+        let regions = try await ReplicationRegions.start()
+        defer { regions.stop() }
+        let cli = CLIHarness(serverURL: regions.url("eu-west"))
+        defer { TemporaryDirectory.remove(cli.configHome) }
+        let registered = try await cli.tryRegister("homed@example.org", "--region", "eu-west", "--json")
+        #expect(registered.status == 0, "\(registered.stderr)")
+        let account = AccountID.random()
+        let rows = AccountRows(tables: [
+            "account": [["id": .text(account.rawValue), "email": .text("homed@example.org")]]
+        ])
+        do {
+            _ = try await regions.peerClient("us", as: "eu-central").adoptAccount(
+                body: .json(
+                    .init(
+                        home: "eu-central",
+                        account: account.rawValue,
+                        rootHash: RangeSummary(records: [AccountReplicaRecord]()).root.hash.hex,
+                        rows: Base64EncodedData(try rows.encoded()),
+                        directoryVersion: nil
+                    )
+                )
+            ).ok
+            Issue.record("an adopt from a region that is not the account's home was taken")
+        } catch {
+            let problem = try #require(TetherClientFailure.problem(error), "\(error)")
+            #expect(problem.status == 403 && problem.code == "peer_not_authority", "\(problem)")
+            #expect(problem.problem.field == "account")
+        }
+        let store = try SQLiteStore.open(directory: regions.dataDirectory("us"))
+        defer { try? store.close() }
+        #expect(try await store.account(id: account) == nil)
+    }
 }

@@ -117,9 +117,10 @@ struct ReplicationRegions {
         TemporaryDirectory.remove(self.scratch)
     }
 
-    /// The client a peer region would use: requests to `id` signed with another region's key.
-    func peerClient(_ id: String) throws -> Client {
-        let sender = try #require(Self.ids.first { $0 != id })
+    /// The client a peer region would use: requests to `id` signed with the key of `sender`
+    /// (by default the first other region).
+    func peerClient(_ id: String, as sender: String? = nil) throws -> Client {
+        let sender = try #require(sender ?? Self.ids.first { $0 != id })
         let keyring = try RegionDirectoryFile.keyring(for: sender, regions: self.file)
         let receiver = try #require(RegionID(rawValue: id))
         return TetherClientFactory.client(

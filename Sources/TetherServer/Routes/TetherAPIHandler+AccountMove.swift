@@ -113,11 +113,17 @@ extension TetherAPIHandler {
         guard case .json(let body) = input.body else { throw TetherError.malformedBody("Expected a JSON body.") }
         let home = try self.knownRegion(body.home)
         try self.requirePeer(actingFor: home, field: "home")
-        let replicas = try self.accountReplicas()
         let account = try Self.accountID(body.account, field: "account")
         guard let rows = try? AccountRows.decode(Array(body.rows.data)) else {
             throw TetherError.invalidField("rows", "must be the account's rows as JSON")
         }
+        // Only the account's current home moves it out: this region's directory names it.
+        let email = try AccountReplicaVault.checkedEmail(rows, of: account)
+        let hash = self.routing.directory.key.emailHash(email)
+        guard try await self.store.directoryEntry(emailHash: hash, now: self.now)?.region == home else {
+            throw TetherError.peerNotAuthority(home, field: "account", "is not the account's home in this directory")
+        }
+        let replicas = try self.accountReplicas()
         let backups = try self.vault()
         // One move of an account in at a time (`409 move_in_progress`): a retried move must not
         // take the rows of one still running for leftovers.

@@ -32,7 +32,7 @@ extension AccountReplicaVault {
                 detail: "The copy here (\(held.count) records) does not hash to the old home's; send the rest first."
             )
         }
-        let email = try Self.check(rows, of: account)
+        let email = try Self.checkedEmail(rows, of: account)
         try await moves.importMovedAccount(rows, home: self.region, at: self.clock())
         do {
             try await self.adoptBackups(account, from: home, held: held, into: backups)
@@ -51,7 +51,9 @@ extension AccountReplicaVault {
 
     /// The account's email, after checking that every row is the account's own and every
     /// column name a plain identifier.
-    static func check(_ rows: AccountRows, of account: AccountID) throws(TetherError) -> EmailAddress {
+    ///
+    /// - Throws: `422 replica_invalid` for `rows` naming what is wrong.
+    public static func checkedEmail(_ rows: AccountRows, of account: AccountID) throws(TetherError) -> EmailAddress {
         guard let accountRows = rows.tables["account"], accountRows.count == 1,
             case .text(let id)? = accountRows[0]["id"], id == account.rawValue,
             case .text(let address)? = accountRows[0]["email"], let email = try? EmailAddress(address)
