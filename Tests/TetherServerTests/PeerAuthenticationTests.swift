@@ -120,42 +120,25 @@ struct PeerAuthenticationTests {
         try await Self.withEU { server, file in
             let us = try RegionDirectoryFile.keyring(for: "us", regions: file).current.signing
             let path = "/v1/directory/\(Self.hash)"
-            // us reserving an email for ap, or dropping ap's reservation.
-            let forAP = Data(#"{"region":"ap","confirmed":false}"#.utf8)
-            let reserve = try await server.send(
-                .put,
-                path,
-                headers: Self.signed(.put, path, body: forAP, as: "us", key: us),
-                body: forAP
-            )
-            #expect(reserve.0.status == .forbidden)
-            #expect(Self.code(reserve) == "peer_not_authority")
-            let release = "\(path)?region=ap"
-            let dropped = try await server.send(
-                .delete,
-                release,
-                headers: Self.signed(.delete, release, as: "us", key: us)
-            )
-            #expect(Self.code(dropped) == "peer_not_authority")
-            // Directory records sent as from ap; replica records of ap's accounts.
-            let records = "/v1/directory/replication/records"
-            let fromAP = Data(#"{"records":[],"from":"ap"}"#.utf8)
-            let pushed = try await server.send(
-                .post,
-                records,
-                headers: Self.signed(.post, records, body: fromAP, as: "us", key: us),
-                body: fromAP
-            )
-            #expect(Self.code(pushed) == "peer_not_authority")
-            let replicas = "/v1/replication/accounts/records"
-            let ofAP = Data(#"{"home":"ap","records":[]}"#.utf8)
-            let replicated = try await server.send(
-                .post,
-                replicas,
-                headers: Self.signed(.post, replicas, body: ofAP, as: "us", key: us),
-                body: ofAP
-            )
-            #expect(Self.code(replicated) == "peer_not_authority", "\(String(decoding: replicated.1, as: UTF8.self))")
+            // Each signed by us, acting for ap: reserving an email, dropping a reservation,
+            // sending directory records, sending replica records of ap's accounts.
+            let forAP: [(HTTPRequest.Method, String, String)] = [
+                (.put, path, #"{"region":"ap","confirmed":false}"#),
+                (.delete, "\(path)?region=ap", ""),
+                (.post, "/v1/directory/replication/records", #"{"records":[],"from":"ap"}"#),
+                (.post, "/v1/replication/accounts/records", #"{"home":"ap","records":[]}"#),
+            ]
+            for (method, target, text) in forAP {
+                let body = Data(text.utf8)
+                let answer = try await server.send(
+                    method,
+                    target,
+                    headers: Self.signed(method, target, body: body, as: "us", key: us),
+                    body: text.isEmpty ? nil : body
+                )
+                #expect(answer.0.status == .forbidden, "\(target): \(String(decoding: answer.1, as: UTF8.self))")
+                #expect(Self.code(answer) == "peer_not_authority")
+            }
         }
     }
 }

@@ -90,23 +90,13 @@ private struct DirectoryFile: Decodable {
         var replicas: [String]?
         var signingKey: String?
         var hpkeKey: String?
-        var previousKeys: [KeyPair]?
+        var previousKeys: [KeyPairFields]?
 
         enum CodingKeys: String, CodingKey {
             case id, url, group, area, replicas
             case signingKey = "signing_key"
             case hpkeKey = "hpke_key"
             case previousKeys = "previous_keys"
-        }
-    }
-
-    struct KeyPair: Decodable {
-        var signingKey: String
-        var hpkeKey: String
-
-        enum CodingKeys: String, CodingKey {
-            case signingKey = "signing_key"
-            case hpkeKey = "hpke_key"
         }
     }
 

@@ -89,18 +89,8 @@ public struct RegionKeyring: Sendable {
     // MARK: The file
 
     private struct File: Codable {
-        struct Pair: Codable {
-            var signingKey: String
-            var hpkeKey: String
-
-            enum CodingKeys: String, CodingKey {
-                case signingKey = "signing_key"
-                case hpkeKey = "hpke_key"
-            }
-        }
-
         var region: String
-        var keys: [Pair]
+        var keys: [KeyPairFields]
     }
 
     /// Reads the keyring at `file`.
@@ -129,7 +119,7 @@ public struct RegionKeyring: Sendable {
         let document = File(
             region: self.region.rawValue,
             keys: self.pairs.map { pair in
-                File.Pair(
+                KeyPairFields(
                     signingKey: pair.signing.rawRepresentation.base64EncodedString(),
                     hpkeKey: pair.agreement.rawRepresentation.base64EncodedString()
                 )

@@ -56,3 +56,15 @@ public struct RegionPublicKeys: Sendable, Hashable {
         ["signing_key": self.signingKey.base64EncodedString(), "hpke_key": self.hpkeKey.base64EncodedString()]
     }
 }
+
+/// A key pair's two fields as the regions file and the key file spell them (`signing_key`,
+/// `hpke_key`, base64): public keys in the one, private keys in the other.
+struct KeyPairFields: Codable {
+    var signingKey: String
+    var hpkeKey: String
+
+    enum CodingKeys: String, CodingKey {
+        case signingKey = "signing_key"
+        case hpkeKey = "hpke_key"
+    }
+}
