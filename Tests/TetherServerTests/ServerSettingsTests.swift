@@ -118,6 +118,8 @@ struct ServerSettingsTests {
     @Test
     func everyKeyIsReadFromTheEnvironment() throws {
         let regions = Self.regionsFile(with: "ap-south")
+        let peerCA = regions.deletingLastPathComponent().appendingPathComponent("peer-ca.pem")
+        try Data("-----BEGIN CERTIFICATE-----\n".utf8).write(to: peerCA)
         let values = [
             "host": "0.0.0.0", "port": "9090", "region": "ap-south", "data-dir": "/var/lib/tether",
             "pairing-code-ttl": "5m", "pairing-rate-limit": "3", "bcrypt-cost": "10", "access-token-ttl": "15m",
@@ -127,6 +129,7 @@ struct ServerSettingsTests {
             "durability": "power-loss", "clock": "event-time",
             "webhook-targets": "any", "log-level": "warning", "regions": regions.path,
             "region-key": RegionDirectoryFile.keyFile(for: "ap-south", regions: regions).path,
+            "peer-ca-file": peerCA.path,
             "kek-file": "/etc/tether/region.kek", "directory-sync-interval": "250ms",
             "directory-tombstone-retention": "90d", "peer-timeout": "12s", "move-deadline": "2m",
             "move-check-interval": "3s",
@@ -175,6 +178,9 @@ struct ServerSettingsTests {
         #expect(settings.migratesOnStart == false)
         #expect(settings.logLevel == "warning")
         #expect(settings.config.regions?.regions.map(\.id.rawValue) == ["ap-south", "eu"])
+        #expect(settings.regionKeyFile == RegionDirectoryFile.keyFile(for: "ap-south", regions: regions))
+        #expect(settings.config.regionKeyring?.region.rawValue == "ap-south")
+        #expect(settings.config.peerCAFile == peerCA.path)
         #expect(settings.config.directorySyncInterval == .milliseconds(250))
         #expect(settings.config.directoryTombstoneRetention == .seconds(90 * 86_400))
         #expect(settings.config.peerTimeout == .seconds(12))
