@@ -32,7 +32,7 @@ enum AlertStatements {
         var changes: [AlertChange]
 
         func makeBindings() throws -> PostgresBindings {
-            var columns = Columns(capacity: self.changes.count)
+            var columns = Columns()
             for change in self.changes { columns.append(change) }
             var bindings = PostgresBindings(capacity: 19)
             bindings.append(self.lockKeys)
@@ -85,10 +85,6 @@ enum AlertStatements {
         var created: [Date?] = []
         var oneOpen: [Bool] = []
         var queueWebhook: [Bool] = []
-
-        init(capacity: Int) {
-            self.ends.reserveCapacity(capacity)
-        }
 
         mutating func append(_ change: AlertChange) {
             switch change {

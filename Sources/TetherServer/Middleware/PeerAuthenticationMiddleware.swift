@@ -6,9 +6,8 @@ import TetherSync
 
 /// Verifies the peer requests (``PeerVerifier``): a request that names a sending region runs
 /// on only when its signature, time, nonce and body check out, with the region in
-/// ``RequestScope/peer`` for the handlers (``TetherAPIHandler/requirePeer()``). A request of
-/// peer protocol 1 (the shared `tpr_` token alone) is refused with `400
-/// peer_protocol_unsupported`.
+/// ``RequestScope/peer`` for the handlers; ``TetherAPIHandler/requirePeer()`` refuses any other
+/// request at a peer endpoint.
 ///
 /// Runs after ``BodyLimitMiddleware``, which holds the body in memory: the signature covers
 /// its digest.
@@ -23,12 +22,7 @@ struct PeerAuthenticationMiddleware: RouterMiddleware {
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let peerRequest = PeerVerifier.Request(request, bearerToken: RequestScope.current.bearerToken)
-        guard PeerVerifier.isPeerRequest(peerRequest) else {
-            if RequestScope.current.bearerToken?.hasPrefix("tpr_") == true {
-                throw TetherError.peerProtocolUnsupported(nil)
-            }
-            return try await next(request, context)
-        }
+        guard PeerVerifier.isPeerRequest(peerRequest) else { return try await next(request, context) }
         var request = request
         let body = try await request.collectBody(upTo: .max)
         let sender = try self.verifier.verify(peerRequest, body: body.readableBytesView)

@@ -87,7 +87,7 @@ extension TetherAPIHandler {
     @discardableResult
     func requirePeer() throws -> RegionID {
         guard let peer = RequestScope.current.peer else {
-            throw TetherError.peerUnauthenticated("it is not a signed peer request")
+            throw PeerVerifier.unsignedRefusal(bearerToken: RequestScope.current.bearerToken)
         }
         return peer
     }

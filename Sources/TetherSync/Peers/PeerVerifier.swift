@@ -63,16 +63,20 @@ public struct PeerVerifier: Sendable {
             || request.header(PeerRequestSignature.Header.protocolVersion) != nil
     }
 
+    /// Why a request that is not a peer request is refused at a peer endpoint: the shared peer
+    /// token alone is how protocol 1 called (`400 peer_protocol_unsupported`); anything else is
+    /// `401 peer_unauthenticated`.
+    public static func unsignedRefusal(bearerToken: String?) -> TetherError {
+        bearerToken?.hasPrefix("tpr_") == true
+            ? .peerProtocolUnsupported(nil) : .peerUnauthenticated("it is not a signed peer request")
+    }
+
     /// Checks the protocol, the sender, the time and the signature; not the body or the nonce.
     ///
     /// - Throws: `400 peer_protocol_unsupported` for another protocol version (the peer token
     ///   alone is protocol 1); `401 peer_unauthenticated` naming what does not check out.
     public func verifyHeaders(_ request: Request) throws(TetherError) -> PeerRequestSignature.Claim {
-        guard Self.isPeerRequest(request) else {
-            // The shared token alone is how protocol 1 called.
-            if request.bearerToken?.hasPrefix("tpr_") == true { throw .peerProtocolUnsupported(nil) }
-            throw .peerUnauthenticated("it is not a signed peer request")
-        }
+        guard Self.isPeerRequest(request) else { throw Self.unsignedRefusal(bearerToken: request.bearerToken) }
         let version = request.header(PeerRequestSignature.Header.protocolVersion)
         guard version == String(PeerRequestSignature.protocolVersion) else {
             throw .peerProtocolUnsupported(version)
