@@ -1,3 +1,4 @@
+public import Foundation
 public import TetherCore
 
 /// One account's line in the replicated account directory: where the account lives, or that it
@@ -23,13 +24,23 @@ public struct DirectoryRecord: Sendable, Hashable {
     public var state: State
     /// Orders the changes of this entry.
     public var version: DirectoryVersion
+    /// The home region's Ed25519 signature of the other fields (peer protocol 2); `nil` for a
+    /// region without keys, and for records authored before protocol 2.
+    public var signature: Data?
 
     /// Creates a record.
-    public init(emailHash: String, region: RegionID, state: State, version: DirectoryVersion) {
+    public init(
+        emailHash: String,
+        region: RegionID,
+        state: State,
+        version: DirectoryVersion,
+        signature: Data? = nil
+    ) {
         self.emailHash = emailHash
         self.region = region
         self.state = state
         self.version = version
+        self.signature = signature
     }
 
     /// Whether this record replaces `other` (the same entry at another version): a higher

@@ -49,6 +49,9 @@ public protocol DirectoryStore: Sendable {
     /// Each version is above `now`'s wall clock, above every version this replica holds and
     /// above `floor` (the highest version peers reported while reserving). Atomic: holds the
     /// directory lock from reading the highest version to writing above it.
+    ///
+    /// `sign` gives each new record its signature (the home region's key); with it, a record
+    /// already so but unsigned is authored again, signed.
     /// - Returns: the records written (hashes already so are left out).
     @discardableResult
     func authorDirectoryRecords(
@@ -56,7 +59,8 @@ public protocol DirectoryStore: Sendable {
         region: RegionID,
         state: DirectoryRecord.State,
         now: Date,
-        floor: DirectoryVersion?
+        floor: DirectoryVersion?,
+        sign: (@Sendable (DirectoryRecord) -> Data)?
     ) async throws
         -> [DirectoryRecord]
 

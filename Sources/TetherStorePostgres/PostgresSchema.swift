@@ -46,6 +46,11 @@ enum PostgresSchema {
         PostgresMigration(version: 2, name: "telemetry keys", statements: Self.telemetryKeys),
         PostgresMigration(version: 3, name: "open alerts by device and rule", statements: [Self.openAlertIndex]),
         PostgresMigration(version: 4, name: "alert changes in one call", statements: [Self.alertChangesFunction]),
+        PostgresMigration(
+            version: 5,
+            name: "directory record signatures",
+            statements: ["ALTER TABLE directory_record ADD COLUMN signature bytea"]
+        ),
     ]
 
     /// The newest version this build knows.

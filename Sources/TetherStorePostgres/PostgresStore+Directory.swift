@@ -78,7 +78,8 @@ extension PostgresStore {
         region: RegionID,
         state: DirectoryRecord.State,
         now: Date,
-        floor: DirectoryVersion?
+        floor: DirectoryVersion?,
+        sign: (@Sendable (DirectoryRecord) -> Data)?
     ) async throws
         -> [DirectoryRecord]
     {
@@ -112,8 +113,13 @@ extension PostgresStore {
             }
             var written: [DirectoryRecord] = []
             for hash in emailHashes {
-                if let held = current[hash], held.region == region, held.state == state { continue }
-                let record = DirectoryRecord(emailHash: hash, region: region, state: state, version: version)
+                if let held = current[hash], held.region == region, held.state == state,
+                    held.signature != nil || sign == nil
+                {
+                    continue
+                }
+                var record = DirectoryRecord(emailHash: hash, region: region, state: state, version: version)
+                record.signature = sign?(record)
                 current[hash] = record
                 written.append(record)
                 version = version.successor
@@ -200,15 +206,17 @@ extension PostgresStore {
         var last: [String: (record: DirectoryRecord, seq: Int64)] = [:]
         for (record, seq) in zip(records, sequences) { last[record.emailHash] = (record, seq) }
         let rows = last.values.sorted { $0.seq < $1.seq }
+        let signatures = PostgresNullableArray(rows.map { $0.record.signature.map { ByteBuffer(bytes: $0) } })
         try await connection.query(
             """
-            INSERT INTO directory_record (email_hash, region, state, version, seq, origin)
-            SELECT hash, region, state, version, seq, \(origin?.rawValue)
+            INSERT INTO directory_record (email_hash, region, state, version, seq, origin, signature)
+            SELECT hash, region, state, version, seq, \(origin?.rawValue), signature
             FROM unnest(\(rows.map { $0.record.emailHash }), \(rows.map { $0.record.region.rawValue }),
-                \(rows.map { $0.record.state.rawValue }), \(rows.map { $0.record.version.rawValue }), \(rows.map { $0.seq }))
-                AS written(hash, region, state, version, seq)
+                \(rows.map { $0.record.state.rawValue }), \(rows.map { $0.record.version.rawValue }), \(rows.map { $0.seq }),
+                \(signatures)::bytea[])
+                AS written(hash, region, state, version, seq, signature)
             ON CONFLICT (email_hash) DO UPDATE SET region = excluded.region, state = excluded.state,
-                version = excluded.version, seq = excluded.seq, origin = excluded.origin
+                version = excluded.version, seq = excluded.seq, origin = excluded.origin, signature = excluded.signature
             """,
             logger: logger
         )
@@ -221,18 +229,24 @@ extension PostgresStore {
         logger: Logger
     ) async throws -> [DirectoryRecord] {
         let rows = try await connection.query(
-            "SELECT email_hash, region, state, version FROM directory_record WHERE email_hash = ANY(\(emailHashes))",
+            """
+            SELECT email_hash, region, state, version, signature FROM directory_record
+            WHERE email_hash = ANY(\(emailHashes))
+            """,
             logger: logger
         )
         var records: [DirectoryRecord] = []
-        for try await row in rows.decode((String, String, String, Int64).self) {
+        for try await row in rows.decode(DirectoryRecordRow.self) {
             records.append(try Self.directoryRecord(row))
         }
         return records
     }
 
-    /// A `directory_record` row (hash, region, state, version) as a record.
-    static func directoryRecord(_ row: (String, String, String, Int64)) throws -> DirectoryRecord {
+    /// A `directory_record` row's hash, region, state, version and signature.
+    typealias DirectoryRecordRow = (String, String, String, Int64, ByteBuffer?)
+
+    /// A `directory_record` row (hash, region, state, version, signature) as a record.
+    static func directoryRecord(_ row: DirectoryRecordRow) throws -> DirectoryRecord {
         guard let region = RegionID(rawValue: row.1), let state = DirectoryRecord.State(rawValue: row.2) else {
             throw StoreCorruption(table: "directory_record", column: "region")
         }
@@ -240,7 +254,8 @@ extension PostgresStore {
             emailHash: row.0,
             region: region,
             state: state,
-            version: DirectoryVersion(rawValue: row.3)
+            version: DirectoryVersion(rawValue: row.3),
+            signature: row.4.map { Data($0.readableBytesView) }
         )
     }
 }

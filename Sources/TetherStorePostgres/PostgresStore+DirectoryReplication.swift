@@ -69,14 +69,14 @@ extension PostgresStore {
                 // exactly the prefix's range.
                 let rows = try await connection.query(
                     """
-                    SELECT email_hash, region, state, version FROM directory_record
+                    SELECT email_hash, region, state, version, signature FROM directory_record
                     WHERE email_hash >= \(prefix) AND email_hash < \(prefix + "g") AND email_hash > \(after ?? "")
                         AND (state = 'confirmed' OR version >= \(cutoff))
                     ORDER BY email_hash LIMIT \(Int64(min(remaining, Int(Int64.max))))
                     """,
                     logger: logger
                 )
-                for try await row in rows.decode((String, String, String, Int64).self) {
+                for try await row in rows.decode(DirectoryRecordRow.self) {
                     records.append(try Self.directoryRecord(row))
                 }
             }
@@ -95,17 +95,20 @@ extension PostgresStore {
         return try await self.pool.read { connection in
             let rows = try await connection.query(
                 """
-                SELECT email_hash, region, state, version, seq FROM directory_record
+                SELECT email_hash, region, state, version, signature, seq FROM directory_record
                 WHERE seq > \(seq) AND origin IS DISTINCT FROM \(peer.rawValue) ORDER BY seq LIMIT \(limit)
                 """,
                 logger: logger
             )
             var records: [SequencedDirectoryRecord] = []
-            for try await (hash, region, state, version, seq) in rows.decode(
-                (String, String, String, Int64, Int64).self
+            for try await (hash, region, state, version, signature, seq) in rows.decode(
+                (String, String, String, Int64, ByteBuffer?, Int64).self
             ) {
                 records.append(
-                    SequencedDirectoryRecord(record: try Self.directoryRecord((hash, region, state, version)), seq: seq)
+                    SequencedDirectoryRecord(
+                        record: try Self.directoryRecord((hash, region, state, version, signature)),
+                        seq: seq
+                    )
                 )
             }
             return records

@@ -302,6 +302,7 @@ enum SQLiteSchema {
         Self.registerChangeNumbers(in: &migrator)
         Self.registerPairingIndex(in: &migrator)
         Self.registerOpenAlertIndex(in: &migrator)
+        Self.registerDirectorySignatures(in: &migrator)
         return migrator
     }
 }

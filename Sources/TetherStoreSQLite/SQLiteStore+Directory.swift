@@ -61,7 +61,8 @@ extension SQLiteStore {
         region: RegionID,
         state: DirectoryRecord.State,
         now: Date,
-        floor: DirectoryVersion?
+        floor: DirectoryVersion?,
+        sign: (@Sendable (DirectoryRecord) -> Data)?
     ) async throws -> [DirectoryRecord] {
         try await self.dbWriter.write { db in
             // The directory lock first: with it held, no other writer adds a version between
@@ -80,11 +81,12 @@ extension SQLiteStore {
                     arguments: [hash, region.rawValue]
                 )
                 if let current = try Self.directoryRecord(db, emailHash: hash),
-                    current.region == region, current.state == state
+                    current.region == region, current.state == state, current.signature != nil || sign == nil
                 {
                     continue
                 }
-                let record = DirectoryRecord(emailHash: hash, region: region, state: state, version: version)
+                var record = DirectoryRecord(emailHash: hash, region: region, state: state, version: version)
+                record.signature = sign?(record)
                 try Self.writeDirectoryRecord(db, record, origin: nil)
                 written.append(record)
                 version = version.successor

@@ -56,7 +56,7 @@ extension SQLiteStore {
                 let rows = try Row.fetchCursor(
                     db,
                     sql: """
-                        SELECT email_hash, region, state, version FROM directory_record
+                        SELECT email_hash, region, state, version, signature FROM directory_record
                         WHERE email_hash >= ? AND email_hash < ? AND email_hash > ?
                             AND (state = 'confirmed' OR version >= ?)
                         ORDER BY email_hash LIMIT ?
@@ -80,7 +80,7 @@ extension SQLiteStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT email_hash, region, state, version, seq FROM directory_record
+                    SELECT email_hash, region, state, version, signature, seq FROM directory_record
                     WHERE seq > ? AND origin IS NOT ? ORDER BY seq LIMIT ?
                     """,
                 arguments: [seq, peer.rawValue, limit]
@@ -149,7 +149,7 @@ extension SQLiteStore {
     static func directoryRecord(_ db: Database, emailHash: String) throws -> DirectoryRecord? {
         try Row.fetchOne(
             db,
-            sql: "SELECT email_hash, region, state, version FROM directory_record WHERE email_hash = ?",
+            sql: "SELECT email_hash, region, state, version, signature FROM directory_record WHERE email_hash = ?",
             arguments: [emailHash]
         ).map(self.directoryRecord)
     }
@@ -160,14 +160,15 @@ extension SQLiteStore {
         let seq = try Self.nextDirectorySequence(db)
         try db.execute(
             sql: """
-                INSERT INTO directory_record (email_hash, region, state, version, seq, origin)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO directory_record (email_hash, region, state, version, seq, origin, signature)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (email_hash) DO UPDATE SET region = excluded.region, state = excluded.state,
-                    version = excluded.version, seq = excluded.seq, origin = excluded.origin
+                    version = excluded.version, seq = excluded.seq, origin = excluded.origin,
+                    signature = excluded.signature
                 """,
             arguments: [
                 record.emailHash, record.region.rawValue, record.state.rawValue, record.version.rawValue, seq,
-                origin?.rawValue,
+                origin?.rawValue, record.signature,
             ]
         )
     }
@@ -200,7 +201,8 @@ extension SQLiteStore {
             emailHash: row["email_hash"],
             region: region,
             state: state,
-            version: DirectoryVersion(rawValue: row["version"])
+            version: DirectoryVersion(rawValue: row["version"]),
+            signature: row["signature"]
         )
     }
 }

@@ -37,7 +37,8 @@ import TetherTesting
                 region: RegionID(rawValue: "us")!,
                 state: .confirmed,
                 now: Date(),
-                floor: nil
+                floor: nil,
+                sign: nil
             )
         }
 
@@ -61,6 +62,50 @@ import TetherTesting
                         )
                 )
             }
+        }
+    }
+
+    /// Upgrading to peer protocol 2: this region's records authored unsigned are authored
+    /// again at start, signed with its key, at a version that replaces the peers' copies.
+    @Test func ownUnsignedRecordsAreSignedAgainAtStart() async throws {
+        let directory = TemporaryDirectory.make()
+        defer { TemporaryDirectory.remove(directory) }
+        let file = try RegionDirectoryFile.write([.init(id: "eu", port: 9, group: "eu")])
+        let regions = try RegionDirectory.load(from: file)
+        let email = try EmailAddress("signed-later@example.org")
+        let hash = regions.key.emailHash(email)
+        let unsigned: DirectoryRecord
+        do {
+            let store = try SQLiteStore.open(directory: directory)
+            defer { try? store.close() }
+            let account = Account(id: .random(), email: email, homeRegion: RegionID(rawValue: "eu")!, createdAt: Date())
+            try await store.createAccount(account, passwordHash: "x", signup: SignupHint(), session: nil)
+            unsigned = try #require(
+                try await store.authorDirectoryRecords(
+                    emailHashes: [hash],
+                    region: RegionID(rawValue: "eu")!,
+                    state: .confirmed,
+                    now: Date(),
+                    floor: nil,
+                    sign: nil
+                ).first
+            )
+        }
+        #expect(!DirectoryRecordSignature.isAuthentic(unsigned, in: regions))
+
+        var config = ServerConfig.testing
+        config.region = RegionID(rawValue: "eu")!
+        config.regions = regions
+        config.regionKeyring = try RegionDirectoryFile.keyring(for: "eu", regions: file)
+        try await TestServer.withRunning(config: config, dataDirectory: directory) { server in
+            let store = try SQLiteStore.open(directory: directory)
+            defer { try? store.close() }
+            try await eventually {
+                try await store.directoryRecords(emailHashes: [hash]).first?.signature != nil
+            }
+            let signed = try #require(try await store.directoryRecords(emailHashes: [hash]).first)
+            #expect(DirectoryRecordSignature.isAuthentic(signed, in: regions))
+            #expect(signed.version > unsigned.version)
         }
     }
 }

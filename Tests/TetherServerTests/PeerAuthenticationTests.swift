@@ -4,6 +4,7 @@ import HTTPTypes
 import Testing
 import TetherCore
 import TetherServer
+import TetherStore
 import TetherSync
 import TetherTesting
 
@@ -139,6 +140,55 @@ struct PeerAuthenticationTests {
                 #expect(answer.0.status == .forbidden, "\(target): \(String(decoding: answer.1, as: UTF8.self))")
                 #expect(Self.code(answer) == "peer_not_authority")
             }
+        }
+    }
+
+    /// A region forwards other regions' directory records, so each record carries its home's
+    /// signature: one its home did not sign is refused, whoever sends it.
+    @Test func aDirectoryRecordForAnotherRegionsAccountIsRefused() async throws {
+        try await Self.withEU { server, file in
+            let us = try RegionDirectoryFile.keyring(for: "us", regions: file).current.signing
+            let ap = try RegionDirectoryFile.keyring(for: "ap", regions: file).current.signing
+            let target = "/v1/directory/replication/records"
+            func record(_ seed: Int, home: String, signedBy key: Curve25519.Signing.PrivateKey?) throws -> String {
+                var record = DirectoryRecord(
+                    emailHash: String(format: "%064x", seed),
+                    region: RegionID(rawValue: home)!,
+                    state: .confirmed,
+                    version: DirectoryVersion(wallClock: Date())
+                )
+                record.signature = try key.map { try $0.signature(for: DirectoryRecordSignature.message(record)) }
+                let signature = record.signature.map { #","signature":"\#($0.base64EncodedString())""# } ?? ""
+                return #"{"email_hash":"\#(record.emailHash)","region":"\#(home)","state":"confirmed","version":"#
+                    + "\(record.version.rawValue)\(signature)}"
+            }
+            func push(_ records: [String]) async throws -> (HTTPResponse, Data) {
+                let body = Data(#"{"from":"us","records":[\#(records.joined(separator: ","))]}"#.utf8)
+                return try await server.send(
+                    .post,
+                    target,
+                    headers: Self.signed(.post, target, body: body, as: "us", key: us),
+                    body: body
+                )
+            }
+            // us claiming an account of ap's, signed with us's key or not at all.
+            for forged in [try record(1, home: "ap", signedBy: us), try record(1, home: "ap", signedBy: nil)] {
+                let refused = try await push([try record(2, home: "us", signedBy: us), forged])
+                #expect(refused.0.status == .unprocessableContent, "\(String(decoding: refused.1, as: UTF8.self))")
+                #expect(Self.code(refused) == "replica_invalid")
+                #expect(String(decoding: refused.1, as: UTF8.self).contains("records[1]"))
+            }
+            // Its own records, and ap's as ap signed them (forwarded), are taken.
+            let taken = try await push([
+                try record(2, home: "us", signedBy: us), try record(3, home: "ap", signedBy: ap),
+            ])
+            #expect(taken.0.status == .ok, "\(String(decoding: taken.1, as: UTF8.self))")
+            let applied = try JSONSerialization.jsonObject(with: taken.1) as? [String: Any]
+            #expect(applied?["applied"] as? Int == 2)
+            // Nothing of the refused pushes was kept: the forged hash is unknown here.
+            let path = "/v1/directory/\(String(format: "%064x", 1))"
+            let unknown = try await server.send(.get, path, headers: Self.signed(.get, path, as: "us", key: us))
+            #expect(unknown.0.status == .notFound)
         }
     }
 }

@@ -123,7 +123,8 @@ struct DirectoryReplicationStoreTests {
                 region: Self.eu,
                 state: .confirmed,
                 now: Self.now,
-                floor: floor
+                floor: floor,
+                sign: nil
             )
             #expect(written.count == 2)
             #expect(written.allSatisfy { $0.version > floor && $0.version > ahead.version })
@@ -134,10 +135,63 @@ struct DirectoryReplicationStoreTests {
                 region: Self.eu,
                 state: .confirmed,
                 now: Self.now,
-                floor: nil
+                floor: nil,
+                sign: nil
             )
             #expect(again.isEmpty)
             #expect(try await store.directoryEntry(emailHash: Self.hash(4), now: Self.now)?.confirmed == true)
+        }
+    }
+
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func recordsKeepTheirSignatureAndAnUnsignedOwnRecordIsAuthoredAgainSigned(
+        backend: StoreBackendUnderTest
+    ) async throws {
+        try await withStore(backend) { store in
+            // Authored before signing: unsigned.
+            let unsigned = try await store.authorDirectoryRecords(
+                emailHashes: [Self.hash(6)],
+                region: Self.eu,
+                state: .confirmed,
+                now: Self.now,
+                floor: nil,
+                sign: nil
+            )
+            #expect(unsigned.first?.signature == nil)
+            // With a signer: the same state, authored again at a new version, signed.
+            let signer: @Sendable (DirectoryRecord) -> Data = { Data("signed \($0.version.rawValue)".utf8) }
+            let signed = try await store.authorDirectoryRecords(
+                emailHashes: [Self.hash(6), Self.hash(7)],
+                region: Self.eu,
+                state: .confirmed,
+                now: Self.now,
+                floor: nil,
+                sign: signer
+            )
+            #expect(signed.count == 2)
+            #expect(signed[0].version > unsigned[0].version)
+            #expect(signed.allSatisfy { $0.signature == signer($0) })
+            // Signed already: nothing to do.
+            #expect(
+                try await store.authorDirectoryRecords(
+                    emailHashes: [Self.hash(6)],
+                    region: Self.eu,
+                    state: .confirmed,
+                    now: Self.now,
+                    floor: nil,
+                    sign: signer
+                ).isEmpty
+            )
+            // A received record keeps the signature it came with, in every read.
+            var received = Self.record(8, Self.us, .confirmed, at: Self.now)
+            received.signature = Data([1, 2, 3])
+            try await store.applyDirectoryRecords([received], from: Self.us, tombstoneCutoff: Self.longAgo)
+            let held = try await store.directoryRecords(emailHashes: [Self.hash(6), Self.hash(8)])
+            #expect(held.map(\.signature) == [signed[0].signature, Data([1, 2, 3])])
+            let listed = try await store.directoryRecords(prefixes: [""], tombstoneCutoff: Self.longAgo)
+            #expect(listed.first { $0.emailHash == Self.hash(8) }?.signature == Data([1, 2, 3]))
+            let changed = try await store.directoryRecords(changedAfter: 0, notFrom: Self.eu, limit: 10)
+            #expect(changed.first { $0.record.emailHash == Self.hash(8) }?.record.signature == Data([1, 2, 3]))
         }
     }
 
@@ -179,7 +233,8 @@ struct DirectoryReplicationStoreTests {
                 region: Self.eu,
                 state: .confirmed,
                 now: Self.now,
-                floor: nil
+                floor: nil,
+                sign: nil
             )
             let forUS = try await store.directoryRecords(changedAfter: 0, notFrom: Self.us, limit: 10)
             #expect(forUS.map(\.record.emailHash) == [Self.hash(8)])
@@ -214,7 +269,8 @@ struct DirectoryReplicationStoreTests {
                 region: Self.eu,
                 state: .confirmed,
                 now: Self.now,
-                floor: nil
+                floor: nil,
+                sign: nil
             )
             let deleted = Self.record(10, Self.us, .deleted, at: Self.now.addingTimeInterval(-60))
             try await store.applyDirectoryRecords([deleted], from: Self.us, tombstoneCutoff: Self.longAgo)
@@ -227,7 +283,8 @@ struct DirectoryReplicationStoreTests {
                 region: Self.eu,
                 state: .confirmed,
                 now: Self.now,
-                floor: nil
+                floor: nil,
+                sign: nil
             )
             let later = try await store.directoryRecords(changedAfter: pushed, notFrom: Self.us, limit: 10)
             #expect(later.map(\.record.emailHash) == [Self.hash(11)])
@@ -248,7 +305,8 @@ struct DirectoryReplicationStoreTests {
                                 region: Self.eu,
                                 state: .confirmed,
                                 now: Self.now,
-                                floor: nil
+                                floor: nil,
+                                sign: nil
                             )
                         } else {
                             let record = Self.record(100 + index, Self.us, .confirmed, at: Self.now)

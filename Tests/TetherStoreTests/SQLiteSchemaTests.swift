@@ -137,7 +137,8 @@ struct SQLiteSchemaTests {
             region: RegionID(rawValue: "eu")!,
             state: .confirmed,
             now: Times.start,
-            floor: nil
+            floor: nil,
+            sign: nil
         )
         #expect(try await migrated.directoryChangeSequence() == 6)
     }

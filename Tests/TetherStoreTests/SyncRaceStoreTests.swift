@@ -67,7 +67,8 @@ struct SyncRaceStoreTests {
                             region: Self.regions[0],
                             state: .confirmed,
                             now: Self.now,
-                            floor: nil
+                            floor: nil,
+                            sign: nil
                         )
                     }
                 }

@@ -1,3 +1,4 @@
+import Foundation
 import TetherAPI
 import TetherCore
 import TetherStore
@@ -11,7 +12,8 @@ extension Components.Schemas.DirectoryRecord {
             emailHash: record.emailHash,
             region: record.region.rawValue,
             state: record.state == .confirmed ? .confirmed : .deleted,
-            version: record.version.rawValue
+            version: record.version.rawValue,
+            signature: record.signature?.base64EncodedString()
         )
     }
 }
@@ -23,7 +25,13 @@ extension DirectoryRecord {
             emailHash: try TetherAPIHandler.hexDigest(wire.emailHash, field: "email_hash"),
             region: try RegionID(validating: wire.region, field: "region"),
             state: wire.state == .confirmed ? .confirmed : .deleted,
-            version: DirectoryVersion(rawValue: wire.version)
+            version: DirectoryVersion(rawValue: wire.version),
+            signature: try wire.signature.map { text throws(TetherError) in
+                guard let bytes = Data(base64Encoded: text) else {
+                    throw .invalidField("signature", "must be base64")
+                }
+                return bytes
+            }
         )
     }
 }

@@ -68,8 +68,10 @@ extension TetherAPIHandler {
             let listed = Set(records.map(\.emailHash))
             records += page.filter { !listed.contains($0.emailHash) }
         }
+        // Checked again on the way out: a record kept here is served on only as its home signed it.
+        let authentic = records.filter { DirectoryRecordSignature.isAuthentic($0, in: self.routing.directory) }
         return .ok(
-            .init(body: .json(.init(records: records.map(Components.Schemas.DirectoryRecord.init), more: more)))
+            .init(body: .json(.init(records: authentic.map(Components.Schemas.DirectoryRecord.init), more: more)))
         )
     }
 
@@ -84,7 +86,15 @@ extension TetherAPIHandler {
         let sender = try self.knownRegion(from)
         try self.requirePeer(actingFor: sender, field: "from")
         let records = try body.records.map { try DirectoryRecord(validating: $0) }
-        for record in records { _ = try self.knownRegion(record.region.rawValue) }
+        for (index, record) in records.enumerated() {
+            _ = try self.knownRegion(record.region.rawValue)
+            guard DirectoryRecordSignature.isAuthentic(record, in: self.routing.directory) else {
+                throw TetherError.replicaInvalid(
+                    field: "records[\(index)]",
+                    "The record is not signed by a key the regions file lists for its home, \(record.region)."
+                )
+            }
+        }
         let applied = try await self.routing.replica.apply(records, from: sender)
         return .ok(.init(body: .json(.init(applied: applied))))
     }

@@ -41,13 +41,17 @@ struct DirectoryBackfill: Sendable {
                 let hashes = emails.map { self.routing.directory.key.emailHash($0) }
                 let records = try await self.store.directoryRecords(emailHashes: hashes)
                 try await self.closeStrays(among: emails, hashes: hashes, records: records)
-                let known = Set(records.map(\.emailHash))
+                // And this region's own records that are not signed (authored before peer
+                // protocol 2): authored again, signed, at a new version that replaces every
+                // peer's unsigned copy.
+                let known = Set(records.filter { !self.needsSigning($0) }.map(\.emailHash))
                 let written = try await self.store.authorDirectoryRecords(
                     emailHashes: hashes.filter { !known.contains($0) },
                     region: self.routing.region,
                     state: .confirmed,
                     now: self.routing.clock(),
-                    floor: nil
+                    floor: nil,
+                    sign: self.routing.signer
                 )
                 listed += written.count
                 after = last.value
@@ -78,5 +82,10 @@ struct DirectoryBackfill: Sendable {
                 metadata: ["tether.account.id": "\(account.id)", "tether.region": "\(region.id)"]
             )
         }
+    }
+
+    /// Whether `record` is this region's own and unsigned while this region signs.
+    private func needsSigning(_ record: DirectoryRecord) -> Bool {
+        record.region == self.routing.region && record.signature == nil && self.routing.signer != nil
     }
 }

@@ -72,7 +72,17 @@ actor DirectoryReplica {
     /// Read once, before the first heartbeat of this process.
     private var staleness: Date??
 
-    init(region: RegionID, store: any DirectoryStore, retention: Duration, clock: @escaping @Sendable () -> Date) {
+    /// The regions file: the keys a record's home signs with.
+    let directory: RegionDirectory
+
+    init(
+        region: RegionID,
+        directory: RegionDirectory,
+        store: any DirectoryStore,
+        retention: Duration,
+        clock: @escaping @Sendable () -> Date
+    ) {
+        self.directory = directory
         self.region = region
         self.store = store
         self.retention = retention
@@ -124,11 +134,17 @@ actor DirectoryReplica {
         return summary
     }
 
-    /// Applies records that `peer` sent or this region fetched from it.
+    /// Applies records that `peer` sent or this region fetched from it, leaving out any its home
+    /// did not sign (``DirectoryRecordSignature``).
     /// - Returns: how many changed this replica.
     func apply(_ records: [DirectoryRecord], from peer: RegionID) async throws -> Int {
+        let authentic = records.filter { DirectoryRecordSignature.isAuthentic($0, in: self.directory) }
+        if authentic.count < records.count {
+            Counter(label: "tether_directory_records_refused", dimensions: [("peer", peer.rawValue)])
+                .increment(by: records.count - authentic.count)
+        }
         let changed = try await self.store.applyDirectoryRecords(
-            records,
+            authentic,
             from: peer,
             tombstoneCutoff: self.tombstoneCutoff()
         )

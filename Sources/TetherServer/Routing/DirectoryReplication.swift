@@ -110,7 +110,11 @@ struct DirectoryReplication: Sendable {
                     limit: self.pageSize
                 )
                 guard let last = page.last else { break }
-                try await peers.send(page.map(\.record), from: region, to: peer)
+                // Served on only as their homes signed them.
+                let authentic = page.map(\.record).filter {
+                    DirectoryRecordSignature.isAuthentic($0, in: self.routing.directory)
+                }
+                try await peers.send(authentic, from: region, to: peer)
                 await replica.sent(page.count, to: peer.id)
                 report.pushed += page.count
                 cursor = last.seq

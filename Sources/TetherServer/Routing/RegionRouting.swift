@@ -26,6 +26,8 @@ struct RegionRouting: Sendable {
     let keepsDirectory: Bool
     /// The replicated directory: its summary, and what replication exchanged.
     let replica: DirectoryReplica
+    /// Signs the directory records this region authors; `nil` without region keys.
+    let signer: (@Sendable (DirectoryRecord) -> Data)?
 
     init(config: ServerConfig, store: any DirectoryStore & AccountMoveStore, peers: PeerDirectoryClient) {
         self.region = config.region
@@ -35,12 +37,14 @@ struct RegionRouting: Sendable {
         self.peers = peers
         self.replica = DirectoryReplica(
             region: config.region,
+            directory: config.directory,
             store: store,
             retention: config.directoryTombstoneRetention,
             clock: config.clock
         )
         self.clock = config.clock
         self.keepsDirectory = config.regions != nil
+        self.signer = DirectoryRecordSignature.signer(config.regionKeyring)
     }
 
     /// The region a new account belongs to: the chosen region, else the one serving the phone's
@@ -146,7 +150,8 @@ struct RegionRouting: Sendable {
             region: self.region,
             state: .confirmed,
             now: self.clock(),
-            floor: floor
+            floor: floor,
+            sign: self.signer
         )
         await self.push(written)
     }
@@ -171,7 +176,8 @@ struct RegionRouting: Sendable {
             region: self.region,
             state: .deleted,
             now: self.clock(),
-            floor: nil
+            floor: nil,
+            sign: self.signer
         )
         await self.push(written)
     }
