@@ -72,6 +72,21 @@ public enum PostgresTestCluster {
         }
     }
 
+    /// How many stores of the test cluster a test process holds open at once. The cluster takes
+    /// 300 connections; a store's pool takes up to 8 (16 for a test of two stores), and `tetherd`
+    /// processes and the maintenance connections need the rest. Swift Testing starts every test at once, so without a bound
+    /// the suite's stores together can ask for more than the cluster has.
+    static let storeSlots = TestSlots(count: 16)
+
+    /// Runs `body`, which opens one store of the test cluster (or an account's two homes) and
+    /// closes it before it returns, once fewer than 16 such are open in this process.
+    public static func withStoreSlot<Result>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: () async throws -> Result
+    ) async throws -> Result {
+        try await Self.storeSlots.withSlot(body)
+    }
+
     /// Makes a database of its own for `body` and drops it afterwards; `nil` without a cluster.
     public static func withDatabase<Result>(
         migrated: Bool = true,

@@ -92,6 +92,9 @@ struct AlertTimelineTests {
         }
     }
 
+    /// A random track found the case of ``aLateFixDoesNotOpenASecondEpisodeOfTheRule()``, which
+    /// is still open: until it is fixed this property fails now and then (once in the fourteen
+    /// full runs of the session that found it).
     @Test
     func anEpisodeEndNamesTheEpisodeThatWasReported() async {
         // However the track arrives, each end carries the start of the alert reported before it.
@@ -150,5 +153,30 @@ struct AlertTimelineTests {
         #expect(heard.map(\.kind) == [.silent])
         #expect(heard.first?.endsEpisode == true)
         #expect(timeline.openRules.isEmpty)
+    }
+
+    /// Found by ``anEpisodeEndNamesTheEpisodeThatWasReported()`` (one input per batch, shuffle
+    /// seed 575841): a late owner fix shows that the phone walked away earlier than the alert
+    /// already reported, and the timeline reports an earlier episode of the rule while the later
+    /// one is still open, then ends both. The store keeps one open episode per rule, so the owner
+    /// sees the later alert ended at once; the timeline should not report two open episodes of
+    /// one rule. Not fixed yet.
+    @Test
+    func aLateFixDoesNotOpenASecondEpisodeOfTheRule() {
+        var random = SplitMix64(seed: 575_841)
+        let batches = Self.leftBehind.map { [$0] }.shuffled(using: &random)
+        var timeline = AlertTimeline(rules: AlertRules(), reorderWindowMilliseconds: 900_000)
+        var open: [String: Int64] = [:]
+        var overlapping = 0
+        for decision in batches.flatMap({ timeline.process($0) }) {
+            if decision.endsEpisode {
+                open[decision.rule] = nil
+            } else if open.updateValue(decision.episodeStart, forKey: decision.rule) != nil {
+                overlapping += 1
+            }
+        }
+        withKnownIssue("AlertTimeline reports an earlier episode of a rule while a later one is open") {
+            #expect(overlapping == 0)
+        }
     }
 }

@@ -17,6 +17,17 @@ enum PostgresSettingsSeed {
         clock: @escaping @Sendable () -> Date = { Times.start },
         _ body: (PostgresStore, PostgresLocation) async throws -> Result
     ) async throws -> Result? {
+        try await PostgresTestCluster.withStoreSlot {
+            try await Self.withStoreInSlot(accounts: accounts, devices: devices, clock: clock, body)
+        }
+    }
+
+    private static func withStoreInSlot<Result>(
+        accounts: [Account],
+        devices: [Device],
+        clock: @escaping @Sendable () -> Date,
+        _ body: (PostgresStore, PostgresLocation) async throws -> Result
+    ) async throws -> Result? {
         try await PostgresTestCluster.withDatabase { database in
             try await Self.insert(accounts: accounts, devices: devices, into: database)
             // The lock tests queue two dozen writers of one account behind its settings lock while

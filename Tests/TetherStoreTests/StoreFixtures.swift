@@ -60,6 +60,16 @@ enum StoreBackendUnderTest: String, CaseIterable, Sendable {
         }
     }
 
+    /// Runs `body`, which opens stores of this backend, in a slot of the test cluster's
+    /// connections (``PostgresTestCluster/withStoreSlot(isolation:_:)``) when it is PostgreSQL.
+    func withSlot<Result>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: () async throws -> Result
+    ) async throws -> Result {
+        guard self == .postgres else { return try await body() }
+        return try await PostgresTestCluster.withStoreSlot(body)
+    }
+
     /// Whether writers race on real connections: the concurrent-writer tests run on these.
     var hasConnectionPool: Bool {
         switch self {
@@ -103,6 +113,14 @@ func withStore<Result>(
     _ backend: StoreBackendUnderTest,
     _ body: (any TetherStorage) async throws -> Result
 ) async throws -> Result {
+    try await backend.withSlot { try await withOpenStore(backend, body) }
+}
+
+/// A fresh store of `backend` for the length of `body`, in the caller's slot.
+private func withOpenStore<Result>(
+    _ backend: StoreBackendUnderTest,
+    _ body: (any TetherStorage) async throws -> Result
+) async throws -> Result {
     try await withTemporaryDirectory { directory in
         let (store, cleanUp) = try await backend.open(in: directory)
         do {
@@ -123,8 +141,11 @@ func withTwoStores<Result>(
     _ backend: StoreBackendUnderTest,
     _ body: (any TetherStorage, any TetherStorage) async throws -> Result
 ) async throws -> Result {
-    try await withStore(backend) { old in
-        try await withStore(backend) { new in try await body(old, new) }
+    // One slot for both: a test waiting for a second slot while it holds one could wait forever.
+    try await backend.withSlot {
+        try await withOpenStore(backend) { old in
+            try await withOpenStore(backend) { new in try await body(old, new) }
+        }
     }
 }
 
