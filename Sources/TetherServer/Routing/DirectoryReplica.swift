@@ -134,11 +134,32 @@ actor DirectoryReplica {
         return summary
     }
 
-    /// Applies records that `peer` sent or this region fetched from it, leaving out any its home
-    /// did not sign (``DirectoryRecordSignature``).
+    /// What ``apply(_:from:forgeries:)`` does with a record its home did not sign.
+    enum Forgeries {
+        /// Refuse the whole batch (`422 replica_invalid` naming the record): what a peer pushed.
+        case refuse
+        /// Leave it out: what this region fetched.
+        case drop
+    }
+
+    /// Applies records that `peer` sent or this region fetched from it, checking each one's
+    /// signature by its home once (``DirectoryRecordSignature``).
     /// - Returns: how many changed this replica.
-    func apply(_ records: [DirectoryRecord], from peer: RegionID) async throws -> Int {
-        let authentic = records.filter { DirectoryRecordSignature.isAuthentic($0, in: self.directory) }
+    /// - Throws: `422 replica_invalid` naming `records[i]` for a record its home did not sign,
+    ///   when `forgeries` is ``Forgeries/refuse``; nothing is applied.
+    func apply(_ records: [DirectoryRecord], from peer: RegionID, forgeries: Forgeries = .drop) async throws -> Int {
+        var authentic: [DirectoryRecord] = []
+        authentic.reserveCapacity(records.count)
+        for (index, record) in records.enumerated() {
+            if DirectoryRecordSignature.isAuthentic(record, in: self.directory) {
+                authentic.append(record)
+            } else if forgeries == .refuse {
+                throw TetherError.replicaInvalid(
+                    field: "records[\(index)]",
+                    "The record is not signed by a key the regions file lists for its home, \(record.region)."
+                )
+            }
+        }
         if authentic.count < records.count {
             Counter(label: "tether_directory_records_refused", dimensions: [("peer", peer.rawValue)])
                 .increment(by: records.count - authentic.count)
