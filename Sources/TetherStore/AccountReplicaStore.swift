@@ -34,7 +34,7 @@ public struct ReplicaApplyOutcome: Sendable, Hashable {
 }
 
 /// Account replication's storage: at a home region, which accounts changed and their settings
-/// rows; at a replica region, the records it holds of other regions' accounts.
+/// records; at a replica region, the records it holds of other regions' accounts.
 public protocol AccountReplicaStore: Sendable {
     /// Every account homed here with its change sequence number (the `settings` record's version).
     ///
@@ -44,9 +44,10 @@ public protocol AccountReplicaStore: Sendable {
     /// none is lost.
     func accountChangeSequences() async throws -> [AccountID: Int64]
 
-    /// The account's replicated settings rows as JSON (``AccountRows``), with the change
-    /// sequence number they are at, read in one transaction; `nil` when there is no such account.
-    func accountSettingsRows(account: AccountID) async throws -> (seq: Int64, rows: [UInt8])?
+    /// The account's replicated records (``AccountRecords`` for
+    /// ``AccountRecords/Purpose/replica``), with the change sequence number they are at, read
+    /// in one transaction; `nil` when there is no such account.
+    func accountSettingsRecords(account: AccountID) async throws -> (seq: Int64, records: AccountRecords)?
 
     /// The records held of `home`'s accounts, with their keys (payloads left out).
     func replicaRecords(home: RegionID) async throws -> [StoredAccountReplica]

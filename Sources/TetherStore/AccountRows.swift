@@ -1,9 +1,9 @@
 public import Foundation
 
-/// Rows of some tables, as JSON that keeps SQLite's storage classes: the form in which an
-/// account's settings rows travel to its replicas (and, when an account moves, are written
-/// back). Each value is `null`, `{"i": integer}`, `{"r": real}`, `{"t": "text"}` or
-/// `{"b": "base64"}`.
+/// Rows of some tables by column name, values in SQLite's storage classes: the form in which
+/// the stores read and write rows generically (`tetherd copy-store`, and the columns of
+/// ``AccountRecords``, which convert them to domain fields). Its JSON keeps the classes: each
+/// value is `null`, `{"i": integer}`, `{"r": real}`, `{"t": "text"}` or `{"b": "base64"}`.
 ///
 /// ```json
 /// {"tables": {"device": [{"id": {"t": "5f94…"}, "name": {"t": "Keys"}, …}], …}}

@@ -3,9 +3,10 @@ import Logging
 import PostgresNIO
 import TetherStore
 
-/// How a PostgreSQL column's values travel in ``AccountRows``, which keeps SQLite's storage
-/// classes: the one mapping between the two, read from a column's type and used both ways, so a
-/// PostgreSQL region ships and accepts exactly the rows a SQLite region does.
+/// How a PostgreSQL column's values read and write as ``AccountRows`` values (SQLite's storage
+/// classes): the one mapping between the two, read from a column's type and used both ways, so
+/// `tetherd copy-store` and the account records' conversion (``AccountRecordSet``) see the same
+/// values on either backend.
 ///
 /// | PostgreSQL | travels as |
 /// |---|---|
@@ -136,29 +137,9 @@ extension AccountRows {
         }
         return rows
     }
-
-    /// Every row of `tables` whose account column names `account`, by table (an empty list
-    /// for a table without any).
-    static func fetch(
-        _ connection: PostgresConnection,
-        tables: [(table: String, accountColumn: String)],
-        account: String,
-        logger: Logger
-    ) async throws -> [String: [[String: Value]]] {
-        var rows: [String: [[String: Value]]] = [:]
-        for (table, column) in tables {
-            rows[table] = try await Self.fetch(
-                connection,
-                "SELECT * FROM \(unescaped: table) WHERE \(unescaped: column) = \(account)",
-                table: table,
-                logger: logger
-            )
-        }
-        return rows
-    }
 }
 
-/// Writes travelling rows (``AccountRows``) into tables whose columns it read from the catalog
+/// Writes rows (``AccountRows``) into tables whose columns it read from the catalog
 /// once, each value converted for its column (``PostgresRowColumn``).
 struct PostgresRowWriter {
     let connection: PostgresConnection

@@ -32,8 +32,9 @@ struct PostgresMigration: Sendable {
 /// `SQLiteSchema.migrator`. Version 1 is the whole schema of Tether as of issue 19; later
 /// changes append a migration, never edit one that shipped.
 ///
-/// The tables keep SQLite's names and columns (account replication still ships rows by column
-/// name until the peer protocol carries domain records), with PostgreSQL's types: `timestamptz`
+/// The tables keep SQLite's names and columns (so both backends map an account's domain records,
+/// ``AccountRecordSet``, to the same columns, and `tetherd copy-store` copies table by table),
+/// with PostgreSQL's types: `timestamptz`
 /// for instants, `bigint` for integers, `double precision` for reals, `bytea` for blobs.
 enum PostgresSchema {
     /// Every migration, oldest first.
@@ -51,7 +52,16 @@ enum PostgresSchema {
             name: "directory record signatures",
             statements: ["ALTER TABLE directory_record ADD COLUMN signature bytea"]
         ),
+        PostgresMigration(
+            version: 6,
+            name: "settings replicas of peer protocol 1 dropped",
+            statements: [Self.dropProtocolOneSettingsReplicas]
+        ),
     ]
+
+    /// Peer protocol 2: settings replica records held in protocol 1's form (SQLite's rows) are
+    /// dropped; each home's next round finds them missing and sends them again as domain records.
+    static let dropProtocolOneSettingsReplicas = "DELETE FROM replica_record WHERE kind = 'settings'"
 
     /// The newest version this build knows.
     static var latestVersion: Int { Self.migrations.last?.version ?? 0 }

@@ -4,9 +4,8 @@ import PostgresNIO
 public import TetherCore
 public import TetherStore
 
-/// ``AccountReplicaStore`` on PostgreSQL: the home side reads change numbers and settings rows
-/// (as a SQLite home ships them, ``PostgresRowColumn``); the replica side keeps
-/// `replica_record`.
+/// ``AccountReplicaStore`` on PostgreSQL: the home side reads change numbers and settings
+/// records (``AccountRecords``); the replica side keeps `replica_record`.
 extension PostgresStore {
     public func accountChangeSequences() async throws -> [AccountID: Int64] {
         let logger = self.pool.logger
@@ -23,9 +22,9 @@ extension PostgresStore {
         }
     }
 
-    public func accountSettingsRows(account: AccountID) async throws -> (seq: Int64, rows: [UInt8])? {
+    public func accountSettingsRecords(account: AccountID) async throws -> (seq: Int64, records: AccountRecords)? {
         let logger = self.pool.logger
-        // One snapshot: the rows are exactly those at the number read with them.
+        // One snapshot: the records are exactly those at the number read with them.
         return try await self.pool.transaction(.repeatableRead) { connection in
             let sequences = try await connection.query(
                 """
@@ -37,13 +36,7 @@ extension PostgresStore {
             var seq: Int64?
             for try await value in sequences.decode(Int64.self) { seq = value }
             guard let seq else { return nil }
-            let tables = try await AccountRows.fetch(
-                connection,
-                tables: AccountRows.replicatedSettingsTables,
-                account: account.rawValue,
-                logger: logger
-            )
-            return (seq, try AccountRows(tables: tables).encoded())
+            return (seq, try await AccountRecords.read(connection, account: account, for: .replica, logger: logger))
         }
     }
 

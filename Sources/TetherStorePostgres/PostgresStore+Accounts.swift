@@ -1,4 +1,5 @@
 public import Foundation
+import Logging
 import PostgresNIO
 public import TetherCore
 import TetherDomain
@@ -59,6 +60,7 @@ extension PostgresStore {
 
     public func deleteAccount(id: AccountID) async throws -> Bool {
         try await self.pool.transaction { connection in
+            try await Self.deleteBackupSnapshots(connection, account: id, logger: connection.logger)
             guard
                 let email = try await connection.first(
                     "DELETE FROM account WHERE id = \(id.rawValue) RETURNING email",
@@ -75,6 +77,15 @@ extension PostgresStore {
             )
             return true
         }
+    }
+
+    /// Deletes the account's backup snapshots (and, cascading, their chunk lists), ahead of
+    /// deleting the account: the account's delete reaches `backup_snapshot_chunk` by two
+    /// cascades (through its snapshots, and through the chunks it references), and PostgreSQL
+    /// may check the chunk reference before the snapshot cascade has removed the row.
+    static func deleteBackupSnapshots(_ connection: PostgresConnection, account: AccountID, logger: Logger) async throws
+    {
+        try await connection.query("DELETE FROM backup_snapshot WHERE account_id = \(account.rawValue)", logger: logger)
     }
 
     public func exportAccount(id: AccountID) async throws -> AccountExportData? {

@@ -23,20 +23,3 @@ extension AccountRows.Value {
         }
     }
 }
-
-extension AccountRows {
-    /// Reads every row of `table` whose `column` is `value`, in no particular order.
-    static func fetch(
-        _ db: Database,
-        table: String,
-        column: String,
-        value: some DatabaseValueConvertible & Sendable
-    ) throws -> [[String: Value]] {
-        try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE \(column) = ?", arguments: [value])
-            .map { row in
-                var values: [String: Value] = [:]
-                for (name, value) in row { values[name] = Value(value) }
-                return values
-            }
-    }
-}

@@ -50,7 +50,13 @@ extension SQLiteSchema {
                     );
                     """
             )
-            for (table, column) in AccountRows.replicatedSettingsTables {
+            // The settings tables of this version (the triggers went in "v13").
+            let settingsTables = [
+                ("account", "id"), ("device", "account_id"), ("account_alerting", "account_id"),
+                ("alert_scope", "account_id"), ("fence", "account_id"), ("quiet_window", "account_id"),
+                ("setting_clock", "account_id"), ("setting_field", "account_id"), ("setting_conflict", "account_id"),
+            ]
+            for (table, column) in settingsTables {
                 // Telemetry rewrites a device's versions with every batch: only a real change counts.
                 let update =
                     table == "device"

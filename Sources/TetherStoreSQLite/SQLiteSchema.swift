@@ -303,6 +303,7 @@ enum SQLiteSchema {
         Self.registerPairingIndex(in: &migrator)
         Self.registerOpenAlertIndex(in: &migrator)
         Self.registerDirectorySignatures(in: &migrator)
+        Self.registerDomainRecords(in: &migrator)
         return migrator
     }
 }

@@ -5,71 +5,23 @@ import TetherDomain
 public import TetherStore
 
 extension SQLiteStore {
-    public func movingAccountRows(account: AccountID) async throws -> AccountRows? {
+    public func movingAccountRecords(account: AccountID) async throws -> AccountRecords? {
         try await self.dbWriter.read { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM account WHERE id = ?", arguments: [account.rawValue]) != nil
             else { return nil }
-            var tables: [String: [[String: AccountRows.Value]]] = [:]
-            for (table, column) in AccountRows.movedAccountTables {
-                tables[table] = try AccountRows.fetch(db, table: table, column: column, value: account.rawValue)
-            }
-            // Telemetry history, keyed by device id instead of this region's device number.
-            let devices = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT number, device_id FROM device_state
-                    WHERE device_id IN (SELECT id FROM device WHERE account_id = ?)
-                    """,
-                arguments: [account.rawValue]
-            )
-            for device in devices {
-                let number: Int64 = device["number"]
-                let id: String = device["device_id"]
-                let stateTable = AccountRows.deviceStateTable
-                for state in try AccountRows.fetch(db, table: stateTable, column: "number", value: number) {
-                    tables[stateTable, default: []].append(AccountRows.exportedDeviceState(state))
-                }
-                for table in AccountRows.movedHistoryTables {
-                    for row in try AccountRows.fetch(db, table: table, column: "device", value: number) {
-                        tables[table, default: []].append(AccountRows.exportedHistoryRow(row, deviceID: id))
-                    }
-                }
-            }
-            return AccountRows(tables: tables)
+            return try AccountRecords.read(db, account: account, for: .move)
         }
     }
 
-    public func importMovedAccount(_ rows: AccountRows, home: RegionID, at date: Date) async throws {
+    public func importMovedAccount(_ records: AccountRecords, home: RegionID, at date: Date) async throws {
+        guard let account = records.accountID else {
+            throw TetherError.invalidField("account", "The records hold no account.")
+        }
         do {
             try await self.dbWriter.write { db in
-                for (table, _) in AccountRows.movedAccountTables {
-                    for row in rows.tables[table] ?? [] {
-                        try Self.insert(
-                            AccountRows.importedRow(row, table: table, home: home.rawValue),
-                            into: table,
-                            db
-                        )
-                    }
-                }
-                for state in rows.tables[AccountRows.deviceStateTable] ?? [] {
-                    try Self.insert(state, into: AccountRows.deviceStateTable, db)
-                }
-                for table in AccountRows.movedHistoryTables {
-                    for row in rows.tables[table] ?? [] {
-                        guard let device = AccountRows.historyDeviceID(row),
-                            let number = try Int64.fetchOne(
-                                db,
-                                sql: "SELECT number FROM device_state WHERE device_id = ?",
-                                arguments: [device]
-                            )
-                        else { continue }
-                        try Self.insert(AccountRows.importedHistoryRow(row, deviceNumber: number), into: table, db)
-                    }
-                }
-                try Self.route(rows.credentialHashes, to: home, at: date, db)
-                for id in rows.accountIDs {
-                    try Self.raiseAccountChange(db, account: AccountID(rawValue: id), .accountArrived)
-                }
+                try records.write(db, account: account, home: home)
+                try Self.route(records.credentialHashes, to: home, at: date, db)
+                try Self.raiseAccountChange(db, account: account, .accountArrived)
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             // The clash is told in domain words; SQLite's own message stays out of the answer.
@@ -123,16 +75,5 @@ extension SQLiteStore {
                 arguments: [hash, region.rawValue, date]
             )
         }
-    }
-
-    /// Inserts `row` into `table`, by column name.
-    private static func insert(_ row: [String: AccountRows.Value], into table: String, _ db: Database) throws {
-        let columns = row.keys.sorted()
-        let names = columns.map { "\"\($0)\"" }.joined(separator: ", ")
-        let marks = Array(repeating: "?", count: columns.count).joined(separator: ", ")
-        try db.execute(
-            sql: "INSERT INTO \(table) (\(names)) VALUES (\(marks))",
-            arguments: StatementArguments(columns.map { row[$0]!.databaseValue })
-        )
     }
 }

@@ -3,7 +3,7 @@ import GRDB
 public import TetherCore
 public import TetherStore
 
-/// Account replication: the home side reads change sequence numbers and settings rows; the
+/// Account replication: the home side reads change sequence numbers and settings records; the
 /// replica side keeps `replica_record`.
 extension SQLiteStore {
     public func accountChangeSequences() async throws -> [AccountID: Int64] {
@@ -21,7 +21,7 @@ extension SQLiteStore {
         }
     }
 
-    public func accountSettingsRows(account: AccountID) async throws -> (seq: Int64, rows: [UInt8])? {
+    public func accountSettingsRecords(account: AccountID) async throws -> (seq: Int64, records: AccountRecords)? {
         try await self.dbWriter.read { db in
             guard
                 let seq = try Int64.fetchOne(
@@ -33,11 +33,7 @@ extension SQLiteStore {
                     arguments: [account.rawValue]
                 )
             else { return nil }
-            var tables: [String: [[String: AccountRows.Value]]] = [:]
-            for (table, column) in AccountRows.replicatedSettingsTables {
-                tables[table] = try AccountRows.fetch(db, table: table, column: column, value: account.rawValue)
-            }
-            return (seq, try AccountRows(tables: tables).encoded())
+            return (seq, try AccountRecords.read(db, account: account, for: .replica))
         }
     }
 

@@ -10,8 +10,10 @@ import TetherStoreSQLite
 extension TetherdProcess {
     /// Creates an operator token in `dataDirectory` with `tetherd operator-token`, as an
     /// operator would (before the server starts, or while it runs).
-    public static func operatorToken(dataDirectory: URL) async throws -> String {
-        let result = try await CommandRunner("tetherd").run(["operator-token", "--data-dir", dataDirectory.path])
+    public static func operatorToken(dataDirectory: URL, arguments: [String] = []) async throws -> String {
+        let result = try await CommandRunner("tetherd").run(
+            ["operator-token", "--data-dir", dataDirectory.path] + arguments
+        )
         let token = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         guard result.status == 0, token.hasPrefix("top_") else {
             throw TetherdProcessError.didNotStart(status: result.status, log: result.stderr)

@@ -74,14 +74,14 @@ struct AccountMoveFailureTests {
         let account = AccountID(rawValue: owner.account)
         let home = try SQLiteStore.open(directory: regions.dataDirectory("eu-west"))
         defer { try? home.close() }
-        let rows = try #require(try await home.movingAccountRows(account: account))
+        let records = try #require(try await home.movingAccountRecords(account: account))
 
-        // What us holds after crashing between taking the rows in and authoring the entry.
+        // What us holds after crashing between taking the records in and authoring the entry.
         try await regions.kill("us")
         do {
             let target = try SQLiteStore.open(directory: regions.dataDirectory("us"))
             defer { try? target.close() }
-            try await target.importMovedAccount(rows, home: RegionID(rawValue: "us")!, at: Date())
+            try await target.importMovedAccount(records, home: RegionID(rawValue: "us")!, at: Date())
         }
         try await regions.start("us")
         // Its start-up pass closes that copy: the directory names eu-west, so the device is sent
@@ -122,18 +122,22 @@ struct AccountMoveFailureTests {
         let resident = try await cli.claim(try await cli.pairingCode(), serial: "SER-RESIDENT-1")
 
         let mover = AccountID.random()
-        let account: [String: AccountRows.Value] = [
-            "id": .text(mover.rawValue), "email": .text("mover@example.org"),
+        let alert: [String: AccountValue] = [
+            "id": .text(UUID().uuidString), "device_id": .text(resident.id), "kind": .text("anti_lost"),
+            "rule": .text("distance"), "episode_start_ms": .integer(0), "decided_ms": .integer(0),
+            "reason": .text("too far"), "fixes": .text("[]"), "repeat_count": .integer(0),
+            "created_at_ms": .integer(0),
         ]
-        let foreignRows: [(String, [String: AccountRows.Value])] = [
-            (
-                "alert",
-                ["id": .text(UUID().uuidString), "account_id": .text(mover.rawValue), "device_id": .text(resident.id)]
-            ),
-            ("webhook_delivery", ["alert_id": .text(UUID().uuidString), "account_id": .text(mover.rawValue)]),
+        let delivery: [String: AccountValue] = [
+            "alert_id": .text(UUID().uuidString), "attempts": .integer(0), "next_attempt_at_ms": .integer(0),
         ]
-        for (table, row) in foreignRows {
-            let rows = AccountRows(tables: ["account": [account], table: [row]])
+        let foreign: [(AccountRecordSet, [String: AccountValue], String)] = [
+            (.alerts, alert, "names a device the account does not have"),
+            (.webhookDeliveries, delivery, "names an alert the account does not have"),
+        ]
+        for (set, record, reason) in foreign {
+            var records = Self.movingRecords(mover, email: "mover@example.org")
+            records[set] = [Self.complete(record, of: set)]
             do {
                 _ = try await regions.peerClient("us").adoptAccount(
                     body: .json(
@@ -141,15 +145,16 @@ struct AccountMoveFailureTests {
                             home: "eu-west",
                             account: mover.rawValue,
                             rootHash: RangeSummary(records: [AccountReplicaRecord]()).root.hash.hex,
-                            rows: Base64EncodedData(try rows.encoded()),
+                            accountRecords: Base64EncodedData(try records.encoded()),
                             directoryVersion: nil
                         )
                     )
                 ).ok
-                Issue.record("an adopt naming another account's \(table == "alert" ? "device" : "alert") was taken")
+                Issue.record("an adopt whose \(set.name) \(reason) was taken")
             } catch {
                 let problem = try #require(TetherClientFailure.problem(error), "\(error)")
                 #expect(problem.status == 422 && problem.code == "replica_invalid", "\(problem)")
+                #expect(problem.problem.detail?.contains(reason) == true, "\(problem)")
             }
         }
         let store = try SQLiteStore.open(directory: regions.dataDirectory("us"))
@@ -167,9 +172,7 @@ struct AccountMoveFailureTests {
         let registered = try await cli.tryRegister("homed@example.org", "--region", "eu-west", "--json")
         #expect(registered.status == 0, "\(registered.stderr)")
         let account = AccountID.random()
-        let rows = AccountRows(tables: [
-            "account": [["id": .text(account.rawValue), "email": .text("homed@example.org")]]
-        ])
+        let records = Self.movingRecords(account, email: "homed@example.org")
         do {
             _ = try await regions.peerClient("us", as: "eu-central").adoptAccount(
                 body: .json(
@@ -177,7 +180,7 @@ struct AccountMoveFailureTests {
                         home: "eu-central",
                         account: account.rawValue,
                         rootHash: RangeSummary(records: [AccountReplicaRecord]()).root.hash.hex,
-                        rows: Base64EncodedData(try rows.encoded()),
+                        accountRecords: Base64EncodedData(try records.encoded()),
                         directoryVersion: nil
                     )
                 )
@@ -191,5 +194,27 @@ struct AccountMoveFailureTests {
         let store = try SQLiteStore.open(directory: regions.dataDirectory("us"))
         defer { try? store.close() }
         #expect(try await store.account(id: account) == nil)
+    }
+
+    /// Records of a moving account that holds nothing but itself.
+    static func movingRecords(_ account: AccountID, email: String) -> AccountRecords {
+        var records = AccountRecords(purpose: .move)
+        records[.account] = [
+            Self.complete(
+                [
+                    "id": .text(account.rawValue), "email": .text(email), "password_hash": .text("$2b$04$hash"),
+                    "created_at_ms": .integer(0),
+                ],
+                of: .account
+            )
+        ]
+        return records
+    }
+
+    /// `values` with every other field of `set` null, as the format writes a record.
+    static func complete(_ values: [String: AccountValue], of set: AccountRecordSet) -> [String: AccountValue] {
+        var record: [String: AccountValue] = [:]
+        for field in set.fields { record[field.name] = values[field.name] ?? .null }
+        return record
     }
 }

@@ -27,14 +27,18 @@ struct ReplicationRegions {
     private(set) var proxy: ForwardingProxy?
     /// Each region's operator token, to run passes of its background jobs.
     private(set) var operatorTokens: [String: String] = [:]
+    /// The databases of regions not on SQLite in their data directory.
+    private(set) var databases: [String: TetherdDatabase] = [:]
 
     /// Starts the three; with `replicas`, eu-west and eu-central hold replicas of each other.
     /// With `proxied`, that region is reached through a ``ForwardingProxy`` that loses the
-    /// answers to the paths `losesAnswer` picks.
+    /// answers to the paths `losesAnswer` picks. Regions `backends` names keep their data there
+    /// (a database of their own; ``drop()`` removes it), the others on SQLite.
     static func start(
         replicas: Bool = false,
         proxied: String? = nil,
-        losesAnswer: @escaping @Sendable (String) -> Bool = { _ in false }
+        losesAnswer: @escaping @Sendable (String) -> Bool = { _ in false },
+        backends: [String: TetherdBackend] = [:]
     ) async throws -> ReplicationRegions {
         let ports = try FreePort.pick(proxied == nil ? 3 : 4)
         let file = try RegionDirectoryFile.write([
@@ -67,6 +71,7 @@ struct ReplicationRegions {
                 losesAnswer: losesAnswer
             )
         }
+        for (id, backend) in backends { regions.databases[id] = try await backend.makeDatabase() }
         for id in Self.ids { try await regions.start(id) }
         return regions
     }
@@ -77,7 +82,10 @@ struct ReplicationRegions {
     /// servers and a test suite share two cores, and a slow peer is not the failure under test.
     mutating func start(_ id: String, arguments extra: [String] = []) async throws {
         if self.operatorTokens[id] == nil {
-            self.operatorTokens[id] = try await TetherdProcess.operatorToken(dataDirectory: self.dataDirectory(id))
+            self.operatorTokens[id] = try await TetherdProcess.operatorToken(
+                dataDirectory: self.dataDirectory(id),
+                arguments: self.databases[id]?.arguments ?? []
+            )
         }
         self.servers[id] = try await TetherdProcess.start(
             dataDirectory: self.dataDirectory(id),
@@ -86,7 +94,7 @@ struct ReplicationRegions {
                 "--region", id, "--regions", self.file.path, "--directory-sync-interval", "200ms",
                 "--region-key", RegionDirectoryFile.keyFile(for: id, regions: self.file).path,
                 "--peer-timeout", "30s",
-            ] + extra
+            ] + (self.databases[id]?.arguments ?? []) + extra
         )
     }
 
@@ -115,6 +123,14 @@ struct ReplicationRegions {
         self.proxy?.stop()
         for server in self.servers.values { server.command.send(signal: SIGKILL) }
         TemporaryDirectory.remove(self.scratch)
+    }
+
+    /// Stops every region and drops the databases ``start(replicas:proxied:losesAnswer:backends:)``
+    /// made for them.
+    func drop() async {
+        self.stop()
+        for server in self.servers.values { _ = try? await server.command.wait() }
+        for database in self.databases.values { await database.drop() }
     }
 
     /// The client a peer region would use: requests to `id` signed with the key of `sender`

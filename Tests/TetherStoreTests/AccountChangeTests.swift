@@ -128,7 +128,7 @@ struct AccountChangeTests {
 
             // Away: listed at its new home, no longer here.
             try await elsewhere.importMovedAccount(
-                try #require(try await home.movingAccountRows(account: ada.id)),
+                try #require(try await home.movingAccountRecords(account: ada.id)),
                 home: us,
                 at: Times.start
             )
@@ -137,8 +137,8 @@ struct AccountChangeTests {
             #expect(try await home.accountChangeSequences()[ada.id] == nil)
 
             // Back: the number goes on from where it was, so no replica mistakes an old copy for it.
-            let rows = try #require(try await elsewhere.movingAccountRows(account: ada.id))
-            try await home.importMovedAccount(rows, home: eu, at: Times.at(1))
+            let records = try #require(try await elsewhere.movingAccountRecords(account: ada.id))
+            try await home.importMovedAccount(records, home: eu, at: Times.at(1))
             let after = try #require(try await home.accountChangeSequences()[ada.id])
             #expect(after > before)
         }
@@ -152,7 +152,7 @@ struct AccountChangeTests {
             let grace = try await fixtures.account("grace@example.org")
             #expect(try await store.deleteAccount(id: ada.id))
             #expect(try await store.accountChangeSequences().keys.sorted { $0.rawValue < $1.rawValue } == [grace.id])
-            #expect(try await store.accountSettingsRows(account: ada.id) == nil)
+            #expect(try await store.accountSettingsRecords(account: ada.id) == nil)
         }
     }
 
@@ -183,7 +183,9 @@ struct AccountChangeTests {
                 group.addTask {
                     var numbers: [Int64] = []
                     for _ in 0..<writers {
-                        if let rows = try await store.accountSettingsRows(account: ada.id) { numbers.append(rows.seq) }
+                        if let settings = try await store.accountSettingsRecords(account: ada.id) {
+                            numbers.append(settings.seq)
+                        }
                         await Task.yield()
                     }
                     return numbers

@@ -25,8 +25,8 @@ struct AccountMoveStoreTests {
                 try await old.dueWebhookDeliveries(now: later, limit: 10, perAccount: 10).map(\.alert.id) == [alert.id]
             )
 
-            let rows = try #require(try await old.movingAccountRows(account: ada.id))
-            try await new.importMovedAccount(rows, home: try #require(RegionID(rawValue: "us")), at: Times.start)
+            let records = try #require(try await old.movingAccountRecords(account: ada.id))
+            try await new.importMovedAccount(records, home: try #require(RegionID(rawValue: "us")), at: Times.start)
 
             let due = try await new.dueWebhookDeliveries(now: later, limit: 10, perAccount: 10)
             #expect(due.map(\.alert.id) == [alert.id])
@@ -40,16 +40,62 @@ struct AccountMoveStoreTests {
         // Finding 7: the conflict's detail carried SQLite's message to the client.
         try await withTwoStores(backend) { old, new in
             let ada = try await Fixtures(store: old).account()
-            let rows = try #require(try await old.movingAccountRows(account: ada.id))
+            let records = try #require(try await old.movingAccountRecords(account: ada.id))
             let us = try #require(RegionID(rawValue: "us"))
-            try await new.importMovedAccount(rows, home: us, at: Times.start)
+            try await new.importMovedAccount(records, home: us, at: Times.start)
             let error = try await #require(throws: TetherError.self) {
-                try await new.importMovedAccount(rows, home: us, at: Times.start)
+                try await new.importMovedAccount(records, home: us, at: Times.start)
             }
             #expect(error.code == "move_conflict")
             for word in ["constraint", "UNIQUE", "SQLITE", "sqlite", "failed"] {
                 #expect(!error.detail.contains(word), "\(error.detail)")
             }
         }
+    }
+
+    @Test(arguments: StoreBackendUnderTest.allCases)
+    func anAccountWithABackupIsDeletedAndRemovedWhenItMovesAway(backend: StoreBackendUnderTest) async throws {
+        // PostgreSQL refused both: the account's delete reached a snapshot's chunk list by two
+        // cascades and checked the chunk reference first.
+        try await withStore(backend) { store in
+            let fixtures = Fixtures(store: store)
+            let deleted = try await fixtures.account("deleted@example.org")
+            let moved = try await fixtures.account("moved@example.org")
+            for account in [deleted, moved] {
+                try await Self.backUp(account.id, in: store)
+            }
+            #expect(try await store.deleteAccount(id: deleted.id))
+            #expect(try await store.account(id: deleted.id) == nil)
+            #expect(
+                try await store.removeMovedAccount(
+                    moved.id,
+                    to: try #require(RegionID(rawValue: "us")),
+                    at: Times.start
+                )
+            )
+            #expect(try await store.account(id: moved.id) == nil)
+            #expect(try await store.backupChunks(account: moved.id).isEmpty)
+        }
+    }
+
+    /// Stores a backup of one chunk for `account`: a pack, the chunk, a snapshot referencing it.
+    static func backUp(_ account: AccountID, in store: any TetherStorage) async throws {
+        _ = try await store.recordBackupPack(
+            BackupPackRecord(id: "pack-1", size: 38, createdAt: Times.start),
+            chunks: [SyncRaceStoreTests.chunk(1, offset: 0, in: "pack-1")],
+            account: account
+        )
+        let missing = try await store.commitBackupSnapshot(
+            BackupSnapshotRecord(
+                id: "snapshot-\(account)",
+                account: account,
+                createdAt: Times.start,
+                files: 1,
+                bytes: 10
+            ),
+            manifest: Data([1, 2, 3]),
+            chunks: [SyncRaceStoreTests.chunkID(1)]
+        )
+        #expect(missing.isEmpty)
     }
 }

@@ -114,11 +114,14 @@ extension TetherAPIHandler {
         let home = try self.knownRegion(body.home)
         try self.requirePeer(actingFor: home, field: "home")
         let account = try Self.accountID(body.account, field: "account")
-        guard let rows = try? AccountRows.decode(Array(body.rows.data)) else {
-            throw TetherError.invalidField("rows", "must be the account's rows as JSON")
+        let records: AccountRecords
+        do {
+            records = try AccountRecords.decode(Array(body.accountRecords.data), for: .move)
+        } catch {
+            throw TetherError.replicaInvalid(field: "account_records", "\(error.path) \(error.problem).")
         }
         // Only the account's current home moves it out: this region's directory names it.
-        let email = try AccountReplicaVault.checkedEmail(rows, of: account)
+        let email = try AccountReplicaVault.checkedEmail(records, of: account)
         let hash = self.routing.directory.key.emailHash(email)
         guard try await self.store.directoryEntry(emailHash: hash, now: self.now)?.region == home else {
             throw TetherError.peerNotAuthority(home, field: "account", "is not the account's home in this directory")
@@ -126,7 +129,7 @@ extension TetherAPIHandler {
         let replicas = try self.accountReplicas()
         let backups = try self.vault()
         // One move of an account in at a time (`409 move_in_progress`): a retried move must not
-        // take the rows of one still running for leftovers.
+        // take the records of one still running for leftovers.
         try await self.moves.begin(account, ownWrites: 0)
         defer { self.moves.end(account) }
         try await self.removeLeftoverOfAnEarlierMove(account, home: home, backups: backups)
@@ -137,7 +140,7 @@ extension TetherAPIHandler {
             account: account,
             from: home,
             rootHash: body.rootHash,
-            rows: rows,
+            records: records,
             into: backups,
             moves: self.store
         ) { email in
@@ -152,7 +155,7 @@ extension TetherAPIHandler {
                         accountId: account.rawValue,
                         region: self.routing.region.rawValue,
                         url: self.routing.directory.region(self.routing.region)?.url.absoluteString ?? "",
-                        devices: rows.tables["device"]?.count ?? 0,
+                        devices: records[.devices].count,
                         // Counted after the account went live here: a failure must not fail the move.
                         snapshots: (try? await backups.snapshots(account: account).count) ?? 0,
                         chunks: (try? await self.store.backupChunks(account: account).count) ?? 0
@@ -163,8 +166,8 @@ extension TetherAPIHandler {
     }
 
     /// Removes what an earlier move of `account` into this region left when it stopped short
-    /// (this region crashed after taking the rows in, before authoring the directory entry): no
-    /// entry names this region for it, so no client was sent to those rows, and they would
+    /// (this region crashed after taking the records in, before authoring the directory entry):
+    /// no entry names this region for it, so no client was sent to them, and they would
     /// collide with the move's (`409 move_conflict`).
     private func removeLeftoverOfAnEarlierMove(
         _ account: AccountID,

@@ -30,7 +30,7 @@ extension AccountReplicas {
         do {
             let floor = try await directoryRecords.directoryRecords(emailHashes: [hash]).first?.version
             let sent = try await self.send(try await self.source.records(of: account), moving: account, to: target).sent
-            guard let rows = try await moves.movingAccountRows(account: account) else {
+            guard let records = try await moves.movingAccountRecords(account: account) else {
                 throw TetherError.unauthenticated
             }
             do {
@@ -38,7 +38,7 @@ extension AccountReplicas {
                     account,
                     from: self.region,
                     rootHash: RangeSummary(records: sent).root.hash.hex,
-                    rows: try rows.encoded(),
+                    accountRecords: try records.encoded(),
                     directoryVersion: floor,
                     at: target
                 )
@@ -49,7 +49,7 @@ extension AccountReplicas {
                     floor: floor,
                     target: target,
                     decidedBy: .now + self.moveDeadline + .seconds(5),
-                    receipt: Self.receipt(account, rows: rows, sent: sent, at: target)
+                    receipt: Self.receipt(account, records: records, sent: sent, at: target)
                 )
                 switch await self.outcome(
                     of: doubt,
@@ -111,7 +111,7 @@ extension AccountReplicas {
     /// The receipt of a move whose target's own answer was lost, from what was sent.
     private static func receipt(
         _ account: AccountID,
-        rows: AccountRows,
+        records: AccountRecords,
         sent: [AccountReplicaRecord],
         at target: RegionDirectory.Region
     ) -> Components.Schemas.AccountMoveReceipt {
@@ -119,7 +119,7 @@ extension AccountReplicas {
             accountId: account.rawValue,
             region: target.id.rawValue,
             url: target.url.absoluteString,
-            devices: rows.tables["device"]?.count ?? 0,
+            devices: records[.devices].count,
             snapshots: sent.count { $0.kind == .snapshot },
             chunks: sent.count { $0.kind == .chunk }
         )

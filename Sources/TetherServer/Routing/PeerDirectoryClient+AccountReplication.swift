@@ -94,7 +94,7 @@ extension PeerDirectoryClient {
         _ account: AccountID,
         from home: RegionID,
         rootHash: String,
-        rows: [UInt8],
+        accountRecords: [UInt8],
         directoryVersion: DirectoryVersion?,
         at peer: RegionDirectory.Region
     ) async throws -> Components.Schemas.AccountMoveReceipt {
@@ -108,7 +108,7 @@ extension PeerDirectoryClient {
                         home: home.rawValue,
                         account: account.rawValue,
                         rootHash: rootHash,
-                        rows: Base64EncodedData(rows),
+                        accountRecords: Base64EncodedData(accountRecords),
                         directoryVersion: directoryVersion?.rawValue
                     )
                 )

@@ -56,7 +56,7 @@ public struct AccountReplicaSource: Sendable {
     }
 
     /// The record with its payload as it is now, for `receiver`; `nil` when it is gone (the next
-    /// round deletes it at the replica). A settings record comes at the version its rows were
+    /// round deletes it at the replica). A settings record comes at the version its records were
     /// read at; a data key sealed to `receiver` alone.
     public func payload(
         for record: AccountReplicaRecord,
@@ -65,10 +65,12 @@ public struct AccountReplicaSource: Sendable {
         let account = record.account
         switch record.kind {
         case .settings:
-            guard let (seq, rows) = try await self.store.accountSettingsRows(account: account) else { return nil }
+            guard let (seq, settings) = try await self.store.accountSettingsRecords(account: account) else {
+                return nil
+            }
             var current = record
             current.version = String(seq)
-            return AccountReplicaPayload(record: current, payload: rows)
+            return AccountReplicaPayload(record: current, payload: try settings.encoded())
         case .dataKey:
             guard
                 let wrapped = try await self.vault.sealedDataKey(

@@ -4,20 +4,20 @@ public import TetherStore
 
 extension AccountReplicaVault {
     /// Makes a moving account live here: checks that the records held of it hash to
-    /// `rootHash` (what its old home holds), writes `rows` into the live tables, takes in its
+    /// `rootHash` (what its old home holds), stores its `records`, takes in its
     /// backups from the held records, and drops the held copy.
     ///
     /// `confirm` then authors the account's directory entry here (with its email). Any failure
     /// after the rows went in takes them out again.
     ///
     /// - Throws: `409 move_incomplete` when the copy differs from the old home's; `409
-    ///   move_conflict` when its rows collide with this region's; `422 replica_invalid` when a
-    ///   row is not the account's. Nothing is kept live then.
+    ///   move_conflict` when its records collide with this region's; `422 replica_invalid` when
+    ///   the records are not the account's. Nothing is kept live then.
     public func adopt(
         account: AccountID,
         from home: RegionID,
         rootHash: String,
-        rows: AccountRows,
+        records: AccountRecords,
         into backups: BackupVault,
         moves: any AccountMoveStore,
         confirm: (EmailAddress) async throws -> Void
@@ -32,8 +32,8 @@ extension AccountReplicaVault {
                 detail: "The copy here (\(held.count) records) does not hash to the old home's; send the rest first."
             )
         }
-        let email = try Self.checkedEmail(rows, of: account)
-        try await moves.importMovedAccount(rows, home: self.region, at: self.clock())
+        let email = try Self.checkedEmail(records, of: account)
+        try await moves.importMovedAccount(records, home: self.region, at: self.clock())
         do {
             try await self.adoptBackups(account, from: home, held: held, into: backups)
             try await confirm(email)
@@ -49,38 +49,25 @@ extension AccountReplicaVault {
         _ = try? await self.apply(home: home, payloads: [], deleteAccounts: [account])
     }
 
-    /// The account's email, after checking that every row is the account's own and every
-    /// column name a plain identifier.
+    /// The account's email, after checking that the records are the moving account's and that
+    /// every device and alert they name is one of its own.
     ///
-    /// - Throws: `422 replica_invalid` for `rows` naming what is wrong.
-    public static func checkedEmail(_ rows: AccountRows, of account: AccountID) throws(TetherError) -> EmailAddress {
-        guard let accountRows = rows.tables["account"], accountRows.count == 1,
-            case .text(let id)? = accountRows[0]["id"], id == account.rawValue,
-            case .text(let address)? = accountRows[0]["email"], let email = try? EmailAddress(address)
-        else { throw .replicaInvalid(field: "rows", "The rows must hold exactly the moving account, with its email.") }
-        for (table, tableRows) in rows.tables {
-            for row in tableRows {
-                if let owner = row["account_id"], owner != .text(account.rawValue) {
-                    throw .replicaInvalid(field: "rows", "A row of \(table) belongs to another account.")
-                }
-                for column in row.keys where !column.utf8.allSatisfy({ $0 == 0x5F || (0x61...0x7A).contains($0) }) {
-                    throw .replicaInvalid(field: "rows", "\(table) has a column named \"\(column)\".")
-                }
-            }
+    /// - Throws: `422 replica_invalid` for `account_records`, naming what is wrong.
+    public static func checkedEmail(
+        _ records: AccountRecords,
+        of account: AccountID
+    ) throws(TetherError) -> EmailAddress {
+        guard records.accountID == account, let address = records.email, let email = try? EmailAddress(address)
+        else {
+            throw .replicaInvalid(
+                field: "account_records",
+                "The records must hold exactly the moving account, with its email."
+            )
         }
-        // Rows that name a device or an alert name one of the account's own, not another
-        // account's held here.
-        let devices = Set((rows.tables["device"] ?? []).compactMap { $0["id"] })
-        let alerts = Set((rows.tables["alert"] ?? []).compactMap { $0["id"] })
-        for (table, tableRows) in rows.tables {
-            for row in tableRows {
-                if table != "device", let device = row["device_id"], device != .null, !devices.contains(device) {
-                    throw .replicaInvalid(field: "rows", "A row of \(table) names a device the account does not have.")
-                }
-                if table != "alert", let alert = row["alert_id"], alert != .null, !alerts.contains(alert) {
-                    throw .replicaInvalid(field: "rows", "A row of \(table) names an alert the account does not have.")
-                }
-            }
+        do {
+            try records.checkReferences()
+        } catch {
+            throw .replicaInvalid(field: "account_records", "\(error.path) \(error.problem).")
         }
         return email
     }

@@ -5,7 +5,7 @@ public import TetherStore
 /// The replica region's side of account replication: it checks what a home region sends
 /// before keeping it, and serves its copies back (a chunk to repair, a summary to compare).
 ///
-/// What it checks: settings rows parse; the data key opens as sealed to this region (and is kept
+/// What it checks: settings records read as the format says and are the record's account's; the data key opens as sealed to this region (and is kept
 /// re-wrapped under this region's KEK); every chunk box opens under that data key to bytes whose
 /// id and size are the record's; every snapshot's manifest opens and parses. A batch with one
 /// bad record stores nothing. Chunk boxes are blobs (`<data-dir>/replicas/<home>_<account>/`),
@@ -73,8 +73,14 @@ public struct AccountReplicaVault: Sendable {
             var stored: [UInt8]? = item.payload
             switch record.kind {
             case .settings:
-                guard (try? AccountRows.decode(item.payload)) != nil else {
-                    throw TetherError.replicaInvalid(field: field, "The settings rows do not parse.")
+                let settings: AccountRecords
+                do {
+                    settings = try AccountRecords.decode(item.payload, for: .replica)
+                } catch {
+                    throw TetherError.replicaInvalid(field: field, "The settings records do not read: \(error).")
+                }
+                guard settings.accountID == record.account else {
+                    throw TetherError.replicaInvalid(field: field, "The settings records are another account's.")
                 }
             case .dataKey:
                 let key = try self.transport.open(

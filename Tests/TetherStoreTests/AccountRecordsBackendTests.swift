@@ -6,39 +6,42 @@ import TetherStorePostgres
 import TetherStoreSQLite
 import TetherTesting
 
-/// PostgreSQL only: until the peer protocol carries domain records, account replication and
-/// moves ship ``AccountRows`` (SQLite's tables, columns and storage classes), so a PostgreSQL
-/// region must ship and accept exactly the rows a SQLite region does.
+/// PostgreSQL only: a region on PostgreSQL and one on SQLite exchange the same domain records
+/// (``AccountRecords``) for the same account, and each takes in what the other reads.
 @Suite(.enabled(if: PostgresTestCluster.isAvailable))
-struct PostgresAccountRowsTests {
-    @Test func rowsMoveFromSQLiteIntoPostgresAndBackUnchanged() async throws {
+struct AccountRecordsBackendTests {
+    @Test func recordsMoveFromSQLiteIntoPostgresAndBackUnchanged() async throws {
         try await withStore(.sqliteMemory) { source in
             let ada = try await AccountRowsFixture.populate(source, account: try Fixtures.newAccount())
-            let exported = try #require(try await source.movingAccountRows(account: ada))
+            let exported = try #require(try await source.movingAccountRecords(account: ada))
+            // Every set that moves holds a record, so none goes untested.
+            for set in AccountRecordSet.moved {
+                #expect(!exported[set].isEmpty, "\(set.name) is empty")
+            }
             let home = try #require(RegionID(rawValue: "local"))
             try await withStore(.postgres) { postgres in
                 try await postgres.importMovedAccount(exported, home: home, at: Times.start)
-                let fromPostgres = try #require(try await postgres.movingAccountRows(account: ada))
+                let fromPostgres = try #require(try await postgres.movingAccountRecords(account: ada))
                 #expect(AccountRowsFixture.normalized(fromPostgres) == AccountRowsFixture.normalized(exported))
 
                 try await withStore(.sqliteMemory) { back in
                     try await back.importMovedAccount(fromPostgres, home: home, at: Times.start)
-                    let returned = try #require(try await back.movingAccountRows(account: ada))
+                    let returned = try #require(try await back.movingAccountRecords(account: ada))
                     #expect(AccountRowsFixture.normalized(returned) == AccountRowsFixture.normalized(exported))
                     // The replicated settings record is the same on both, at the same number.
-                    let onSQLite = try #require(try await back.accountSettingsRows(account: ada))
-                    let onPostgres = try #require(try await postgres.accountSettingsRows(account: ada))
+                    let onSQLite = try #require(try await back.accountSettingsRecords(account: ada))
+                    let onPostgres = try #require(try await postgres.accountSettingsRecords(account: ada))
                     #expect(onPostgres.seq == onSQLite.seq)
                     #expect(
-                        AccountRowsFixture.normalized(try AccountRows.decode(onPostgres.rows))
-                            == AccountRowsFixture.normalized(try AccountRows.decode(onSQLite.rows))
+                        AccountRowsFixture.normalized(onPostgres.records)
+                            == AccountRowsFixture.normalized(onSQLite.records)
                     )
                 }
             }
         }
     }
 
-    @Test func theSameAccountWrittenOnEitherBackendShipsTheSameRows() async throws {
+    @Test func theSameAccountWrittenOnEitherBackendShipsTheSameRecords() async throws {
         let account = try Fixtures.newAccount()
         // Both stores stamp the server's own setting edits at the same fixed time.
         var sqlite = try SQLiteStore.inMemory()
@@ -59,12 +62,12 @@ struct PostgresAccountRowsTests {
                 for alert in try await store.alerts(account: ada, device: nil, limit: 100) {
                     names[alert.id.rawValue] = "alert-\(alert.rule)"
                 }
-                let rows = try #require(try await store.movingAccountRows(account: ada))
-                shipped.append(AccountRowsFixture.normalized(rows, renaming: names))
-                let record = try #require(try await store.accountSettingsRows(account: ada))
-                settings.append(AccountRowsFixture.normalized(try AccountRows.decode(record.rows), renaming: names))
+                let records = try #require(try await store.movingAccountRecords(account: ada))
+                shipped.append(AccountRowsFixture.normalized(records, renaming: names))
+                let replicated = try #require(try await store.accountSettingsRecords(account: ada))
+                settings.append(AccountRowsFixture.normalized(replicated.records, renaming: names))
             }
-            AccountRowsFixture.expectSameTables(shipped[1], shipped[0], "shipped rows")
+            AccountRowsFixture.expectSameTables(shipped[1], shipped[0], "moved records")
             AccountRowsFixture.expectSameTables(settings[1], settings[0], "settings record")
         } catch {
             try? await PostgresTestCluster.dropDatabase(database)
@@ -73,24 +76,24 @@ struct PostgresAccountRowsTests {
         try await PostgresTestCluster.dropDatabase(database)
     }
 
-    @Test func aValueOfAnotherClassThanItsColumnIsRefusedWithItsName() async throws {
+    @Test func aValueOfAnotherKindThanItsFieldIsRefusedWithItsColumn() async throws {
         try await withStore(.sqliteMemory) { source in
             let ada = try await Fixtures(store: source).account()
-            var rows = try #require(try await source.movingAccountRows(account: ada.id))
-            rows.tables["account"]?[0]["created_at"] = .blob(Data([1, 2]))
+            var records = try #require(try await source.movingAccountRecords(account: ada.id))
+            records[.account][0]["created_at_ms"] = .bytes(Data([1, 2]))
             try await withStore(.postgres) { postgres in
                 let error = try await #require(throws: StoreCorruption.self) {
-                    try await postgres.importMovedAccount(rows, home: ada.homeRegion, at: Times.start)
+                    try await postgres.importMovedAccount(records, home: ada.homeRegion, at: Times.start)
                 }
                 #expect(error.table == "account")
                 #expect(error.column == "created_at")
-                #expect(try await postgres.movingAccountRows(account: ada.id) == nil)
+                #expect(try await postgres.movingAccountRecords(account: ada.id) == nil)
             }
         }
     }
 }
 
-/// An account with a row in every table that travels, written through the store API with ids
+/// An account with a record in every set that travels, written through the store API with ids
 /// fixed where the caller chooses them, so two stores written alike ship alike rows.
 enum AccountRowsFixture {
     static func populate(_ store: any TetherStorage, account: Account) async throws -> AccountID {
@@ -194,7 +197,7 @@ enum AccountRowsFixture {
         return account.id
     }
 
-    /// Records one issue per table whose rows differ between `postgres` and `sqlite`, naming
+    /// Records one issue per set whose records differ between `postgres` and `sqlite`, naming
     /// the table and the rows only one side has.
     static func expectSameTables(
         _ postgres: [String: [String]],
@@ -219,25 +222,25 @@ enum AccountRowsFixture {
         }
     }
 
-    /// Each table's rows as sorted canonical JSON, with `renaming`'s ids replaced by their names
-    /// wherever they appear in a text value.
-    static func normalized(_ rows: AccountRows, renaming: [String: String] = [:]) -> [String: [String]] {
-        var tables: [String: [String]] = [:]
-        for (table, tableRows) in rows.tables {
-            tables[table] = tableRows.map { row in
-                var renamed: [String: AccountRows.Value] = [:]
-                for (column, value) in row {
+    /// Each set's records as sorted canonical JSON, with `renaming`'s ids replaced by their
+    /// names wherever they appear in a text value.
+    static func normalized(_ records: AccountRecords, renaming: [String: String] = [:]) -> [String: [String]] {
+        var sets: [String: [String]] = [:]
+        for set in records.sets {
+            sets[set.name] = records[set].map { record in
+                var renamed: [String: AccountValue] = [:]
+                for (field, value) in record {
                     guard case .text(var text) = value else {
-                        renamed[column] = value
+                        renamed[field] = value
                         continue
                     }
                     for (id, name) in renaming { text = text.replacingOccurrences(of: id, with: name) }
-                    renamed[column] = .text(text)
+                    renamed[field] = .text(text)
                 }
-                let encoded = (try? AccountRows(tables: ["": [renamed]]).encoded()) ?? []
+                let encoded = (try? AccountRecords(purpose: .move, records: ["account": [renamed]]).encoded()) ?? []
                 return String(decoding: encoded, as: UTF8.self)
             }.sorted()
         }
-        return tables
+        return sets
     }
 }
