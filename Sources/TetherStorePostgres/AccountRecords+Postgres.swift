@@ -19,7 +19,7 @@ extension AccountRecords {
         for set in records.sets {
             var binds = PostgresBindings()
             binds.append(account.rawValue)
-            let rows = try await AccountRows.fetch(
+            let rows = try await StoredValue.fetch(
                 connection,
                 PostgresQuery(unsafeSQL: set.selectStatement(for: purpose, parameter: "$1"), binds: binds),
                 table: set.table,

@@ -43,7 +43,7 @@ extension PostgresStore {
     public func importTables<Position: Sendable>(
         pages:
             @escaping @Sendable (_ table: String, _ from: Position?) async throws -> (
-                rows: [[String: AccountRows.Value]], next: Position?
+                rows: [[String: StoredValue]], next: Position?
             ),
         progress: @escaping @Sendable (ImportProgress) -> Void
     ) async throws -> [String: Int] {

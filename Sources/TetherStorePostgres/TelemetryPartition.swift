@@ -69,7 +69,7 @@ struct TelemetryPartition: Hashable, Comparable {
     /// fall in, inside the caller's transaction: an event without its month's partition would
     /// fail its insert.
     static func create(
-        holding rows: [[String: AccountRows.Value]],
+        holding rows: [[String: StoredValue]],
         on connection: PostgresConnection,
         logger: Logger
     ) async throws {

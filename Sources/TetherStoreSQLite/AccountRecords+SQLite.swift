@@ -16,8 +16,8 @@ extension AccountRecords {
                 arguments: [account.rawValue]
             )
             records[set] = try rows.map { row in
-                var values: [String: AccountRows.Value] = [:]
-                for (column, value) in row { values[column] = AccountRows.Value(value) }
+                var values: [String: StoredValue] = [:]
+                for (column, value) in row { values[column] = StoredValue(value) }
                 return try set.record(stored: values, for: purpose)
             }
         }

@@ -2,7 +2,7 @@ import GRDB
 public import TetherStore
 
 /// Whole tables read page by page, for `tetherd copy-store`: every row with SQLite's storage
-/// classes (``TetherStore/AccountRows/Value``), the form the PostgreSQL backend imports.
+/// classes (``TetherStore/StoredValue``), the form the PostgreSQL backend imports.
 extension SQLiteStore {
     /// The tables of Tether's schema (not GRDB's or SQLite's own).
     public func tableNames() async throws -> [String] {
@@ -41,7 +41,7 @@ extension SQLiteStore {
         table: String,
         from position: TablePosition,
         limit: Int
-    ) async throws -> (rows: [[String: AccountRows.Value]], next: TablePosition?) {
+    ) async throws -> (rows: [[String: StoredValue]], next: TablePosition?) {
         try await self.dbWriter.read { db in
             let key = try db.primaryKey(table)
             let name = table.quotedDatabaseIdentifier
@@ -66,8 +66,8 @@ extension SQLiteStore {
                 )
             }
             let values = rows.map { row in
-                var values: [String: AccountRows.Value] = [:]
-                for (column, value) in row where column != "tether_rowid" { values[column] = AccountRows.Value(value) }
+                var values: [String: StoredValue] = [:]
+                for (column, value) in row where column != "tether_rowid" { values[column] = StoredValue(value) }
                 return values
             }
             guard rows.count == limit else { return (values, nil) }

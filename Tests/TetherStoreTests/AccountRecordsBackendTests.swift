@@ -12,7 +12,7 @@ import TetherTesting
 struct AccountRecordsBackendTests {
     @Test func recordsMoveFromSQLiteIntoPostgresAndBackUnchanged() async throws {
         try await withStore(.sqliteMemory) { source in
-            let ada = try await AccountRowsFixture.populate(source, account: try Fixtures.newAccount())
+            let ada = try await AccountRecordsFixture.populate(source, account: try Fixtures.newAccount())
             let exported = try #require(try await source.movingAccountRecords(account: ada))
             // Every set that moves holds a record, so none goes untested.
             for set in AccountRecordSet.moved {
@@ -22,19 +22,19 @@ struct AccountRecordsBackendTests {
             try await withStore(.postgres) { postgres in
                 try await postgres.importMovedAccount(exported, home: home, at: Times.start)
                 let fromPostgres = try #require(try await postgres.movingAccountRecords(account: ada))
-                #expect(AccountRowsFixture.normalized(fromPostgres) == AccountRowsFixture.normalized(exported))
+                #expect(AccountRecordsFixture.normalized(fromPostgres) == AccountRecordsFixture.normalized(exported))
 
                 try await withStore(.sqliteMemory) { back in
                     try await back.importMovedAccount(fromPostgres, home: home, at: Times.start)
                     let returned = try #require(try await back.movingAccountRecords(account: ada))
-                    #expect(AccountRowsFixture.normalized(returned) == AccountRowsFixture.normalized(exported))
+                    #expect(AccountRecordsFixture.normalized(returned) == AccountRecordsFixture.normalized(exported))
                     // The replicated settings record is the same on both, at the same number.
                     let onSQLite = try #require(try await back.accountSettingsRecords(account: ada))
                     let onPostgres = try #require(try await postgres.accountSettingsRecords(account: ada))
                     #expect(onPostgres.seq == onSQLite.seq)
                     #expect(
-                        AccountRowsFixture.normalized(onPostgres.records)
-                            == AccountRowsFixture.normalized(onSQLite.records)
+                        AccountRecordsFixture.normalized(onPostgres.records)
+                            == AccountRecordsFixture.normalized(onSQLite.records)
                     )
                 }
             }
@@ -55,7 +55,7 @@ struct AccountRecordsBackendTests {
             var shipped: [[String: [String]]] = []
             var settings: [[String: [String]]] = []
             for store in [sqlite, postgres] as [any TetherStorage] {
-                let ada = try await AccountRowsFixture.populate(store, account: account)
+                let ada = try await AccountRecordsFixture.populate(store, account: account)
                 // Ids the store makes up itself are named by what they belong to.
                 var names: [String: String] = [:]
                 for device in try await store.devices(account: ada) { names[device.id.rawValue] = device.serial }
@@ -63,12 +63,12 @@ struct AccountRecordsBackendTests {
                     names[alert.id.rawValue] = "alert-\(alert.rule)"
                 }
                 let records = try #require(try await store.movingAccountRecords(account: ada))
-                shipped.append(AccountRowsFixture.normalized(records, renaming: names))
+                shipped.append(AccountRecordsFixture.normalized(records, renaming: names))
                 let replicated = try #require(try await store.accountSettingsRecords(account: ada))
-                settings.append(AccountRowsFixture.normalized(replicated.records, renaming: names))
+                settings.append(AccountRecordsFixture.normalized(replicated.records, renaming: names))
             }
-            AccountRowsFixture.expectSameTables(shipped[1], shipped[0], "moved records")
-            AccountRowsFixture.expectSameTables(settings[1], settings[0], "settings record")
+            AccountRecordsFixture.expectSameTables(shipped[1], shipped[0], "moved records")
+            AccountRecordsFixture.expectSameTables(settings[1], settings[0], "settings record")
         } catch {
             try? await PostgresTestCluster.dropDatabase(database)
             throw error
@@ -95,7 +95,7 @@ struct AccountRecordsBackendTests {
 
 /// An account with a record in every set that travels, written through the store API with ids
 /// fixed where the caller chooses them, so two stores written alike ship alike rows.
-enum AccountRowsFixture {
+enum AccountRecordsFixture {
     static func populate(_ store: any TetherStorage, account: Account) async throws -> AccountID {
         let fixtures = Fixtures(store: store)
         let hint = SignupHint(

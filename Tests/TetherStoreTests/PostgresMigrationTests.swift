@@ -27,6 +27,19 @@ struct PostgresMigrationTests {
         }
     }
 
+    @Test func settingsReplicasOfProtocolOneAreDroppedByMigrationSix() async throws {
+        try await PostgresTestCluster.withDatabase { database in
+            let store = try await PostgresStore.open(PostgresStoreConfiguration(location: database))
+            try await ProtocolOneReplicas.hold(in: store)
+            try store.close()
+            // Back to before migration 6: the records stay as protocol 1 left them.
+            try await Self.run(database, "DELETE FROM tether_schema_migration WHERE version = 6")
+            let migrated = try await PostgresStore.open(PostgresStoreConfiguration(location: database))
+            defer { try? migrated.close() }
+            #expect(try await ProtocolOneReplicas.kinds(in: migrated) == [.dataKey])
+        }
+    }
+
     @Test func aSchemaNewerThanThisBuildIsRefusedNamingBothVersions() async throws {
         try await PostgresTestCluster.withDatabase { database in
             try await Self.run(database, "INSERT INTO tether_schema_migration (version, name) VALUES (999, 'future')")

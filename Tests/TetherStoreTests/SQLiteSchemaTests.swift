@@ -8,6 +8,17 @@ import TetherStoreSQLite
 /// SQLite only: migrations and the rows the tables hold, read with GRDB. What every backend
 /// must do is in the conformance suite (``StoreBackendUnderTest``).
 struct SQLiteSchemaTests {
+    @Test func settingsReplicasOfProtocolOneAreDroppedByV17() async throws {
+        let database = try DatabaseQueue()
+        try await ProtocolOneReplicas.hold(in: try SQLiteStore(dbWriter: database))
+        // Back to before "v17": the records stay as protocol 1 left them.
+        try await database.write { db in
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v17:%'")
+        }
+        let store = try SQLiteStore(dbWriter: database)
+        #expect(try await ProtocolOneReplicas.kinds(in: store) == [.dataKey])
+    }
+
     @Test func chunksStoredBeforePacksBecomePacksOfOneInTheMigration() async throws {
         let database = try DatabaseQueue()
         let account = try await Fixtures(store: try SQLiteStore(dbWriter: database)).account()

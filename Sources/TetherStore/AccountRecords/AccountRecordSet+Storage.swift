@@ -1,7 +1,7 @@
 public import TetherCore
 
 /// How a set's records are kept: the statement that reads an account's rows, and the
-/// conversion between a record and a stored row (``AccountRows``, values as the backends read
+/// conversion between a record and a stored row (``StoredValue``s by column, as the backends read
 /// and write them: instants as GRDB's date text, flags as 0 or 1).
 extension AccountRecordSet {
     /// The statement that reads the account's rows of this set for `purpose`, each column under
@@ -32,7 +32,7 @@ extension AccountRecordSet {
     ///
     /// - Throws: ``StoreCorruption`` naming a column whose value is not of its field's kind.
     public func record(
-        stored row: [String: AccountRows.Value],
+        stored row: [String: StoredValue],
         for purpose: AccountRecords.Purpose
     ) throws(StoreCorruption) -> [String: AccountValue] {
         var record: [String: AccountValue] = [:]
@@ -52,8 +52,8 @@ extension AccountRecordSet {
         _ record: [String: AccountValue],
         account: AccountID,
         home: RegionID
-    ) -> [String: AccountRows.Value] {
-        var row: [String: AccountRows.Value] = [:]
+    ) -> [String: StoredValue] {
+        var row: [String: StoredValue] = [:]
         for field in self.fields where record[field.name] != nil {
             row[field.column] = record[field.name].map { $0.stored(kind: field.kind) }
         }
@@ -64,7 +64,7 @@ extension AccountRecordSet {
 
     /// A device-history row keyed by this region's number for its device (`devices`, by device
     /// id) instead of `device_id`; `nil` when the device has no number here.
-    public func numbered(_ row: [String: AccountRows.Value], devices: [String: Int64]) -> [String: AccountRows.Value]? {
+    public func numbered(_ row: [String: StoredValue], devices: [String: Int64]) -> [String: StoredValue]? {
         guard case .deviceNumber(let column) = self.owner, case .text(let device)? = row["device_id"],
             let number = devices[device]
         else { return nil }
@@ -77,7 +77,7 @@ extension AccountRecordSet {
 
 extension AccountValue {
     /// The value of a field of `kind` a store holds as `stored`; `nil` when it is not one.
-    init?(stored: AccountRows.Value, kind: AccountField.Kind) {
+    init?(stored: StoredValue, kind: AccountField.Kind) {
         switch (kind, stored) {
         case (_, .null): self = .null
         case (.text, .text(let text)): self = .text(text)
@@ -90,7 +90,7 @@ extension AccountValue {
         case (.real, .integer(let integer)): self = .real(Double(integer))
         case (.flag, .integer(let integer)): self = .flag(integer != 0)
         case (.instant, .text(let text)):
-            guard let milliseconds = AccountRows.dateMilliseconds(text) else { return nil }
+            guard let milliseconds = StoredValue.dateMilliseconds(text) else { return nil }
             self = .integer(milliseconds)
         case (.bytes, .blob(let data)): self = .bytes(data)
         default: return nil
@@ -98,11 +98,11 @@ extension AccountValue {
     }
 
     /// The value as a store keeps a field of `kind`.
-    func stored(kind: AccountField.Kind) -> AccountRows.Value {
+    func stored(kind: AccountField.Kind) -> StoredValue {
         switch (kind, self) {
         case (_, .null): .null
         case (_, .text(let text)): .text(text)
-        case (.instant, .integer(let milliseconds)): .text(AccountRows.dateText(milliseconds: milliseconds))
+        case (.instant, .integer(let milliseconds)): .text(StoredValue.dateText(milliseconds: milliseconds))
         case (_, .integer(let integer)): .integer(integer)
         case (_, .real(let real)): .real(real)
         case (_, .flag(let flag)): .integer(flag ? 1 : 0)

@@ -43,10 +43,10 @@ public struct AccountRecords: Sendable, Hashable {
         purpose == .move ? AccountRecordSet.moved : AccountRecordSet.replicated
     }
 
-    /// The records of `set`.
+    /// The records of `set` (a set without any is left out of ``records``).
     public subscript(set: AccountRecordSet) -> [[String: AccountValue]] {
         get { self.records[set.name] ?? [] }
-        set { self.records[set.name] = newValue }
+        set { self.records[set.name] = newValue.isEmpty ? nil : newValue }
     }
 
     /// The account's id (its `account` record's).

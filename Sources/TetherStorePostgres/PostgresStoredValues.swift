@@ -3,22 +3,22 @@ import Logging
 import PostgresNIO
 import TetherStore
 
-/// How a PostgreSQL column's values read and write as ``AccountRows`` values (SQLite's storage
+/// How a PostgreSQL column's values read and write as ``StoredValue``s (SQLite's storage
 /// classes): the one mapping between the two, read from a column's type and used both ways, so
 /// `tetherd copy-store` and the account records' conversion (``AccountRecordSet``) see the same
 /// values on either backend.
 ///
-/// | PostgreSQL | travels as |
+/// | PostgreSQL | reads as |
 /// |---|---|
 /// | `text`, `varchar` | text |
 /// | `bigint`, `integer`, `smallint`, `boolean` | integer (a flag as 0 or 1) |
 /// | `double precision`, `real` | real |
 /// | `bytea` | blob |
-/// | `timestamptz` | text, `yyyy-MM-dd HH:mm:ss.SSS` in UTC (``AccountRows/dateText(milliseconds:)``) |
+/// | `timestamptz` | text, `yyyy-MM-dd HH:mm:ss.SSS` in UTC (``StoredValue/dateText(milliseconds:)``) |
 enum PostgresRowColumn: Sendable, Hashable {
     case text, integer, boolean, real, blob, instant
 
-    /// The kind of a column of `type`; `nil` for a type no travelling table uses.
+    /// The kind of a column of `type`; `nil` for a type no table of Tether's uses.
     init?(_ type: PostgresDataType) {
         switch type {
         case .text, .varchar, .bpchar, .name: self = .text
@@ -34,8 +34,8 @@ enum PostgresRowColumn: Sendable, Hashable {
     /// Microseconds between 1970-01-01 and PostgreSQL's epoch, 2000-01-01.
     private static let epochOffsetMicroseconds: Int64 = 946_684_800_000_000
 
-    /// The travelling value of a cell of this kind.
-    func value(_ cell: PostgresCell) throws -> AccountRows.Value {
+    /// The stored value of a cell of this kind.
+    func value(_ cell: PostgresCell) throws -> StoredValue {
         guard cell.bytes != nil else { return .null }
         switch self {
         case .text: return .text(try cell.decode(String.self))
@@ -52,14 +52,14 @@ enum PostgresRowColumn: Sendable, Hashable {
             // Rounded to the nearest millisecond, as GRDB's formatter rounds a `Date`.
             let halfUp = microseconds + Self.epochOffsetMicroseconds + 500
             let milliseconds = halfUp >= 0 ? halfUp / 1_000 : (halfUp - 999) / 1_000
-            return .text(AccountRows.dateText(milliseconds: milliseconds))
+            return .text(StoredValue.dateText(milliseconds: milliseconds))
         }
     }
 
     /// The value as input to a column of this kind (inside a JSON document that
     /// `jsonb_populate_recordset` reads); `nil` when the value cannot be one (SQLite would
     /// have kept it, in a column of another affinity).
-    func input(_ value: AccountRows.Value) -> PostgresJSONInput? {
+    func input(_ value: StoredValue) -> PostgresJSONInput? {
         switch (self, value) {
         case (_, .null): return .null
         case (.text, .text(let text)): return .text(text)
@@ -74,12 +74,12 @@ enum PostgresRowColumn: Sendable, Hashable {
         case (.real, .real(let real)): return .real(real)
         case (.blob, .blob(let data)): return .text("\\x" + data.map { String(format: "%02x", $0) }.joined())
         case (.instant, .text(let text)):
-            guard let milliseconds = AccountRows.dateMilliseconds(text) else { return nil }
-            return .text(AccountRows.dateText(milliseconds: milliseconds) + "+00")
+            guard let milliseconds = StoredValue.dateMilliseconds(text) else { return nil }
+            return .text(StoredValue.dateText(milliseconds: milliseconds) + "+00")
         case (.instant, .integer(let seconds)):
-            return .text(AccountRows.dateText(milliseconds: seconds * 1_000) + "+00")
+            return .text(StoredValue.dateText(milliseconds: seconds * 1_000) + "+00")
         case (.instant, .real(let seconds)):
-            return .text(AccountRows.dateText(milliseconds: Int64((seconds * 1_000 + 0.5).rounded(.down))) + "+00")
+            return .text(StoredValue.dateText(milliseconds: Int64((seconds * 1_000 + 0.5).rounded(.down))) + "+00")
         default: return nil
         }
     }
@@ -111,7 +111,7 @@ enum PostgresJSONInput: Encodable, Sendable {
     }
 }
 
-extension AccountRows {
+extension StoredValue {
     /// Reads the rows of `query`, every column by its type (``PostgresRowColumn``); `table`
     /// names them in errors.
     static func fetch(
@@ -119,10 +119,10 @@ extension AccountRows {
         _ query: PostgresQuery,
         table: String,
         logger: Logger
-    ) async throws -> [[String: Value]] {
-        var rows: [[String: Value]] = []
+    ) async throws -> [[String: StoredValue]] {
+        var rows: [[String: StoredValue]] = []
         for try await row in try await connection.query(query, logger: logger) {
-            var values: [String: Value] = [:]
+            var values: [String: StoredValue] = [:]
             for cell in row {
                 guard let column = PostgresRowColumn(cell.dataType) else {
                     throw StoreCorruption(table: table, column: cell.columnName)
@@ -139,7 +139,7 @@ extension AccountRows {
     }
 }
 
-/// Writes rows (``AccountRows``) into tables whose columns it read from the catalog
+/// Writes rows (``StoredValue``s by column) into tables whose columns it read from the catalog
 /// once, each value converted for its column (``PostgresRowColumn``).
 struct PostgresRowWriter {
     let connection: PostgresConnection
@@ -173,7 +173,7 @@ struct PostgresRowWriter {
     ///
     /// - Throws: ``StoreCorruption`` naming a column the table does not have, or a value that
     ///   cannot be one of the column's; `PSQLError` when a constraint refuses a row.
-    func insert(_ rows: [[String: AccountRows.Value]], into table: String) async throws {
+    func insert(_ rows: [[String: StoredValue]], into table: String) async throws {
         guard !rows.isEmpty else { return }
         let columns = self.columns[table] ?? [:]
         let names = Set(rows.flatMap(\.keys)).sorted()

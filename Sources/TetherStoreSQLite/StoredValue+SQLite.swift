@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import TetherStore
 
-extension AccountRows.Value {
+extension StoredValue {
     init(_ value: DatabaseValue) {
         switch value.storage {
         case .null: self = .null

@@ -1,18 +1,18 @@
 public import Foundation
 import TetherCore
 
-/// Instants in ``AccountRows`` travel as SQLite stores them through GRDB: text
+/// Instants in a ``StoredValue`` are what SQLite stores through GRDB: text
 /// `yyyy-MM-dd HH:mm:ss.SSS` in UTC, the instant rounded to the nearest millisecond (as
 /// Foundation's `DateFormatter`, which GRDB uses, rounds it). A backend that keeps instants in a
 /// type of its own writes and reads this form, so its rows equal a SQLite region's.
-extension AccountRows {
-    /// The travelling text of `date` (GRDB's storage format).
+extension StoredValue {
+    /// The stored text of `date` (GRDB's storage format).
     public static func dateText(_ date: Date) -> String {
         // Half a millisecond rounds up, toward the future, as the formatter does.
         Self.dateText(milliseconds: Int64((date.timeIntervalSince1970 * 1_000 + 0.5).rounded(.down)))
     }
 
-    /// The travelling text of the instant `milliseconds` after 1970-01-01 00:00:00 UTC.
+    /// The stored text of the instant `milliseconds` after 1970-01-01 00:00:00 UTC.
     public static func dateText(milliseconds: Int64) -> String {
         let day = UTCDay(milliseconds: milliseconds)
         let millisecondOfDay = milliseconds - day.daysSinceEpoch * 86_400_000
@@ -21,7 +21,7 @@ extension AccountRows {
             + Self.digits(second % 60, 2) + "." + Self.digits(millisecondOfDay % 1_000, 3)
     }
 
-    /// Milliseconds after 1970-01-01 00:00:00 UTC of a travelling date (`yyyy-MM-dd HH:mm:ss`,
+    /// Milliseconds after 1970-01-01 00:00:00 UTC of a stored date (`yyyy-MM-dd HH:mm:ss`,
     /// `T` allowed for the space, with up to three digits of fraction); `nil` when `text` is not
     /// one.
     public static func dateMilliseconds(_ text: String) -> Int64? {
