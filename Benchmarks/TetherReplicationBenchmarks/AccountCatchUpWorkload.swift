@@ -11,6 +11,14 @@ import TetherSync
 /// records), ``copy()`` by sending every record.
 struct AccountCatchUpWorkload: Sendable {
     static let home = RegionID(rawValue: "eu-west")!
+    /// The replica region, as the home's directory lists it (no keys: the loopback form, whose
+    /// data keys travel under the shared transport key).
+    static let replica = RegionDirectory.Region(
+        id: RegionID(rawValue: "eu-central")!,
+        url: URL(string: "http://127.0.0.1:1")!,
+        group: "eu",
+        area: []
+    )
     let homeStore: SQLiteStore
     let replicaStore: SQLiteStore
     let source: AccountReplicaSource
@@ -24,7 +32,7 @@ struct AccountCatchUpWorkload: Sendable {
             root: FileManager.default.temporaryDirectory
                 .appendingPathComponent("tether-bench-replicas-\(UUID().uuidString)")
         )
-        let transport = DirectoryKey.random().replicaTransportKey
+        let directoryKey = DirectoryKey.random()
         let backups = BackupVault(store: homeStore, blobs: blobs, kek: .random())
         var accounts: [AccountID] = []
         for index in 0..<count {
@@ -44,13 +52,17 @@ struct AccountCatchUpWorkload: Sendable {
         let workload = AccountCatchUpWorkload(
             homeStore: homeStore,
             replicaStore: replicaStore,
-            source: AccountReplicaSource(store: homeStore, vault: backups, transport: transport),
+            source: AccountReplicaSource(
+                store: homeStore,
+                vault: backups,
+                transport: DataKeyTransport(region: Self.home, keyring: nil, directoryKey: directoryKey)
+            ),
             vault: AccountReplicaVault(
-                region: RegionID(rawValue: "eu-central")!,
+                region: Self.replica.id,
                 store: replicaStore,
                 blobs: blobs,
                 kek: .random(),
-                transport: transport
+                transport: DataKeyTransport(region: Self.replica.id, keyring: nil, directoryKey: directoryKey)
             ),
             accounts: accounts
         )
@@ -97,7 +109,7 @@ struct AccountCatchUpWorkload: Sendable {
         var outcome = Outcome(records: 0, bytes: bytes)
         var payloads: [AccountReplicaPayload] = []
         for record in records {
-            guard let payload = try await self.source.payload(for: record) else { continue }
+            guard let payload = try await self.source.payload(for: record, to: Self.replica) else { continue }
             payloads.append(payload)
             // Base64 of the payload, plus the record's key, kind, name and version in JSON.
             outcome.bytes += (payload.payload.count + 2) / 3 * 4 + 120

@@ -69,4 +69,16 @@ let benchmarks: @Sendable () -> Void = {
         }
         benchmark.measurement(.custom("bytes exchanged", polarity: .prefersSmaller), outcome.bytes)
     }
+
+    // An account moving between regions: its records read, encoded, decoded and imported.
+    Benchmark("Account move records, 1 account, 20,000 telemetry events: read, encode, decode, import") { benchmark in
+        let workload = try await AccountMoveWorkload.make(events: 20_000)
+        var bytes = 0
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            bytes = try await workload.move()
+        }
+        benchmark.stopMeasurement()
+        benchmark.measurement(.custom("bytes exchanged", polarity: .prefersSmaller), bytes)
+    }
 }
