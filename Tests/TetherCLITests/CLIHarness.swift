@@ -11,12 +11,16 @@ struct CLIHarness {
         self.init(serverURL: server.baseURL)
     }
 
-    /// A CLI of `serverURL`, started through `launcher` when given (`faketime -f +1h`).
-    init(serverURL: URL, launcher: [String] = []) {
+    /// A CLI of `serverURL`, started through `launcher` when given (`faketime -f +1h`), with
+    /// `environment` besides (`TETHER_CA_FILE`).
+    init(serverURL: URL, launcher: [String] = [], environment: [String: String] = [:]) {
         self.configHome = TemporaryDirectory.make(prefix: "tether-cli")
         self.runner = CommandRunner(
             "tether",
-            environment: ["XDG_CONFIG_HOME": self.configHome.path, "TETHER_SERVER": serverURL.absoluteString],
+            environment: environment.merging(
+                ["XDG_CONFIG_HOME": self.configHome.path, "TETHER_SERVER": serverURL.absoluteString],
+                uniquingKeysWith: { _, fixed in fixed }
+            ),
             launcher: launcher
         )
     }

@@ -1,64 +1,123 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import OpenAPIAsyncHTTPClient
+import OpenAPIRuntime
 import Testing
 import TetherAPI
 import TetherClient
 import TetherCore
 import TetherTesting
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// Two `tetherd` regions on loopback sharing one region directory: registration goes where the
 /// phone is, sign-in and credentials are sent home, and one email lives in one region only.
+/// Every test runs twice: over `http`, and over `https` with a test CA (`--peer-ca-file` between
+/// the regions, `TETHER_CA_FILE` for the CLI).
 @Suite("region routing", .serialized)
 struct RegionRoutingTests {
-    /// Europe and North America, each a box; the directory file names both servers' ports.
+    /// Europe and North America, each a box; the directory file names both servers' URLs.
     struct Regions {
         let eu: TetherdProcess
         let us: TetherdProcess
         let scratch: URL
+        /// The test CA and the servers' certificate, when the regions serve `https`.
+        let certificates: TestCertificates?
+        /// The tests' own HTTP client, trusting the test CA.
+        let http: HTTPClient
 
-        static func start() async throws -> Regions {
+        static func start(https: Bool) async throws -> Regions {
             let scratch = TemporaryDirectory.make()
+            let certificates = https ? try await TestCertificates.make() : nil
             let ports = try FreePort.pick(2)
+            let scheme = https ? "https" : "http"
             let file = try RegionDirectoryFile.write([
-                .init(id: "eu", port: ports[0], group: "eu", box: (west: -25, south: 34, east: 45, north: 72)),
-                .init(id: "us", port: ports[1], group: "us", box: (west: -170, south: 15, east: -50, north: 72)),
+                .init(
+                    id: "eu",
+                    port: ports[0],
+                    group: "eu",
+                    box: (west: -25, south: 34, east: 45, north: 72),
+                    url: URL(string: "\(scheme)://127.0.0.1:\(ports[0])")
+                ),
+                .init(
+                    id: "us",
+                    port: ports[1],
+                    group: "us",
+                    box: (west: -170, south: 15, east: -50, north: 72),
+                    url: URL(string: "\(scheme)://127.0.0.1:\(ports[1])")
+                ),
             ])
-            let eu = try await Self.server("eu", port: ports[0], regions: file, data: scratch)
-            let us = try await Self.server("us", port: ports[1], regions: file, data: scratch)
-            return Regions(eu: eu, us: us, scratch: scratch)
+            var tls = TLSConfiguration.makeClientConfiguration()
+            if let certificates { tls.trustRoots = .file(certificates.caCertificate.path) }
+            let http = HTTPClient(configuration: HTTPClient.Configuration(tlsConfiguration: tls))
+            let server = { (region: String, port: Int) in
+                try await TetherdProcess.start(
+                    dataDirectory: scratch.appendingPathComponent(region),
+                    port: port,
+                    arguments: [
+                        "--region", region, "--regions", file.path, "--peer-timeout", "30s",
+                        "--region-key", RegionDirectoryFile.keyFile(for: region, regions: file).path,
+                    ]
+                        + (certificates.map { $0.serverArguments + ["--peer-ca-file", $0.caCertificate.path] } ?? [])
+                )
+            }
+            return Regions(
+                eu: try await server("eu", ports[0]),
+                us: try await server("us", ports[1]),
+                scratch: scratch,
+                certificates: certificates,
+                http: http
+            )
         }
 
-        static func server(_ region: String, port: Int, regions: URL, data: URL) async throws -> TetherdProcess {
-            try await TetherdProcess.start(
-                dataDirectory: data.appendingPathComponent(region),
-                port: port,
-                arguments: [
-                    "--region", region, "--regions", regions.path, "--peer-timeout", "30s",
-                    "--region-key", RegionDirectoryFile.keyFile(for: region, regions: regions).path,
-                ]
+        /// A client of `server`, over the tests' HTTP client.
+        func client(_ server: URL, tokens: (any AccessTokenProvider)? = nil) -> Client {
+            TetherClientFactory.client(
+                serverURL: server,
+                tokens: tokens,
+                transport: AsyncHTTPClientTransport(configuration: .init(client: self.http))
+            )
+        }
+
+        /// What the CLI needs besides: the test CA, when there is one.
+        var cliEnvironment: [String: String] {
+            self.certificates.map { ["TETHER_CA_FILE": $0.caCertificate.path] } ?? [:]
+        }
+
+        /// A `tether` CLI of `server`.
+        func harness(_ server: URL) -> CLIHarness {
+            CLIHarness(serverURL: server, environment: self.cliEnvironment)
+        }
+
+        /// A `tether` CLI with its own profile and no `TETHER_SERVER`, so the saved server counts.
+        func cli() -> (CommandRunner, URL) {
+            let home = TemporaryDirectory.make(prefix: "tether-cli")
+            return (
+                CommandRunner(
+                    "tether",
+                    environment: self.cliEnvironment.merging(["XDG_CONFIG_HOME": home.path]) { $1 }
+                ),
+                home
             )
         }
 
         func stop() {
             self.eu.command.send(signal: SIGKILL)
             self.us.command.send(signal: SIGKILL)
+            try? self.http.syncShutdown()
             TemporaryDirectory.remove(self.scratch)
+            if let certificates { TemporaryDirectory.remove(certificates.directory) }
         }
     }
 
-    /// A `tether` CLI with its own profile and no `TETHER_SERVER`, so the saved server counts.
-    static func cli() -> (CommandRunner, URL) {
-        let home = TemporaryDirectory.make(prefix: "tether-cli")
-        return (CommandRunner("tether", environment: ["XDG_CONFIG_HOME": home.path]), home)
-    }
-
-    @Test func registrationFollowsThePhoneToItsHomeRegionAndTheCLIKeepsThatServer() async throws {
-        let regions = try await Regions.start()
+    @Test(arguments: [false, true])
+    func registrationFollowsThePhoneToItsHomeRegionAndTheCLIKeepsThatServer(https: Bool) async throws {
+        let regions = try await Regions.start(https: https)
         defer { regions.stop() }
-        let (tether, _) = Self.cli()
+        #expect(regions.us.baseURL.scheme == (https ? "https" : "http"))
+        let (tether, home) = regions.cli()
+        defer { TemporaryDirectory.remove(home) }
 
         // Registered at the US server from Berlin: the account is created in the EU.
         let registered = try await tether.run(
@@ -89,7 +148,7 @@ struct RegionRoutingTests {
         #expect(try login.jsonObject()["region"] as? String == "eu")
 
         // The US server never stored the account: it answers for it only with a redirect.
-        let usClient = TetherClientFactory.client(serverURL: regions.us.baseURL)
+        let usClient = regions.client(regions.us.baseURL)
         do {
             _ = try await usClient.signIn(body: .json(.init(email: "ada@example.org", password: "wrong password!")))
             Issue.record("the US server signed in an EU account")
@@ -101,11 +160,12 @@ struct RegionRoutingTests {
         }
     }
 
-    @Test func anEmailRegistersInOneRegionOnly() async throws {
-        let regions = try await Regions.start()
+    @Test(arguments: [false, true])
+    func anEmailRegistersInOneRegionOnly(https: Bool) async throws {
+        let regions = try await Regions.start(https: https)
         defer { regions.stop() }
-        let euClient = TetherClientFactory.client(serverURL: regions.eu.baseURL)
-        let usClient = TetherClientFactory.client(serverURL: regions.us.baseURL)
+        let euClient = regions.client(regions.eu.baseURL)
+        let usClient = regions.client(regions.us.baseURL)
         _ = try await euClient.registerAccount(
             body: .json(.init(email: "grace@example.org", password: "correct horse battery", region: "eu"))
         ).created
@@ -124,7 +184,7 @@ struct RegionRoutingTests {
         let grant = try await euClient.signIn(
             body: .json(.init(email: "grace@example.org", password: "correct horse battery"))
         ).ok.body.json
-        let signedIn = TetherClientFactory.client(serverURL: regions.eu.baseURL, tokens: StaticToken(grant.accessToken))
+        let signedIn = regions.client(regions.eu.baseURL, tokens: StaticToken(grant.accessToken))
         _ = try await signedIn.deleteAccount().ok
         // The deletion reaches us at once, or with the next directory round if that push failed:
         // until then us still refuses the email as taken.
@@ -140,10 +200,12 @@ struct RegionRoutingTests {
         #expect(moved.account.region == "us")
     }
 
-    @Test func aCredentialFromAnotherRegionIsSentHomeOnEveryEndpoint() async throws {
-        let regions = try await Regions.start()
+    @Test(arguments: [false, true])
+    func aCredentialFromAnotherRegionIsSentHomeOnEveryEndpoint(https: Bool) async throws {
+        let regions = try await Regions.start(https: https)
         defer { regions.stop() }
-        let cli = CLIHarness(serverURL: regions.eu.baseURL)
+        let cli = regions.harness(regions.eu.baseURL)
+        defer { TemporaryDirectory.remove(cli.configHome) }
         try await cli.register("alan@example.org")
         let device = try await cli.claim(try await cli.pairingCode(), serial: "EU-1")
 
@@ -152,13 +214,14 @@ struct RegionRoutingTests {
                 .utf8
         )
         for (server, status) in [(regions.us.baseURL, 421), (regions.eu.baseURL, 200)] {
-            var request = URLRequest(url: server.appendingPathComponent("v1/telemetry"))
-            request.httpMethod = "POST"
-            request.httpBody = batch
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.setValue("Bearer \(device.credential)", forHTTPHeaderField: "Authorization")
-            let (data, response) = try await URLSession.shared.data(for: request)
-            #expect((response as? HTTPURLResponse)?.statusCode == status, "\(String(decoding: data, as: UTF8.self))")
+            var request = HTTPClientRequest(url: server.appendingPathComponent("v1/telemetry").absoluteString)
+            request.method = .POST
+            request.body = .bytes(ByteBuffer(bytes: Array(batch)))
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Authorization", value: "Bearer \(device.credential)")
+            let response = try await regions.http.execute(request, timeout: .seconds(30))
+            let data = Data((try await response.body.collect(upTo: 1 << 20)).readableBytesView)
+            #expect(Int(response.status.code) == status, "\(String(decoding: data, as: UTF8.self))")
             if status == 421 {
                 let problem = try JSONSerialization.jsonObject(with: data) as? [String: Any]
                 #expect(problem?["code"] as? String == "wrong_region")
@@ -168,7 +231,7 @@ struct RegionRoutingTests {
 
         // The account's own token too, on any route.
         let token = try cli.profile()["access_token"] as? String ?? ""
-        let usClient = TetherClientFactory.client(serverURL: regions.us.baseURL, tokens: StaticToken(token))
+        let usClient = regions.client(regions.us.baseURL, tokens: StaticToken(token))
         await #expect(throws: (any Error).self) { _ = try await usClient.listDevices().ok }
         do {
             _ = try await usClient.listDevices().ok
@@ -177,16 +240,18 @@ struct RegionRoutingTests {
         }
     }
 
-    @Test func aPairingCodeClaimedAtAnotherRegionSendsTheDeviceHome() async throws {
-        let regions = try await Regions.start()
+    @Test(arguments: [false, true])
+    func aPairingCodeClaimedAtAnotherRegionSendsTheDeviceHome(https: Bool) async throws {
+        let regions = try await Regions.start(https: https)
         defer { regions.stop() }
-        let owner = CLIHarness(serverURL: regions.eu.baseURL)
+        let owner = regions.harness(regions.eu.baseURL)
+        defer { TemporaryDirectory.remove(owner.configHome) }
         try await owner.register("edsger@example.org")
         let code = try await owner.pairingCode()
         let claim = Components.Schemas.ClaimRequest(code: code, serial: "US-CLAIM-1", model: "TAG-1")
 
         // The US server did not issue the code, but its peer did: 421 to the owner's home.
-        let usClient = TetherClientFactory.client(serverURL: regions.us.baseURL)
+        let usClient = regions.client(regions.us.baseURL)
         do {
             _ = try await usClient.claimDevice(body: .json(claim)).created
             Issue.record("the US server paired a device to an EU code")
@@ -206,7 +271,8 @@ struct RegionRoutingTests {
         }
 
         // The CLI follows the 421, pairs at home and says where the device now lives.
-        let device = CLIHarness(serverURL: regions.us.baseURL)
+        let device = regions.harness(regions.us.baseURL)
+        defer { TemporaryDirectory.remove(device.configHome) }
         let claimed = try await device.run(
             "device",
             "claim",
@@ -223,12 +289,13 @@ struct RegionRoutingTests {
         #expect(devices.stdout.contains("US-CLAIM-1"), "\(devices.stdout)")
     }
 
-    @Test func registrationWaitsForEveryRegionToAgree() async throws {
-        let regions = try await Regions.start()
+    @Test(arguments: [false, true])
+    func registrationWaitsForEveryRegionToAgree(https: Bool) async throws {
+        let regions = try await Regions.start(https: https)
         defer { regions.stop() }
         regions.eu.command.send(signal: SIGKILL)
         _ = try await regions.eu.command.wait()
-        let usClient = TetherClientFactory.client(serverURL: regions.us.baseURL)
+        let usClient = regions.client(regions.us.baseURL)
         do {
             _ = try await usClient.registerAccount(
                 body: .json(.init(email: "bob@example.org", password: "correct horse battery", region: "us"))
