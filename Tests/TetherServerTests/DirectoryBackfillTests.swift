@@ -108,4 +108,44 @@ import TetherTesting
             #expect(signed.version > unsigned.version)
         }
     }
+
+    /// Upgrading to peer protocol 2: this region's tombstones authored unsigned are authored
+    /// again at start, signed, still tombstones, so peers take the deletion.
+    @Test func ownUnsignedTombstonesAreSignedAgainAtStart() async throws {
+        let directory = TemporaryDirectory.make()
+        defer { TemporaryDirectory.remove(directory) }
+        let file = try RegionDirectoryFile.write([.init(id: "eu", port: 9, group: "eu")])
+        let regions = try RegionDirectory.load(from: file)
+        let hash = regions.key.emailHash(try EmailAddress("deleted-before@example.org"))
+        let unsigned: DirectoryRecord
+        do {
+            let store = try SQLiteStore.open(directory: directory)
+            defer { try? store.close() }
+            unsigned = try #require(
+                try await store.authorDirectoryRecords(
+                    emailHashes: [hash],
+                    region: RegionID(rawValue: "eu")!,
+                    state: .deleted,
+                    now: Date(),
+                    floor: nil,
+                    sign: nil
+                ).first
+            )
+        }
+        var config = ServerConfig.testing
+        config.region = RegionID(rawValue: "eu")!
+        config.regions = regions
+        config.regionKeyring = try RegionDirectoryFile.keyring(for: "eu", regions: file)
+        try await TestServer.withRunning(config: config, dataDirectory: directory) { server in
+            let store = try SQLiteStore.open(directory: directory)
+            defer { try? store.close() }
+            try await eventually {
+                try await store.directoryRecords(emailHashes: [hash]).first?.signature != nil
+            }
+            let signed = try #require(try await store.directoryRecords(emailHashes: [hash]).first)
+            #expect(signed.state == .deleted)
+            #expect(DirectoryRecordSignature.isAuthentic(signed, in: regions))
+            #expect(signed.version > unsigned.version)
+        }
+    }
 }

@@ -56,9 +56,46 @@ struct DirectoryBackfill: Sendable {
                 listed += written.count
                 after = last.value
             }
-            self.logger.info("account directory up to date", metadata: ["tether.accounts.listed": "\(listed)"])
+            let tombstones = try await self.signOwnTombstones()
+            self.logger.info(
+                "account directory up to date",
+                metadata: ["tether.accounts.listed": "\(listed)", "tether.tombstones.signed": "\(tombstones)"]
+            )
         } catch {
             self.logger.error("account directory backfill failed", metadata: ["tether.error": "\(error)"])
+        }
+    }
+
+    /// Authors again, signed, this region's tombstones authored before peer protocol 2, so its
+    /// peers take the deletion (they drop a keyed home's unsigned records). The new version
+    /// dates the tombstone anew: it is kept one retention period from the upgrade (those past
+    /// their retention are left to be purged).
+    /// - Returns: how many were signed.
+    private func signOwnTombstones() async throws -> Int {
+        guard self.routing.signer != nil else { return 0 }
+        var after: String?
+        var signed = 0
+        while true {
+            let page = try await self.store.directoryRecords(
+                prefixes: [""],
+                tombstoneCutoff: self.routing.replica.tombstoneCutoff(),
+                after: after,
+                limit: self.pageSize
+            )
+            guard let last = page.last else { return signed }
+            let unsigned = page.filter { $0.state == .deleted && self.needsSigning($0) }.map(\.emailHash)
+            if !unsigned.isEmpty {
+                signed +=
+                    try await self.store.authorDirectoryRecords(
+                        emailHashes: unsigned,
+                        region: self.routing.region,
+                        state: .deleted,
+                        now: self.routing.clock(),
+                        floor: nil,
+                        sign: self.routing.signer
+                    ).count
+            }
+            after = last.emailHash
         }
     }
 
