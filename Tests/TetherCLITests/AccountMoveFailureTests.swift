@@ -137,7 +137,7 @@ struct AccountMoveFailureTests {
         ]
         for (set, record, reason) in foreign {
             var records = Self.movingRecords(mover, email: "mover@example.org")
-            records[set] = [Self.complete(record, of: set)]
+            records[set] = [set.record(record)]
             do {
                 _ = try await regions.peerClient("us").adoptAccount(
                     body: .json(
@@ -200,21 +200,12 @@ struct AccountMoveFailureTests {
     static func movingRecords(_ account: AccountID, email: String) -> AccountRecords {
         var records = AccountRecords(purpose: .move)
         records[.account] = [
-            Self.complete(
-                [
-                    "id": .text(account.rawValue), "email": .text(email), "password_hash": .text("$2b$04$hash"),
-                    "created_at_ms": .integer(0),
-                ],
-                of: .account
-            )
+            AccountRecordSet.account.record([
+                "id": .text(account.rawValue), "email": .text(email), "password_hash": .text("$2b$04$hash"),
+                "created_at_ms": .integer(0),
+            ])
         ]
         return records
     }
 
-    /// `values` with every other field of `set` null, as the format writes a record.
-    static func complete(_ values: [String: AccountValue], of set: AccountRecordSet) -> [String: AccountValue] {
-        var record: [String: AccountValue] = [:]
-        for field in set.fields { record[field.name] = values[field.name] ?? .null }
-        return record
-    }
 }

@@ -14,13 +14,12 @@ struct AccountReplicaSettingsTests {
 
     static func settings(of account: AccountID) throws -> [UInt8] {
         var records = AccountRecords(purpose: .replica)
-        var fields: [String: AccountValue] = [:]
-        for field in AccountRecordSet.account.fields { fields[field.name] = .null }
-        fields["id"] = .text(account.rawValue)
-        fields["email"] = .text("ada@example.org")
-        fields["password_hash"] = .text("$2b$04$hash")
-        fields["created_at_ms"] = .integer(0)
-        records[.account] = [fields]
+        records[.account] = [
+            AccountRecordSet.account.record([
+                "id": .text(account.rawValue), "email": .text("ada@example.org"),
+                "password_hash": .text("$2b$04$hash"), "created_at_ms": .integer(0),
+            ])
+        ]
         return try records.encoded()
     }
 

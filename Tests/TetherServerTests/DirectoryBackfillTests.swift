@@ -93,20 +93,9 @@ import TetherTesting
         }
         #expect(!DirectoryRecordSignature.isAuthentic(unsigned, in: regions))
 
-        var config = ServerConfig.testing
-        config.region = RegionID(rawValue: "eu")!
-        config.regions = regions
-        config.regionKeyring = try RegionDirectoryFile.keyring(for: "eu", regions: file)
-        try await TestServer.withRunning(config: config, dataDirectory: directory) { server in
-            let store = try SQLiteStore.open(directory: directory)
-            defer { try? store.close() }
-            try await eventually {
-                try await store.directoryRecords(emailHashes: [hash]).first?.signature != nil
-            }
-            let signed = try #require(try await store.directoryRecords(emailHashes: [hash]).first)
-            #expect(DirectoryRecordSignature.isAuthentic(signed, in: regions))
-            #expect(signed.version > unsigned.version)
-        }
+        let signed = try await Self.signedAtStart(hash, directory: directory, file: file)
+        #expect(DirectoryRecordSignature.isAuthentic(signed, in: regions))
+        #expect(signed.version > unsigned.version)
     }
 
     /// Upgrading to peer protocol 2: this region's tombstones authored unsigned are authored
@@ -132,20 +121,25 @@ import TetherTesting
                 ).first
             )
         }
+        let signed = try await Self.signedAtStart(hash, directory: directory, file: file)
+        #expect(signed.state == .deleted)
+        #expect(DirectoryRecordSignature.isAuthentic(signed, in: regions))
+        #expect(signed.version > unsigned.version)
+    }
+
+    /// The record of `hash` once eu, started on `directory` with its key, has signed it.
+    static func signedAtStart(_ hash: String, directory: URL, file: URL) async throws -> DirectoryRecord {
         var config = ServerConfig.testing
         config.region = RegionID(rawValue: "eu")!
-        config.regions = regions
+        config.regions = try RegionDirectory.load(from: file)
         config.regionKeyring = try RegionDirectoryFile.keyring(for: "eu", regions: file)
-        try await TestServer.withRunning(config: config, dataDirectory: directory) { server in
+        return try await TestServer.withRunning(config: config, dataDirectory: directory) { _ in
             let store = try SQLiteStore.open(directory: directory)
             defer { try? store.close() }
             try await eventually {
                 try await store.directoryRecords(emailHashes: [hash]).first?.signature != nil
             }
-            let signed = try #require(try await store.directoryRecords(emailHashes: [hash]).first)
-            #expect(signed.state == .deleted)
-            #expect(DirectoryRecordSignature.isAuthentic(signed, in: regions))
-            #expect(signed.version > unsigned.version)
+            return try #require(try await store.directoryRecords(emailHashes: [hash]).first)
         }
     }
 }

@@ -12,51 +12,36 @@ struct AccountRecordsFormatTests {
     static func moving() -> AccountRecords {
         var records = AccountRecords(purpose: .move)
         records[.account] = [
-            Self.complete(
+            AccountRecordSet.account.record(
                 [
                     "id": .text(Self.account.rawValue), "email": .text("ada@example.org"),
                     "password_hash": .text("$2b$04$hash"), "signup_latitude": .real(52.52),
                     "created_at_ms": .integer(1_767_225_600_123),
-                ],
-                of: .account
-            )
+                ])
         ]
         records[.devices] = [Self.device("device-1")]
         records[.alertSettings] = [
-            Self.complete(
-                ["device_id": .text("device-1"), "dnd_enabled": .flag(true), "allowed_distance_m": .real(150.5)],
-                of: .alertSettings
-            )
+            AccountRecordSet.alertSettings.record(
+                ["device_id": .text("device-1"), "dnd_enabled": .flag(true), "allowed_distance_m": .real(150.5)])
         ]
         records[.telemetryEvents] = [
-            Self.complete(
+            AccountRecordSet.telemetryEvents.record(
                 [
                     "device_id": .text("device-1"), "event_id": .bytes(Data([0, 1, 254, 255])),
                     "ts_ms": .integer(Int64.max), "kind": .text("properties"), "received_ms": .integer(1),
                     "payload": .text(#"{"battery_pct":80}"#),
-                ],
-                of: .telemetryEvents
-            )
+                ])
         ]
         return records
     }
 
     static func device(_ id: String) -> [String: AccountValue] {
-        Self.complete(
+        AccountRecordSet.devices.record(
             [
                 "id": .text(id), "serial": .text("SN-\(id)"), "model": .text("TAG-1"), "kind": .text("tracker"),
                 "name": .text("Keys"), "credential_hash": .text("hash-\(id)"), "paired_at_ms": .integer(0),
                 "last_seen_ms": .integer(5),
-            ],
-            of: .devices
-        )
-    }
-
-    /// `values` with every other field of `set` null.
-    static func complete(_ values: [String: AccountValue], of set: AccountRecordSet) -> [String: AccountValue] {
-        var record: [String: AccountValue] = [:]
-        for field in set.fields { record[field.name] = values[field.name] ?? .null }
-        return record
+            ])
     }
 
     /// `records`' JSON with `change` made to its object.
@@ -146,22 +131,18 @@ struct AccountRecordsFormatTests {
         var records = Self.moving()
         #expect(throws: Never.self) { try records.checkReferences() }
         records[.fences] = [
-            Self.complete(
+            AccountRecordSet.fences.record(
                 [
                     "id": .text("fence-1"), "device_id": .text("device-of-another-account"), "name": .text("Home"),
                     "role": .text("safe_place"), "geojson": .text("{}"), "created_at_ms": .integer(0),
-                ],
-                of: .fences
-            )
+                ])
         ]
         let fence = #expect(throws: AccountRecordsError.self) { try records.checkReferences() }
         #expect(fence?.path == "fences[0].device_id")
         records[.fences] = []
         records[.webhookDeliveries] = [
-            Self.complete(
-                ["alert_id": .text("alert-elsewhere"), "attempts": .integer(0), "next_attempt_at_ms": .integer(0)],
-                of: .webhookDeliveries
-            )
+            AccountRecordSet.webhookDeliveries.record(
+                ["alert_id": .text("alert-elsewhere"), "attempts": .integer(0), "next_attempt_at_ms": .integer(0)])
         ]
         let delivery = #expect(throws: AccountRecordsError.self) { try records.checkReferences() }
         #expect(delivery?.path == "webhook_deliveries[0].alert_id")

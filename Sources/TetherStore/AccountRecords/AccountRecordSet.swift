@@ -52,6 +52,14 @@ public struct AccountRecordSet: Sendable, Hashable {
         purpose == .move ? self.fields : self.fields.filter { !$0.movesOnly }
     }
 
+    /// A record of this set holding `values`, every other field `null` (as the format writes
+    /// a record).
+    public func record(_ values: [String: AccountValue]) -> [String: AccountValue] {
+        var record: [String: AccountValue] = [:]
+        for field in self.fields { record[field.name] = values[field.name] ?? .null }
+        return record
+    }
+
     /// The field named `name`.
     public func field(named name: String) -> AccountField? {
         self.fields.first { $0.name == name }
