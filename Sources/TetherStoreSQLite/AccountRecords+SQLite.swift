@@ -10,11 +10,9 @@ extension AccountRecords {
     static func read(_ db: Database, account: AccountID, for purpose: Purpose) throws -> AccountRecords {
         var records = AccountRecords(purpose: purpose)
         for set in records.sets {
-            let rows = try Row.fetchAll(
-                db,
-                sql: set.selectStatement(for: purpose, parameter: "?"),
-                arguments: [account.rawValue]
-            )
+            // Cached: a round reads these statements for every account.
+            let statement = try db.cachedStatement(sql: set.selectStatement(for: purpose, parameter: "?"))
+            let rows = try Row.fetchAll(statement, arguments: [account.rawValue])
             records[set] = try rows.map { row in
                 var values: [String: StoredValue] = [:]
                 for (column, value) in row { values[column] = StoredValue(value) }

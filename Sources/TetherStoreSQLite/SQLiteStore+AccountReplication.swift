@@ -83,20 +83,22 @@ extension SQLiteStore {
     ) async throws -> ReplicaApplyOutcome {
         try await self.dbWriter.write { db in
             var written = 0
+            // Prepared once for the batch (a full copy sends thousands of records).
+            let heldVersion = try db.cachedStatement(
+                sql: "SELECT version FROM replica_record WHERE home = ? AND key = ?"
+            )
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO replica_record (home, key, account_id, kind, name, version, payload, received_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (home, key) DO UPDATE SET
+                        version = excluded.version, payload = excluded.payload, received_at = excluded.received_at
+                    """
+            )
             for upsert in upserts {
-                let held = try String.fetchOne(
-                    db,
-                    sql: "SELECT version FROM replica_record WHERE home = ? AND key = ?",
-                    arguments: [home.rawValue, upsert.key]
-                )
+                let held = try String.fetchOne(heldVersion, arguments: [home.rawValue, upsert.key])
                 if held == upsert.record.version { continue }
-                try db.execute(
-                    sql: """
-                        INSERT INTO replica_record (home, key, account_id, kind, name, version, payload, received_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT (home, key) DO UPDATE SET
-                            version = excluded.version, payload = excluded.payload, received_at = excluded.received_at
-                        """,
+                try insert.execute(
                     arguments: [
                         home.rawValue, upsert.key, upsert.record.account.rawValue, upsert.record.kind.rawValue,
                         upsert.record.name, upsert.record.version, upsert.payload.map { Data($0) }, date,
