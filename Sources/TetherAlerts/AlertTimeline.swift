@@ -126,8 +126,10 @@ public struct AlertTimeline: Sendable {
     ///
     /// Episodes are matched by overlap in device time: a replay that finds the same episode
     /// (perhaps decided by a different fix now that a late one arrived) reports nothing new; an
-    /// episode nobody was told about is reported, with its end if it already ended; an end for
-    /// an episode that opened before the window closes the one reported open.
+    /// episode nobody was told about is reported, with its end if it already ended, unless it
+    /// ended before an episode of the rule reported open began (the owner hears of one episode
+    /// of a rule at a time); an end for an episode that opened before the window closes the one
+    /// reported open.
     ///
     /// After a replay of the window from `replayedFrom`, an episode reported open that began in
     /// the window and that the replay neither finds nor still has open never happened (a late
@@ -172,6 +174,14 @@ public struct AlertTimeline: Sendable {
                         closing.episodeStart = self.reported[rule]![match].start
                         reported.append(closing)
                     }
+                } else if let closing = episode.end,
+                    self.reported[rule]?.contains(where: { $0.end == nil && $0.start > closing.time }) == true
+                {
+                    // A late input shows an episode that was over before the one reported open
+                    // began: history now, and reporting it would open a second episode of the
+                    // rule beside the open one (whose end it would then seem to be). It is kept
+                    // as reported, so a later replay stays silent about it too.
+                    self.reported[rule]!.append(ReportedEpisode(start: episode.alert.time, end: closing.time))
                 } else {
                     self.reported[rule, default: []].append(
                         ReportedEpisode(start: episode.alert.time, end: episode.end?.time)
