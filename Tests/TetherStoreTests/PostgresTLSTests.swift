@@ -18,17 +18,25 @@ struct PostgresTLSTests {
         try await PrivatePostgresCluster.withCluster(tls: certificates) { cluster in
             let server = "postgres://\(cluster.location.user)@127.0.0.1:\(cluster.location.port)/postgres"
 
+            // TLS handshakes in a debug build of BoringSSL on a loaded machine can take seconds
+            // each: the stores that get in wait up to a minute for a connection, not 5 s.
             let verified = try await PostgresStore.open(
                 PostgresStoreConfiguration(
                     location: try PostgresLocation(url: server + "?sslmode=verify-full"),
-                    caFile: certificates.caCertificate
+                    caFile: certificates.caCertificate,
+                    poolSize: 2,
+                    connectionWait: .seconds(60)
                 )
             )
             try await verified.ping()
             try verified.close()
 
             let required = try await PostgresStore.open(
-                PostgresStoreConfiguration(location: try PostgresLocation(url: server + "?sslmode=require"))
+                PostgresStoreConfiguration(
+                    location: try PostgresLocation(url: server + "?sslmode=require"),
+                    poolSize: 2,
+                    connectionWait: .seconds(60)
+                )
             )
             try await required.ping()
             try required.close()
