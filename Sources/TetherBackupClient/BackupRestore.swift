@@ -37,18 +37,33 @@ public struct BackupRestore: Sendable {
         var summary = BackupRestoreSummary()
         do {
             let target = try RestoreTarget(root: directory, overwrite: overwrite)
-            for entry in manifest.entries {
-                switch entry.kind {
-                case .directory:
-                    try target.directory(entry)
-                    summary.directories += 1
-                case .symlink:
-                    try target.symlink(entry)
-                    summary.symlinks += 1
-                case .file:
-                    try await self.restore(entry, into: target, hasher: hasher, summary: &summary)
-                    summary.files += 1
-                    self.report(.fileDone)
+            var chunks = ChunkPipeline(
+                server: self.server,
+                ids: files.flatMap(\.chunks),
+                hasher: hasher,
+                inFlight: Self.chunksInFlight
+            )
+            try await withThrowingTaskGroup(of: (Int, Data).self) { group in
+                for entry in manifest.entries {
+                    switch entry.kind {
+                    case .directory:
+                        try target.directory(entry)
+                        summary.directories += 1
+                    case .symlink:
+                        try target.symlink(entry)
+                        summary.symlinks += 1
+                    case .file:
+                        let descriptor = try target.openFile(entry)
+                        for _ in entry.chunks {
+                            let data = try await chunks.next(in: &group)
+                            try target.write(data, to: descriptor)
+                            summary.bytes += Int64(data.count)
+                            self.report(.progressed(bytes: data.count))
+                        }
+                        try target.closeFile(entry, descriptor: descriptor)
+                        summary.files += 1
+                        self.report(.fileDone)
+                    }
                 }
             }
             try target.finish()
@@ -59,25 +74,47 @@ public struct BackupRestore: Sendable {
         return summary
     }
 
-    /// Writes one file; four chunks download at once, written in order.
-    private func restore(
-        _ entry: BackupManifest.Entry,
-        into target: RestoreTarget,
-        hasher: ChunkHasher,
-        summary: inout BackupRestoreSummary
-    ) async throws {
-        let descriptor = try target.openFile(entry)
-        var start = 0
-        while start < entry.chunks.count {
-            let window = Array(entry.chunks[start..<min(start + 4, entry.chunks.count)])
-            for data in try await BackupDownloads.chunks(self.server, window, hasher: hasher) {
-                try target.write(data, to: descriptor)
-                summary.bytes += Int64(data.count)
-                self.report(.progressed(bytes: data.count))
-            }
-            start += window.count
+    /// Chunk downloads a restore keeps going at once, across file boundaries (at most this many
+    /// chunks, 1 MiB each at most, wait in memory).
+    static let chunksInFlight = 16
+}
+
+/// The chunks of a restore, in the order the files need them: downloads run ahead of the
+/// writer by up to `inFlight` chunks, each checked against its id, and come back in order.
+struct ChunkPipeline {
+    let server: any BackupServer
+    let ids: [ChunkID]
+    let hasher: ChunkHasher
+    let inFlight: Int
+    /// Chunks asked for so far.
+    private var scheduled = 0
+    /// The next chunk to hand out.
+    private var position = 0
+    /// Chunks that arrived before their turn.
+    private var arrived: [Int: Data] = [:]
+
+    init(server: any BackupServer, ids: [ChunkID], hasher: ChunkHasher, inFlight: Int) {
+        self.server = server
+        self.ids = ids
+        self.hasher = hasher
+        self.inFlight = inFlight
+    }
+
+    /// The next chunk in order, downloading ahead in `group`.
+    mutating func next(in group: inout ThrowingTaskGroup<(Int, Data), any Error>) async throws -> Data {
+        while self.scheduled < self.ids.count && self.scheduled < self.position + self.inFlight {
+            let (index, id, server, hasher) = (self.scheduled, self.ids[self.scheduled], self.server, self.hasher)
+            group.addTask { (index, try await BackupDownloads.chunk(server, id, hasher: hasher)) }
+            self.scheduled += 1
         }
-        try target.closeFile(entry, descriptor: descriptor)
+        while self.arrived[self.position] == nil {
+            guard let (index, data) = try await group.next() else {
+                throw BackupClientError(.corrupt, "the restore ran out of chunks")
+            }
+            self.arrived[index] = data
+        }
+        defer { self.position += 1 }
+        return self.arrived.removeValue(forKey: self.position)!
     }
 }
 

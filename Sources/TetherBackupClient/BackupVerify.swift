@@ -40,18 +40,42 @@ public struct BackupVerify: Sendable {
             let manifest = try await BackupDownloads.manifest(self.server, snapshot: snapshot.id)
             ids.formUnion(manifest.chunkIDs)
         }
+        // Sixteen downloads at once; a chunk that fails is listed, the others go on.
         var bad: [String] = []
-        for id in ids.sorted() {
-            do {
-                _ = try await BackupDownloads.chunk(self.server, id, hasher: hasher)
-            } catch {
-                bad.append(id.rawValue)
+        let sorted = ids.sorted()
+        await withTaskGroup(of: String?.self) { group in
+            var next = 0
+            for _ in 0..<min(16, sorted.count) {
+                let id = sorted[next]
+                group.addTask { await Self.check(id, on: self.server, hasher: hasher) }
+                next += 1
+            }
+            for await failed in group {
+                if let failed { bad.append(failed) }
+                if next < sorted.count {
+                    let id = sorted[next]
+                    group.addTask { await Self.check(id, on: self.server, hasher: hasher) }
+                    next += 1
+                }
             }
         }
+        bad.sort()
         report.downloadedChunks = ids.count
         report.badDownloads = bad
         report.ok = report.ok && bad.isEmpty
         return report
+    }
+}
+
+extension BackupVerify {
+    /// Downloads and re-hashes chunk `id`; returns it when that fails.
+    static func check(_ id: ChunkID, on server: any BackupServer, hasher: ChunkHasher) async -> String? {
+        do {
+            _ = try await BackupDownloads.chunk(server, id, hasher: hasher)
+            return nil
+        } catch {
+            return id.rawValue
+        }
     }
 }
 

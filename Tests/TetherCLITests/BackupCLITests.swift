@@ -240,6 +240,13 @@ struct BackupCLITests {
             #expect(dirty.status == 1)
             #expect(try dirty.jsonObject()["corrupt_chunks"] as? [String] == [chunk.id])
             #expect(dirty.stderr.contains("corrupt"))
+            // Deep, the client's downloads (sixteen at once) name it too and check every other one.
+            let deep = try await cli.run("backup", "verify", "--deep", "--json")
+            #expect(deep.status == 1)
+            #expect(try deep.jsonObject()["bad_downloads"] as? [String] == [chunk.id])
+            #expect(
+                try deep.jsonObject()["downloaded_chunks"] as? Int == clean.jsonObject()["downloaded_chunks"] as? Int
+            )
             let restore = try await cli.run(
                 "backup",
                 "restore",
