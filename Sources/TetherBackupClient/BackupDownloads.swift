@@ -21,18 +21,6 @@ enum BackupDownloads {
         }
     }
 
-    /// Chunks downloaded at once, each checked against its id, in the order of `ids`.
-    static func chunks(_ server: any BackupServer, _ ids: [ChunkID], hasher: ChunkHasher) async throws -> [Data] {
-        try await withThrowingTaskGroup(of: (Int, Data).self) { group in
-            for (index, id) in ids.enumerated() {
-                group.addTask { (index, try await Self.chunk(server, id, hasher: hasher)) }
-            }
-            var chunks = [Data](repeating: Data(), count: ids.count)
-            for try await (index, data) in group { chunks[index] = data }
-            return chunks
-        }
-    }
-
     /// One chunk, checked against its id.
     static func chunk(_ server: any BackupServer, _ id: ChunkID, hasher: ChunkHasher) async throws -> Data {
         let data = try await server.perform {

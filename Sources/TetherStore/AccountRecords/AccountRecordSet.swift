@@ -59,9 +59,4 @@ public struct AccountRecordSet: Sendable, Hashable {
         for field in self.fields { record[field.name] = values[field.name] ?? .null }
         return record
     }
-
-    /// The field named `name`.
-    public func field(named name: String) -> AccountField? {
-        self.fields.first { $0.name == name }
-    }
 }
