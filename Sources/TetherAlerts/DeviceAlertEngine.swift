@@ -7,7 +7,12 @@ public struct AlertFence: Sendable, Hashable {
     public var id: String
     public var name: String
     public var role: FenceRole
-    public var geometry: FenceGeometry
+    /// The shape; setting it prepares ``prepared`` again.
+    public var geometry: FenceGeometry {
+        didSet { self.prepared = PreparedFence(self.geometry) }
+    }
+    /// The shape with its classified cells, prepared once: what the engine tests fixes against.
+    public private(set) var prepared: PreparedFence
 
     /// Creates a fence rule.
     public init(id: String, name: String, role: FenceRole, geometry: FenceGeometry) {
@@ -15,6 +20,7 @@ public struct AlertFence: Sendable, Hashable {
         self.name = name
         self.role = role
         self.geometry = geometry
+        self.prepared = PreparedFence(geometry)
     }
 }
 
@@ -274,7 +280,7 @@ public struct DeviceAlertEngine: Sendable, Hashable {
     private mutating func checkFences(_ fix: PositionFix) -> [AlertDecision] {
         var decisions: [AlertDecision] = []
         for fence in self.rules.fences where fence.role != .safePlace {
-            let relation = FenceRelation(fix, to: fence.geometry)
+            let relation = FenceRelation(fix, to: fence.prepared)
             guard relation != .uncertain, relation != self.fenceRelations[fence.id] else { continue }
             let previous = self.fenceRelations[fence.id]
             self.fenceRelations[fence.id] = relation
@@ -310,7 +316,7 @@ public struct DeviceAlertEngine: Sendable, Hashable {
 
     /// The first safe place that holds the fix's whole accuracy circle.
     private func safePlace(holding fix: PositionFix) -> AlertFence? {
-        self.rules.fences.first { $0.role == .safePlace && FenceRelation(fix, to: $0.geometry) == .inside }
+        self.rules.fences.first { $0.role == .safePlace && FenceRelation(fix, to: $0.prepared) == .inside }
     }
 
     /// An alert (or an episode end) for `rule` decided at `time`. An end names the episode it

@@ -34,4 +34,19 @@ public enum FenceRelation: Sendable, Hashable {
         }
         self = fence.contains(fix.position) ? .inside : .outside
     }
+
+    /// Relates `fix` to a prepared fence: the fence's classified cells place most accuracy
+    /// circles at once; only one near the boundary is measured as above.
+    public init(_ fix: PositionFix, to fence: PreparedFence) {
+        switch fence.region(around: fix.position, radius: fix.accuracy) {
+        case .inside: self = .inside
+        case .outside: self = .outside
+        case nil:
+            guard fence.distanceToBoundary(from: fix.position) >= fix.accuracy else {
+                self = .uncertain
+                return
+            }
+            self = fence.contains(fix.position) ? .inside : .outside
+        }
+    }
 }

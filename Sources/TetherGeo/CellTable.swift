@@ -8,9 +8,10 @@ struct CellTable: Sendable {
         var count: Int32
     }
 
-    private static let empty = Int64.min
-    private var slots: [Slot]
-    private let mask: Int
+    static let empty = Int64.min
+    /// The slots, for ``lookup(_:in:)`` over several tables stored one after another.
+    private(set) var slots: [Slot]
+    let mask: Int
 
     /// A table with room for `cellCount` cells at a load factor of at most one half.
     init(cellCount: Int) {
@@ -41,15 +42,21 @@ struct CellTable: Sendable {
     @inline(__always)
     func lookup(_ key: Int64) -> Range<Int> {
         self.slots.withUnsafeBufferPointer { slots in
-            var index = Self.hash(key) & self.mask
-            while true {
-                let slot = slots[index]
-                if slot.key == key {
-                    return Int(slot.start)..<(Int(slot.start) + Int(slot.count))
-                }
-                if slot.key == Self.empty { return 0..<0 }
-                index = (index + 1) & self.mask
+            Self.lookup(key, in: UnsafeBufferPointer(rebasing: slots[...]), mask: self.mask)
+        }
+    }
+
+    /// The range of `key`'s entries in a table's `slots` (empty when the cell holds none).
+    @inline(__always)
+    static func lookup(_ key: Int64, in slots: UnsafeBufferPointer<Slot>, mask: Int) -> Range<Int> {
+        var index = Self.hash(key) & mask
+        while true {
+            let slot = slots[index]
+            if slot.key == key {
+                return Int(slot.start)..<(Int(slot.start) + Int(slot.count))
             }
+            if slot.key == Self.empty { return 0..<0 }
+            index = (index + 1) & mask
         }
     }
 }

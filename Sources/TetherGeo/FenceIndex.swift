@@ -13,29 +13,46 @@
 /// index.forEachContainment(latitudes: lats, longitudes: lons) { point, fence in … }
 /// ```
 public struct FenceIndex: Sendable {
-    /// One stored fence: circles by value, polygons prepared.
-    enum Shape: Sendable {
-        case circle(latitude: Double, longitude: Double, radius: Double)
-        case polygons([PreparedPolygon])
-    }
-
-    /// A fence in a cell: its id and the box (within the cell's reach) that must hold a point.
+    /// A fence part in a cell: the part's box, which must hold a point, and where the part's
+    /// classified cells (``FenceRaster``) are in ``rasterWords``.
     struct Entry: Sendable {
         var minLatitude: Double
         var maxLatitude: Double
         var minLongitude: Double
         var maxLongitude: Double
+        /// The raster's cells per degree.
+        var latitudeScale: Double
+        var longitudeScale: Double
         var fence: Int32
+        /// The raster's first word, or −1 when the point is tested exactly (two parts of one
+        /// fence in the same cell).
+        var rasterWord: Int32
+        /// The raster's cells per row.
+        var rasterStride: Int32
     }
 
+    /// An entry's box within its cell, in 1/65,536ths of the cell, rounded outwards: eight bytes
+    /// a query scans before it reads the entry itself.
+    struct CellBox: Sendable {
+        var south: UInt16
+        var north: UInt16
+        var west: UInt16
+        var east: UInt16
+    }
+
+    /// One level of the grid; its table and entries are ranges of the index's flat arrays, so a
+    /// query touches no reference-counted storage per level.
     struct Level: Sendable {
         let cellSize: Double
         let inverseCellSize: Double
-        let table: CellTable
-        let entries: [Entry]
+        /// The level's hash table is `slots[slotStart ... slotStart + slotMask]`.
+        let slotStart: Int
+        let slotMask: Int
+        /// The level's entries in ``FenceIndex/entries`` and ``FenceIndex/boxes``.
+        let entryRange: Range<Int>
     }
 
-    let shapes: [Shape]
+    let shapes: [PreparedFence.Shape]
     /// Hot-path copies of ``shapes``: circle centre and radius by fence (radius < 0 for polygon
     /// fences), and for polygon fences the range of their parts in ``polygons``.
     let circleLatitudes: [Double]
@@ -43,8 +60,15 @@ public struct FenceIndex: Sendable {
     let circleRadii: [Double]
     let polygonStarts: [Int32]
     let polygons: [PreparedPolygon]
+    /// Every fence part's classified cells, two bits each, one raster after another.
+    let rasterWords: [UInt64]
     let levels: [Level]
-    /// About how many bytes a query may touch: entries, cell tables and polygon edges.
+    /// Every level's hash table, one after another: cell key to a range of ``entries``.
+    let slots: [CellTable.Slot]
+    /// Parallel arrays: every cell's entries, and their boxes within the cell.
+    let boxes: [CellBox]
+    let entries: [Entry]
+    /// About how many bytes a query may touch: entries, cell tables, rasters and polygon edges.
     let footprintBytes: Int
 
     /// The number of fences.
@@ -58,29 +82,16 @@ public struct FenceIndex: Sendable {
 
     /// Builds the index; fence `i` of `fences` gets id `i`.
     ///
-    /// - Complexity: O(*n* log *n*) for *n* fences.
+    /// - Complexity: O(*n* log *n* + *c*) for *n* fences and *c* classified cells.
     public init(fences: [FenceGeometry]) {
-        var shapes: [Shape] = []
-        shapes.reserveCapacity(fences.count)
-        var boxes: [[BoundingBox]] = []
-        boxes.reserveCapacity(fences.count)
-        for fence in fences {
-            switch fence {
-            case .circle(let center, let radius):
-                // A circle that `validatedCircle` would refuse (radius not positive and finite) matches nothing.
-                let valid = radius.isFinite && radius > 0 && center.latitude.isFinite && center.longitude.isFinite
-                shapes.append(
-                    .circle(latitude: center.latitude, longitude: center.longitude, radius: valid ? radius : -1)
-                )
-            case .polygon(let polygon):
-                shapes.append(.polygons([PreparedPolygon(polygon)]))
-            case .multiPolygon(let polygons):
-                shapes.append(.polygons(polygons.map(PreparedPolygon.init)))
-            }
-            boxes.append(
-                fence.boundingBoxes.filter { $0.minLatitude <= $0.maxLatitude && $0.minLongitude <= $0.maxLongitude }
-            )
-        }
+        self.init(prepared: fences.map(PreparedFence.init))
+    }
+
+    /// Builds the index over fences already prepared; fence `i` of `fences` gets id `i`.
+    ///
+    /// - Complexity: O(*n* log *n*) for *n* fences.
+    public init(prepared fences: [PreparedFence]) {
+        let shapes = fences.map(\.shape)
         self.shapes = shapes
         var circleLatitudes = [Double](repeating: 0, count: shapes.count)
         var circleLongitudes = [Double](repeating: 0, count: shapes.count)
@@ -105,13 +116,16 @@ public struct FenceIndex: Sendable {
         self.polygons = polygons
 
         // The finest cells fit the median fence; coarser levels take larger fences.
-        let heights = boxes.compactMap { $0.map { $0.maxLatitude - $0.minLatitude }.max() }.sorted()
+        let heights = fences.compactMap { $0.pieces.map { $0.box.maxLatitude - $0.box.minLatitude }.max() }.sorted()
         let baseCellSize = max(1e-4, heights.isEmpty ? 0.01 : heights[heights.count / 2])
 
+        var rasterWords: [UInt64] = []
         var perLevel = [[(key: Int64, entry: Entry)]](repeating: [], count: Self.levelCount)
-        for (fence, fenceBoxes) in boxes.enumerated() {
+        for (fence, prepared) in fences.enumerated() {
             let span =
-                fenceBoxes.map { max($0.maxLatitude - $0.minLatitude, $0.maxLongitude - $0.minLongitude) }.max() ?? 0
+                prepared.pieces.map {
+                    max($0.box.maxLatitude - $0.box.minLatitude, $0.box.maxLongitude - $0.box.minLongitude)
+                }.max() ?? 0
             var cellSize = baseCellSize
             var level = 0
             // The coarsest level's cells (≥ 16⁹ × 1e-4°) hold any fence on Earth in one cell.
@@ -120,7 +134,10 @@ public struct FenceIndex: Sendable {
                 level += 1
             }
             var cells: [Int64: Entry] = [:]
-            for box in fenceBoxes {
+            for piece in prepared.pieces {
+                let entry = Entry(piece, fence: fence, rasterWord: rasterWords.count)
+                rasterWords += piece.raster.words
+                let box = piece.box
                 let inverse = 1 / cellSize
                 for row in Self.cell(box.minLatitude, inverse)...Self.cell(box.maxLatitude, inverse) {
                     for column in Self.cell(box.minLongitude, inverse)...Self.cell(box.maxLongitude, inverse) {
@@ -128,15 +145,19 @@ public struct FenceIndex: Sendable {
                         if let existing = cells[key] {
                             cells[key] = existing.union(box)
                         } else {
-                            cells[key] = Entry(box, fence: fence)
+                            cells[key] = entry
                         }
                     }
                 }
             }
             perLevel[level] += cells.map { ($0.key, $0.value) }
         }
+        self.rasterWords = rasterWords
 
         var levels: [Level] = []
+        var slots: [CellTable.Slot] = []
+        var boxes: [CellBox] = []
+        var entries: [Entry] = []
         var cellSize = baseCellSize
         for level in 0..<Self.levelCount {
             defer { cellSize *= Self.levelRatio }
@@ -144,21 +165,48 @@ public struct FenceIndex: Sendable {
             guard !pairs.isEmpty else { continue }
             pairs.sort { $0.key < $1.key || ($0.key == $1.key && $0.entry.fence < $1.entry.fence) }
             var table = CellTable(cellCount: pairs.count)
+            let entryBase = entries.count
             var start = 0
             while start < pairs.count {
                 var end = start + 1
                 while end < pairs.count && pairs[end].key == pairs[start].key { end += 1 }
-                table.insert(key: pairs[start].key, start: Int32(start), count: Int32(end - start))
+                table.insert(key: pairs[start].key, start: Int32(entryBase + start), count: Int32(end - start))
                 start = end
             }
+            let inverse = 1 / cellSize
+            for (key, entry) in pairs {
+                let (row, column) = (
+                    Double(Int32(truncatingIfNeeded: key >> 32)), Double(Int32(truncatingIfNeeded: key))
+                )
+                boxes.append(
+                    CellBox(
+                        south: Self.fraction(entry.minLatitude, inverse, row, roundingUp: false),
+                        north: Self.fraction(entry.maxLatitude, inverse, row, roundingUp: true),
+                        west: Self.fraction(entry.minLongitude, inverse, column, roundingUp: false),
+                        east: Self.fraction(entry.maxLongitude, inverse, column, roundingUp: true)
+                    )
+                )
+                entries.append(entry)
+            }
             levels.append(
-                Level(cellSize: cellSize, inverseCellSize: 1 / cellSize, table: table, entries: pairs.map(\.entry))
+                Level(
+                    cellSize: cellSize,
+                    inverseCellSize: inverse,
+                    slotStart: slots.count,
+                    slotMask: table.mask,
+                    entryRange: entryBase..<entries.count
+                )
             )
+            slots += table.slots
         }
         self.levels = levels
+        self.slots = slots
+        self.boxes = boxes
+        self.entries = entries
         self.footprintBytes =
-            levels.reduce(0) { $0 + $1.entries.count * MemoryLayout<Entry>.stride + $1.table.byteCount }
-            + polygons.reduce(0) { $0 + $1.byteCount }
+            entries.count * (MemoryLayout<Entry>.stride + MemoryLayout<CellBox>.stride)
+            + slots.count * MemoryLayout<CellTable.Slot>.stride + polygons.reduce(0) { $0 + $1.byteCount }
+            + rasterWords.count * 8
     }
 
     @inline(__always)
@@ -166,6 +214,20 @@ public struct FenceIndex: Sendable {
         let scaled = (degrees * inverseCellSize).rounded(.down)
         // Positions are validated before they get here; the clamp keeps a stray value from trapping.
         return scaled.isNaN ? 0 : Int32(max(-2e9, min(2e9, scaled)))
+    }
+
+    /// Where `degrees` lies within cell `cell` (of `inverseCellSize` cells per degree), in
+    /// 1/65,536ths of the cell, one step further out than rounding, within 0 ... 65,535.
+    static func fraction(_ degrees: Double, _ inverseCellSize: Double, _ cell: Double, roundingUp: Bool) -> UInt16 {
+        let position = (degrees * inverseCellSize - cell) * 65_536
+        let rounded = roundingUp ? position.rounded(.up) + 1 : position.rounded(.down) - 1
+        return rounded.isNaN ? (roundingUp ? .max : 0) : UInt16(max(0, min(65_535, rounded)))
+    }
+
+    /// Where a position lies within its cell, in 1/65,536ths of the cell.
+    @inline(__always)
+    static func fraction(_ degrees: Double, _ inverseCellSize: Double, _ cell: Int32) -> UInt16 {
+        UInt16(truncatingIfNeeded: Int((degrees * inverseCellSize - Double(cell)) * 65_536))
     }
 
     @inline(__always)
@@ -224,21 +286,71 @@ public struct FenceIndex: Sendable {
 
     @inline(__always)
     func visitCells(latitude: Double, longitude: Double, _ body: (Int) -> Void) {
-        for level in self.levels {
-            let row = Self.cell(latitude, level.inverseCellSize)
-            let column = Self.cell(longitude, level.inverseCellSize)
-            let range = level.table.lookup(Self.key(row: row, column: column))
-            if range.isEmpty { continue }
-            level.entries.withUnsafeBufferPointer { entries in
-                for slot in range {
-                    let entry = entries[slot]
-                    guard latitude >= entry.minLatitude, latitude <= entry.maxLatitude, longitude >= entry.minLongitude,
-                        longitude <= entry.maxLongitude
-                    else { continue }
-                    let fence = Int(entry.fence)
-                    if self.shapeContains(fence, latitude: latitude, longitude: longitude) { body(fence) }
+        self.levels.withUnsafeBufferPointer { levels in
+            self.slots.withUnsafeBufferPointer { slots in
+                self.boxes.withUnsafeBufferPointer { boxes in
+                    self.entries.withUnsafeBufferPointer { entries in
+                        self.rasterWords.withUnsafeBufferPointer { words in
+                            for level in levels {
+                                self.visitCell(
+                                    latitude: latitude,
+                                    longitude: longitude,
+                                    level: level,
+                                    slots: slots,
+                                    boxes: boxes,
+                                    entries: entries,
+                                    words: words,
+                                    body
+                                )
+                            }
+                        }
+                    }
                 }
             }
+        }
+    }
+
+    /// The fences of the point's cell on one level that hold it: the cell's boxes first, then
+    /// each remaining entry's raster cell, then, in a boundary cell, the exact test.
+    @inline(__always)
+    func visitCell(
+        latitude: Double,
+        longitude: Double,
+        level: Level,
+        slots: UnsafeBufferPointer<CellTable.Slot>,
+        boxes: UnsafeBufferPointer<CellBox>,
+        entries: UnsafeBufferPointer<Entry>,
+        words: UnsafeBufferPointer<UInt64>,
+        _ body: (Int) -> Void
+    ) {
+        let row = Self.cell(latitude, level.inverseCellSize)
+        let column = Self.cell(longitude, level.inverseCellSize)
+        let table = UnsafeBufferPointer(rebasing: slots[level.slotStart...(level.slotStart + level.slotMask)])
+        let range = CellTable.lookup(Self.key(row: row, column: column), in: table, mask: level.slotMask)
+        if range.isEmpty { return }
+        let y = Self.fraction(latitude, level.inverseCellSize, row)
+        let x = Self.fraction(longitude, level.inverseCellSize, column)
+        for slot in range {
+            let box = boxes[slot]
+            guard y >= box.south, y <= box.north, x >= box.west, x <= box.east else { continue }
+            let entry = entries[slot]
+            guard latitude >= entry.minLatitude, latitude <= entry.maxLatitude,
+                longitude >= entry.minLongitude, longitude <= entry.maxLongitude
+            else { continue }
+            let fence = Int(entry.fence)
+            if entry.rasterWord >= 0 {
+                // The box holds the point, so the row and column are within the raster.
+                let row = Int((latitude - entry.minLatitude) * entry.latitudeScale)
+                let column = Int((longitude - entry.minLongitude) * entry.longitudeScale)
+                let cell = row &* Int(entry.rasterStride) &+ column
+                let bits = (words[Int(entry.rasterWord) &+ (cell &>> 5)] &>> UInt64((cell & 31) &<< 1)) & 3
+                if bits == CellClass.inside.rawValue {
+                    body(fence)
+                    continue
+                }
+                if bits == CellClass.outside.rawValue { continue }
+            }
+            if self.shapeContains(fence, latitude: latitude, longitude: longitude) { body(fence) }
         }
     }
 
@@ -251,10 +363,14 @@ public struct FenceIndex: Sendable {
         return result.sorted()
     }
 
-    /// Batches of at least this many points are visited in spatial order, when the index is larger
-    /// than a cache can hold (below that, index order was measured to be faster).
+    /// Batches of at least this many points are visited in spatial order when the index is larger
+    /// than a core's caches (below that, index order was measured to be faster).
     static let spatialOrderThreshold = 4_096
-    static let cacheBytes = 4 << 20
+    static let cacheBytes = 256 << 10
+    /// Indexes larger than this (a shared cache) are worth a full Z-order of the points, not only
+    /// grouping them by cell: measured on the shared workloads, the sort costs more than it saves
+    /// at 1,000 fences (1.8 MB) and saves a fifth at 100,000 (190 MB).
+    static let sharedCacheBytes = 16 << 20
 
     /// For many points (given as parallel latitude and longitude arrays), calls `body(point, fence)`
     /// for every fence that holds each point. Each point's fences are reported together; large
@@ -273,12 +389,12 @@ public struct FenceIndex: Sendable {
             }
             return
         }
-        // Large batches are visited in spatial order (rows of ~1.7 km cells), so neighbouring
-        // points reuse the cells, entries and polygons already in cache.
-        let order = SpatialOrder.sorted(latitudes: latitudes, longitudes: longitudes)
-        for point in order {
-            let point = Int(point)
-            self.visitContaining(latitude: latitudes[point], longitude: longitudes[point]) { body(point, $0) }
+        let ordered =
+            self.footprintBytes > Self.sharedCacheBytes
+            ? SpatialOrder.zOrdered(latitudes: latitudes, longitudes: longitudes)
+            : SpatialOrder.grouped(latitudes: latitudes, longitudes: longitudes)
+        for point in ordered {
+            self.visitContaining(latitude: point.latitude, longitude: point.longitude) { body(point.index, $0) }
         }
     }
 
@@ -312,8 +428,8 @@ public struct FenceIndex: Sendable {
                 total + ((box.maxLatitude - box.minLatitude) * level.inverseCellSize + 2)
                     * ((box.maxLongitude - box.minLongitude) * level.inverseCellSize + 2)
             }
-            if cells > Double(level.entries.count) {
-                for entry in level.entries
+            if cells > Double(level.entryRange.count) {
+                for entry in self.entries[level.entryRange]
                 where searchBoxes.contains(where: {
                     $0.minLatitude <= entry.maxLatitude && $0.maxLatitude >= entry.minLatitude
                         && $0.minLongitude <= entry.maxLongitude && $0.maxLongitude >= entry.minLongitude
@@ -331,8 +447,17 @@ public struct FenceIndex: Sendable {
                         box.minLongitude,
                         level.inverseCellSize
                     )...Self.cell(box.maxLongitude, level.inverseCellSize) {
-                        for slot in level.table.lookup(Self.key(row: row, column: column)) {
-                            candidates.insert(Int(level.entries[slot].fence))
+                        let range = self.slots.withUnsafeBufferPointer { slots in
+                            CellTable.lookup(
+                                Self.key(row: row, column: column),
+                                in: UnsafeBufferPointer(
+                                    rebasing: slots[level.slotStart...(level.slotStart + level.slotMask)]
+                                ),
+                                mask: level.slotMask
+                            )
+                        }
+                        for slot in range {
+                            candidates.insert(Int(self.entries[slot].fence))
                         }
                     }
                 }
@@ -395,23 +520,32 @@ public struct ContainmentMatches: Sendable, Hashable {
 }
 
 extension FenceIndex.Entry {
-    init(_ box: BoundingBox, fence: Int) {
+    init(_ piece: PreparedFence.Piece, fence: Int, rasterWord: Int) {
         self.init(
-            minLatitude: box.minLatitude,
-            maxLatitude: box.maxLatitude,
-            minLongitude: box.minLongitude,
-            maxLongitude: box.maxLongitude,
-            fence: Int32(fence)
+            minLatitude: piece.box.minLatitude,
+            maxLatitude: piece.box.maxLatitude,
+            minLongitude: piece.box.minLongitude,
+            maxLongitude: piece.box.maxLongitude,
+            latitudeScale: piece.raster.latitudeScale,
+            longitudeScale: piece.raster.longitudeScale,
+            fence: Int32(fence),
+            rasterWord: Int32(rasterWord),
+            rasterStride: Int32(piece.raster.stride)
         )
     }
 
+    /// The entry for two parts of one fence in the same cell: their boxes' union, tested exactly.
     func union(_ box: BoundingBox) -> FenceIndex.Entry {
         FenceIndex.Entry(
             minLatitude: min(self.minLatitude, box.minLatitude),
             maxLatitude: max(self.maxLatitude, box.maxLatitude),
             minLongitude: min(self.minLongitude, box.minLongitude),
             maxLongitude: max(self.maxLongitude, box.maxLongitude),
-            fence: self.fence
+            latitudeScale: 0,
+            longitudeScale: 0,
+            fence: self.fence,
+            rasterWord: -1,
+            rasterStride: 0
         )
     }
 }

@@ -58,6 +58,11 @@ public struct RegionDirectory: Sendable {
     /// The secret every region shares: it keys the email hash of directory entries and
     /// authenticates one region server to another.
     public let key: DirectoryKey
+    /// Every region's area shapes in one classified index, and the region each shape belongs to.
+    private let areas: FenceIndex
+    private let areaRegions: [Int]
+    /// The same shapes prepared, by index id, for the distance to the nearest area.
+    private let preparedAreas: [PreparedFence]
 
     /// Validates `regions`: ids unique, replicas known and inside their region's group.
     ///
@@ -85,6 +90,9 @@ public struct RegionDirectory: Sendable {
         }
         self.regions = regions
         self.key = key
+        self.preparedAreas = regions.flatMap { $0.area.map(PreparedFence.init) }
+        self.areaRegions = regions.enumerated().flatMap { index, region in region.area.map { _ in index } }
+        self.areas = FenceIndex(prepared: self.preparedAreas)
     }
 
     /// The directory of a server that runs alone: one region, home to every location.
@@ -100,19 +108,25 @@ public struct RegionDirectory: Sendable {
 
     /// The home region for a phone at `location`: the first region whose area holds it, else
     /// the region whose area's edge is nearest (a ship at sea, an area left out of every map).
+    ///
+    /// - Complexity: O(1) for a location away from every area's edge (the areas' classified
+    ///   index answers it); O(*n*) in the areas' edges otherwise.
     public func homeRegion(for location: Coordinate) -> Region {
-        if let inside = self.regions.first(where: { region in region.area.contains { $0.contains(location) } }) {
-            return inside
+        var first: Int?
+        self.areas.forEachFence(containing: location) { area in
+            first = min(first ?? .max, self.areaRegions[area])
         }
-        return self.regions.min { self.distance(from: location, to: $0) < self.distance(from: location, to: $1) }!
+        if let first { return self.regions[first] }
+        var nearest = (region: 0, distance: Double.infinity)
+        for (area, prepared) in self.preparedAreas.enumerated() {
+            let distance = prepared.distanceToBoundary(from: location)
+            if distance < nearest.distance { nearest = (self.areaRegions[area], distance) }
+        }
+        return self.regions[nearest.region]
     }
 
     /// The regions other than `region`: the peers a region server talks to.
     public func peers(of region: RegionID) -> [Region] {
         self.regions.filter { $0.id != region }
-    }
-
-    private func distance(from location: Coordinate, to region: Region) -> Double {
-        region.area.map { $0.distanceToBoundary(from: location) }.min() ?? .infinity
     }
 }
