@@ -133,16 +133,19 @@ public struct FenceIndex: Sendable {
                 cellSize *= Self.levelRatio
                 level += 1
             }
+            let inverse = 1 / cellSize
+            // One part (nearly every fence): its cells straight in; several: merged per cell.
             var cells: [Int64: Entry] = [:]
             for piece in prepared.pieces {
                 let entry = Entry(piece, fence: fence, rasterWord: rasterWords.count)
                 rasterWords += piece.raster.words
                 let box = piece.box
-                let inverse = 1 / cellSize
                 for row in Self.cell(box.minLatitude, inverse)...Self.cell(box.maxLatitude, inverse) {
                     for column in Self.cell(box.minLongitude, inverse)...Self.cell(box.maxLongitude, inverse) {
                         let key = Self.key(row: row, column: column)
-                        if let existing = cells[key] {
+                        if prepared.pieces.count == 1 {
+                            perLevel[level].append((key, entry))
+                        } else if let existing = cells[key] {
                             cells[key] = existing.union(box)
                         } else {
                             cells[key] = entry
@@ -161,9 +164,13 @@ public struct FenceIndex: Sendable {
         var cellSize = baseCellSize
         for level in 0..<Self.levelCount {
             defer { cellSize *= Self.levelRatio }
-            var pairs = perLevel[level]
-            guard !pairs.isEmpty else { continue }
-            pairs.sort { $0.key < $1.key || ($0.key == $1.key && $0.entry.fence < $1.entry.fence) }
+            let unsorted = perLevel[level]
+            guard !unsorted.isEmpty else { continue }
+            // Sorted by key through 16-byte (key, position) pairs, not the entries themselves. The
+            // order of a cell's entries does not matter: queries report fences in no set order.
+            var order = unsorted.indices.map { (key: unsorted[$0].key, position: $0) }
+            order.sort { $0.key < $1.key }
+            let pairs = order.map { unsorted[$0.position] }
             var table = CellTable(cellCount: pairs.count)
             let entryBase = entries.count
             var start = 0
@@ -272,86 +279,7 @@ public struct FenceIndex: Sendable {
 
     @usableFromInline
     func visitContaining(latitude: Double, longitude: Double, _ body: (Int) -> Void) {
-        guard latitude >= -90, latitude <= 90, longitude >= -180, longitude <= 180 else { return }  // NaN fails too
-        guard abs(longitude) == 180 else {
-            self.visitCells(latitude: latitude, longitude: longitude, body)
-            return
-        }
-        // ±180° is one meridian: a fence may reach it from either side; report each fence once.
-        var found = Set<Int>()
-        self.visitCells(latitude: latitude, longitude: 180) { found.insert($0) }
-        self.visitCells(latitude: latitude, longitude: -180) { found.insert($0) }
-        for fence in found.sorted() { body(fence) }
-    }
-
-    @inline(__always)
-    func visitCells(latitude: Double, longitude: Double, _ body: (Int) -> Void) {
-        self.levels.withUnsafeBufferPointer { levels in
-            self.slots.withUnsafeBufferPointer { slots in
-                self.boxes.withUnsafeBufferPointer { boxes in
-                    self.entries.withUnsafeBufferPointer { entries in
-                        self.rasterWords.withUnsafeBufferPointer { words in
-                            for level in levels {
-                                self.visitCell(
-                                    latitude: latitude,
-                                    longitude: longitude,
-                                    level: level,
-                                    slots: slots,
-                                    boxes: boxes,
-                                    entries: entries,
-                                    words: words,
-                                    body
-                                )
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// The fences of the point's cell on one level that hold it: the cell's boxes first, then
-    /// each remaining entry's raster cell, then, in a boundary cell, the exact test.
-    @inline(__always)
-    func visitCell(
-        latitude: Double,
-        longitude: Double,
-        level: Level,
-        slots: UnsafeBufferPointer<CellTable.Slot>,
-        boxes: UnsafeBufferPointer<CellBox>,
-        entries: UnsafeBufferPointer<Entry>,
-        words: UnsafeBufferPointer<UInt64>,
-        _ body: (Int) -> Void
-    ) {
-        let row = Self.cell(latitude, level.inverseCellSize)
-        let column = Self.cell(longitude, level.inverseCellSize)
-        let table = UnsafeBufferPointer(rebasing: slots[level.slotStart...(level.slotStart + level.slotMask)])
-        let range = CellTable.lookup(Self.key(row: row, column: column), in: table, mask: level.slotMask)
-        if range.isEmpty { return }
-        let y = Self.fraction(latitude, level.inverseCellSize, row)
-        let x = Self.fraction(longitude, level.inverseCellSize, column)
-        for slot in range {
-            let box = boxes[slot]
-            guard y >= box.south, y <= box.north, x >= box.west, x <= box.east else { continue }
-            let entry = entries[slot]
-            guard latitude >= entry.minLatitude, latitude <= entry.maxLatitude,
-                longitude >= entry.minLongitude, longitude <= entry.maxLongitude
-            else { continue }
-            let fence = Int(entry.fence)
-            if entry.rasterWord >= 0 {
-                // The box holds the point, so the row and column are within the raster.
-                let row = Int((latitude - entry.minLatitude) * entry.latitudeScale)
-                let column = Int((longitude - entry.minLongitude) * entry.longitudeScale)
-                let cell = row &* Int(entry.rasterStride) &+ column
-                let bits = (words[Int(entry.rasterWord) &+ (cell &>> 5)] &>> UInt64((cell & 31) &<< 1)) & 3
-                if bits == CellClass.inside.rawValue {
-                    body(fence)
-                    continue
-                }
-                if bits == CellClass.outside.rawValue { continue }
-            }
-            if self.shapeContains(fence, latitude: latitude, longitude: longitude) { body(fence) }
-        }
+        self.withProbe { $0.visitContaining(latitude: latitude, longitude: longitude, body) }
     }
 
     /// The ids of the fences that hold `point`, ascending.
@@ -384,8 +312,10 @@ public struct FenceIndex: Sendable {
     ) {
         precondition(latitudes.count == longitudes.count, "one longitude per latitude")
         guard latitudes.count >= Self.spatialOrderThreshold, self.footprintBytes > Self.cacheBytes else {
-            for point in 0..<latitudes.count {
-                self.visitContaining(latitude: latitudes[point], longitude: longitudes[point]) { body(point, $0) }
+            self.withProbe { probe in
+                for point in 0..<latitudes.count {
+                    probe.visitContaining(latitude: latitudes[point], longitude: longitudes[point]) { body(point, $0) }
+                }
             }
             return
         }
@@ -393,8 +323,10 @@ public struct FenceIndex: Sendable {
             self.footprintBytes > Self.sharedCacheBytes
             ? SpatialOrder.zOrdered(latitudes: latitudes, longitudes: longitudes)
             : SpatialOrder.grouped(latitudes: latitudes, longitudes: longitudes)
-        for point in ordered {
-            self.visitContaining(latitude: point.latitude, longitude: point.longitude) { body(point.index, $0) }
+        self.withProbe { probe in
+            for point in ordered {
+                probe.visitContaining(latitude: point.latitude, longitude: point.longitude) { body(point.index, $0) }
+            }
         }
     }
 

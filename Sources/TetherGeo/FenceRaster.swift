@@ -212,20 +212,35 @@ extension FenceRaster {
                     }
                 }
             }
+            // A run of cells no edge comes near is all inside or all outside. It shares the class
+            // of any such cell beside it in the row below (the two touch, and no edge comes between
+            // them); only a run with none there needs the exact test.
+            let boundaryClass = UInt8(CellClass.boundary.rawValue)
             for row in 0..<cells.rows {
-                var runClass = RasterCells.unknown
-                for column in 0..<cells.columns {
-                    let cell = row * cells.columns + column
-                    guard classes[cell] == RasterCells.unknown else {
-                        runClass = RasterCells.unknown
+                var column = 0
+                while column < cells.columns {
+                    guard classes[row * cells.columns + column] == RasterCells.unknown else {
+                        column += 1
                         continue
+                    }
+                    var end = column
+                    var runClass = RasterCells.unknown
+                    while end < cells.columns && classes[row * cells.columns + end] == RasterCells.unknown {
+                        if row > 0 && runClass == RasterCells.unknown {
+                            let below = classes[(row - 1) * cells.columns + end]
+                            if below != boundaryClass { runClass = below }
+                        }
+                        end += 1
                     }
                     if runClass == RasterCells.unknown {
                         let (latitude, longitude) = cells.middle(row: row, column: column)
                         let inside = polygons.contains { $0.contains(x: longitude, y: latitude) }
                         runClass = UInt8((inside ? CellClass.inside : CellClass.outside).rawValue)
                     }
-                    classes[cell] = runClass
+                    for cell in (row * cells.columns + column)..<(row * cells.columns + end) {
+                        classes[cell] = runClass
+                    }
+                    column = end
                 }
             }
         }
