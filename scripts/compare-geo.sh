@@ -29,6 +29,7 @@ ref, ours = lines(sys.argv[1]), lines(sys.argv[2])
 c_ref, c_us = ref["contains"], ours["contains"]
 same = all(c_ref[k] == c_us[k] for k in ("total_matches", "pair_checksum", "circle_matches", "polygon_matches", "points_with_match"))
 print(f"  contains:  {c_us['points_per_s'] / c_ref['points_per_s']:.2f}x the reference's points/s; counts and checksum {'equal' if same else 'DIFFER'}")
+print(f"  index:     built in {c_us['index_build_s']:.3f} s against STRtree's {c_ref['index_build_s']:.3f} s; {c_us['index_bytes'] / 2**20:.1f} MiB")
 h_ref, h_us = ref["haversine"], ours["haversine"]
 same = h_ref["over_100m"] == h_us["over_100m"] and abs(h_ref["sum_m"] - h_us["sum_m"]) <= 0.1
 print(f"  haversine: {h_us['pairs_per_s'] / h_ref['pairs_per_s']:.2f}x the reference's pairs/s; sum and count {'equal' if same else 'DIFFER'}")

@@ -39,6 +39,36 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The alert engine's question for each fix: is its whole accuracy circle inside a fence,
+    // outside it, or across the edge? Classified cells against the exact geometry.
+    Benchmark("fix placement, 100k fixes × 10 fences, classified cells") { benchmark, workload in
+        for _ in benchmark.scaledIterations {
+            var decided = 0
+            for (center, accuracy) in workload.fixes {
+                for fence in workload.prepared where fence.region(around: center, radius: accuracy) != nil {
+                    decided += 1
+                }
+            }
+            blackHole(decided)
+        }
+    } setup: {
+        FixWorkload(seed: 3)
+    }
+
+    Benchmark("fix placement, 100k fixes × 10 fences, exact geometry") { benchmark, workload in
+        for _ in benchmark.scaledIterations {
+            var decided = 0
+            for (center, accuracy) in workload.fixes {
+                for fence in workload.fences where fence.distanceToBoundary(from: center) >= accuracy {
+                    decided += fence.contains(center) ? 1 : 0
+                }
+            }
+            blackHole(decided)
+        }
+    } setup: {
+        FixWorkload(seed: 3)
+    }
+
     Benchmark("separation, 1M pairs") { benchmark, workload in
         for _ in benchmark.scaledIterations {
             let distances = Separation.distances(
@@ -120,6 +150,48 @@ struct SyntheticWorkload: Sendable {
             }
         }
         return fences
+    }
+}
+
+/// Fixes with accuracy circles (5–100 m) around ten fences of one city, as a device's rules hold.
+struct FixWorkload: Sendable {
+    let fences: [FenceGeometry]
+    let prepared: [PreparedFence]
+    let fixes: [(Coordinate, Double)]
+
+    init(seed: UInt64) {
+        self.fences = SyntheticWorkload.fences(count: 10, seed: seed).map { fence in
+            // One city: move every fence next to Berlin, keeping its shape.
+            switch fence {
+            case .circle(let center, let radius):
+                return .circle(center: Self.nearBerlin(center), radius: radius)
+            case .polygon(let polygon):
+                return .polygon(try! Polygon(exterior: polygon.exterior.map(Self.nearBerlin)))
+            case .multiPolygon:
+                return fence
+            }
+        }
+        self.prepared = self.fences.map(PreparedFence.init)
+        var random = SplitMix64(seed: seed &+ 1)
+        self.fixes = (0..<100_000).map { _ in
+            let position = Coordinate(
+                uncheckedLatitude: 52.52 + random.normal() * 0.01,
+                longitude: 13.405 + random.normal() * 0.014
+            )
+            return (position, 5 + random.unit() * 95)
+        }
+    }
+
+    /// The same place relative to its city, moved to Berlin.
+    static func nearBerlin(_ point: Coordinate) -> Coordinate {
+        let city = SyntheticWorkload.cities.min {
+            abs($0.latitude - point.latitude) + abs($0.longitude - point.longitude)
+                < abs($1.latitude - point.latitude) + abs($1.longitude - point.longitude)
+        }!
+        return Coordinate(
+            uncheckedLatitude: 52.52 + (point.latitude - city.latitude),
+            longitude: 13.405 + (point.longitude - city.longitude)
+        )
     }
 }
 

@@ -74,6 +74,9 @@ public struct FenceIndex: Sendable {
     /// The number of fences.
     public var count: Int { self.shapes.count }
 
+    /// About how many bytes the index holds: cell tables, entries, classified cells and polygons.
+    public var memoryFootprint: Int { self.footprintBytes }
+
     /// The most cells a fence spans per axis on its level.
     static let maximumSpan = 8
     /// Each level's cells are this many times larger than the previous level's.

@@ -52,6 +52,7 @@ struct GeoCommand: ParsableCommand {
             "bench": "contains", "fences": fences.count, "points": points.latitudes.count, "threads": self.threads,
             "seconds": Stopwatch.round(seconds), "points_per_s": Int(Double(points.latitudes.count) / seconds),
             "fence_load_s": Stopwatch.round(loadSeconds), "index_build_s": Stopwatch.round(buildSeconds),
+            "index_bytes": index.memoryFootprint,
             "total_matches": tally.totalMatches, "circle_matches": tally.circleMatches,
             "polygon_matches": tally.totalMatches - tally.circleMatches, "points_with_match": tally.pointsWithMatch,
             "pair_checksum": tally.checksum,

@@ -26,6 +26,11 @@ struct ClassifiedCellsTests {
             .circle(center: coordinate(40, -100), radius: 2_000_000),
             .polygon(try Polygon(exterior: ring([(20, 60), (20.05, 60), (20.05, 60.0000001), (20, 60)]))),
             .polygon(try regularPolygon(x: -46.63, y: -23.55, radius: 0.02, vertices: 300)),
+            // Two parts side by side in the same index cells: their entries merge, tested exactly.
+            .multiPolygon([
+                try square(x: 2.35, y: 48.85, size: 0.001),
+                try square(x: 2.3512, y: 48.8505, size: 0.0008, hole: (x: 2.3514, y: 48.8507, size: 0.0002)),
+            ]),
         ]
     }
 
