@@ -171,7 +171,7 @@ struct FixWorkload: Sendable {
                 return fence
             }
         }
-        self.prepared = self.fences.map(PreparedFence.init)
+        self.prepared = self.fences.map { PreparedFence($0) }
         var random = SplitMix64(seed: seed &+ 1)
         self.fixes = (0..<100_000).map { _ in
             let position = Coordinate(

@@ -9,10 +9,14 @@ public struct AlertFence: Sendable, Hashable {
     public var role: FenceRole
     /// The shape; setting it prepares ``prepared`` again.
     public var geometry: FenceGeometry {
-        didSet { self.prepared = PreparedFence(self.geometry) }
+        didSet { self.prepared = PreparedFence(self.geometry, cells: Self.cells) }
     }
     /// The shape with its classified cells, prepared once: what the engine tests fixes against.
     public private(set) var prepared: PreparedFence
+
+    /// Classified cells per fence part: 16 × 16 (64 bytes) place most accuracy circles of a few
+    /// metres to a few tens in fences of a few hundred, and every device keeps its own copy.
+    static let cells = 256
 
     /// Creates a fence rule.
     public init(id: String, name: String, role: FenceRole, geometry: FenceGeometry) {
@@ -20,7 +24,7 @@ public struct AlertFence: Sendable, Hashable {
         self.name = name
         self.role = role
         self.geometry = geometry
-        self.prepared = PreparedFence(geometry)
+        self.prepared = PreparedFence(geometry, cells: Self.cells)
     }
 }
 

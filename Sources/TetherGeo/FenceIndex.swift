@@ -87,7 +87,7 @@ public struct FenceIndex: Sendable {
     ///
     /// - Complexity: O(*n* log *n* + *c*) for *n* fences and *c* classified cells.
     public init(fences: [FenceGeometry]) {
-        self.init(prepared: fences.map(PreparedFence.init))
+        self.init(prepared: fences.map { PreparedFence($0) })
     }
 
     /// Builds the index over fences already prepared; fence `i` of `fences` gets id `i`.

@@ -8,8 +8,9 @@ enum CellClass: UInt64, Sendable {
     case boundary = 2
 }
 
-/// A box around a fence (or one of its parts) cut into a grid of about ``targetCells`` cells,
-/// square in metres, each classified once against the whole fence: inside, outside or boundary.
+/// A box around a fence (or one of its parts) cut into a grid of cells square in metres (as many
+/// as ``PreparedFence`` asks for), each classified once against the whole fence: inside, outside
+/// or boundary.
 ///
 /// A query maps its position to a cell with two multiplications; only a position in a boundary
 /// cell needs the exact test. Cells are classified with a margin (``margin`` degrees, and a
@@ -32,8 +33,6 @@ struct FenceRaster: Sendable {
     /// Two bits per cell, row-major from the south-west, 32 cells per word.
     let words: [UInt64]
 
-    /// About this many cells per raster: 33 × 33 cells, 272 bytes, for a square box.
-    static let targetCells = 1_024
     /// How far (degrees, about 0.1 mm) each cell is grown before it is classified.
     static let margin = 1e-9
 
@@ -97,24 +96,26 @@ struct FenceRaster: Sendable {
 }
 
 extension FenceRaster {
-    /// The grid over `box`: about ``targetCells`` cells, square in metres at the box's middle.
+    /// The grid over `box`: about `targetCells` cells, square in metres at the box's middle.
     private init(
         frame box: BoundingBox,
+        targetCells: Int,
         classify: (_ cells: RasterCells, _ classes: UnsafeMutableBufferPointer<UInt8>) -> Void
     ) {
+        let targetCells = max(1, min(1 << 20, targetCells))
         let height = box.maxLatitude - box.minLatitude
         let width = box.maxLongitude - box.minLongitude
         let metresWide = width * max(0.01, geoCos(radians((box.minLatitude + box.maxLatitude) / 2)))
         var rows = 1
         var columns = 1
         if height > 0 && metresWide > 0 {
-            let ideal = (Double(Self.targetCells) * height / metresWide).squareRoot()
-            rows = Int(max(1, min(Double(Self.targetCells), ideal.rounded())))
-            columns = max(1, Self.targetCells / rows)
+            let ideal = (Double(targetCells) * height / metresWide).squareRoot()
+            rows = Int(max(1, min(Double(targetCells), ideal.rounded())))
+            columns = max(1, targetCells / rows)
         } else if height > 0 {
-            rows = Self.targetCells
+            rows = targetCells
         } else if width > 0 {
-            columns = Self.targetCells
+            columns = targetCells
         }
         let cells = RasterCells(
             minLatitude: box.minLatitude,
@@ -151,8 +152,8 @@ extension FenceRaster {
     /// A cell's haversine term `a = sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2)` is bounded below and
     /// above from its latitude and longitude ranges; the cell is inside when the upper bound is
     /// within the radius less a millimetre, outside when the lower bound is beyond it plus one.
-    init(circleAt center: Coordinate, radius: Double, box: BoundingBox) {
-        self.init(frame: box) { cells, classes in
+    init(circleAt center: Coordinate, radius: Double, box: BoundingBox, cells targetCells: Int) {
+        self.init(frame: box, targetCells: targetCells) { cells, classes in
             let tolerance = max(1e-3, radius * 1e-9)
             // Near-antipodal distances lose precision in asin: such caps are all boundary.
             guard radius < 0.9 * Double.pi * Earth.meanRadius else { return }
@@ -194,8 +195,8 @@ extension FenceRaster {
     /// A raster of polygons over `box` (the box of one of them): cells any edge of any polygon
     /// comes near are boundary; every other run of cells along a row is inside or outside as a
     /// whole, decided by one exact test at the middle of its first cell.
-    init(polygons: [PreparedPolygon], box: BoundingBox) {
-        self.init(frame: box) { cells, classes in
+    init(polygons: [PreparedPolygon], box: BoundingBox, cells targetCells: Int) {
+        self.init(frame: box, targetCells: targetCells) { cells, classes in
             // Too thin to tell cells apart: every cell stays boundary.
             guard cells.cellHeight > Self.margin, cells.cellWidth > Self.margin else { return }
             let boundary = UInt8(CellClass.boundary.rawValue)

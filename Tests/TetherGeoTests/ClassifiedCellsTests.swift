@@ -107,12 +107,16 @@ struct ClassifiedCellsTests {
         let fences = try Self.awkwardFences()
         let index = FenceIndex(fences: fences)
         for (id, fence) in fences.enumerated() {
-            let prepared = PreparedFence(fence)
+            // The index's cells (1,024 a part), the alert engine's (256), and coarse ones.
+            let cellCounts = [16, 256, 1_024]
+            let prepared = cellCounts.map { PreparedFence(fence, cells: $0) }
             var insideCount = 0
             for point in Self.probes(around: fence, count: 1_500, seed: UInt64(id + 1)) {
                 let exact = FenceIndexTests.oracleContains(fence, point)
                 insideCount += exact ? 1 : 0
-                #expect(prepared.contains(point) == exact, "fence \(id) at \(point)")
+                for (cells, fence) in zip(cellCounts, prepared) {
+                    #expect(fence.contains(point) == exact, "fence \(id) at \(point), \(cells) cells")
+                }
                 #expect(index.fences(containing: point).contains(id) == exact, "fence \(id) at \(point) (index)")
             }
             #expect(insideCount > 0, "fence \(id): the probes reach inside")
@@ -144,7 +148,7 @@ struct ClassifiedCellsTests {
     @Test func randomFencesAgreeWithTheExactRuleThroughTheIndex() async throws {
         let fences = try FenceIndexTests.fences()
         let index = FenceIndex(fences: fences)
-        let prepared = fences.map(PreparedFence.init)
+        let prepared = fences.map { PreparedFence($0) }
         await propertyCheck(count: 200, input: Gen.int(in: 0...(fences.count - 1)), Gen.int(in: 1...1_000_000)) {
             id,
             seed in
@@ -162,7 +166,7 @@ struct ClassifiedCellsTests {
         var answered = 0
         var total = 0
         for (id, fence) in fences.enumerated() {
-            let prepared = PreparedFence(fence)
+            let prepared = PreparedFence(fence, cells: id.isMultiple(of: 2) ? 256 : 1_024)
             // Circles anywhere around the fence, up to a tenth of its height across.
             let around = Self.probes(around: fence, count: 10, seed: UInt64(id + 100))
             let (south, north) = (around.map(\.latitude).min()!, around.map(\.latitude).max()!)

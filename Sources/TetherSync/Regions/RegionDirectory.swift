@@ -90,7 +90,7 @@ public struct RegionDirectory: Sendable {
         }
         self.regions = regions
         self.key = key
-        self.preparedAreas = regions.flatMap { $0.area.map(PreparedFence.init) }
+        self.preparedAreas = regions.flatMap { $0.area.map { PreparedFence($0) } }
         self.areaRegions = regions.enumerated().flatMap { index, region in region.area.map { _ in index } }
         self.areas = FenceIndex(prepared: self.preparedAreas)
     }
