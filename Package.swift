@@ -222,7 +222,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // The device simulator speaks HTTP only: no TetherServer or TetherStore here.
+        // The device simulator speaks HTTP only: no TetherServer or TetherStore here (its phones'
+        // backups go through TetherBackupClient, the CLI's backup client).
         .target(
             name: "TetherSimulator",
             dependencies: [
@@ -230,6 +231,7 @@ let package = Package(
                 "TetherGeo",
                 "TetherAPI",
                 "TetherClient",
+                "TetherBackupClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

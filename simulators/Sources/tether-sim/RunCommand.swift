@@ -52,6 +52,15 @@ struct RunCommand: AsyncParsableCommand {
     )
     var operatorToken: String?
 
+    @Option(
+        name: .customLong("restart-command"),
+        help: ArgumentHelp(
+            "Restarts a server for backup pushes a restart interrupts: run as 'CMD stop URL' (return once it is gone) and 'CMD start URL' (same URL and data).",
+            valueName: "CMD"
+        )
+    )
+    var restartCommand: String?
+
     @Flag(help: "Print {\"passed\", \"failed\", \"scenarios\": […]} on stdout instead of the table.")
     var json = false
 
@@ -98,6 +107,7 @@ struct RunCommand: AsyncParsableCommand {
             timeout: try Duration(setting: self.timeout, field: "--timeout"),
             settle: try Duration(setting: self.settle, field: "--settle"),
             operatorToken: self.operatorToken ?? ProcessInfo.processInfo.environment["TETHER_OPERATOR_TOKEN"],
+            serverRestarter: self.restartCommand.map(RestartCommand.restarter),
             progress: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         )
         let skipped = scenarios.compactMap { scenario in

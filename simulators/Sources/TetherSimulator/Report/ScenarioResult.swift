@@ -24,6 +24,8 @@ public struct ScenarioResult: Sendable {
     public var duration: Duration
     /// In a scenario across regions, each owner's home region by owner name; else empty.
     public var homeRegions: [String: String] = [:]
+    /// Every owner's backup steps, in the order they ran (owners in file order).
+    public var backups: [BackupStepResult] = []
 
     /// Whether everything expected arrived and nothing else went wrong.
     public var passed: Bool { self.problems.isEmpty }

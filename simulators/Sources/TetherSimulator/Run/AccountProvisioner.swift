@@ -29,6 +29,8 @@ struct ProvisionedOwner: Sendable {
     /// Signed in with the owner's access token; sends through AsyncHTTPClient, so it also
     /// follows the alert stream.
     var client: Client
+    /// The owner's access token, for clients of other servers (the new home after a move).
+    var accessToken: String
     var devices: [String: ProvisionedDevice]
 }
 
@@ -86,6 +88,7 @@ struct AccountProvisioner: Sendable {
             serverURL: home,
             redirect: redirect,
             client: client,
+            accessToken: grant.accessToken,
             devices: devices
         )
     }

@@ -24,6 +24,9 @@ public struct RunOptions: Sendable {
     /// records and streams every repeat and lifted suppression due, then waits until each
     /// owner's stream holds everything its alert list shows.
     public var operatorToken: String?
+    /// How to restart a server, for backup pushes that a restart interrupts
+    /// (`restart_server_after`); scenarios with one need it.
+    public var serverRestarter: ServerRestarter?
     /// Where progress lines go (one per step and owner); standard error in `tether-sim`.
     public var progress: @Sendable (String) -> Void
 
@@ -35,8 +38,10 @@ public struct RunOptions: Sendable {
         timeout: Duration = .seconds(15),
         settle: Duration = .milliseconds(1_500),
         operatorToken: String? = nil,
+        serverRestarter: ServerRestarter? = nil,
         progress: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.serverRestarter = serverRestarter
         self.operatorToken = operatorToken
         self.serverURL = serverURL
         self.regionServers = regionServers
@@ -48,13 +53,19 @@ public struct RunOptions: Sendable {
 
     /// What `scenario` needs that these options lack, as a sentence (`nil` when it can run):
     /// a scenario across regions needs a server for each of its regions, any other one the
-    /// single server.
+    /// single server; one whose backup restarts its server needs a ``serverRestarter``.
     public func missingServers(for scenario: Scenario) -> String? {
         guard scenario.spansRegions else {
-            return self.serverURL == nil ? "needs a single server (--server URL)" : nil
+            if self.serverURL == nil { return "needs a single server (--server URL)" }
+            return self.missingRestarter(for: scenario)
         }
         let missing = scenario.regions.map(\.id).filter { self.regionServers[$0] == nil }
-        guard !missing.isEmpty else { return nil }
+        guard !missing.isEmpty else { return self.missingRestarter(for: scenario) }
         return "runs across regions and needs a server for \(missing.joined(separator: ", ")) (--regions FILE)"
+    }
+
+    private func missingRestarter(for scenario: Scenario) -> String? {
+        scenario.restartsServer && self.serverRestarter == nil
+            ? "needs a way to restart its server (--restart-command CMD)" : nil
     }
 }

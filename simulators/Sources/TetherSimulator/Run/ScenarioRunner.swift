@@ -89,6 +89,8 @@ public struct ScenarioRunner: Sendable {
             problems += try await self.storedAtHome(posted.probed, owners: owners, start: start)
             for watcher in watchers { await watcher.stop() }
             watchers = []
+            let backups = await self.playBackups(scenario, owners: owners, name: name, tag: identity.tag)
+            problems += backups.problems
             let matched = ExpectationMatcher.match(
                 expect,
                 received: received,
@@ -108,7 +110,8 @@ public struct ScenarioRunner: Sendable {
                 batches: plan.count,
                 duration: began.duration(to: .now),
                 homeRegions: scenario.spansRegions
-                    ? Dictionary(uniqueKeysWithValues: owners.map { ($0.spec.name, $0.region) }) : [:]
+                    ? Dictionary(uniqueKeysWithValues: owners.map { ($0.spec.name, $0.region) }) : [:],
+                backups: backups.results
             )
             for alert in received { progress("received \(alert.details)") }
             progress("\(result.passed ? "pass" : "FAIL"): \(received.count) alert(s) received")

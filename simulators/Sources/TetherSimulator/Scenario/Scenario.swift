@@ -77,6 +77,14 @@ public struct Scenario: Sendable, Hashable, Decodable {
         self.regions = try container.decodeIfPresent([ScenarioRegion].self, forKey: .regions) ?? []
     }
 
+    /// Whether a backup step restarts the home server (`restart_server_after`): the run then
+    /// needs a ``ServerRestarter``.
+    public var restartsServer: Bool {
+        self.owners.contains { owner in
+            owner.backup?.steps.contains(where: \.restartsServer) ?? false
+        }
+    }
+
     /// Every device of every owner, in file order.
     public var devices: [ScenarioDevice] { self.owners.flatMap(\.devices) }
 }

@@ -36,9 +36,11 @@ public struct ScenarioOwner: Sendable, Hashable, Decodable {
     /// In a scenario across regions, the id of the region whose server the owner contacts first
     /// (default the scenario's first region); it sends the owner home when it is not theirs.
     public var firstContact: String?
+    /// The phone's backup: its files and what happens to them (push, edit, restore, verify, move).
+    public var backup: BackupSpec?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case name, email, devices, rules, fences, dnd, location
+        case name, email, devices, rules, fences, dnd, location, backup
         case emergencyContact = "emergency_contact"
         case firstContact = "first_contact"
     }
@@ -59,5 +61,6 @@ public struct ScenarioOwner: Sendable, Hashable, Decodable {
         self.emergencyContact = try container.decodeIfPresent(Contact.self, forKey: .emergencyContact)
         self.location = try container.decodeIfPresent(ScenarioPoint.self, forKey: .location)?.coordinate
         self.firstContact = try container.decodeIfPresent(String.self, forKey: .firstContact)
+        self.backup = try container.decodeIfPresent(BackupSpec.self, forKey: .backup)
     }
 }

@@ -75,5 +75,6 @@ enum ScenarioValidation {
             }
         }
         try self.checkRegions(scenario, file: file)
+        try self.checkBackups(scenario, file: file)
     }
 }

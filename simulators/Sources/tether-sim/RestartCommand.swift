@@ -1,0 +1,54 @@
+import Foundation
+import TetherSimulator
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `--restart-command CMD`: a ``ServerRestarter`` that runs `CMD stop URL` and `CMD start URL`
+/// through `/bin/sh`, its output on stderr. `stop` must return once the server is gone, `start`
+/// once it was started again on the same URL with the same data (the run then waits until
+/// `GET /health` answers).
+///
+/// The command is spawned and waited for with `posix_spawn` and `waitpid`, not Foundation's
+/// `Process`: on Linux that learns of an exit when a socket it hands the child closes, and a
+/// server the command starts in the background inherits it, so `start` would never seem to end.
+enum RestartCommand {
+    static func restarter(_ command: String) -> ServerRestarter {
+        ServerRestarter(
+            stop: { url in try await Self.run(command, "stop", url) },
+            start: { url in try await Self.run(command, "start", url) }
+        )
+    }
+
+    /// Runs `command action url`; a status other than 0 is an error.
+    private static func run(_ command: String, _ action: String, _ url: URL) async throws {
+        let arguments = ["/bin/sh", "-c", command + " \"$@\"", "tether-sim", action, url.absoluteString]
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        // Its standard output goes to stderr: stdout is the table (or the JSON).
+        posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw SimulationError("cannot run --restart-command '\(command)': errno \(spawned)")
+        }
+        let child = pid
+        let status = await withCheckedContinuation { (continuation: CheckedContinuation<Int32, Never>) in
+            Thread.detachNewThread {
+                var status: Int32 = 0
+                while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+                continuation.resume(returning: status)
+            }
+        }
+        // Exited (low 7 bits 0) with status 0.
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
+            throw SimulationError(
+                "--restart-command '\(command) \(action) \(url.absoluteString)' failed (wait status \(status))"
+            )
+        }
+    }
+}
