@@ -13,12 +13,24 @@ import Glibc
 /// The command is spawned and waited for with `posix_spawn` and `waitpid`, not Foundation's
 /// `Process`: on Linux that learns of an exit when a socket it hands the child closes, and a
 /// server the command starts in the background inherits it, so `start` would never seem to end.
+/// For the same reason the command gets only standard input, output and error.
 enum RestartCommand {
     static func restarter(_ command: String) -> ServerRestarter {
         ServerRestarter(
             stop: { url in try await Self.run(command, "stop", url) },
             start: { url in try await Self.run(command, "start", url) }
         )
+    }
+
+    /// Marks every descriptor above standard error close-on-exec: a server the command leaves
+    /// running would otherwise hold it open (the socket by which whoever started tether-sim
+    /// learns that it exited, say, which Foundation's `Process` hands its child).
+    private static func keepDescriptorsToThisProcess() {
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in open.compactMap(Int32.init) where descriptor > 2 {
+            let flags = fcntl(descriptor, F_GETFD)
+            if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// Runs `command action url`; a status other than 0 is an error.
@@ -31,6 +43,7 @@ enum RestartCommand {
         defer { posix_spawn_file_actions_destroy(&actions) }
         // Its standard output goes to stderr: stdout is the table (or the JSON).
         posix_spawn_file_actions_adddup2(&actions, 2, 1)
+        Self.keepDescriptorsToThisProcess()
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
         guard spawned == 0 else {
