@@ -70,12 +70,13 @@ extension FenceIndex {
                     let row = Int((latitude - entry.minLatitude) * entry.latitudeScale)
                     let column = Int((longitude - entry.minLongitude) * entry.longitudeScale)
                     let cell = row &* Int(entry.rasterStride) &+ column
-                    let bits = (self.words[Int(entry.rasterWord) &+ (cell &>> 5)] &>> UInt64((cell & 31) &<< 1)) & 3
-                    if bits == CellClass.inside.rawValue {
+                    switch FenceRaster.cellClass(in: self.words, from: Int(entry.rasterWord), cell: cell) {
+                    case .inside:
                         body(fence)
                         continue
+                    case .outside: continue
+                    case .boundary: break
                     }
-                    if bits == CellClass.outside.rawValue { continue }
                 }
                 if self.index.shapeContains(fence, latitude: latitude, longitude: longitude) { body(fence) }
             }

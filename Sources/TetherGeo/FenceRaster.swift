@@ -42,7 +42,15 @@ struct FenceRaster: Sendable {
         let row = Int((latitude - self.minLatitude) * self.latitudeScale)
         let column = Int((longitude - self.minLongitude) * self.longitudeScale)
         let cell = row * self.stride + column
-        return CellClass(rawValue: (self.words[cell >> 5] >> UInt64((cell & 31) << 1)) & 3) ?? .boundary
+        return self.words.withUnsafeBufferPointer { Self.cellClass(in: $0, from: 0, cell: cell) }
+    }
+
+    /// The class of cell `cell` of the raster whose words begin at `start` in `words` (two bits
+    /// a cell, 32 cells a word): the one place the packing is read.
+    @inline(__always)
+    static func cellClass(in words: UnsafeBufferPointer<UInt64>, from start: Int, cell: Int) -> CellClass {
+        let bits = (words[start &+ (cell &>> 5)] &>> UInt64((cell & 31) &<< 1)) & 3
+        return CellClass(rawValue: bits) ?? .boundary
     }
 
     /// The one class every cell meeting `box` shares (cells past the raster count as outside),
@@ -68,8 +76,7 @@ struct FenceRaster: Sendable {
         for row in rowRange {
             for column in columnRange {
                 let cell = row * self.stride + column
-                let cellClass =
-                    CellClass(rawValue: (self.words[cell >> 5] >> UInt64((cell & 31) << 1)) & 3) ?? .boundary
+                let cellClass = self.words.withUnsafeBufferPointer { Self.cellClass(in: $0, from: 0, cell: cell) }
                 if cellClass == .boundary || (seen != nil && seen != cellClass) { return .boundary }
                 seen = cellClass
             }
